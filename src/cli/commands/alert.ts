@@ -1,0 +1,14 @@
+// `goroscope alert`: being built (docs/architecture.md names its owner). Replace this file.
+import type { Register } from './index.js';
+import { GoroscopeError, EXIT } from '../../errors.js';
+
+export const register: Register = (program) => {
+  program
+    .command('alert')
+    .description('check continuously and notify once per level change')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      throw new GoroscopeError('not built yet', EXIT.SOFTWARE, 'alert');
+    });
+};

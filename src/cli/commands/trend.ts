@@ -1,0 +1,14 @@
+// `goroscope trend`: being built (docs/architecture.md names its owner). Replace this file.
+import type { Register } from './index.js';
+import { GoroscopeError, EXIT } from '../../errors.js';
+
+export const register: Register = (program) => {
+  program
+    .command('trend')
+    .description('goroutine and memory trend, leak verdict, time to threshold')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      throw new GoroscopeError('not built yet', EXIT.SOFTWARE, 'trend');
+    });
+};

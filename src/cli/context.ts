@@ -1,0 +1,31 @@
+// What every command gets from the program: global options, settings, the clock and the output streams.
+import type { Writable } from 'node:stream';
+import type { ChalkInstance } from 'chalk';
+import type { FileConfig, Env } from '../config.js';
+import type { Lang } from '../i18n.js';
+
+export interface GlobalOptions {
+  /** Docker host URL (`unix:///…`, `tcp://h:2376`, `ssh://…`); repeatable where a command supports several hosts. */
+  host?: string[];
+  config?: string;
+  lang?: string;
+  tz?: string;
+  debug?: boolean;
+  color?: boolean;
+}
+
+export interface CommandContext {
+  globals: GlobalOptions;
+  env: Env;
+  config: FileConfig;
+  lang: Lang;
+  /** IANA zone used to read naive app timestamps. */
+  tz: string;
+  now: () => number;
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean };
+  /** chalk for stdout, with colour off for NO_COLOR, --no-color and non-TTY output. */
+  color: ChalkInstance;
+  /** Aborted on Ctrl-C (SIGINT) or SIGTERM; long-running commands stop and summarise. */
+  signal: AbortSignal;
+}

@@ -1,0 +1,128 @@
+// Settings that can come from a flag, the environment or a config file, in that order of precedence.
+// The config file is JSON: `--config FILE`, else $GOROSCOPE_CONFIG, else ./goroscope.json, else
+// $XDG_CONFIG_HOME/goroscope/config.json (~/.config/goroscope/config.json). README "Configuration".
+import { readFileSync, existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError, DataError } from './errors.js';
+
+export interface Thresholds {
+  /** Goroutines at or above which the level is `warning` (default 2000, the ezlinkai monitor's "elevated"). */
+  warning: number;
+  /** At or above: `critical` (default 5000, "High goroutine count detected"). */
+  critical: number;
+  /** At or above: `emergency` (default 10000: collect a bundle now). */
+  emergency: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { warning: 2000, critical: 5000, emergency: 10000 };
+
+export interface SmtpSettings {
+  host?: string;
+  port?: number;
+  /** `tls` (implicit TLS, usually 465), `starttls` (usually 587), `none`. */
+  secure?: 'tls' | 'starttls' | 'none';
+  user?: string;
+  pass?: string;
+  from?: string;
+  to?: string[];
+}
+
+export interface FileConfig {
+  thresholds?: Partial<Thresholds>;
+  healthUrl?: string;
+  pprofUrl?: string;
+  tz?: string;
+  lang?: 'en' | 'zh';
+  /** Notification targets for `--notify` when none is given on the command line. */
+  notify?: string[];
+  notifyFormat?: string;
+  smtp?: SmtpSettings;
+  /** Where alert state is kept (default ~/.local/state/goroscope/alert-state.json). */
+  stateFile?: string;
+  /** Per-container overrides, keyed by container name. */
+  containers?: Record<string, { healthUrl?: string; pprofUrl?: string; thresholds?: Partial<Thresholds> }>;
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Which config file applies, or null. `explicit` is the `--config` flag. */
+export function configPath(explicit: string | undefined, env: Env = process.env, cwd = process.cwd()): string | null {
+  if (explicit) return explicit;
+  if (env.GOROSCOPE_CONFIG) return env.GOROSCOPE_CONFIG;
+  const local = join(cwd, 'goroscope.json');
+  if (existsSync(local)) return local;
+  const xdg = env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  const user = join(xdg, 'goroscope', 'config.json');
+  return existsSync(user) ? user : null;
+}
+
+/** Read and check the config file; a missing explicit file or bad JSON is a clear error. */
+export function loadConfigFile(explicit: string | undefined, env: Env = process.env, cwd = process.cwd()): FileConfig {
+  const path = configPath(explicit, env, cwd);
+  if (!path) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError('cannot read config file', path, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err));
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new DataError('config file is not valid JSON', path, (err as Error).message);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new DataError('config file must hold a JSON object', path);
+  return data as FileConfig;
+}
+
+function positiveInt(name: string, value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a positive whole number`, String(value));
+  return n;
+}
+
+/**
+ * Thresholds from flags (`--warning`, `--critical`, `--emergency`), else GOROSCOPE_WARNING / _CRITICAL / _EMERGENCY,
+ * else the config file (per-container section first), else the defaults. They must rise: warning < critical < emergency.
+ */
+export function resolveThresholds(
+  flags: { warning?: string | number; critical?: string | number; emergency?: string | number },
+  env: Env,
+  file: FileConfig,
+  container?: string,
+): Thresholds {
+  const fromContainer = container ? file.containers?.[container]?.thresholds : undefined;
+  const pick = (key: keyof Thresholds, envName: string): number =>
+    positiveInt(`--${key}`, flags[key]) ??
+    positiveInt(envName, env[envName]) ??
+    positiveInt(`config ${key}`, fromContainer?.[key]) ??
+    positiveInt(`config ${key}`, file.thresholds?.[key]) ??
+    DEFAULT_THRESHOLDS[key];
+  const t = {
+    warning: pick('warning', 'GOROSCOPE_WARNING'),
+    critical: pick('critical', 'GOROSCOPE_CRITICAL'),
+    emergency: pick('emergency', 'GOROSCOPE_EMERGENCY'),
+  };
+  if (!(t.warning < t.critical && t.critical < t.emergency)) {
+    throw new UsageError('thresholds must rise: warning < critical < emergency', `${t.warning} / ${t.critical} / ${t.emergency}`);
+  }
+  return t;
+}
+
+export type GoroutineLevel = 'ok' | 'warning' | 'critical' | 'emergency';
+
+/** The level of a goroutine count under the thresholds. */
+export function goroutineLevel(count: number, t: Thresholds): GoroutineLevel {
+  if (count >= t.emergency) return 'emergency';
+  if (count >= t.critical) return 'critical';
+  if (count >= t.warning) return 'warning';
+  return 'ok';
+}
+
+/** A string setting: flag, else environment variable, else config file value. */
+export function resolveString(flag: string | undefined, env: Env, envName: string, fileValue: string | undefined): string | undefined {
+  return flag ?? (env[envName] || undefined) ?? fileValue;
+}

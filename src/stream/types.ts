@@ -1,0 +1,32 @@
+// Shapes passed between the pipeline stages (docs/architecture.md). Types only.
+import type { Stream } from '../events.js';
+
+/** One physical line after the source has removed its wrappers (Docker timestamp, compose prefix, json-file envelope). */
+export interface Line {
+  /** Where the line came from: container name, file path, `-`. */
+  source: string;
+  stream: Stream;
+  /** Docker's RFC3339Nano timestamp when the source carries one (`docker logs -t`, json-file `time`, the API). */
+  dockerTime: string | null;
+  /** The text without its line ending. Invalid UTF-8 is replaced (U+FFFD); a line over the cap is cut. */
+  text: string;
+  /** True when the line was longer than the cap (`MAX_LINE_CHARS`) and was cut. */
+  oversized?: boolean;
+}
+
+/** A record: one write of the application, possibly several physical lines, grouped per stream. */
+export interface LogRecord {
+  source: string;
+  stream: Stream;
+  /** The Docker timestamp of the record's first line, when known. */
+  dockerTime: string | null;
+  /** Physical lines, first one first; ANSI codes and trailing `\r`/single space are NOT removed here (parsers do it). */
+  lines: string[];
+  /** Order of the record in its input, a tie-breaker for equal timestamps. */
+  seq: number;
+  /** True when the record was still open at end of input (e.g. a crash dump cut short). */
+  atEnd?: boolean;
+}
+
+/** Longest line the pipeline keeps, in characters; longer lines are cut to this and counted as oversized. */
+export const MAX_LINE_CHARS = 64 * 1024;

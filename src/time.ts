@@ -1,0 +1,147 @@
+// Time: the `--since`/`--until` grammar, reading naive app timestamps in a zone, and Docker's timestamp forms.
+// Pure: the current time is always passed in.
+import { parse as parseWithFormat, isValid } from 'date-fns';
+import { UsageError } from './errors.js';
+
+/** The machine's zone, used when `--tz` is not given. */
+export function localZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** Throws a UsageError unless `tz` is an IANA zone name (or `UTC`, `local`). Returns the resolved name. */
+export function checkZone(tz: string): string {
+  if (tz === 'local') return localZone();
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return tz;
+  } catch {
+    throw new UsageError('unknown time zone', tz, 'use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC');
+  }
+}
+
+const offsetCache = new Map<string, Map<number, number>>();
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC in ms at the instant `utcMs` (Asia/Shanghai → +28_800_000). Cached per 15 minutes. */
+export function zoneOffsetMs(tz: string, utcMs: number): number {
+  if (tz === 'UTC' || tz === 'Etc/UTC') return 0;
+  let cache = offsetCache.get(tz);
+  if (!cache) {
+    cache = new Map();
+    offsetCache.set(tz, cache);
+  }
+  const bucket = Math.floor(utcMs / 900_000);
+  const hit = cache.get(bucket);
+  if (hit !== undefined) return hit;
+  let fmt = formatters.get(tz);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(tz, fmt);
+  }
+  const at = bucket * 900_000;
+  const p: Record<string, number> = {};
+  for (const part of fmt.formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const off = asUtc - at;
+  if (cache.size > 10_000) cache.clear();
+  cache.set(bucket, off);
+  return off;
+}
+
+/** A wall-clock time in `tz` → UTC epoch ms. Months are 1-based. */
+export function zonedToUtcMs(tz: string, y: number, mo: number, d: number, h: number, mi: number, s: number, ms = 0): number {
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  const off1 = zoneOffsetMs(tz, wall);
+  let utc = wall - off1;
+  const off2 = zoneOffsetMs(tz, utc);
+  if (off2 !== off1) utc = wall - off2;
+  return utc;
+}
+
+// `2025/02/21 - 19:30:16` (One API, zap) and `2025/02/21 19:30:16` (Go std log): digits at fixed places.
+const NAIVE = /^(\d{4})[/-](\d{2})[/-](\d{2})(?: - | |T)(\d{2}):(\d{2}):(\d{2})/;
+
+/** Read a naive app timestamp (`2025/02/21 - 19:30:16`, `2025/02/21 19:30:16`) in `tz`; ISO UTC or null. */
+export function naiveToIso(text: string, tz: string): string | null {
+  const m = NAIVE.exec(text);
+  if (!m) return null;
+  const ms = zonedToUtcMs(tz, +m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+/** `2025-02-21T11:30:16.123456789Z` → ISO with millisecond precision (what events carry). */
+export function dockerTimeToIso(ts: string): string | null {
+  const ms = Date.parse(ts);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+/** RFC3339 (any fraction length) → Docker API `since`/`until` form `"<sec>.<9 digits>"`; keeps the nanoseconds. */
+export function rfc3339ToDockerTs(ts: string): string {
+  const m = /^(.*?)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(ts);
+  if (!m) throw new UsageError('bad timestamp', ts);
+  const sec = Math.floor(Date.parse(m[1]! + m[3]!) / 1000);
+  return `${sec}.${(m[2] ?? '').padEnd(9, '0').slice(0, 9)}`;
+}
+
+/** Epoch ms → Docker API `since`/`until` form. */
+export function msToDockerTs(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  return `${sec}.${String((ms - sec * 1000) * 1_000_000).padStart(9, '0')}`;
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `30s`, `15m`, `2h`, `7d`, `1w`, `1h30m` → ms; null when it is not a duration. */
+export function parseDuration(text: string): number | null {
+  const t = text.trim();
+  if (DURATION.test(t)) {
+    const m = DURATION.exec(t)!;
+    return Number(m[1]) * UNIT_MS[m[2]!]!;
+  }
+  // compound: 1h30m, 2d12h
+  const parts = t.match(/\d+(?:\.\d+)?(?:ms|s|m|h|d|w)/g);
+  if (parts && parts.join('') === t) return parts.reduce((sum, p) => sum + (parseDuration(p) ?? 0), 0);
+  return null;
+}
+
+/** Like parseDuration, but a UsageError naming the flag when the text is not a duration. */
+export function requireDuration(flag: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms === null || ms <= 0) throw new UsageError(`${flag} takes a duration`, text, 'examples: 30s, 15m, 2h, 7d');
+  return ms;
+}
+
+const LOCAL_FORMATS = ['yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm', 'yyyy-MM-dd', 'yyyy/MM/dd HH:mm:ss', 'yyyy/MM/dd HH:mm', 'yyyy/MM/dd - HH:mm:ss'];
+
+/**
+ * A point in time from the command line: a duration back from `now` (`30m`, `2h`, `7d`, `168h`),
+ * RFC 3339 (`2025-11-03T14:00:00Z`, `…+08:00`), or a wall-clock time in `tz` (`2025-11-03 14:00`, `2025-11-03`).
+ * Returns epoch ms; a UsageError naming the flag otherwise.
+ */
+export function parseTimeArg(flag: string, text: string, now: number, tz: string): number {
+  const t = text.trim();
+  const dur = parseDuration(t);
+  if (dur !== null) return now - dur;
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(t)) {
+    const ms = Date.parse(t);
+    if (Number.isFinite(ms)) return ms;
+  }
+  if (/^\d+(\.\d+)?$/.test(t) && t.length >= 9) return Math.round(Number(t) * 1000); // unix seconds, as docker accepts
+  for (const f of LOCAL_FORMATS) {
+    const d = parseWithFormat(t, f, new Date(0));
+    if (isValid(d) && d.getFullYear() > 1970) {
+      return zonedToUtcMs(tz, d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds());
+    }
+  }
+  throw new UsageError(`${flag} takes a duration or a time`, text, 'examples: 30m, 2h, 7d, 2025-11-03 14:00, 2025-11-03T14:00:00Z');
+}

@@ -1,0 +1,247 @@
+// The only writer of bundles. Everything goes into a private staging directory under a `.partial` name;
+// `finish` writes the manifest, then either renames the directory or packs it into `.tar.gz` (+ `.sha256`).
+// An interrupted bundle is renamed to a name that says `incomplete`; it never gets the final name.
+import { createHash, type Hash } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat, writeFile, chmod, readdir } from 'node:fs/promises';
+import { basename, join, posix, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { OutputError } from '../errors.js';
+
+export type BundleFormat = 'tgz' | 'dir';
+
+export interface FileEntry {
+  /** Relative to the bundle root, `/`-separated. */
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
+/** `one-api`, `/my app:1` → `my-app-1`: letters, digits, `.`, `_`, `-` only; never empty, never a dot name. */
+export function safeName(name: string): string {
+  const s = name
+    .replace(/^\/+/, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[.-]+/, '')
+    .slice(0, 100);
+  return s === '' ? 'container' : s;
+}
+
+/** `20251103T140000Z` for an epoch ms. */
+export function utcStamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+function outputError(what: string, path: string, err: unknown): OutputError {
+  const e = err as NodeJS.ErrnoException;
+  const hint =
+    e?.code === 'EACCES' || e?.code === 'EPERM'
+      ? 'choose a directory you can write to with --out DIR'
+      : e?.code === 'ENOSPC'
+        ? 'the disk is full: free space or choose another --out DIR'
+        : e?.code === 'ENOENT'
+          ? 'the --out directory does not exist'
+          : e?.code === 'EROFS'
+            ? 'the file system is read-only: choose another --out DIR'
+            : String(e?.message ?? err);
+  return new OutputError(`${what}${e?.code ? `: ${e.code}` : ''}`, path, hint, { cause: err });
+}
+
+/** A file being streamed into the bundle: bytes are counted and hashed as they are written. */
+export class BundleFile {
+  private readonly hash: Hash = createHash('sha256');
+  bytes = 0;
+  private readonly done: Promise<void>;
+  private failed: unknown = null;
+
+  constructor(
+    readonly path: string,
+    private readonly stream: WriteStream,
+    private readonly onClose: (e: FileEntry) => void,
+  ) {
+    this.done = new Promise((resolve, reject) => {
+      stream.once('error', (err) => {
+        this.failed = err;
+        reject(err);
+      });
+      stream.once('close', () => resolve());
+    });
+    this.done.catch(() => undefined);
+  }
+
+  /** Write a chunk; resolves at once unless the file's buffer is full (backpressure). */
+  write(chunk: Buffer): Promise<void> | void {
+    if (this.failed) throw outputError('cannot write bundle file', this.path, this.failed);
+    if (chunk.length === 0) return;
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    if (!this.stream.write(chunk)) {
+      return new Promise((resolve, reject) => {
+        const onDrain = () => {
+          this.stream.off('error', onError);
+          resolve();
+        };
+        const onError = (err: unknown) => {
+          this.stream.off('drain', onDrain);
+          reject(outputError('cannot write bundle file', this.path, err));
+        };
+        this.stream.once('drain', onDrain);
+        this.stream.once('error', onError);
+      });
+    }
+  }
+
+  async close(): Promise<FileEntry> {
+    this.stream.end();
+    try {
+      await this.done;
+    } catch (err) {
+      throw outputError('cannot write bundle file', this.path, err);
+    }
+    const entry = { path: this.path, bytes: this.bytes, sha256: this.hash.digest('hex') };
+    this.onClose(entry);
+    return entry;
+  }
+}
+
+export interface Finished {
+  /** The bundle: the `.tar.gz` or the directory. */
+  path: string;
+  /** Bytes of the archive, or the sum of the files of a directory. */
+  bytes: number;
+  /** `<archive>.sha256` for tgz. */
+  checksumPath?: string;
+  /** sha256 of the archive (tgz only). */
+  sha256?: string;
+}
+
+export class BundleWriter {
+  /** Where files are staged: `<out>/<base>.partial` (dir format) or `<out>/.<base>.partial` (tgz). */
+  readonly staging: string;
+  private readonly files = new Map<string, FileEntry>();
+  private readonly dirs = new Set<string>();
+
+  constructor(
+    readonly outDir: string,
+    /** `<safe-name>-<UTC stamp>`, the bundle's name without extension. */
+    readonly base: string,
+    readonly format: BundleFormat,
+  ) {
+    this.outDir = resolve(outDir);
+    this.staging = join(this.outDir, format === 'dir' ? `${base}.partial` : `.${base}.partial`);
+  }
+
+  /** Create the staging directory; an unwritable `--out` fails here, before anything is collected. */
+  async open(): Promise<void> {
+    try {
+      const st = await stat(this.outDir);
+      if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      await mkdir(this.staging, { mode: DIR_MODE });
+      await chmod(this.staging, DIR_MODE);
+    } catch (err) {
+      throw outputError('cannot create the bundle', this.outDir, err);
+    }
+  }
+
+  private async ensureDir(rel: string): Promise<void> {
+    const dir = posix.dirname(rel);
+    if (dir === '.' || this.dirs.has(dir)) return;
+    await mkdir(join(this.staging, dir), { recursive: true, mode: DIR_MODE });
+    this.dirs.add(dir);
+  }
+
+  /** Open a file for streaming (0600). */
+  async create(rel: string): Promise<BundleFile> {
+    try {
+      await this.ensureDir(rel);
+      const fh = await open(join(this.staging, rel), 'w', FILE_MODE);
+      const stream = createWriteStream('', { fd: fh.fd, highWaterMark: 1 << 20 });
+      return new BundleFile(rel, stream, (e) => this.files.set(rel, e));
+    } catch (err) {
+      throw outputError('cannot write bundle file', join(this.staging, rel), err);
+    }
+  }
+
+  /** Write a whole small file (0600). */
+  async write(rel: string, data: string | Buffer): Promise<FileEntry> {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    try {
+      await this.ensureDir(rel);
+      await writeFile(join(this.staging, rel), buf, { mode: FILE_MODE });
+    } catch (err) {
+      throw outputError('cannot write bundle file', join(this.staging, rel), err);
+    }
+    const entry = { path: rel, bytes: buf.length, sha256: createHash('sha256').update(buf).digest('hex') };
+    this.files.set(rel, entry);
+    return entry;
+  }
+
+  /** Absolute path of a staged file (to read it back, e.g. for the scan over the bundle's own logs). */
+  pathOf(rel: string): string {
+    return join(this.staging, rel);
+  }
+
+  /** Every file written so far, sorted by path. */
+  entries(): FileEntry[] {
+    return [...this.files.values()].sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /**
+   * Rename (dir) or pack (tgz) the staged bundle. `complete: false` gives a name that says so:
+   * `<base>.incomplete` / `<base>.incomplete.tar.gz`.
+   */
+  async finish(complete: boolean): Promise<Finished> {
+    const name = complete ? this.base : `${this.base}.incomplete`;
+    try {
+      if (this.format === 'dir') {
+        const dest = join(this.outDir, name);
+        await rename(this.staging, dest);
+        let bytes = 0;
+        for (const f of this.files.values()) bytes += f.bytes;
+        return { path: dest, bytes };
+      }
+      const dest = join(this.outDir, `${name}.tar.gz`);
+      const partial = `${dest}.partial`;
+      const { bytes, sha256 } = await this.pack(partial, name);
+      await rename(partial, dest);
+      const checksumPath = `${dest}.sha256`;
+      await writeFile(checksumPath, `${sha256}  ${basename(dest)}\n`, { mode: FILE_MODE });
+      await rm(this.staging, { recursive: true, force: true });
+      return { path: dest, bytes, checksumPath, sha256 };
+    } catch (err) {
+      throw outputError('cannot finish the bundle', this.outDir, err);
+    }
+  }
+
+  /** tar + gzip the staging directory into `file` (0600), entries under `<name>/`. */
+  private async pack(file: string, name: string): Promise<{ bytes: number; sha256: string }> {
+    const tar = await import('tar');
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        cb(null, chunk);
+      },
+    });
+    const fh = await open(file, 'w', FILE_MODE);
+    const out = createWriteStream('', { fd: fh.fd });
+    const entries = (await readdir(this.staging)).sort();
+    const packer = tar.create({ gzip: { level: 6 }, cwd: this.staging, portable: true, prefix: name }, entries);
+    await pipeline(packer as unknown as NodeJS.ReadableStream, counter, out);
+    return { bytes, sha256: hash.digest('hex') };
+  }
+
+  /** Remove everything this writer created (staging and partial archive). */
+  async discard(): Promise<void> {
+    await rm(this.staging, { recursive: true, force: true }).catch(() => undefined);
+    await rm(join(this.outDir, `${this.base}.tar.gz.partial`), { force: true }).catch(() => undefined);
+    await rm(join(this.outDir, `${this.base}.incomplete.tar.gz.partial`), { force: true }).catch(() => undefined);
+  }
+}
+

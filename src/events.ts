@@ -187,4 +187,6 @@ type MissingKinds = Exclude<Kind, (typeof KINDS)[number]>;
 // If this line fails to compile, a kind was added to GEvent but not to KINDS.
 export const _allKindsListed: MissingKinds extends never ? true : never = true;
 
-export type EventOf<K extends Kind> = Extract<GEvent, { kind: K }>;
+// Distributes over the union and matches kinds by inclusion: `Extract<GEvent, {kind: K}>` would give
+// `never` for ChannelStateEvent, whose kind is itself a union ('channel_disabled' | 'channel_enabled').
+export type EventOf<K extends Kind> = GEvent extends infer E ? (E extends { kind: infer EK } ? (K extends EK ? E : never) : never) : never;

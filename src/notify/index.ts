@@ -1,0 +1,174 @@
+// The notify front door for commands: read the notify flags once (`makeNotifier`), then for each round of observations
+// decide against the saved state, send (or print, with --dry-run) and save. `check` and `watch` call `notifyChanges`;
+// `alert` calls `round` itself. Deliveries are reported on the given stream and never change a command's exit code.
+import type { CommandContext } from '../cli/context.js';
+import { resolveThresholds, type Thresholds } from '../config.js';
+import { UsageError } from '../errors.js';
+import { fmt, type Lang } from '../i18n.js';
+import { requireDuration } from '../time.js';
+import { messageText } from './message.js';
+import { DEFAULT_POLICY, decide, loadState, saveState, statePath, type AlertState, type Policy } from './state.js';
+import { deliver, parseTarget, payload, resolveSmtp, type Delivery, type DeliveryOptions, type SmtpFlags, type Target } from './targets.js';
+import type { Alert, AlertLevel, EventObservation, LevelObservation } from './types.js';
+
+export type { Alert, LevelObservation, EventObservation } from './types.js';
+
+/** The flags `addNotifyOptions` declares (commander's camelCase names). */
+export interface NotifyFlags extends SmtpFlags {
+  /** Repeatable; a bare `--notify` ('') means "the config file's `notify` targets". */
+  notify?: string[] | string;
+  notifyFormat?: string;
+  notifyTimeout?: string;
+  state?: string;
+  dryRun?: boolean;
+  cooldown?: string;
+}
+
+export interface Notifier {
+  targets: Target[];
+  statePath: string;
+  policy: Policy;
+  delivery: DeliveryOptions;
+  dryRun: boolean;
+  lang: Lang;
+}
+
+/**
+ * Build the notifier from flags, environment and config, checking every target up front (a bad URL is a usage error
+ * before any check runs). Null when the command was not asked to notify. `alwaysOn` (the alert command) uses the
+ * config file's targets when no --notify is given.
+ */
+export function makeNotifier(flags: NotifyFlags, ctx: Pick<CommandContext, 'env' | 'config' | 'lang' | 'signal'>, alwaysOn = false): Notifier | null {
+  const given = flags.notify === undefined ? [] : Array.isArray(flags.notify) ? flags.notify : [flags.notify];
+  if (given.length === 0 && !alwaysOn && !flags.dryRun) return null;
+  const fromConfig = ctx.config.notify ?? [];
+  const specs = given.filter((s) => s !== '');
+  if (specs.length === 0 || given.includes('')) specs.push(...fromConfig);
+  if (specs.length === 0 && !flags.dryRun) {
+    throw new UsageError('no notification target', undefined, 'give --notify URL|mailto:ADDRESS, or list targets under "notify" in the config file');
+  }
+  const format = flags.notifyFormat ?? (ctx.env.GOROSCOPE_NOTIFY_FORMAT || undefined) ?? ctx.config.notifyFormat;
+  const smtpTo = ctx.config.smtp?.to ?? [];
+  const targets = [...new Set(specs)].map((s) => parseTarget(s, /^mailto:/i.test(s) ? undefined : format, smtpTo));
+  const smtp = resolveSmtp(flags, ctx.env, ctx.config);
+  if (!smtp && targets.some((t) => t.format === 'email')) {
+    throw new UsageError('email target but no SMTP host', targets.find((t) => t.format === 'email')!.spec, 'set --smtp-host, GOROSCOPE_SMTP_HOST or "smtp": {"host": …} in the config file');
+  }
+  const cooldownMs = flags.cooldown !== undefined ? requireDuration('--cooldown', flags.cooldown) : DEFAULT_POLICY.cooldownMs;
+  const timeoutMs = flags.notifyTimeout !== undefined ? requireDuration('--notify-timeout', flags.notifyTimeout) : 10_000;
+  return {
+    targets,
+    statePath: statePath(flags.state, ctx.env, ctx.config.stateFile),
+    policy: { ...DEFAULT_POLICY, cooldownMs },
+    delivery: { lang: ctx.lang, timeoutMs, retries: 2, smtp, signal: ctx.signal },
+    dryRun: flags.dryRun === true,
+    lang: ctx.lang,
+  };
+}
+
+const OUT = {
+  en: {
+    sent: 'notify: sent {what} → {target} ({attempts} attempt(s), {ms} ms)',
+    failed: 'notify: FAILED {what} → {target}: {error} ({attempts} attempt(s), {ms} ms)',
+    dry: 'notify (dry run): would send {what} → {targets}',
+    dryNone: 'notify (dry run): nothing to send',
+    noTargets: '(no target)',
+    warn: 'notify: {v}',
+  },
+  zh: {
+    sent: '通知：已发送 {what} → {target}（{attempts} 次尝试，{ms} ms）',
+    failed: '通知：发送失败 {what} → {target}：{error}（{attempts} 次尝试，{ms} ms）',
+    dry: '通知（演练）：将发送 {what} → {targets}',
+    dryNone: '通知（演练）：没有要发送的内容',
+    noTargets: '（无目标）',
+    warn: '通知：{v}',
+  },
+} as const;
+
+function what(a: Alert): string {
+  if (a.event) return `${a.event.kind} ${a.container}`;
+  return `${a.previous ? `${a.previous}→` : ''}${a.level} ${a.container}`;
+}
+
+/** Send every alert to every target in parallel (or print them, dry run); one line per delivery on `out`. */
+export async function dispatch(n: Notifier, alerts: Alert[], out: NodeJS.WritableStream): Promise<Delivery[]> {
+  const o = OUT[n.lang];
+  if (n.dryRun) {
+    if (alerts.length === 0) out.write(`${o.dryNone}\n`);
+    for (const a of alerts) {
+      out.write(`${fmt(o.dry, { what: what(a), targets: n.targets.map((t) => t.label).join(', ') || o.noTargets })}\n`);
+      out.write(`${messageText(a, n.lang).replace(/^/gm, '  ')}\n`);
+      if (n.targets.some((t) => t.format === 'webhook')) out.write(`  ${JSON.stringify(payload({ format: 'webhook' } as Target, a, n.lang))}\n`);
+    }
+    return [];
+  }
+  const jobs = alerts.flatMap((a) => n.targets.map((t) => deliver(t, a, n.delivery).then((d) => ({ d, a }))));
+  const done = await Promise.all(jobs);
+  for (const { d, a } of done) {
+    const vars = { what: what(a), target: d.target, attempts: d.attempts, ms: d.ms, error: d.error ?? '' };
+    out.write(`${fmt(d.ok ? o.sent : o.failed, vars)}\n`);
+  }
+  return done.map((x) => x.d);
+}
+
+/** One round: decide against `state`, dispatch, and return the next state (the caller saves it). */
+export async function round(
+  n: Notifier,
+  state: AlertState,
+  obs: { levels: LevelObservation[]; events: EventObservation[] },
+  now: number,
+  out: NodeJS.WritableStream,
+): Promise<{ state: AlertState; alerts: Alert[]; deliveries: Delivery[] }> {
+  const { alerts, next } = decide(state, obs, now, n.policy);
+  const deliveries = await dispatch(n, alerts, out);
+  return { state: next, alerts, deliveries };
+}
+
+/** Load the state file, reporting (not failing on) a damaged one. */
+export function readState(n: Notifier, out: NodeJS.WritableStream): AlertState {
+  const { state, warning } = loadState(n.statePath);
+  if (warning) out.write(`${fmt(OUT[n.lang].warn, { v: warning })}\n`);
+  return state;
+}
+
+/** Save unless dry run: a dry run changes nothing. */
+export function writeState(n: Notifier, state: AlertState): void {
+  if (!n.dryRun) saveState(n.statePath, state);
+}
+
+/** What `check` knows about one container; the shape of its `--json` containers. */
+export interface CheckedContainer {
+  name: string;
+  level: 'ok' | 'warning' | 'critical' | 'unknown' | 'emergency';
+  reasons?: string[];
+  goroutines?: number | null;
+  host?: string | null;
+}
+
+/** A check verdict as an alert level: `critical` at or above the emergency threshold is `emergency`. */
+export function toObservation(r: CheckedContainer, t: Thresholds, host: string | null = null): LevelObservation {
+  const g = typeof r.goroutines === 'number' ? r.goroutines : null;
+  let level: AlertLevel = r.level;
+  if (g !== null && g >= t.emergency && (level === 'critical' || level === 'warning')) level = 'emergency';
+  return { container: r.name, host: r.host ?? host, level, reasons: r.reasons ?? [], goroutines: g };
+}
+
+/**
+ * The hook for `check --notify` and `watch --notify`: turn the check's per-container results into alerts, once per
+ * change (state file), and report deliveries on stderr. Returns the deliveries; never throws for a target's failure,
+ * and the caller's verdict and exit code do not depend on it. No-op without --notify / --dry-run.
+ */
+export async function notifyChanges(
+  results: CheckedContainer[],
+  flags: NotifyFlags & { warning?: string | number; critical?: string | number; emergency?: string | number },
+  ctx: CommandContext,
+): Promise<Delivery[]> {
+  const n = makeNotifier(flags, ctx);
+  if (!n) return [];
+  const host = ctx.globals.host?.length === 1 ? ctx.globals.host[0]! : null;
+  const levels = results.map((r) => toObservation(r, resolveThresholds(flags, ctx.env, ctx.config, r.name), host));
+  const state = readState(n, ctx.stderr);
+  const res = await round(n, state, { levels, events: [] }, ctx.now(), ctx.stderr);
+  writeState(n, res.state);
+  return res.deliveries;
+}

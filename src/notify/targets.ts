@@ -43,7 +43,7 @@ export function formatFromUrl(url: URL): Format {
  * A `--notify` value: an http(s) URL (format from its host, or `--notify-format`), or `mailto:a@x[,b@y]`
  * (a bare `mailto:` sends to the config file's `smtp.to`).
  */
-export function parseTarget(spec: string, formatFlag: string | undefined, smtpTo: string[] = []): Target {
+export function parseTarget(spec: string, formatFlag?: string, smtpTo: string[] = []): Target {
   if (formatFlag !== undefined && !(FORMATS as readonly string[]).includes(formatFlag)) {
     throw new UsageError('unknown --notify-format', formatFlag, `use one of: ${FORMATS.join(', ')}`);
   }
@@ -174,6 +174,8 @@ export interface DeliveryOptions {
   retries: number;
   smtp: SmtpConfig | null;
   signal?: AbortSignal;
+  /** First wait between attempts, doubled each time (default 500 ms). */
+  backoffMs?: number;
 }
 
 export interface Delivery {
@@ -279,7 +281,7 @@ export async function deliver(target: Target, a: Alert, opts: DeliveryOptions): 
       error = (err as Error).message;
       if (err instanceof Permanent || attempts > opts.retries) break;
     }
-    const wait = BACKOFF_MS * 2 ** (attempts - 1);
+    const wait = (opts.backoffMs ?? BACKOFF_MS) * 2 ** (attempts - 1);
     if (Date.now() + wait >= deadline) break;
     await sleep(wait, opts.signal);
   }

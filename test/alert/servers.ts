@@ -1,0 +1,125 @@
+// Real servers on loopback for the alert tests: an HTTP server that records what is posted (and answers as told),
+// and an SMTP server (smtp-server, by the nodemailer authors) that records what is mailed.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+export interface Posted {
+  method: string;
+  path: string;
+  contentType: string | undefined;
+  body: string;
+  json: unknown;
+}
+
+/** How the server answers the n-th request (0-based): a status and body, or 'hang' (accept, read, never answer). */
+export type Answer = { status: number; body?: string } | 'hang';
+
+export interface HttpRecorder {
+  url: string;
+  port: number;
+  posts: Posted[];
+  close(): Promise<void>;
+}
+
+export async function httpRecorder(answer: (n: number, req: IncomingMessage) => Answer = () => ({ status: 200, body: 'ok' })): Promise<HttpRecorder> {
+  const posts: Posted[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      let json: unknown = undefined;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        // not JSON: kept as text
+      }
+      const n = posts.length;
+      posts.push({ method: req.method ?? '', path: req.url ?? '', contentType: req.headers['content-type'], body, json });
+      const a = answer(n, req);
+      if (a === 'hang') return;
+      res.writeHead(a.status, { 'content-type': 'application/json' }).end(a.body ?? '');
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    posts,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface Mail {
+  from: string;
+  to: string[];
+  raw: string;
+  user?: string;
+}
+
+export async function smtpRecorder(opts: { auth?: { user: string; pass: string } } = {}): Promise<{ port: number; mails: Mail[]; close(): Promise<void> }> {
+  const mails: Mail[] = [];
+  const server = new SMTPServer({
+    disabledCommands: opts.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    authOptional: !opts.auth,
+    allowInsecureAuth: true,
+    logger: false,
+    onAuth(auth, _session, cb) {
+      if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass) cb(null, { user: auth.username });
+      else cb(new Error('Invalid username or password'));
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+          ...(typeof session.user === 'string' ? { user: session.user } : {}),
+        });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return { port, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** Subject and text body of a raw RFC 5322 message (quoted-printable / base64 / RFC 2047 decoded). */
+export function parseMail(raw: string): { subject: string; text: string } {
+  const [head = '', ...rest] = raw.split(/\r?\n\r?\n/);
+  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
+  const subjectLine = /^Subject: (.*)$/im.exec(unfolded)?.[1] ?? '';
+  const subject = subjectLine.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, enc: string, data: string) =>
+    enc.toLowerCase() === 'b' ? Buffer.from(data, 'base64').toString('utf8') : qp(data.replace(/_/g, ' ')),
+  );
+  const cte = /^Content-Transfer-Encoding: (.*)$/im.exec(unfolded)?.[1]?.trim().toLowerCase();
+  const body = rest.join('\n\n');
+  const text = cte === 'base64' ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8') : cte === 'quoted-printable' ? qp(body.replace(/=\r?\n/g, '')) : body;
+  return { subject: subject.trim(), text: text.replace(/\r\n/g, '\n') };
+}
+
+function qp(s: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const m = /^=([0-9A-F]{2})/i.exec(s.slice(i, i + 3));
+    if (m) {
+      bytes.push(parseInt(m[1]!, 16));
+      i += 2;
+    } else bytes.push(...Buffer.from(s[i]!, 'utf8'));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}

@@ -1,0 +1,241 @@
+// The weekly review: trend, peaks, events per day, panics, channels, restarts, container, next steps. Pure.
+import type { GEvent } from '../events.js';
+import type { Thresholds, GoroutineLevel } from '../config.js';
+import { goroutineLevel } from '../config.js';
+import { trendOf, type TrendResult } from './trend.js';
+import { groupPanics, type PanicGroup } from './panics.js';
+import { rankChannels, spanOf, spikeWindow, type ChannelReport, type ChannelRow } from './channels.js';
+
+/** What the command could learn about a container source (inspect and one stats sample); every part optional. */
+export interface ContainerInfo {
+  name: string;
+  state?: string;
+  health?: string | null;
+  restartCount?: number;
+  startedAt?: string | null;
+  image?: string;
+  cpuPercent?: number | null;
+  memoryMb?: number | null;
+  memoryLimitMb?: number | null;
+  pids?: number | null;
+  /** Live goroutine count from the health endpoint, when it answered. */
+  goroutines?: number | null;
+  /** Parts that could not be had, and why. */
+  missing?: string[];
+}
+
+export interface DayRow {
+  /** YYYY-MM-DD in the review's zone. */
+  day: string;
+  goroutineWarnings: number;
+  peak: number | null;
+  relayErrors: number;
+  timeouts: number;
+  panics: number;
+  crashes: number;
+  restarts: number;
+}
+
+export interface NextStep {
+  severity: 'emergency' | 'critical' | 'warning' | 'info';
+  text: string;
+  command?: string;
+}
+
+export interface ReviewData {
+  period: { from: string | null; to: string | null; zone: string };
+  sources: { spec: string; kind: string; name: string }[];
+  thresholds: Thresholds;
+  trend: TrendResult;
+  /** The level of the last goroutine sample, when the process it came from is still the current one. */
+  current: { count: number; at: string; level: GoroutineLevel } | null;
+  peaks: { count: number; at: string; level: GoroutineLevel }[];
+  days: DayRow[];
+  totals: Omit<DayRow, 'day' | 'peak'> & { events: number };
+  panics: PanicGroup[];
+  channels: ChannelRow[];
+  spike: ChannelReport | null;
+  container: ContainerInfo | null;
+  nextSteps: NextStep[];
+}
+
+export interface ReviewOptions {
+  thresholds: Thresholds;
+  tz: string;
+  from: number | null;
+  to: number | null;
+  sources: { spec: string; kind: string; name: string }[];
+  container?: ContainerInfo | null;
+  spikeWindowMs?: number;
+  /** Rows of the channel table. */
+  topChannels?: number;
+}
+
+function dayOf(ms: number, tz: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+}
+
+export function buildReview(events: readonly GEvent[], opts: ReviewOptions): ReviewData {
+  const { thresholds: th, tz } = opts;
+  const { series, result: trend } = trendOf(events, { thresholds: th });
+
+  const days = new Map<string, DayRow>();
+  const row = (ms: number): DayRow => {
+    const d = dayOf(ms, tz);
+    let r = days.get(d);
+    if (!r) {
+      r = { day: d, goroutineWarnings: 0, peak: null, relayErrors: 0, timeouts: 0, panics: 0, crashes: 0, restarts: 0 };
+      days.set(d, r);
+    }
+    return r;
+  };
+  let count = 0;
+  for (const e of events) {
+    if (!e.time) continue;
+    const ms = Date.parse(e.time);
+    if (!Number.isFinite(ms)) continue;
+    count++;
+    switch (e.kind) {
+      case 'goroutine': {
+        const r = row(ms);
+        if (e.level === 'elevated' || e.level === 'high' || e.count >= th.warning) r.goroutineWarnings++;
+        if (r.peak === null || e.count > r.peak) r.peak = e.count;
+        break;
+      }
+      case 'relay_error': {
+        const r = row(ms);
+        r.relayErrors++;
+        if (e.cause === 'timeout') r.timeouts++;
+        break;
+      }
+      case 'timeout':
+        row(ms).timeouts++;
+        break;
+      case 'panic':
+        row(ms).panics++;
+        break;
+      case 'crash':
+        row(ms).crashes++;
+        break;
+      case 'startup':
+        row(ms).restarts++;
+        break;
+      default:
+        row(ms);
+    }
+  }
+  const dayRows = [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
+  const totals = { goroutineWarnings: 0, relayErrors: 0, timeouts: 0, panics: 0, crashes: 0, restarts: 0, events: count };
+  for (const d of dayRows) {
+    totals.goroutineWarnings += d.goroutineWarnings;
+    totals.relayErrors += d.relayErrors;
+    totals.timeouts += d.timeouts;
+    totals.panics += d.panics;
+    totals.crashes += d.crashes;
+    totals.restarts += d.restarts;
+  }
+
+  // Peaks: the highest sample of each run, top 5.
+  const peaks = series.runs
+    .map((r) => r.points.filter((p) => !p.censored).reduce<{ count: number; t: number } | null>((best, p) => (!best || p.count > best.count ? { count: p.count, t: p.t } : best), null))
+    .filter((p): p is { count: number; t: number } => p !== null)
+    .sort((a, b) => b.count - a.count || a.t - b.t)
+    .slice(0, 5)
+    .map((p) => ({ count: p.count, at: new Date(p.t).toISOString(), level: goroutineLevel(p.count, th) }));
+
+  const lastRun = series.runs.at(-1);
+  const lastPoint = lastRun?.points.at(-1);
+  const current =
+    lastRun && lastRun.endedBy === 'end' && lastPoint
+      ? {
+          count: lastPoint.count,
+          at: new Date(lastPoint.t).toISOString(),
+          level: lastPoint.censored ? ('ok' as GoroutineLevel) : goroutineLevel(lastPoint.count, th),
+        }
+      : null;
+
+  const span = opts.from !== null && opts.to !== null ? { from: opts.from, to: opts.to } : spanOf(events);
+  const whole = rankChannels(events, { from: span.from ?? 0, to: span.to ?? 0, reason: 'whole review period' }, span);
+  const sw = spikeWindow(events, opts.spikeWindowMs ?? 15 * 60_000, th);
+  const spike = sw ? rankChannels(events, sw, span) : null;
+  const panics = groupPanics(events);
+  const container = opts.container ?? null;
+
+  const data: ReviewData = {
+    period: {
+      from: span.from === null ? null : new Date(span.from).toISOString(),
+      to: span.to === null ? null : new Date(span.to).toISOString(),
+      zone: tz,
+    },
+    sources: opts.sources,
+    thresholds: th,
+    trend,
+    current,
+    peaks,
+    days: dayRows,
+    totals,
+    panics,
+    channels: whole.channels.slice(0, opts.topChannels ?? 10),
+    spike,
+    container,
+    nextSteps: [],
+  };
+  data.nextSteps = nextSteps(data);
+  return data;
+}
+
+/** The guide's advice, most urgent first. */
+export function nextSteps(d: ReviewData): NextStep[] {
+  const out: NextStep[] = [];
+  const target = d.container?.name ?? d.sources.find((s) => s.kind === 'container')?.name ?? 'CONTAINER';
+  const live = d.container?.goroutines ?? null;
+  const now = live ?? (d.current && d.current.level !== 'ok' ? d.current.count : null);
+  const th = d.thresholds;
+  if (now !== null && now >= th.emergency) {
+    out.push({
+      severity: 'emergency',
+      text: `goroutines are at ${now} (emergency level ${th.emergency}): collect an emergency bundle before restarting the service`,
+      command: `goroscope bundle ${target}`,
+    });
+  } else if (now !== null && now >= th.critical) {
+    out.push({
+      severity: 'critical',
+      text: `goroutines are at ${now} (critical level ${th.critical}): watch it and collect a bundle if it keeps rising`,
+      command: `goroscope watch ${target}`,
+    });
+  } else if (d.trend.peak !== null && d.trend.peak >= th.emergency) {
+    out.push({
+      severity: 'warning',
+      text: `goroutines reached the emergency level (${d.trend.peak} at ${d.trend.peakAt}); next time collect a bundle before the restart`,
+      command: `goroscope bundle ${target}`,
+    });
+  }
+  if (d.trend.verdict === 'leak') {
+    const proj = d.trend.projection ? `; at this rate it crosses ${d.trend.projection.threshold} at ${d.trend.projection.at}` : '';
+    out.push({
+      severity: 'critical',
+      text: `goroutines leak (${d.trend.slopePerHour ?? '?'} per hour within runs${proj}): take two goroutine dumps an hour apart and compare them to find the leaking stack`,
+      command: 'goroscope goroutines --compare BEFORE AFTER',
+    });
+  }
+  for (const c of d.spike?.channels ?? []) {
+    if (!c.flagged) continue;
+    out.push({
+      severity: 'warning',
+      text: `channel #${c.channel}${c.name ? ` (${c.name})` : ''} failed ${c.relayErrors} times in the window before the spike (${c.ratio === null ? 'none' : `${c.ratio}×`} its usual rate): disable it or check its upstream`,
+    });
+  }
+  for (const p of d.panics.slice(0, 3)) {
+    out.push({
+      severity: p.kind === 'crash' ? 'critical' : 'warning',
+      text: `${p.kind === 'crash' ? 'crash' : 'panic'} ×${p.count} "${p.message.slice(0, 80)}": fix ${p.topFrame ?? 'the top frame of the sample stack'}`,
+    });
+  }
+  const restarts = d.container?.restartCount;
+  if (restarts !== undefined && restarts > 0 && d.totals.crashes === 0) {
+    out.push({ severity: 'info', text: `Docker restarted the container ${restarts} times; the logs hold no crash, so look at OOM kills and the exit code`, command: `docker inspect ${target}` });
+  }
+  if (out.length === 0) out.push({ severity: 'info', text: 'nothing to do: no leak, no emergency, no flagged channel, no panic' });
+  const rank = { emergency: 0, critical: 1, warning: 2, info: 3 } as const;
+  return out.map((s, i) => ({ s, i })).sort((a, b) => rank[a.s.severity] - rank[b.s.severity] || a.i - b.i).map((x) => x.s);
+}

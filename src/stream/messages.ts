@@ -1,0 +1,103 @@
+// Docker log messages → lines. One frame is one message: a line, or one 16 KB part of a longer line
+// (dockerode-notes.md §1.6). With timestamps every part carries the first part's timestamp, so the prefix is
+// stripped per frame and parts are joined until `\n`.
+import type { Stream } from '../events.js';
+import type { FrameStream } from './frames.js';
+import { LineSplitter, capText } from './lines.js';
+import { MAX_LINE_CHARS } from './types.js';
+import { stripDockerTs } from './wrappers.js';
+
+/** Receives one line of a Docker stream. */
+export type DockerLineHandler = (stream: Stream, dockerTime: string | null, text: string, oversized: boolean) => void;
+
+/**
+ * Length of a leading RFC3339 timestamp plus its space in a message, or 0:
+ * `2026-11-26T12:37:49.450722864Z ` (the API always sends 9 digits; offsets are accepted too).
+ */
+export function tsPrefixBytes(b: Buffer): number {
+  if (b.length < 21 || b[4] !== 45 || b[7] !== 45 || b[10] !== 84 || b[13] !== 58 || b[16] !== 58) return 0;
+  const limit = Math.min(b.length, 40);
+  for (let i = 19; i < limit; i++) {
+    const c = b[i]!;
+    if (c === 32) {
+      const prev = b[i - 1]!;
+      return prev === 90 || (prev >= 48 && prev <= 57) ? i + 1 : 0;
+    }
+    // digits, '.', 'Z', '+', '-', ':' only
+    if (!((c >= 48 && c <= 58) || c === 46 || c === 90 || c === 43 || c === 45)) return 0;
+  }
+  return 0;
+}
+
+interface PerStream {
+  splitter: LineSplitter;
+  /** Timestamp of the line being assembled. */
+  lineTs: string | null;
+}
+
+/**
+ * Turns the frames of a multiplexed stream into lines, stdout and stderr apart. A timestamp prefix is taken from
+ * each frame when present. An unterminated message followed by a message with another timestamp is a line of its
+ * own (the program printed no newline before exiting, or before a restart).
+ */
+export class MessageAssembler {
+  private readonly streams: Record<FrameStream, PerStream>;
+
+  constructor(onLine: DockerLineHandler, maxChars = MAX_LINE_CHARS) {
+    const make = (stream: FrameStream): PerStream => {
+      const st: PerStream = {
+        lineTs: null,
+        splitter: new LineSplitter((text, oversized) => onLine(stream, st.lineTs, text, oversized), maxChars),
+      };
+      return st;
+    };
+    this.streams = { stdout: make('stdout'), stderr: make('stderr') };
+  }
+
+  frame(stream: FrameStream, payload: Buffer): void {
+    const st = this.streams[stream];
+    const n = tsPrefixBytes(payload);
+    const ts = n > 0 ? payload.toString('latin1', 0, n - 1) : null;
+    if (st.splitter.hasPartial) {
+      if (ts !== st.lineTs) {
+        st.splitter.flush();
+        st.lineTs = ts;
+      }
+    } else st.lineTs = ts;
+    st.splitter.push(n > 0 ? payload.subarray(n) : payload);
+  }
+
+  /** End of the stream: unterminated last messages become lines. */
+  end(): void {
+    this.streams.stdout.splitter.flush();
+    this.streams.stderr.splitter.flush();
+  }
+}
+
+/**
+ * A TTY container's log: no frames, stdout and stderr merged by the pty, `\r\n` endings, and (with timestamps)
+ * a prefix per message. A line that Docker cut into 16 KB parts has the same timestamp again inside it; that
+ * copy is removed.
+ */
+export class TtyAssembler {
+  private readonly splitter: LineSplitter;
+
+  constructor(onLine: DockerLineHandler, maxChars = MAX_LINE_CHARS) {
+    this.splitter = new LineSplitter((text, oversized) => {
+      const s = stripDockerTs(text);
+      if (!s) return onLine('stdout', null, text, oversized);
+      let body = s.text;
+      if (body.length > 16_000) body = body.split(`${s.ts} `).join('');
+      if (body.length > maxChars) onLine('stdout', s.ts, capText(body, maxChars), true);
+      else onLine('stdout', s.ts, body, oversized);
+    }, maxChars + 40);
+  }
+
+  push(chunk: Buffer): void {
+    this.splitter.push(chunk);
+  }
+
+  end(): void {
+    this.splitter.flush();
+  }
+}

@@ -1,0 +1,80 @@
+// Wrappers that Docker tooling puts around application lines, recognised and removed before parsing
+// (oneapi-log-formats.md "Strip wrappers first"): the `docker logs -t` timestamp, the `docker compose logs`
+// service prefix and the json-file driver envelope.
+import type { Stream } from '../events.js';
+
+/** `2025-02-21T11:30:16.123456789Z hello` → the timestamp and a space; also `+08:00` offsets and no fraction. */
+const DOCKER_TS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d) /;
+
+/** `one-api  | [SYS] 2025/…` and `one-api-1  | …` (compose v2) → the service name, padding and `| `. */
+const COMPOSE = /^[\w.-]+ +\| ?/;
+
+/** Length of a leading `docker logs -t` timestamp including its space, or 0. */
+export function dockerTsPrefixLength(text: string): number {
+  // Cheap rejection before the regexp: digit, then `-` at 4 and `T` at 10.
+  if (text.length < 21 || text.charCodeAt(4) !== 45 || text.charCodeAt(10) !== 84) return 0;
+  const m = DOCKER_TS.exec(text);
+  return m ? m[0].length : 0;
+}
+
+/** `2025-02-21T11:30:16.123456789Z hello` → `{ ts: '2025-02-21T11:30:16.123456789Z', text: 'hello' }`; null without a prefix. */
+export function stripDockerTs(text: string): { ts: string; text: string } | null {
+  const n = dockerTsPrefixLength(text);
+  if (n === 0) return null;
+  return { ts: text.slice(0, n - 1), text: text.slice(n) };
+}
+
+/** `one-api  | hello` → `{ service: 'one-api', text: 'hello' }`; null without a prefix. */
+export function stripCompose(text: string): { service: string; text: string } | null {
+  const m = COMPOSE.exec(text);
+  if (!m) return null;
+  const service = m[0].slice(0, m[0].indexOf(' '));
+  return { service, text: text.slice(m[0].length) };
+}
+
+export interface JsonFileEntry {
+  /** The logged bytes as text; ends with `\n` unless Docker cut a long line into 16 KB parts. */
+  log: string;
+  stream: Stream;
+  time: string | null;
+}
+
+/** One line of a json-file driver log: `{"log":"hello\n","stream":"stdout","time":"2025-…Z"}`. Null when it is not one. */
+export function parseJsonFileLine(text: string): JsonFileEntry | null {
+  if (!text.startsWith('{"log":')) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as { log?: unknown; stream?: unknown; time?: unknown };
+  if (typeof o.log !== 'string') return null;
+  const stream: Stream = o.stream === 'stdout' || o.stream === 'stderr' ? o.stream : 'unknown';
+  return { log: o.log, stream, time: typeof o.time === 'string' ? o.time : null };
+}
+
+/** How a saved log file is wrapped. `frames`: the raw 8-byte-framed API stream saved to a file. */
+export type TextFormat = 'json-file' | 'docker-t' | 'compose' | 'plain';
+
+/**
+ * Decide how the first lines of a file are wrapped. A wrapper wins when at least 60 % of the non-blank sample
+ * lines carry it (a crash dump copied out of `docker logs -t` keeps its prefix on every line; a stray
+ * unprefixed line does not change the verdict).
+ */
+export function detectTextFormat(sample: readonly string[]): TextFormat {
+  const lines = sample.filter((l) => l.trim() !== '');
+  if (lines.length === 0) return 'plain';
+  if (lines[0]!.startsWith('{"log":') && parseJsonFileLine(lines[0]!) !== null) return 'json-file';
+  const need = Math.ceil(lines.length * 0.6);
+  let ts = 0;
+  let compose = 0;
+  for (const l of lines) {
+    if (dockerTsPrefixLength(l) > 0) ts++;
+    if (COMPOSE.test(l)) compose++;
+  }
+  if (compose >= need) return 'compose';
+  if (ts >= need) return 'docker-t';
+  return 'plain';
+}

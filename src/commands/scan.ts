@@ -1,0 +1,83 @@
+// `goroscope scan SOURCE…`: validate the flags, run the pipeline, render events as a table, JSON lines,
+// or one summary object (README "scan").
+import type { CommandContext } from '../cli/context.js';
+import { KINDS, type GEvent, type Kind } from '../events.js';
+import { UsageError } from '../errors.js';
+import { parseTimeArg } from '../time.js';
+import { runPipeline } from '../pipeline.js';
+import { SummaryBuilder } from '../analyze/summary.js';
+import { tableHeader, tableRow } from '../report/table.js';
+import { eventLine } from '../report/jsonl.js';
+import { summaryFooter, summaryJson } from '../report/summary.js';
+import { BufferedOutput } from '../report/buffered.js';
+
+export interface ScanOptions {
+  kind?: string[];
+  since?: string;
+  until?: string;
+  tail?: string;
+  follow?: boolean;
+  jsonl?: boolean;
+  json?: boolean;
+}
+
+/** `relay_error,timeout` (and repeated flags) → a set of kinds; a UsageError listing the kinds otherwise. */
+export function parseKinds(values: string[] | undefined): ReadonlySet<Kind> | undefined {
+  if (!values || values.length === 0) return undefined;
+  const kinds = new Set<Kind>();
+  for (const v of values.flatMap((x) => x.split(','))) {
+    const k = v.trim();
+    if (k === '') continue;
+    if (!(KINDS as readonly string[]).includes(k)) throw new UsageError('unknown event kind', k, `kinds: ${KINDS.join(', ')}`);
+    kinds.add(k as Kind);
+  }
+  if (kinds.size === 0) throw new UsageError('--kind needs at least one kind', values.join(','), `kinds: ${KINDS.join(', ')}`);
+  return kinds;
+}
+
+/** `--tail 500` → 500; `all` → undefined. */
+export function parseTail(text: string | undefined): number | undefined {
+  if (text === undefined || text === 'all') return undefined;
+  if (!/^\d+$/.test(text.trim())) throw new UsageError('--tail takes a number of lines or "all"', text, 'example: --tail 1000');
+  return Number(text.trim());
+}
+
+export async function run(sources: string[], opts: ScanOptions, ctx: CommandContext): Promise<void> {
+  if (opts.json && opts.jsonl) throw new UsageError('--json and --jsonl cannot be combined', '--json --jsonl', 'pick --jsonl for events or --json for the summary');
+  const kinds = parseKinds(opts.kind);
+  const now = ctx.now();
+  const since = opts.since !== undefined ? parseTimeArg('--since', opts.since, now, ctx.tz) : undefined;
+  const until = opts.until !== undefined ? parseTimeArg('--until', opts.until, now, ctx.tz) : undefined;
+  if (since !== undefined && until !== undefined && since > until) {
+    throw new UsageError('--since is later than --until', `${new Date(since).toISOString()} > ${new Date(until).toISOString()}`);
+  }
+  const tail = parseTail(opts.tail);
+  const mode = opts.json ? 'json' : opts.jsonl ? 'jsonl' : 'table';
+
+  const out = new BufferedOutput(ctx.stdout);
+  const summary = new SummaryBuilder();
+  const c = ctx.color;
+  if (mode === 'table') out.push(tableHeader(c));
+  const onEvent =
+    mode === 'json'
+      ? (e: GEvent) => summary.add(e)
+      : mode === 'jsonl'
+        ? (e: GEvent) => {
+            summary.add(e);
+            return out.push(eventLine(e));
+          }
+        : (e: GEvent) => {
+            summary.add(e);
+            return out.push(tableRow(e, c));
+          };
+
+  const stats = await runPipeline(
+    sources,
+    { since, until, tail, follow: opts.follow ?? false, kinds, tz: ctx.tz, hosts: ctx.globals.host, signal: ctx.signal },
+    onEvent,
+  );
+  const result = { ...summary.finish(stats), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  if (mode === 'json') out.push(summaryJson(result));
+  await out.end();
+  if (mode === 'table' && ctx.stderr.isTTY) ctx.stderr.write(summaryFooter(result, c));
+}

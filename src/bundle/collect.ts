@@ -1,0 +1,400 @@
+// Collecting a bundle: what runs when, what each step's status is, and what is written. The outside world
+// (Docker, HTTP, the scan pipeline) comes in through `BundleDeps`, so this file only decides and writes.
+//
+// Order: inspect first (it names the bundle, tells TTY from framed logs and which env values are secrets);
+// then logs stream to disk while stats, health, pprof and Docker events run beside them; then the scan reads
+// the bundle's own log files back (the container is read once); then summary, redactions, manifest, rename.
+import { hostname, platform, release } from 'node:os';
+import type { GEvent } from '../events.js';
+import { GoroscopeError } from '../errors.js';
+import type { HealthResult } from '../sources/health.js';
+import type { ContainerEvents } from '../docker/events.js';
+import { BundleWriter, safeName, utcStamp, type BundleFormat, type Finished } from './writer.js';
+import { Redactions, StreamRedactor, redactHeaders, redactInspect, mapStrings } from './redact.js';
+import { LogSink } from './logsink.js';
+import type { ItemStatus, Manifest } from './manifest.js';
+import { renderSummaryMd, type SummaryMdInput } from './summary-md.js';
+
+/** The parts of `docker inspect` a bundle reads. */
+export interface InspectLike {
+  Id: string;
+  Name: string;
+  Created?: string;
+  Config?: { Tty?: boolean; Image?: string; Env?: string[] | null } | null;
+  State?: { Status?: string; StartedAt?: string; Running?: boolean } | null;
+  RestartCount?: number;
+  [k: string]: unknown;
+}
+
+export interface LogWindow {
+  /** Epoch ms, inclusive; undefined = the whole history. */
+  since?: number;
+  /** Epoch ms, inclusive: the moment the bundle started, so a running container's log has an end. */
+  until: number;
+  signal: AbortSignal;
+}
+
+/** What a scan of the bundle's own log files gives back. */
+export interface ScanResult {
+  summary: unknown;
+  /** Goroutine samples from the log (time, count) for summary.md's trend. */
+  lines: number;
+}
+
+export interface GoroutineDumpCompare {
+  /** Lines of Markdown describing leak suspects (stack groups that grew between the two dumps). */
+  markdown: string;
+  /** Same as JSON for the manifest / summary.json. */
+  json: unknown;
+}
+
+export interface BundleDeps {
+  inspect(): Promise<InspectLike>;
+  /** Stream the log frames of the window; TTY containers deliver everything as `stdout`. */
+  logs(inspect: InspectLike, window: LogWindow, onFrame: (stream: 'stdout' | 'stderr', payload: Buffer) => void | Promise<void>): Promise<void>;
+  /** One stats sample (the Engine API object, `stream: false`). */
+  stats(signal: AbortSignal): Promise<unknown>;
+  events(inspect: InspectLike, window: { since: number; until: number; signal: AbortSignal }): Promise<ContainerEvents>;
+  health(url: string, derived: boolean, signal: AbortSignal): Promise<HealthResult>;
+  /** GET a URL as text (pprof), bounded by a timeout; throws on network failure or non-2xx. */
+  fetchText(url: string, signal: AbortSignal): Promise<string>;
+  /** Run the scan pipeline over the bundle's log files; `onEvent` gets each event. */
+  scan(staging: string, containerName: string, onEvent: (e: GEvent) => void, signal: AbortSignal): Promise<unknown>;
+  /** Compare two goroutine dumps (leak suspects); null when unavailable. */
+  compareDumps?(first: string, second: string): GoroutineDumpCompare | null;
+}
+
+export interface BundleOptions {
+  outDir: string;
+  format: BundleFormat;
+  since?: number;
+  redact: boolean;
+  /** Health URL, and whether it was derived from inspect rather than given. */
+  healthUrl?: (inspect: InspectLike) => { url: string; derived: boolean; how: string } | null;
+  pprofUrl?: (inspect: InspectLike, health: string | null) => { url: string; derived: boolean } | null;
+  pprofIntervalMs: number;
+  statsIntervalMs: number;
+  version: string;
+  commandLine: string[];
+  dockerHost: string;
+  now: () => number;
+  signal: AbortSignal;
+  /** Called about 4 times a second while logs stream (bytes and lines so far). */
+  onProgress?: (p: { bytes: number; lines: number; done: boolean }) => void;
+}
+
+export interface BundleResult {
+  finished: Finished;
+  manifest: Manifest;
+  interrupted: boolean;
+}
+
+class Interrupted extends Error {}
+
+/** Sleep that ends early (rejecting) when the signal aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Interrupted('interrupted'));
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new Interrupted('interrupted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function message(err: unknown): string {
+  if (err instanceof GoroscopeError) return err.headline().replace(/^error: /, '') + (err.hint ? `: ${err.hint}` : '');
+  return (err as Error)?.message ?? String(err);
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Promise<BundleResult> {
+  const startedAt = opts.now();
+  const items: Record<string, ItemStatus> = {};
+  const signal = opts.signal;
+  const table = new Redactions();
+  const interrupted = () => signal.aborted;
+
+  // 1. inspect: without it there is nothing to name the bundle after; its errors are the command's errors.
+  const inspect = await deps.inspect();
+  const name = inspect.Name.replace(/^\//, '');
+  const base = `${safeName(name)}-${utcStamp(startedAt)}`;
+  const writer = new BundleWriter(opts.outDir, base, opts.format);
+  await writer.open();
+
+  try {
+    const inspectOut = opts.redact ? redactInspect(inspect, table, 'inspect.json') : inspect;
+    await writer.write('inspect.json', json(inspectOut));
+    items.inspect = { status: 'ok', files: ['inspect.json'] };
+
+    // 2. everything that reads the outside, side by side
+    const window: LogWindow = { until: startedAt, signal, ...(opts.since !== undefined ? { since: opts.since } : {}) };
+    const logsStep = collectLogs(deps, writer, inspect, window, opts, table);
+    const statsStep = collectStats(deps, writer, opts);
+    const healthInfo = opts.healthUrl?.(inspect) ?? null;
+    const healthStep = collectHealth(deps, writer, healthInfo, opts, table);
+    const pprofInfo = opts.pprofUrl?.(inspect, healthInfo?.url ?? null) ?? null;
+    const pprofStep = collectPprof(deps, writer, pprofInfo, opts, table);
+    const eventsStep = collectEvents(deps, writer, inspect, opts, startedAt, table);
+    const [logs, stats, health, pprof, events] = await Promise.all([logsStep, statsStep, healthStep, pprofStep, eventsStep]);
+    const { samples: _s, ...statsItem } = stats;
+    const { events: _e, ...eventsItem } = events;
+    Object.assign(items, { logs: logs.status, stats: statsItem, health: health.status, pprof: pprof.status, events: eventsItem });
+
+    // 3. the scan over the bundle's own log files
+    let summary: unknown = null;
+    const goroutines: { time: string | null; count: number }[] = [];
+    if (interrupted()) {
+      items.scan = { status: 'skipped', reason: 'interrupted' };
+    } else if (logs.status.status !== 'ok') {
+      items.scan = { status: 'skipped', reason: 'the logs were not collected' };
+    } else {
+      try {
+        const out = await writer.create('events.jsonl');
+        let pending: Promise<void> = Promise.resolve();
+        const lines: string[] = [];
+        let count = 0;
+        const flush = async () => {
+          if (lines.length === 0) return;
+          const chunk = Buffer.from(lines.join(''), 'utf8');
+          lines.length = 0;
+          await out.write(chunk);
+        };
+        summary = await deps.scan(writer.staging, name, (e) => {
+          count++;
+          if (e.kind === 'goroutine' && goroutines.length < 200_000) goroutines.push({ time: e.time, count: e.count });
+          lines.push(`${JSON.stringify(e)}\n`);
+          if (lines.length >= 1000) pending = pending.then(flush);
+        }, signal);
+        await pending;
+        await flush();
+        await out.close();
+        await writer.write('summary.json', json(summary));
+        items.scan = { status: 'ok', files: ['events.jsonl', 'summary.json'], events: count };
+      } catch (err) {
+        items.scan = { status: 'failed', error: message(err) };
+      }
+    }
+
+    // 4. summary.md (always: it says what is missing too)
+    const compare = pprof.first && pprof.second && deps.compareDumps ? safeCompare(deps, pprof.first, pprof.second) : null;
+    const mdInput: SummaryMdInput = {
+      name,
+      id: inspect.Id,
+      inspect,
+      summary,
+      health: health.result,
+      stats: stats.samples ?? null,
+      events: events.events ?? null,
+      compare,
+      items,
+      goroutines,
+      startedAt,
+    };
+    await writer.write('summary.md', renderSummaryMd(mdInput));
+    if (compare) await writer.write('pprof/compare.json', json(compare.json));
+
+    // 5. redactions, manifest, rename
+    if (opts.redact) {
+      await writer.write('redactions.json', json({ redactions: table.report(), distinctSecrets: table.distinct(), total: table.total() }));
+    }
+    const complete = !interrupted() && logs.status.status === 'ok';
+    const manifest: Manifest = {
+      tool: 'goroscope',
+      version: opts.version,
+      commandLine: opts.commandLine,
+      host: { hostname: hostname(), platform: `${platform()} ${release()}`, docker: opts.dockerHost },
+      container: {
+        id: inspect.Id,
+        name,
+        image: inspect.Config?.Image ?? null,
+        state: inspect.State?.Status ?? null,
+        restartCount: inspect.RestartCount ?? null,
+        tty: inspect.Config?.Tty === true,
+      },
+      window: { since: opts.since !== undefined ? new Date(opts.since).toISOString() : null, until: new Date(startedAt).toISOString() },
+      startedAt: new Date(startedAt).toISOString(),
+      finishedAt: new Date(opts.now()).toISOString(),
+      complete,
+      redacted: opts.redact,
+      ...(interrupted() ? { interrupted: true } : {}),
+      items,
+      files: writer.entries(),
+    };
+    await writer.write('manifest.json', json(manifest));
+    const finished = await writer.finish(complete);
+    return { finished, manifest, interrupted: interrupted() };
+  } catch (err) {
+    await writer.discard();
+    throw err;
+  }
+}
+
+function safeCompare(deps: BundleDeps, a: string, b: string): GoroutineDumpCompare | null {
+  try {
+    return deps.compareDumps!(a, b);
+  } catch {
+    return null;
+  }
+}
+
+async function collectLogs(
+  deps: BundleDeps,
+  writer: BundleWriter,
+  inspect: InspectLike,
+  window: LogWindow,
+  opts: BundleOptions,
+  table: Redactions,
+): Promise<{ status: ItemStatus; sinks: Record<'stdout' | 'stderr', LogSink> }> {
+  const files = { stdout: 'logs/stdout.log', stderr: 'logs/stderr.log' } as const;
+  const sinks = {
+    stdout: new LogSink(await writer.create(files.stdout), opts.redact ? new StreamRedactor(table, files.stdout) : null),
+    stderr: new LogSink(await writer.create(files.stderr), opts.redact ? new StreamRedactor(table, files.stderr) : null),
+  };
+  const progress = () => {
+    opts.onProgress?.({ bytes: sinks.stdout.bytesIn + sinks.stderr.bytesIn, lines: sinks.stdout.lines + sinks.stderr.lines, done: false });
+  };
+  const timer = opts.onProgress ? setInterval(progress, 250) : null;
+  let error: unknown = null;
+  try {
+    await deps.logs(inspect, window, (stream, payload) => sinks[stream].push(payload));
+  } catch (err) {
+    error = err;
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+  // Closing is what makes the files final; a write error here is an unwritable output.
+  await sinks.stdout.close();
+  await sinks.stderr.close();
+  opts.onProgress?.({ bytes: sinks.stdout.bytesIn + sinks.stderr.bytesIn, lines: sinks.stdout.lines + sinks.stderr.lines, done: true });
+  const detail = {
+    files: [files.stdout, files.stderr],
+    tty: inspect.Config?.Tty === true,
+    stdout: { bytes: sinks.stdout.bytesIn, lines: sinks.stdout.lines, frames: sinks.stdout.frames, first: sinks.stdout.firstTime, last: sinks.stdout.lastTime },
+    stderr: { bytes: sinks.stderr.bytesIn, lines: sinks.stderr.lines, frames: sinks.stderr.frames, first: sinks.stderr.firstTime, last: sinks.stderr.lastTime },
+  };
+  if (error instanceof GoroscopeError && error.exitCode === 73) throw error;
+  if (window.signal.aborted) return { status: { status: 'failed', error: 'interrupted: the logs stop early', ...detail }, sinks };
+  if (error) return { status: { status: 'failed', error: message(error), ...detail }, sinks };
+  return { status: { status: 'ok', ...detail }, sinks };
+}
+
+
+async function collectStats(deps: BundleDeps, writer: BundleWriter, opts: BundleOptions): Promise<ItemStatus & { samples?: unknown[] }> {
+  const samples: unknown[] = [];
+  try {
+    samples.push(await deps.stats(opts.signal));
+    const read = (samples[0] as { read?: string } | null)?.read;
+    if (!read || read.startsWith('0001-01-01')) {
+      // a stopped container answers with zeros at once: a second sample would say nothing more
+      await writer.write('stats.json', json({ samples }));
+      return { status: 'ok', files: ['stats.json'], samples, note: 'the container is not running: Docker reports zeros' };
+    }
+    await sleep(opts.statsIntervalMs, opts.signal);
+    samples.push(await deps.stats(opts.signal));
+  } catch (err) {
+    if (samples.length > 0) await writer.write('stats.json', json({ samples }));
+    const why = err instanceof Interrupted || opts.signal.aborted ? 'interrupted' : message(err);
+    return samples.length > 0
+      ? { status: 'failed', error: `only ${samples.length} of 2 samples: ${why}`, files: ['stats.json'], samples }
+      : { status: 'failed', error: why };
+  }
+  await writer.write('stats.json', json({ samples }));
+  return { status: 'ok', files: ['stats.json'], samples };
+}
+
+async function collectHealth(
+  deps: BundleDeps,
+  writer: BundleWriter,
+  info: { url: string; derived: boolean; how: string } | null,
+  opts: BundleOptions,
+  table: Redactions,
+): Promise<{ status: ItemStatus; result: HealthResult | null }> {
+  if (!info) return { status: { status: 'skipped', reason: 'no health URL given (--health-url) and none could be derived from the container' }, result: null };
+  const r = await deps.health(info.url, info.derived, opts.signal);
+  const snapshot = {
+    url: r.url,
+    status: r.status,
+    headers: opts.redact ? redactHeaders(r.headers, table, 'health.json') : r.headers,
+    body: r.body === null ? null : opts.redact ? table.redactText(r.body, 'health.json') : r.body,
+    latencyMs: r.latencyMs,
+    error: r.error,
+    // extras: what goroscope read from it
+    ok: r.ok,
+    errorKind: r.errorKind,
+    format: r.format,
+    goroutines: r.goroutines,
+    memory: r.memory,
+    urlFrom: info.derived ? info.how : 'given',
+  };
+  await writer.write('health.json', json(snapshot));
+  return {
+    status: r.ok || (r.status !== null && r.status >= 200 && r.status < 300)
+      ? { status: 'ok', files: ['health.json'], url: r.url }
+      : { status: 'failed', error: r.error ?? `HTTP ${r.status}`, files: ['health.json'], url: r.url },
+    result: r,
+  };
+}
+
+async function collectPprof(
+  deps: BundleDeps,
+  writer: BundleWriter,
+  info: { url: string; derived: boolean } | null,
+  opts: BundleOptions,
+  table: Redactions,
+): Promise<{ status: ItemStatus; first?: string; second?: string }> {
+  if (!info) return { status: { status: 'skipped', reason: 'no pprof URL given (--pprof-url) and none could be derived' } };
+  const dumps: string[] = [];
+  const files: string[] = [];
+  try {
+    for (let i = 1; i <= 2; i++) {
+      if (i === 2) await sleep(opts.pprofIntervalMs, opts.signal);
+      const text = await deps.fetchText(info.url, opts.signal);
+      dumps.push(text);
+      const path = `pprof/goroutine-${i}.txt`;
+      await writer.write(path, opts.redact ? table.redactText(text, path) : text);
+      files.push(path);
+    }
+  } catch (err) {
+    if (err instanceof GoroscopeError && err.exitCode === 73) throw err;
+    const why = err instanceof Interrupted || opts.signal.aborted ? 'interrupted' : message(err);
+    if (dumps.length === 0 && info.derived) {
+      return { status: { status: 'skipped', reason: `no pprof endpoint answered at ${info.url} (${why})` } };
+    }
+    return {
+      status: { status: 'failed', error: dumps.length > 0 ? `only ${dumps.length} of 2 dumps: ${why}` : why, url: info.url, ...(files.length ? { files } : {}) },
+      ...(dumps[0] !== undefined ? { first: dumps[0] } : {}),
+    };
+  }
+  return { status: { status: 'ok', files, url: info.url, intervalMs: opts.pprofIntervalMs }, first: dumps[0]!, second: dumps[1]! };
+}
+
+async function collectEvents(
+  deps: BundleDeps,
+  writer: BundleWriter,
+  inspect: InspectLike,
+  opts: BundleOptions,
+  until: number,
+  table: Redactions,
+): Promise<ItemStatus & { events?: ContainerEvents['events'] }> {
+  const created = inspect.Created ? Date.parse(inspect.Created) : NaN;
+  const since = opts.since ?? (Number.isFinite(created) ? created : until - 7 * 86_400_000);
+  try {
+    const r = await deps.events(inspect, { since, until, signal: opts.signal });
+    await writer.write('docker-events.json', json({ since: new Date(since).toISOString(), until: new Date(until).toISOString(), truncated: r.truncated, ...(r.reason ? { reason: r.reason } : {}), events: opts.redact ? mapStrings(r.events, (s) => table.redactText(s, 'docker-events.json')) : r.events }));
+    return r.truncated
+      ? { status: 'failed', error: `events cut short: ${r.reason ?? 'unknown'}`, files: ['docker-events.json'], count: r.events.length, events: r.events }
+      : { status: 'ok', files: ['docker-events.json'], count: r.events.length, events: r.events };
+  } catch (err) {
+    if (err instanceof GoroscopeError && err.exitCode === 73) throw err;
+    return { status: 'failed', error: message(err) };
+  }
+}

@@ -1,0 +1,56 @@
+// Why a relay failed and which kind of timeout it was, from the text Go and One API print.
+import type { Cause, TimeoutClass } from '../events.js';
+
+/**
+ * The timeout class named by a text, or null when it names no timeout.
+ * Most specific first: `context deadline exceeded (Client.Timeout exceeded while awaiting headers)` is awaiting_headers.
+ */
+export function classifyTimeout(text: string): TimeoutClass | null {
+  // Fast exit: every timeout text has one of these words.
+  if (!TIMEOUT_HINT.test(text)) return null;
+  // `Post "https://…": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`
+  // `net/http: timeout awaiting response headers`, `http2: timeout awaiting response headers`
+  if (text.includes('while awaiting headers') || text.includes('timeout awaiting response headers')) return 'awaiting_headers';
+  // `context deadline exceeded (Client.Timeout or context cancellation while reading body)`
+  if (text.includes('while reading body')) return 'reading_body';
+  // `Post "https://…": net/http: TLS handshake timeout`
+  if (text.includes('TLS handshake timeout')) return 'tls_handshake';
+  // `dial tcp 104.18.6.192:443: i/o timeout`, `proxyconnect tcp: dial tcp …: i/o timeout`, `connect: connection timed out`
+  if ((text.includes('i/o timeout') && text.includes('dial ')) || text.includes('connection timed out')) return 'dial';
+  // ezlinkai stream scanner: `streaming timeout`, `data handler timeout`, `ping data send timeout`; audio/TTS stream timeouts
+  if (STREAMING.test(text)) return 'streaming';
+  // a proxy's plain-text 504 body
+  if (text.includes('upstream request timeout')) return 'upstream';
+  // channel test too slow: `响应时间 12.35s 超过阈值 10.00s`
+  if (text.includes('超过阈值') && text.includes('响应时间')) return 'slow_response';
+  if (text.includes('deadline exceeded')) return 'deadline';
+  if (OTHER.test(text)) return 'other';
+  return null;
+}
+
+const TIMEOUT_HINT = /[Tt]ime(?:out|d out)|TIMEOUT|deadline exceeded|超过阈值|超时/;
+const STREAMING = /streaming timeout|data handler timeout|ping data send timeout|[Ss]tream processing timeout|stream ended with issues: reason=timeout/;
+const OTHER = /[Tt]ime(?:out|d out)|TIMEOUT|超时/;
+
+// Word-bounded status numbers in a text: `bad response status code 429`, `status code: 401`, `(状态码: 503)`.
+const RATE_TEXT = /[Rr]ate limit|rate_limit|too many requests|Too Many Requests|\b429\b/;
+const QUOTA_TEXT = /quota|insufficient|已欠费|billing|余额不足/i;
+const AUTH_TEXT = /Incorrect API key|invalid_api_key|[Ii]nvalid API key|API key not valid|[Uu]nauthorized|\b40[13]\b/;
+const NETWORK_TEXT = /connection refused|no such host|\bEOF\b|reset by peer|broken pipe|network is unreachable|no route to host/;
+const UPSTREAM_5XX_TEXT = /(?:status code:? |状态码: ?)5\d\d\b|\b50[0234]\b.*(?:Bad Gateway|Service Unavailable|Gateway Time-?out|Internal Server Error)|Bad Gateway|Service Unavailable/;
+
+/**
+ * The cause of a relay error from its text and HTTP status (when the line carries one).
+ * Text evidence wins over the status: One API wraps network errors as status 500.
+ */
+export function classifyCause(text: string, status: number | null): Cause {
+  if (classifyTimeout(text) !== null) return 'timeout';
+  if (RATE_TEXT.test(text) && !/quota/i.test(text)) return 'rate_limit';
+  if (QUOTA_TEXT.test(text)) return 'quota';
+  if (AUTH_TEXT.test(text)) return 'auth';
+  if (NETWORK_TEXT.test(text)) return 'network';
+  if (status === 429) return 'rate_limit';
+  if (status === 401 || status === 403) return 'auth';
+  if ((status !== null && status >= 500 && status <= 599) || UPSTREAM_5XX_TEXT.test(text)) return 'upstream_5xx';
+  return 'other';
+}

@@ -1,0 +1,83 @@
+// The message-level patterns shared by every dialect (text eras, JSON, zap). Each has the line it matches beside it.
+
+/**
+ * Relay error heads, all eras and forks:
+ * - `relay error (channel id 3, user id: 1): Rate limit reached…` (v0.6.7 → HEAD)
+ * - `relay error (channel #8): invalid character 'd' …` (v0.4.5 – v0.6.6, ezlinkai 2024); `Relay error (channel #2): …` (≤ v0.4.5)
+ * - `relay error (channel #3, status code: 500): do request failed…` (new-api; MJ: `status code 500`)
+ * - `relay error (channel #4(openai-a)): …` (one-hub)
+ * - `relay error (userId #34,channel #12): …` (ezlinkai ≥ 2025-03)
+ */
+export const RELAY_ERROR =
+  /[Rr]elay error \((?:channel id (\d+), user id: (\d+)|channel #(\d+)(?:\((.*?)\))?(?:, status code:? (\d+))?|userId #(\d+), ?channel #(\d+))\):? ?/;
+
+/** `bad response status code 503`, `status code: 429`, `(状态码: 503)` inside a relay error message. */
+export const STATUS_IN_TEXT = /(?:status code:? |状态码: ?)(\d{3})\b/;
+
+/** ` (request id: 20231107012506800687616B4podcA5)` that era B appends to the relay error message. */
+export const REQUEST_ID_SUFFIX = / \(request id: (\S+)\)$/;
+
+/**
+ * - `using channel #7 to retry (remain times 2)` (upstream, new-api)
+ * - `using channel #7(openai-b) to retry (remain times 2)` (one-hub)
+ * - `Using channel #7 to retry (remain times 2)` (ezlinkai MJ/Claude/Gemini paths)
+ */
+export const RETRY = /[Uu]sing channel #(\d+)(?:\((.*?)\))? to retry(?: \w+ request)? \(remain times (\d+)\)/;
+
+/** ezlinkai `Retry: 模型=gpt-4o, 原因=…, 尝试=1/3, 用户ID=34, 请求ID=…, 渠道切换: #12(openai-a) -> #15(openai-b)` */
+export const RETRY_EZ = /渠道切换: #(\d+)\((.*?)\) -> #(\d+)\((.*?)\)/;
+
+/**
+ * - `channel #5 has been disabled: Incorrect API key provided: sk-abc***xyz. …`
+ * - `channel #3 has been disabled due to low success rate: 12.50`
+ * - `channel #9 has been enabled`
+ * - `Channel #9 (openai-a) has been disabled: …` (capitalised / named variants)
+ */
+export const CHANNEL_STATE = /[Cc]hannel #(\d+)(?: ?\((.*?)\))? has been (disabled|enabled)(?: due to (low success rate: [\d.]+%?))?(?::? ?([\s\S]*))?/;
+
+/** ezlinkai monitor: `⚠️ High goroutine count detected: 5234`, `⚠️ Goroutine count elevated: 2417`, `Goroutine count: 312` */
+export const GOROUTINE = /(High goroutine count detected|Goroutine count elevated|Goroutine count): (\d+)/;
+
+/** ezlinkai DEBUG: `Memory: Alloc=812MB, TotalAlloc=91234MB, Sys=1630MB, NumGC=4521` */
+export const MEMORY = /Memory: Alloc=(\d+(?:\.\d+)?)MB(?:, TotalAlloc=(\d+(?:\.\d+)?)MB)?(?:, Sys=(\d+(?:\.\d+)?)MB)?(?:, NumGC=(\d+))?/;
+
+/** `One API v0.6.7 started`, `New API v0.6.0.3 started`, `One Hub v0.12.1 started`, `One API started` */
+export const STARTUP = /^(One API|New API|One Hub)(?: (\S+))? started$/;
+
+/**
+ * A cheap first test on the whole first line: every message that can become an event contains one of these.
+ * Lines that fail it (the bulk of `[INFO]`/`[SYS]` traffic) are done with after this one test.
+ */
+export const EVENT_HINT =
+  /elay error \(|to retry|渠道切换|has been|oroutine count|Memory: |started|panic|[Tt]ime(?:out|d out)|TIMEOUT|deadline exceeded|超过阈值|超时/;
+
+/** Requests ids that mean "none": era B `%!s(<nil>)`, new-api `SYSTEM`, one-hub `unknown`. */
+export function realRequestId(id: string | undefined | null): string | undefined {
+  if (id === undefined || id === null || id === '' || id === '%!s(<nil>)' || id === 'SYSTEM' || id === 'unknown' || id === '-') return undefined;
+  return id;
+}
+
+/**
+ * Go duration → ms: `850ns`, `118.604µs`, `3.402117ms`, `2.137854913s`, `1m12.40329107s`, `1h2m3s`; null when not one.
+ */
+export function goDurationMs(text: string): number | null {
+  const t = text.trim();
+  const re = /(\d+(?:\.\d+)?)(ns|µs|μs|us|ms|s|m|h)/gy;
+  let total = 0;
+  let pos = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(t)) !== null) {
+    const v = Number(m[1]);
+    switch (m[2]) {
+      case 'ns': total += v / 1e6; break;
+      case 'µs': case 'μs': case 'us': total += v / 1e3; break;
+      case 'ms': total += v; break;
+      case 's': total += v * 1e3; break;
+      case 'm': total += v * 60e3; break;
+      case 'h': total += v * 3600e3; break;
+    }
+    pos = re.lastIndex;
+  }
+  if (pos === 0 || pos !== t.length) return null;
+  return Math.round(total * 1000) / 1000;
+}

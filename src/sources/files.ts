@@ -1,0 +1,115 @@
+// Saved logs on disk: a file (plain, `docker logs -t`, compose, json-file, rotated `.1`, gzipped, a saved
+// multiplexed API body) or a directory of them (One API `--log-dir`, a container's json-file directory).
+// The format is detected from the bytes, never flagged.
+import { createReadStream } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { DataError, InputError, PermissionError } from '../errors.js';
+import { DetectingDecoder, type LineSink } from '../stream/decode.js';
+
+/** Read size for files: big chunks keep the per-chunk cost of the splitter negligible. */
+export const FILE_CHUNK = 1 << 20;
+
+/** Maps a failed fs call on a user-named path to the error the user sees. */
+export function fileError(err: unknown, path: string): Error {
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'ENOENT':
+      return new InputError('no such file', path, 'check the path; a container name must not contain "/"', { cause: err });
+    case 'EACCES':
+    case 'EPERM':
+      return new PermissionError('permission denied reading the file', path, 'run as a user who can read it (Docker\'s own log files need root: sudo)', {
+        cause: err,
+      });
+    case 'EISDIR':
+    case 'ENOTDIR':
+      return new InputError('not a readable file', path, undefined, { cause: err });
+    case 'Z_DATA_ERROR':
+    case 'Z_BUF_ERROR':
+      return new DataError('not a valid gzip file', path, 'the archive is damaged or was cut short', { cause: err });
+    default:
+      return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+async function isGzip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(b, 0, 2, 0);
+    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+function aborted(signal: AbortSignal | undefined, err: unknown): boolean {
+  return signal?.aborted === true && (err as Error)?.name === 'AbortError';
+}
+
+/** Decode one file into lines with `source` set to `name`. Resolves at end of file; a user abort ends it quietly. */
+export async function readFile(path: string, name: string, onLine: LineSink, signal?: AbortSignal): Promise<void> {
+  const decoder = new DetectingDecoder(name, onLine);
+  try {
+    const gz = await isGzip(path);
+    const input = createReadStream(path, { highWaterMark: FILE_CHUNK });
+    const sink = async (src: AsyncIterable<Buffer>) => {
+      for await (const chunk of src) decoder.push(chunk);
+    };
+    if (gz) await pipeline(input, createGunzip({ chunkSize: FILE_CHUNK }), sink, { signal });
+    else await pipeline(input as Readable, sink, { signal });
+  } catch (err) {
+    if (aborted(signal, err)) {
+      decoder.end();
+      return;
+    }
+    throw fileError(err, path);
+  }
+  decoder.end();
+}
+
+/** `oneapi-20250221.log`, `x-json.log.1`, `x-json.log.2.gz`, `error.log`, `app.txt`: files a log directory is read for. */
+const LOG_FILE = /\.(?:log|txt)(?:\.(\d+))?(?:\.gz)?$/;
+
+/**
+ * The log files of a directory in reading order: by name (One API's `oneapi-YYYYMMDD.log` names sort by date),
+ * and a rotated set oldest first (`x.log.2.gz`, `x.log.1`, `x.log`).
+ */
+export function orderLogFiles(names: readonly string[]): string[] {
+  const key = (n: string) => {
+    const m = LOG_FILE.exec(n)!;
+    return { base: n.slice(0, m.index) + n.slice(m.index).replace(/\.\d+(?:\.gz)?$|\.gz$/, ''), gen: m[1] ? Number(m[1]) : 0 };
+  };
+  return names
+    .filter((n) => LOG_FILE.test(n))
+    .map((n) => ({ n, ...key(n) }))
+    .sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : b.gen - a.gen))
+    .map((x) => x.n);
+}
+
+/** Read every log file of a directory in order; each file is its own `source` so records never span two files. */
+export async function readDirectory(dir: string, onLine: LineSink, signal?: AbortSignal): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    throw fileError(err, dir);
+  }
+  const files: string[] = [];
+  for (const n of orderLogFiles(names)) {
+    const p = join(dir, n);
+    const st = await stat(p).catch(() => null);
+    if (st?.isFile()) files.push(p);
+  }
+  if (files.length === 0) {
+    throw new InputError('no log files in the directory', dir, 'expected *.log, *.log.1, *.log.gz (One API --log-dir, json-file) files');
+  }
+  for (const p of files) {
+    if (signal?.aborted) break;
+    await readFile(p, p, onLine, signal);
+  }
+  return files.length;
+}

@@ -1,0 +1,117 @@
+// A source spec → a Source that hands over Lines. `-` is stdin, an existing path is a file or directory (or a
+// goroscope bundle), anything else is a container. New kinds of spec (`service:NAME`, `compose:PROJECT`) are one
+// more entry in RESOLVERS.
+import { stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { DataError, InputError } from '../errors.js';
+import type { LineSink } from '../stream/decode.js';
+import { fileError, readDirectory, readFile } from './files.js';
+import { readStdin } from './stdin.js';
+
+export type { LineSink } from '../stream/decode.js';
+
+export interface SourceInfo {
+  /** What the user typed. */
+  spec: string;
+  kind: 'container' | 'file' | 'stdin' | 'bundle';
+  /** Container name (no leading `/`), file or directory path, `-`. */
+  name: string;
+  /** Full container id. */
+  id?: string;
+}
+
+export interface SourceOptions {
+  /** Epoch ms, inclusive. Containers apply them in the daemon; saved text is filtered by the pipeline. */
+  since?: number;
+  until?: number;
+  /** Containers only: the last N messages. */
+  tail?: number;
+  follow?: boolean;
+  /** `--host` values. */
+  hosts?: string[];
+  signal?: AbortSignal;
+}
+
+export interface Source {
+  info: SourceInfo;
+  /**
+   * Hand over every line in input order and resolve at the end (for a followed container: when the user aborts
+   * or the container is removed). Rejects with a GoroscopeError on failure; never ends silently on an error.
+   */
+  read(onLine: LineSink): Promise<void>;
+}
+
+interface Resolver {
+  /** Returns a Source when the spec is of this kind, null to let the next resolver try. */
+  open(spec: string, opts: SourceOptions): Promise<Source | null>;
+}
+
+/** Names that are files even when they do not exist (so a typo gives "no such file", not "no such container"). */
+const LOOKS_LIKE_PATH = /[/\\]|\.(?:log|txt|gz|tgz|json|jsonl)(?:\.\d+)?$|^\.{1,2}$/;
+
+const stdinResolver: Resolver = {
+  async open(spec, opts) {
+    if (spec !== '-') return null;
+    return { info: { spec, kind: 'stdin', name: '-' }, read: (onLine) => readStdin(onLine, opts.signal) };
+  },
+};
+
+function isBundlePath(path: string, isDir: boolean): boolean {
+  if (isDir) return existsSync(join(path, 'manifest.json'));
+  return /\.(?:tar\.gz|tgz)$/.test(basename(path));
+}
+
+/** Bundles are read by `src/sources/bundle.ts` (the bundle area): `openBundle(path, spec, opts): Promise<Source>`. */
+async function openBundle(path: string, spec: string, opts: SourceOptions): Promise<Source> {
+  const modulePath = './bundle.js';
+  let mod: { openBundle?: (path: string, spec: string, opts: SourceOptions) => Promise<Source> };
+  try {
+    mod = (await import(modulePath)) as typeof mod;
+  } catch {
+    mod = {};
+  }
+  if (typeof mod.openBundle !== 'function') throw new DataError('bundles are not readable yet', path);
+  return mod.openBundle(path, spec, opts);
+}
+
+const pathResolver: Resolver = {
+  async open(spec, opts) {
+    let st;
+    try {
+      st = await stat(spec);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && !LOOKS_LIKE_PATH.test(spec)) return null; // a container name
+      throw fileError(err, spec);
+    }
+    const isDir = st.isDirectory();
+    if (isBundlePath(spec, isDir)) return openBundle(spec, spec, opts);
+    if (isDir) return { info: { spec, kind: 'file', name: spec }, read: (onLine) => readDirectory(spec, onLine, opts.signal).then(() => undefined) };
+    if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) throw new InputError('not a regular file', spec);
+    return { info: { spec, kind: 'file', name: spec }, read: (onLine) => readFile(spec, spec, onLine, opts.signal) };
+  },
+};
+
+const containerResolver: Resolver = {
+  async open(spec, opts) {
+    const { openContainer } = await import('./docker.js');
+    return openContainer(spec, opts);
+  },
+};
+
+/** Tried in order; the first that recognises the spec wins. Add `service:`/`compose:` resolvers before the container one. */
+export const RESOLVERS: Resolver[] = [stdinResolver, pathResolver, containerResolver];
+
+/** Resolve one spec. Throws InputError/PermissionError for unreadable paths, NotFoundError for unknown containers. */
+export async function openSource(spec: string, opts: SourceOptions = {}): Promise<Source> {
+  if (spec === '') throw new InputError('empty source', "''", 'give a container name, a file path, or - for stdin');
+  for (const r of RESOLVERS) {
+    const s = await r.open(spec, opts);
+    if (s) return s;
+  }
+  throw new InputError('unrecognised source', spec);
+}
+
+export { readFile, readDirectory } from './files.js';
+export { readStdin } from './stdin.js';

@@ -33,8 +33,15 @@ const reasons: Messages<Reason['code']> = {
   },
 };
 
+// Fixed phrases that appear inside reason values (src/sources/facts.ts).
+const PHRASES_ZH: Record<string, string> = {
+  'has no known URL (give --health-url)': '没有已知地址（请用 --health-url 指定）',
+  'not asked (container not running)': '未查询（容器未运行）',
+};
+
 export function reasonText(r: Reason, lang: Lang): string {
-  return fmt(reasons[lang][r.code], r.vars);
+  const vars = lang === 'zh' ? Object.fromEntries(Object.entries(r.vars).map(([k, v]) => [k, PHRASES_ZH[String(v)] ?? v])) : r.vars;
+  return fmt(reasons[lang][r.code], vars);
 }
 
 export const levelNames: Record<Lang, Record<Level | 'emergency', string>> = {
@@ -67,6 +74,7 @@ type Key =
   | 'noEvents'
   | 'stopHint'
   | 'recordTo'
+  | 'noUrl'
   | 'dockerDown'
   | 'endpointDown';
 
@@ -96,6 +104,7 @@ export const messages: Messages<Key> = {
     noEvents: '(none yet)',
     stopHint: 'Ctrl-C to stop',
     recordTo: 'recording samples to {file}',
+    noUrl: 'no URL: the container publishes no port 3000/tcp and is not on the host network; give --health-url',
     dockerDown: 'Docker unreachable: {error} (retrying)',
     endpointDown: 'health endpoint: {error} (retrying)',
   },
@@ -124,6 +133,7 @@ export const messages: Messages<Key> = {
     noEvents: '（暂无）',
     stopHint: '按 Ctrl-C 停止',
     recordTo: '采样记录写入 {file}',
+    noUrl: '无地址：容器未发布 3000/tcp 端口，也不在 host 网络上；请用 --health-url 指定',
     dockerDown: '无法连接 Docker：{error}（重试中）',
     endpointDown: '健康接口：{error}（重试中）',
   },

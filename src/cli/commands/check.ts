@@ -1,14 +1,30 @@
-// `goroscope check`: being built (docs/architecture.md names its owner). Replace this file.
+// `goroscope check CONTAINER…`: declares arguments and options; the body lives in src/commands/check.ts.
 import type { Register } from './index.js';
-import { GoroscopeError, EXIT } from '../../errors.js';
+import { addNotifyOptions } from '../../notify/options.js';
 
-export const register: Register = (program) => {
-  program
+export const register: Register = (program, context) => {
+  const cmd = program
     .command('check')
     .description('the quick check: verdict and exit code 0 ok, 1 warning, 2 critical, 3 unknown')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new GoroscopeError('not built yet', EXIT.SOFTWARE, 'check');
+    .argument('<container...>', 'container names or ids')
+    .option('--health-url <url>', 'health endpoint (default: derived from the published port 3000/tcp or the host network; also GOROSCOPE_HEALTH_URL, config healthUrl)')
+    .option('--warning <n>', 'goroutines at or above: warning (default 2000; GOROSCOPE_WARNING)')
+    .option('--critical <n>', 'goroutines at or above: critical (default 5000; GOROSCOPE_CRITICAL)')
+    .option('--emergency <n>', 'goroutines at or above: emergency, collect a bundle (default 10000; GOROSCOPE_EMERGENCY)')
+    .option('--baseline-restarts <n>', 'restarts accepted without a warning (default 0; GOROSCOPE_BASELINE_RESTARTS)')
+    .option('--timeout <ms>', 'health endpoint timeout in ms (default 5000)')
+    .option('--json', 'one JSON object (README "check")');
+  addNotifyOptions(cmd)
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok, 1 warning, 2 critical, 3 unknown (Nagios plugin convention), 64 bad usage.
+Examples:
+  goroscope check one-api
+  goroscope check one-api --health-url http://127.0.0.1:3000/api/monitor/health --json`,
+    )
+    .action(async (containers: string[], opts: Record<string, unknown>) => {
+      const { run } = await import('../../commands/check.js');
+      await run(containers, opts, await context());
     });
 };

@@ -1,14 +1,23 @@
-// `goroscope stats`: being built (docs/architecture.md names its owner). Replace this file.
+// `goroscope stats CONTAINER…`: declares arguments and options; the body lives in src/commands/stats.ts.
 import type { Register } from './index.js';
-import { GoroscopeError, EXIT } from '../../errors.js';
 
-export const register: Register = (program) => {
+export const register: Register = (program, context) => {
   program
     .command('stats')
     .description('restart count, state, CPU, memory, net and block I/O, like docker stats')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new GoroscopeError('not built yet', EXIT.SOFTWARE, 'stats');
+    .argument('<container...>', 'container names or ids')
+    .option('--no-stream', 'one sample, then exit')
+    .option('--interval <duration>', 'refresh period when streaming (default 2s; a sample itself takes ~1 s)')
+    .option('--json', 'JSON (README "stats"); streaming prints one JSON object per line')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  goroscope stats one-api --no-stream
+  goroscope stats one-api mysql redis --json --no-stream`,
+    )
+    .action(async (containers: string[], opts: Record<string, unknown>) => {
+      const { run } = await import('../../commands/stats.js');
+      await run(containers, opts, await context());
     });
 };

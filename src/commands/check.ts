@@ -1,0 +1,164 @@
+// `goroscope check CONTAINER…`: state, restarts, health endpoint, stats and recent monitor lines → a verdict per
+// container and overall, with the Nagios exit codes 0 ok, 1 warning, 2 critical, 3 unknown.
+import type { CommandContext } from '../cli/context.js';
+import { UsageError } from '../errors.js';
+import { resolveThresholds, goroutineLevel, type Thresholds } from '../config.js';
+import { verdict, worst, LEVEL_EXIT, type Level, type Reason } from '../analyze/verdict.js';
+import { bytesSize, percent, type ContainerStats } from '../analyze/stats.js';
+import { reasonText, levelNames, messages } from '../i18n/check.js';
+import { fmt } from '../i18n.js';
+import { write } from '../cli/output.js';
+import type { NotifyFlags } from '../notify/index.js';
+import { collectFacts, type Collected } from '../sources/facts.js';
+
+export interface CheckOptions extends NotifyFlags {
+  healthUrl?: string;
+  warning?: string;
+  critical?: string;
+  emergency?: string;
+  baselineRestarts?: string;
+  timeout?: string;
+  json?: boolean;
+}
+
+export interface CheckedContainer extends Collected {
+  level: Level;
+  emergency: boolean;
+  reasons: Reason[];
+  thresholds: Thresholds;
+}
+
+export async function run(names: string[], opts: CheckOptions, ctx: CommandContext): Promise<void> {
+  const baseline = wholeNumber('--baseline-restarts', opts.baselineRestarts ?? ctx.env.GOROSCOPE_BASELINE_RESTARTS ?? '0');
+  const timeoutMs = opts.timeout === undefined ? 5000 : wholeNumber('--timeout', opts.timeout);
+  if (opts.healthUrl && names.length > 1) {
+    throw new UsageError('--health-url names one endpoint but several containers were given', names.join(' '), 'check them one at a time, or set healthUrl per container in the config file');
+  }
+  const checked = await Promise.all(
+    names.map(async (name): Promise<CheckedContainer> => {
+      const thresholds = resolveThresholds(opts, ctx.env, ctx.config, name);
+      const c = await collectFacts(name, { healthUrl: opts.healthUrl, timeoutMs, logFallback: true, stats: true }, ctx);
+      const v = verdict({ ...c.facts, baselineRestarts: baseline, thresholds });
+      return { ...c, ...v, thresholds };
+    }),
+  );
+  const overall = worst(checked.map((c) => c.level));
+  const json = toJson(overall, checked);
+  await write(ctx.stdout, opts.json ? JSON.stringify(json, null, 2) + '\n' : renderText(overall, checked, ctx));
+  if (opts.notify !== undefined || opts.dryRun) {
+    // Deliveries are reported on stderr and never change the verdict's exit code.
+    const { notifyChanges } = await import('../notify/index.js');
+    await notifyChanges(json.containers, opts, ctx);
+  }
+  process.exitCode = LEVEL_EXIT[overall];
+}
+
+function wholeNumber(flag: string, v: string): number {
+  if (!/^\d+$/.test(v.trim())) throw new UsageError(`${flag} must be a whole number`, v);
+  return Number(v);
+}
+
+/** The issue's shape, plus a few fields named in the README. */
+export function toJson(level: Level, checked: CheckedContainer[]) {
+  return {
+    level,
+    containers: checked.map((c) => ({
+      name: c.name,
+      id: c.id,
+      level: c.level,
+      emergency: c.emergency,
+      reasons: c.reasons.map((r) => reasonText(r, 'en')),
+      reasonCodes: c.reasons.map((r) => r.code),
+      state: c.state?.status ?? null,
+      oomKilled: c.state?.oomKilled ?? null,
+      exitCode: c.state?.exitCode ?? null,
+      startedAt: c.state?.startedAt ?? null,
+      uptimeSeconds: c.uptimeSeconds,
+      restartCount: c.state ? c.facts.restartCount : null,
+      dockerHealth: c.state?.health ?? null,
+      goroutines: c.facts.goroutines,
+      goroutineSource: c.facts.goroutineSource,
+      goroutineLevel: c.facts.goroutines === null ? null : goroutineLevel(c.facts.goroutines, c.thresholds),
+      memory: c.health?.memory ?? null,
+      cpuPercent: c.stats?.cpuPercent ?? null,
+      containerMemory: c.stats?.memory ?? null,
+      health: c.health
+        ? {
+            url: c.health.url,
+            urlSource: c.urlSource,
+            ok: c.health.ok,
+            status: c.health.status,
+            latencyMs: c.health.latencyMs,
+            error: c.health.error,
+            errorKind: c.health.errorKind,
+            format: c.health.format,
+            note: c.health.note,
+          }
+        : null,
+      thresholds: c.thresholds,
+    })),
+  };
+}
+
+function renderText(overall: Level, checked: CheckedContainer[], ctx: CommandContext): string {
+  const { lang, color: k } = ctx;
+  const m = messages[lang];
+  const paint = (l: Level | 'emergency', s: string) =>
+    l === 'ok' ? k.green(s) : l === 'warning' ? k.yellow(s) : l === 'unknown' ? k.magenta(s) : k.red.bold(s);
+  const out: string[] = [];
+  for (const c of checked) {
+    const head = c.emergency ? levelNames[lang].emergency : levelNames[lang][c.level];
+    out.push(`${paint(c.emergency ? 'emergency' : c.level, head.padEnd(9))} ${k.bold(c.name)}`);
+    if (c.state) {
+      const up = c.uptimeSeconds !== null ? `, ${m.uptime} ${duration(c.uptimeSeconds)}` : '';
+      const oom = c.state.oomKilled ? ', OOMKilled' : '';
+      const hc = c.state.health ? `, healthcheck ${c.state.health}` : '';
+      const exit = c.state.running ? '' : `, exit ${c.state.exitCode}`;
+      out.push(`  ${pad(m.state)} ${c.state.status}${up}${oom}${hc}, ${m.restarts} ${c.facts.restartCount}${exit}`);
+    }
+    if (c.health) {
+      const h = c.health;
+      const how = c.urlSource ? ` (${c.urlSource})` : '';
+      const res = h.ok ? `HTTP ${h.status}, ${h.latencyMs} ms` : `${h.errorKind}: ${h.error}`;
+      out.push(`  ${pad(m.health)} ${h.url}${how}: ${res}`);
+      if (h.note) out.push(`  ${''.padEnd(11)} ${h.note}`);
+    } else if (c.state?.running) out.push(`  ${pad(m.health)} ${c.urlSource ?? m.noUrl}`);
+    if (c.facts.goroutines !== null) {
+      const gl = goroutineLevel(c.facts.goroutines, c.thresholds);
+      const src = c.facts.goroutineSource === 'log' ? ` (${m.fromLog} ${c.facts.goroutineTime ?? ''})` : '';
+      const mem = c.health?.memory ? `   ${m.memory} ${memText(c.health.memory)}` : '';
+      out.push(`  ${pad(m.goroutines)} ${paint(gl === 'ok' ? 'ok' : gl === 'warning' ? 'warning' : 'critical', String(c.facts.goroutines))}${src}${mem}`);
+    }
+    if (c.stats) out.push(`  ${pad(m.cpu)} ${percent(c.stats.cpuPercent)}   ${m.containerMemory} ${statsMem(c.stats)}`);
+    for (const r of c.reasons) if (r.level !== 'ok' || r.code === 'goroutines_from_log') out.push(`  - ${paint(r.level, reasonText(r, lang))}`);
+    if (c.emergency) out.push(`  ${k.bold(fmt(m.bundleHint, { name: c.name }))}`);
+  }
+  if (checked.length > 1) out.push(`${m.overall}: ${paint(overall, levelNames[lang][overall])}`);
+  return out.join('\n') + '\n';
+}
+
+/** Pad a label to 11 columns, counting CJK characters as two. */
+function pad(label: string): string {
+  const w = [...label].reduce((n, ch) => n + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
+  return label + ' '.repeat(Math.max(1, 11 - w));
+}
+
+export function memText(mem: { allocMb: number; sysMb: number | null; numGc: number | null }): string {
+  return `${mem.allocMb} MB alloc${mem.sysMb !== null ? ` / ${mem.sysMb} MB sys` : ''}${mem.numGc !== null ? `, GC ${mem.numGc}` : ''}`;
+}
+
+export function statsMem(s: ContainerStats): string {
+  return `${bytesSize(s.memory.usageBytes)} / ${bytesSize(s.memory.limitBytes)} (${percent(s.memory.percent)})`;
+}
+
+/** 3725 → `1h2m5s`; 90061 → `1d1h1m`. */
+export function duration(sec: number): string {
+  const d = Math.floor(sec / 86400);
+  const h = Math.floor((sec % 86400) / 3600);
+  const mi = Math.floor((sec % 3600) / 60);
+  const s = Math.floor(sec % 60);
+  if (d > 0) return `${d}d${h}h${mi}m`;
+  if (h > 0) return `${h}h${mi}m${s}s`;
+  if (mi > 0) return `${mi}m${s}s`;
+  return `${s}s`;
+}

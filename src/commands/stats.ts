@@ -1,0 +1,127 @@
+// `goroscope stats CONTAINER…`: `docker stats` numbers plus restart count, state, OOMKilled, exit code and start
+// time. Streams until Ctrl-C (a TTY redraws in place, other outputs get one table per interval) unless --no-stream.
+import type { CommandContext } from '../cli/context.js';
+import { UsageError } from '../errors.js';
+import { parseDuration } from '../time.js';
+import { bytesSize, humanSize, percent } from '../analyze/stats.js';
+import { connect, type DockerClient } from '../docker/client.js';
+import { inspectRaw } from '../docker/containers.js';
+import { sampleStats, EMPTY_STATS, type StatsSample } from '../docker/stats.js';
+import { mapDockerError } from '../docker/client.js';
+import { write } from '../cli/output.js';
+import type { Lang } from '../i18n.js';
+
+export interface StatsOptions {
+  stream?: boolean;
+  interval?: string;
+  json?: boolean;
+}
+
+export interface StatsRow {
+  name: string;
+  id: string;
+  state: string;
+  restartCount: number;
+  oomKilled: boolean;
+  exitCode: number;
+  startedAt: string | null;
+  cpuPercent: number;
+  memory: StatsSample['memory'];
+  net: StatsSample['net'];
+  block: StatsSample['block'];
+  pids: number;
+}
+
+const ZERO_DATE = '0001-01-01T00:00:00Z';
+
+/** One row per container: inspect and a stats sample (in parallel; ~1 s for running ones, at once for stopped ones). */
+export async function sampleRows(client: DockerClient, names: string[]): Promise<StatsRow[]> {
+  return Promise.all(
+    names.map(async (name) => {
+      const raw = await inspectRaw(client, name);
+      let sample: StatsSample = { ...EMPTY_STATS, read: null };
+      if (raw.State.Running) {
+        try {
+          sample = await sampleStats(client.docker.getContainer(raw.Id));
+        } catch (err) {
+          throw mapDockerError(err, client);
+        }
+      }
+      const { read: _read, ...numbers } = sample;
+      return {
+        name: raw.Name.replace(/^\//, ''),
+        id: raw.Id,
+        state: raw.State.Status,
+        restartCount: raw.RestartCount,
+        oomKilled: raw.State.OOMKilled,
+        exitCode: raw.State.ExitCode,
+        startedAt: raw.State.StartedAt && raw.State.StartedAt !== ZERO_DATE ? raw.State.StartedAt : null,
+        ...numbers,
+      };
+    }),
+  );
+}
+
+const HEADERS: Record<Lang, string[]> = {
+  en: ['CONTAINER', 'STATE', 'RESTARTS', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS', 'OOM', 'EXIT', 'STARTED'],
+  zh: ['容器', '状态', '重启', 'CPU %', '内存用量 / 上限', '内存 %', '网络 I/O', '磁盘 I/O', '进程数', 'OOM', '退出码', '启动时间'],
+};
+
+/** A table like `docker stats`, numbers printed with the docker CLI's units. */
+export function renderTable(rows: StatsRow[], lang: Lang): string {
+  const cells = rows.map((r) => [
+    r.name,
+    r.state,
+    String(r.restartCount),
+    percent(r.cpuPercent),
+    `${bytesSize(r.memory.usageBytes)} / ${bytesSize(r.memory.limitBytes)}`,
+    percent(r.memory.percent),
+    `${humanSize(r.net.rxBytes)} / ${humanSize(r.net.txBytes)}`,
+    `${humanSize(r.block.readBytes)} / ${humanSize(r.block.writeBytes)}`,
+    String(r.pids),
+    r.oomKilled ? 'yes' : 'no',
+    String(r.exitCode),
+    r.startedAt ? r.startedAt.replace(/\.\d+Z$/, 'Z') : '-',
+  ]);
+  const head = HEADERS[lang];
+  const width = (s: string) => [...s].reduce((n, ch) => n + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
+  const widths = head.map((h, i) => Math.max(width(h), ...cells.map((c) => width(c[i]!))));
+  const line = (c: string[]) => c.map((x, i) => (i === c.length - 1 ? x : x + ' '.repeat(widths[i]! - width(x)))).join('   ');
+  return [line(head), ...cells.map(line)].join('\n') + '\n';
+}
+
+export async function run(names: string[], opts: StatsOptions, ctx: CommandContext): Promise<void> {
+  const intervalMs = opts.interval === undefined ? 2000 : parseDuration(opts.interval);
+  if (intervalMs === null || intervalMs <= 0) throw new UsageError('--interval must be a duration such as 2s or 1m', opts.interval);
+  const client = await connect(ctx.globals.host?.[0], ctx.env);
+  const tty = ctx.stdout.isTTY === true && !opts.json;
+  for (let first = true; ; first = false) {
+    const started = ctx.now();
+    const rows = await sampleRows(client, names);
+    const text = opts.json
+      ? JSON.stringify({ time: new Date(ctx.now()).toISOString(), containers: rows }, null, opts.stream === false ? 2 : undefined) + '\n'
+      : renderTable(rows, ctx.lang);
+    // A terminal is redrawn in place (cursor home, clear below), like docker stats; other outputs append.
+    await write(ctx.stdout, tty && opts.stream !== false ? `\x1b[H\x1b[2J${text}` : opts.stream === false || opts.json || first ? text : `\n${text}`);
+    if (opts.stream === false) return;
+    const wait = Math.max(0, intervalMs - (ctx.now() - started));
+    const stopped = await sleep(wait, ctx.signal);
+    if (stopped) return;
+  }
+}
+
+/** Resolves true when the signal aborts first. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(false);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      resolve(true);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,27 @@
+// One stats sample of a container through the Engine API (dockerode notes §4). `stream:false` waits for two
+// collector ticks (~1 s) so precpu is filled and CPU % is right; a stopped container answers at once with zeros.
+// The connection comes from src/docker/client.ts; this file opens none of its own.
+import type Docker from 'dockerode';
+import { computeStats, isEmptySample, type ContainerStats, type RawStats } from '../analyze/stats.js';
+
+export interface StatsSample extends ContainerStats {
+  /** The engine's sample time (ISO), null for the empty sample of a stopped container. */
+  read: string | null;
+}
+
+export const EMPTY_STATS: ContainerStats = {
+  cpuPercent: 0,
+  memory: { usageBytes: 0, limitBytes: 0, percent: 0 },
+  net: { rxBytes: 0, txBytes: 0 },
+  block: { readBytes: 0, writeBytes: 0 },
+  pids: 0,
+};
+
+/** One sample with CPU % computed from the engine's own two samples. Rejects like any dockerode call (map errors at the caller). */
+export async function sampleStats(container: Docker.Container): Promise<StatsSample> {
+  // stream:false → one JSON document (dockerode's default is a stream, issue apocas/dockerode#658). Not one-shot:
+  // one-shot leaves precpu empty and CPU % cannot be computed. It takes ~1 s; callers sample containers in parallel.
+  const raw = (await container.stats({ stream: false })) as unknown as RawStats;
+  if (isEmptySample(raw)) return { ...EMPTY_STATS, read: null };
+  return { ...computeStats(raw), read: raw.read ?? null };
+}

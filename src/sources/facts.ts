@@ -1,0 +1,185 @@
+// What `check`, `watch` (and `alert`) need to know about one container, collected in parallel and bounded:
+// inspect (state, restarts), the health endpoint, one stats sample, and — when the endpoint gives no count —
+// the newest goroutine monitor line of the last 10 minutes of logs. Failures become facts, never throws,
+// except bad usage.
+import type Docker from 'dockerode';
+import type { CommandContext } from '../cli/context.js';
+import { GoroscopeError, UsageError } from '../errors.js';
+import { resolveString } from '../config.js';
+import type { CheckFacts } from '../analyze/verdict.js';
+import type { ContainerStats } from '../analyze/stats.js';
+import { connect, mapDockerError, type DockerClient } from '../docker/client.js';
+import { inspectRaw } from '../docker/containers.js';
+import { sampleStats } from '../docker/stats.js';
+import { deriveHealthUrl, probeWithFallback, type HealthResult } from './health.js';
+import type { GoroutineEvent, MemoryEvent } from '../events.js';
+
+export interface ContainerState {
+  status: string;
+  running: boolean;
+  oomKilled: boolean;
+  exitCode: number;
+  health: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface Collected {
+  /** As asked. */
+  name: string;
+  id: string | null;
+  state: ContainerState | null;
+  uptimeSeconds: number | null;
+  health: HealthResult | null;
+  /** How the health URL was found: `--health-url`, `GOROSCOPE_HEALTH_URL`, `config file`, or a derivation. */
+  urlSource: string | null;
+  stats: ContainerStats | null;
+  /** Why there is no stats sample although the container runs. */
+  statsError: string | null;
+  /** Newest goroutine / memory monitor lines from the logs (only read when the endpoint gave no count). */
+  logGoroutine: GoroutineEvent | null;
+  logMemory: MemoryEvent | null;
+  facts: Omit<CheckFacts, 'baselineRestarts' | 'thresholds'>;
+}
+
+export interface CollectOptions {
+  healthUrl?: string;
+  timeoutMs: number;
+  /** Read recent logs for a monitor line when the endpoint has no count. */
+  logFallback: boolean;
+  /** Take one stats sample (~1 s). */
+  stats: boolean;
+  /** Window of the log fallback (default 10 minutes). */
+  logWindowMs?: number;
+  /** Reuse a connection (watch samples many times). */
+  client?: DockerClient;
+}
+
+/** healthError when no URL is configured or derivable (translated by the renderers). */
+export const NO_URL = 'has no known URL (give --health-url)';
+
+const ZERO_DATE = '0001-01-01T00:00:00Z';
+
+/** The health URL a user configured for this container, and where it came from; null when none. */
+export function configuredHealthUrl(name: string, flag: string | undefined, ctx: Pick<CommandContext, 'env' | 'config'>): { url: string; source: string } | null {
+  if (flag) return { url: checkUrl(flag, '--health-url'), source: '--health-url' };
+  if (ctx.env.GOROSCOPE_HEALTH_URL) return { url: checkUrl(ctx.env.GOROSCOPE_HEALTH_URL, 'GOROSCOPE_HEALTH_URL'), source: 'GOROSCOPE_HEALTH_URL' };
+  const file = resolveString(undefined, {}, '', ctx.config.containers?.[name]?.healthUrl ?? ctx.config.healthUrl);
+  return file ? { url: checkUrl(file, 'config healthUrl'), source: 'config file' } : null;
+}
+
+function checkUrl(url: string, where: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`${where} is not a URL`, url, 'example: http://127.0.0.1:3000/api/monitor/health');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`${where} must be http:// or https://`, url);
+  return url;
+}
+
+export async function collectFacts(name: string, opts: CollectOptions, ctx: CommandContext): Promise<Collected> {
+  const configured = configuredHealthUrl(name, opts.healthUrl, ctx);
+  const out: Collected = {
+    name,
+    id: null,
+    state: null,
+    uptimeSeconds: null,
+    health: null,
+    urlSource: configured?.source ?? null,
+    stats: null,
+    statsError: null,
+    logGoroutine: null,
+    logMemory: null,
+    facts: { state: null, restartCount: 0, goroutines: null, goroutineSource: null, healthError: null },
+  };
+  let client: DockerClient;
+  let raw: Docker.ContainerInspectInfo;
+  try {
+    client = opts.client ?? (await connect(ctx.globals.host?.[0], ctx.env));
+    raw = await inspectRaw(client, name);
+  } catch (err) {
+    if (!(err instanceof GoroscopeError) || err instanceof UsageError) throw err;
+    out.facts.lookupError = `${err.message}${err.value ? ` (${err.value})` : ''}`;
+    // The endpoint may still answer when Docker does not (a remote gateway, a daemon restart).
+    if (configured) out.health = await probeWithFallback(configured.url, false, { timeoutMs: opts.timeoutMs, signal: ctx.signal });
+    return out;
+  }
+  const s = raw.State;
+  const startedAt = s.StartedAt && s.StartedAt !== ZERO_DATE ? s.StartedAt : null;
+  out.id = raw.Id;
+  out.state = {
+    status: s.Status,
+    running: s.Running && !s.Restarting,
+    oomKilled: s.OOMKilled,
+    exitCode: s.ExitCode,
+    health: (s as { Health?: { Status?: string } }).Health?.Status ?? null,
+    startedAt,
+    finishedAt: s.FinishedAt && s.FinishedAt !== ZERO_DATE ? s.FinishedAt : null,
+  };
+  out.uptimeSeconds = out.state.running && startedAt ? Math.max(0, Math.round((ctx.now() - Date.parse(startedAt)) / 1000)) : null;
+  out.facts.state = { status: s.Status, oomKilled: s.OOMKilled, exitCode: s.ExitCode, health: out.state.health };
+  out.facts.restartCount = raw.RestartCount;
+
+  const derived = configured ? null : deriveHealthUrl(raw);
+  if (!configured) out.urlSource = derived?.how ?? null;
+  const url = configured?.url ?? derived?.url ?? null;
+  const running = out.state.running;
+
+  const [health, stats] = await Promise.all([
+    url && running ? probeWithFallback(url, !configured, { timeoutMs: opts.timeoutMs, signal: ctx.signal }) : Promise.resolve(null),
+    opts.stats && running
+      ? sampleStats(client.docker.getContainer(raw.Id)).catch((err: unknown) => {
+          out.statsError = mapDockerError(err, client).message;
+          return null;
+        })
+      : Promise.resolve(null),
+  ]);
+  out.health = health;
+  out.stats = stats;
+  if (health?.goroutines !== null && health?.goroutines !== undefined) {
+    out.facts.goroutines = health.goroutines;
+    out.facts.goroutineSource = 'health';
+  } else {
+    out.facts.healthError = health ? (health.ok ? null : `${health.errorKind}: ${health.error}`) : url ? 'not asked (container not running)' : NO_URL;
+    out.facts.healthNote = health?.note ?? null;
+    if (opts.logFallback && running) {
+      const found = await newestMonitorLines(raw.Id, opts.logWindowMs ?? 600_000, ctx);
+      out.logGoroutine = found.goroutine;
+      out.logMemory = found.memory;
+      if (found.goroutine) {
+        out.facts.goroutines = found.goroutine.count;
+        out.facts.goroutineSource = 'log';
+        out.facts.goroutineTime = found.goroutine.time;
+      }
+    }
+  }
+  return out;
+}
+
+/** The newest `goroutine` and `memory` events of the last `windowMs` of the container's logs; nulls when none or unreadable. */
+export async function newestMonitorLines(
+  id: string,
+  windowMs: number,
+  ctx: CommandContext,
+): Promise<{ goroutine: GoroutineEvent | null; memory: MemoryEvent | null }> {
+  let goroutine: GoroutineEvent | null = null;
+  let memory: MemoryEvent | null = null;
+  try {
+    const { runPipeline } = await import('../pipeline.js');
+    await runPipeline(
+      [id],
+      { since: ctx.now() - windowMs, kinds: new Set(['goroutine', 'memory'] as const), tz: ctx.tz, hosts: ctx.globals.host, signal: ctx.signal },
+      (e) => {
+        // Events arrive in input order; stdout and stderr interleave, so compare times.
+        // Same millisecond (stdout and stderr written together): keep the higher count, the safer reading.
+        if (e.kind === 'goroutine' && (!goroutine || (e.time ?? '') > (goroutine.time ?? '') || (e.time === goroutine.time && e.count > goroutine.count))) goroutine = e;
+        if (e.kind === 'memory' && (!memory || (e.time ?? '') >= (memory.time ?? ''))) memory = e;
+      },
+    );
+  } catch {
+    // Unreadable logs (driver without read support, daemon gone) leave the count unknown; the verdict says so.
+  }
+  return { goroutine, memory };
+}

@@ -1,0 +1,123 @@
+// Container lookup: a name or id → what the log reader and the reports need, with "no such container" errors
+// that suggest close names.
+import type Docker from 'dockerode';
+import { NotFoundError, UnavailableError } from '../errors.js';
+import { mapDockerError, type DockerClient } from './client.js';
+
+export interface ContainerInfo {
+  id: string;
+  /** Without the leading `/`. */
+  name: string;
+  tty: boolean;
+  logDriver: string;
+  logOptions: Record<string, string>;
+  state: {
+    status: string;
+    running: boolean;
+    restarting: boolean;
+    exitCode: number;
+    startedAt: string;
+    finishedAt: string;
+    oomKilled: boolean;
+  };
+  restartCount: number;
+  restartPolicy: string;
+  image: string;
+}
+
+function statusOf(err: unknown): number | undefined {
+  return (err as { statusCode?: number }).statusCode;
+}
+
+/** Levenshtein distance, two rows. */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let cur = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length]!;
+}
+
+/** Up to 3 names close to `wanted`: within a third of its length (at least 2 edits), or containing it. Closest first. */
+export function suggestNames(wanted: string, names: readonly string[]): string[] {
+  const w = wanted.toLowerCase();
+  const limit = Math.max(2, Math.floor(w.length / 3));
+  return names
+    .map((n) => ({ n, d: n.toLowerCase().includes(w) || w.includes(n.toLowerCase()) ? 0.5 : editDistance(w, n.toLowerCase()) }))
+    .filter((x) => x.d <= limit)
+    .sort((a, b) => a.d - b.d || (a.n < b.n ? -1 : 1))
+    .slice(0, 3)
+    .map((x) => x.n);
+}
+
+/** The NotFoundError for `name`, with close names from `docker ps -a` in the hint. */
+export async function noSuchContainer(client: DockerClient, name: string, cause?: unknown): Promise<NotFoundError> {
+  let names: string[] = [];
+  try {
+    const list = await client.docker.listContainers({ all: true, abortSignal: AbortSignal.timeout(5_000) } as Docker.ContainerListOptions);
+    names = list.flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')));
+  } catch {
+    names = [];
+  }
+  const close = suggestNames(name, names);
+  const hint = close.length > 0 ? `did you mean ${close.join(', ')}? (docker ps -a lists containers)` : 'docker ps -a lists containers';
+  return new NotFoundError('no such container', name, hint, { cause });
+}
+
+/** The full `docker inspect` JSON, for bundles. */
+export async function inspectRaw(client: DockerClient, nameOrId: string, signal?: AbortSignal): Promise<Docker.ContainerInspectInfo> {
+  try {
+    return await client.docker.getContainer(nameOrId).inspect({ abortSignal: signal ?? AbortSignal.timeout(15_000) } as object);
+  } catch (err) {
+    if (statusOf(err) === 404) throw await noSuchContainer(client, nameOrId, err);
+    throw mapDockerError(err, client);
+  }
+}
+
+export function toContainerInfo(raw: Docker.ContainerInspectInfo): ContainerInfo {
+  const s = raw.State;
+  return {
+    id: raw.Id,
+    name: raw.Name.replace(/^\//, ''),
+    tty: raw.Config?.Tty === true,
+    logDriver: raw.HostConfig?.LogConfig?.Type ?? 'json-file',
+    logOptions: (raw.HostConfig?.LogConfig?.Config as Record<string, string> | undefined) ?? {},
+    state: {
+      status: s.Status,
+      running: s.Running,
+      restarting: s.Restarting,
+      exitCode: s.ExitCode,
+      startedAt: s.StartedAt,
+      finishedAt: s.FinishedAt,
+      oomKilled: s.OOMKilled,
+    },
+    restartCount: raw.RestartCount,
+    restartPolicy: raw.HostConfig?.RestartPolicy?.Name ?? '',
+    image: raw.Config?.Image ?? raw.Image,
+  };
+}
+
+/** Resolve a name or id (or unique id prefix) → the container's facts. NotFoundError with suggestions otherwise. */
+export async function resolveContainer(client: DockerClient, nameOrId: string, signal?: AbortSignal): Promise<ContainerInfo> {
+  return toContainerInfo(await inspectRaw(client, nameOrId, signal));
+}
+
+/** The error for a log driver without read support (HTTP 501). */
+export function unreadableDriver(info: Pick<ContainerInfo, 'name' | 'logDriver' | 'logOptions'>, cause?: unknown): UnavailableError {
+  const cacheOff = info.logOptions['cache-disabled'] === 'true';
+  return new UnavailableError(
+    "the container's log driver cannot be read",
+    `${info.name}: ${info.logDriver}${cacheOff ? ', cache-disabled=true' : ''}`,
+    info.logDriver === 'none'
+      ? 'the container was started with --log-driver none: it keeps no logs; recreate it with json-file or local'
+      : 'use the json-file or local driver, or keep Docker\'s dual-logging cache (remove cache-disabled=true)',
+    { cause },
+  );
+}

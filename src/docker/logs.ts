@@ -1,0 +1,244 @@
+// Container logs through the Engine API, always as a stream (`modem.dial({isStream: true})`): dockerode's
+// follow:false path buffers the whole body in memory (dockerode-notes.md §1.2). Frames are demultiplexed here,
+// TTY containers are read raw, and `follow` survives restarts by reconnecting with `since` and skipping what
+// was already delivered.
+import type { IncomingMessage } from 'node:http';
+import { FrameDemuxer, type FrameStream } from '../stream/frames.js';
+import { MessageAssembler, TtyAssembler, type DockerLineHandler } from '../stream/messages.js';
+import { msToDockerTs, rfc3339ToDockerTs } from '../time.js';
+import { GoroscopeError, UnavailableError } from '../errors.js';
+import { mapDockerError, type DockerClient } from './client.js';
+import { noSuchContainer, resolveContainer, unreadableDriver, type ContainerInfo } from './containers.js';
+
+export interface LogRequest {
+  /** Epoch ms, or Docker's `"<sec>.<nanos>"` string (kept as given, so nanoseconds survive). Inclusive. */
+  since?: number | string;
+  until?: number | string;
+  /** Last N messages (Docker counts 16 KB parts as messages). */
+  tail?: number;
+  follow?: boolean;
+  /** Default true: events carry Docker's time. */
+  timestamps?: boolean;
+  signal?: AbortSignal;
+}
+
+function dockerTs(v: number | string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  return typeof v === 'number' ? msToDockerTs(v) : v;
+}
+
+/** Open the raw log body. 404 → NotFoundError with suggestions, 501 → the unreadable-driver error, transport → Unavailable/Permission. */
+export async function openLogStream(client: DockerClient, info: ContainerInfo, req: LogRequest): Promise<IncomingMessage> {
+  const query: Record<string, string | boolean> = {
+    stdout: true,
+    stderr: true,
+    follow: req.follow === true,
+    timestamps: req.timestamps !== false,
+  };
+  const since = dockerTs(req.since);
+  const until = dockerTs(req.until);
+  if (since !== undefined) query.since = since;
+  if (until !== undefined) query.until = until;
+  if (req.tail !== undefined) query.tail = String(req.tail);
+  try {
+    return await new Promise<IncomingMessage>((resolve, reject) => {
+      client.docker.modem.dial(
+        {
+          path: `/containers/${encodeURIComponent(info.id)}/logs?`,
+          method: 'GET',
+          isStream: true,
+          abortSignal: req.signal,
+          statusCodes: { 200: true, 404: 'no such container', 500: 'server error', 501: 'logging driver does not support reading' },
+          options: query,
+        } as never,
+        (err: unknown, res: unknown) => (err ? reject(err) : resolve(res as IncomingMessage)),
+      );
+    });
+  } catch (err) {
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status === 404) throw await noSuchContainer(client, info.name, err);
+    if (status === 501) throw unreadableDriver(info, err);
+    throw mapDockerError(err, client);
+  }
+}
+
+/**
+ * Read one response to its end, handing over chunks (TTY) or frame payloads. An async handler is awaited, and the
+ * socket is not read meanwhile (backpressure). Resolves at the end of the body; a user abort ends it quietly;
+ * a connection cut short or a daemon error frame rejects.
+ */
+async function consume(
+  client: DockerClient,
+  res: IncomingMessage,
+  tty: boolean,
+  onPayload: (stream: FrameStream, payload: Buffer) => void | Promise<void>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const onAbort = () => res.destroy();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let batch: [FrameStream, Buffer][] = [];
+  const demux = new FrameDemuxer((stream, payload) => {
+    batch.push([stream, payload]);
+  });
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      if (tty) {
+        const r = onPayload('stdout', chunk);
+        if (r) await r;
+        continue;
+      }
+      demux.push(chunk);
+      const frames = batch;
+      batch = [];
+      for (const [stream, payload] of frames) {
+        const r = onPayload(stream, payload);
+        if (r) await r;
+      }
+    }
+    if (!tty) {
+      demux.end();
+      for (const [stream, payload] of batch) {
+        const r = onPayload(stream, payload);
+        if (r) await r;
+      }
+      batch = [];
+    }
+    if (!res.complete && !signal?.aborted) {
+      throw new UnavailableError('the log stream from the Docker daemon was cut off', client.endpoint, 'run the command again; check the daemon (journalctl -u docker)');
+    }
+  } catch (err) {
+    if (signal?.aborted) return;
+    if (err instanceof GoroscopeError) throw err;
+    throw mapDockerError(err, client);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    res.destroy();
+  }
+}
+
+async function targetInfo(client: DockerClient, target: string | ContainerInfo, signal?: AbortSignal): Promise<ContainerInfo> {
+  return typeof target === 'string' ? resolveContainer(client, target, signal) : target;
+}
+
+/**
+ * Raw log bytes for the bundle writer: each frame's payload untouched (timestamp prefix included when asked for),
+ * so the per-stream concatenation is byte-identical to `docker logs -t`. TTY containers hand over raw chunks as
+ * `stdout`. Resolves with the container facts when the body ends.
+ */
+export async function streamLogFrames(
+  client: DockerClient,
+  target: string | ContainerInfo,
+  req: LogRequest & { timestamps: boolean },
+  onFrame: (stream: FrameStream, payload: Buffer) => void | Promise<void>,
+): Promise<ContainerInfo> {
+  const info = await targetInfo(client, target, req.signal);
+  const res = await openLogStream(client, info, req);
+  await consume(client, res, info.tty, onFrame, req.signal);
+  return info;
+}
+
+/** How often a followed, stopped container is checked for a new run. */
+export const RESTART_POLL_MS = 200;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Wait until the container runs again. Returns its facts, or null when the user aborted or the container was
+ * removed (both end a follow normally).
+ */
+async function waitForRun(client: DockerClient, id: string, signal?: AbortSignal): Promise<ContainerInfo | null> {
+  for (;;) {
+    if (signal?.aborted) return null;
+    let info: ContainerInfo;
+    try {
+      info = await resolveContainer(client, id, signal);
+    } catch (err) {
+      if (signal?.aborted) return null;
+      if ((err as GoroscopeError).exitCode === 67) return null; // removed
+      throw err;
+    }
+    if (info.state.running && !info.state.restarting) return info;
+    if (info.state.status === 'removing' || info.state.status === 'dead') return null;
+    await sleep(RESTART_POLL_MS, signal);
+  }
+}
+
+/**
+ * A container's log as lines, stdout and stderr apart (one stream for TTY containers), each with Docker's
+ * timestamp. With `follow`, keeps going across stops and restarts until the user aborts or the container is
+ * removed: on each reconnect it asks for `since=<last timestamp>` and skips the lines already delivered at exactly
+ * that timestamp, so nothing is duplicated and nothing is missed.
+ */
+export async function readContainerLines(
+  client: DockerClient,
+  target: string | ContainerInfo,
+  req: Omit<LogRequest, 'timestamps'>,
+  onLine: DockerLineHandler,
+): Promise<ContainerInfo> {
+  let info = await targetInfo(client, target, req.signal);
+  let since = dockerTs(req.since);
+  let tail = req.tail;
+  let lastTs: string | null = null;
+  let atLast = 0;
+  let skipTs: string | null = null;
+  let skip = 0;
+  const deliver: DockerLineHandler = (stream, ts, text, oversized) => {
+    if (ts !== null) {
+      if (skip > 0) {
+        if (ts === skipTs) {
+          skip--;
+          return;
+        }
+        skip = 0;
+      }
+      if (ts === lastTs) atLast++;
+      else {
+        lastTs = ts;
+        atLast = 1;
+      }
+    }
+    onLine(stream, ts, text, oversized);
+  };
+  for (;;) {
+    const asm = info.tty ? new TtyAssembler(deliver) : new MessageAssembler(deliver);
+    const res = await openLogStream(client, info, { ...req, since, tail, timestamps: true });
+    await consume(
+      client,
+      res,
+      info.tty,
+      info.tty ? (_s, chunk) => (asm as TtyAssembler).push(chunk) : (s, p) => (asm as MessageAssembler).frame(s, p),
+      req.signal,
+    );
+    asm.end();
+    if (!req.follow || req.signal?.aborted) return info;
+    const until = req.until === undefined ? undefined : typeof req.until === 'number' ? req.until : Number(req.until.split('.')[0]) * 1000;
+    if (until !== undefined && Date.now() > until) return info;
+    const startedBefore = info.state.startedAt;
+    const next = await waitForRun(client, info.id, req.signal);
+    if (!next) return info;
+    if (next.state.startedAt === startedBefore) await sleep(RESTART_POLL_MS, req.signal); // same run: the stream ended early
+    info = next;
+    if (lastTs !== null) {
+      since = rfc3339ToDockerTs(lastTs);
+      skipTs = lastTs;
+      skip = atLast;
+    } else if (tail !== undefined) {
+      // Nothing delivered yet, but `tail` hid the older history: carry on from the new run.
+      since = rfc3339ToDockerTs(next.state.startedAt);
+    }
+    tail = undefined;
+  }
+}
+
+export type { FrameStream };

@@ -4,7 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import type { EventOf, GEvent, Kind } from '../events.js';
 
 const KIND_WIDTH = 16;
-const STREAM_WIDTH = 6;
+const STREAM_WIDTH = 7;
 const TIME_WIDTH = 20;
 const DETAIL_MAX = 160;
 

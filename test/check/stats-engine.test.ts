@@ -1,0 +1,94 @@
+// `goroscope stats` compared with `docker stats --no-stream` on the same containers, sampled at the same time.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { noEngine, docker, uniqueName, removeContainers, waitExited, BUSYBOX } from '../helpers/engine.js';
+import { goroscope } from '../helpers/cli.js';
+
+const UNIT: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
+/** `316KiB` → 323584 (docker prints 4 significant digits, so this is ±0.05%). */
+function parseBinary(s: string): number {
+  const m = /^([\d.]+)([A-Za-z]+)$/.exec(s.trim());
+  if (!m || UNIT[m[2]!] === undefined) throw new Error(`unexpected size ${s}`);
+  return Number(m[1]) * UNIT[m[2]!]!;
+}
+
+interface DockerRow {
+  Name: string;
+  CPUPerc: string;
+  MemUsage: string;
+  MemPerc: string;
+  NetIO: string;
+  BlockIO: string;
+  PIDs: string;
+}
+
+describe.skipIf(noEngine)('stats against docker stats --no-stream', () => {
+  const busy = uniqueName('stats-busy');
+  const idle = uniqueName('stats-idle');
+  const exited = uniqueName('stats-exited');
+
+  beforeAll(async () => {
+    await Promise.all([
+      // --cpus 0.5: the CFS quota holds the busy loop near 50% whatever else the (shared, 2-core) machine does,
+      // so two 1-second samples taken by two programs can be compared.
+      docker('run', '-d', '--name', busy, '--cpus', '0.5', '--memory', '64m', '--network', 'none', BUSYBOX, 'sh', '-c', 'while :; do :; done'),
+      docker('run', '-d', '--name', idle, '--memory', '32m', '--network', 'none', BUSYBOX, 'sleep', '600'),
+      docker('run', '-d', '--name', exited, '--network', 'none', BUSYBOX, 'sh', '-c', 'exit 7'),
+    ]);
+    await waitExited(exited);
+    await new Promise((r) => setTimeout(r, 1500)); // let the busy loop settle into its quota
+  }, 30_000);
+
+  afterAll(() => removeContainers(busy, idle, exited));
+
+  it('agrees on CPU, memory, I/O and pids', async () => {
+    const [ours, theirs] = await Promise.all([
+      goroscope(['stats', busy, idle, '--no-stream', '--json']),
+      docker('stats', '--no-stream', '--format', '{{json .}}', busy, idle),
+    ]);
+    expect(ours.code).toBe(0);
+    const rows = JSON.parse(ours.stdout).containers as {
+      name: string;
+      state: string;
+      cpuPercent: number;
+      memory: { usageBytes: number; limitBytes: number; percent: number };
+      net: { rxBytes: number; txBytes: number };
+      block: { readBytes: number; writeBytes: number };
+      pids: number;
+    }[];
+    const d = new Map(theirs.trim().split('\n').map((l) => JSON.parse(l) as DockerRow).map((r) => [r.Name, r]));
+    const cases = [
+      { name: 'busy, --cpus 0.5', input: busy, want: { cpuNear: 50, limit: 64 * 1024 ** 2, pids: 1 } },
+      { name: 'idle', input: idle, want: { cpuNear: 0, limit: 32 * 1024 ** 2, pids: 1 } },
+    ];
+    for (const c of cases) {
+      const o = rows.find((r) => r.name === c.input)!;
+      const t = d.get(c.input)!;
+      const theirCpu = Number(t.CPUPerc.replace('%', ''));
+      const [theirUse, theirLimit] = t.MemUsage.split(' / ').map(parseBinary) as [number, number];
+      // CPU: both near the quota; 15 points covers two different 1-second windows on a loaded host.
+      expect(Math.abs(o.cpuPercent - c.want.cpuNear), `${c.name}: ours ${o.cpuPercent}`).toBeLessThan(15);
+      expect(Math.abs(o.cpuPercent - theirCpu), `${c.name}: ours ${o.cpuPercent} docker ${theirCpu}`).toBeLessThan(15);
+      // Memory: the limit is exact; usage within 64 KiB (sampled at different moments) plus docker's rounding.
+      expect([o.state, o.memory.limitBytes, theirLimit, o.pids, Number(t.PIDs)]).toEqual(['running', c.want.limit, c.want.limit, c.want.pids, c.want.pids]);
+      expect(Math.abs(o.memory.usageBytes - theirUse)).toBeLessThanOrEqual(64 * 1024 + theirUse * 0.0005);
+      expect(Math.abs(o.memory.percent - Number(t.MemPerc.replace('%', '')))).toBeLessThan(0.2);
+      expect([o.net, o.block, t.NetIO, t.BlockIO]).toEqual([{ rxBytes: 0, txBytes: 0 }, { readBytes: 0, writeBytes: 0 }, '0B / 0B', '0B / 0B']);
+    }
+  });
+
+  it('prints the table with docker\'s units, and a stopped container at once with zeros', async () => {
+    const r = await goroscope(['stats', exited, idle, '--no-stream']);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(r.code).toBe(0);
+    expect(lines.length).toBe(3);
+    expect(lines[0]!.split(/\s{2,}/)).toEqual(['CONTAINER', 'STATE', 'RESTARTS', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS', 'OOM', 'EXIT', 'STARTED']);
+    const e = lines[1]!.split(/\s{2,}/);
+    expect(e.slice(0, 11)).toEqual([exited, 'exited', '0', '0.00%', '0B / 0B', '0.00%', '0B / 0B', '0B / 0B', '0', 'no', '7']);
+    expect(lines[2]!.split(/\s{2,}/)[4]).toMatch(/^[\d.]+KiB \/ 32MiB$/);
+  });
+
+  it('a missing container is one error line and exit 67', async () => {
+    const r = await goroscope(['stats', 'gs-stats-no-such-container', '--no-stream']);
+    expect([r.code, r.stderr.split('\n')[0]]).toEqual([67, 'error: no such container (gs-stats-no-such-container)']);
+  });
+});

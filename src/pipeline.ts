@@ -21,6 +21,9 @@ export interface PipelineOptions {
   signal?: AbortSignal;
 }
 
+/** Following: how long a source stays quiet before its open records are emitted. */
+export const FOLLOW_QUIET_MS = 250;
+
 export interface PipelineStats {
   lines: number;
   oversized: number;
@@ -91,10 +94,21 @@ export async function runPipeline(specs: string[], opts: PipelineOptions, onEven
           stats.records++;
           parser.record(r);
         });
+        // Following, a record is otherwise only emitted when the next line of its stream arrives: after a quiet
+        // spell, emit what is open so a crash or a disabled channel is seen now, not at the next line.
+        let quiet: NodeJS.Timeout | undefined;
+        const drain = () => {
+          grouper.drain();
+          parser.flush();
+        };
         const onLine = (line: Line) => {
           stats.lines++;
           if (line.oversized) stats.oversized++;
           grouper.push(line);
+          if (opts.follow) {
+            clearTimeout(quiet);
+            quiet = setTimeout(drain, FOLLOW_QUIET_MS);
+          }
         };
         try {
           await source.read(onLine);
@@ -104,6 +118,7 @@ export async function runPipeline(specs: string[], opts: PipelineOptions, onEven
             stop.abort(err);
           }
         } finally {
+          clearTimeout(quiet);
           grouper.flush();
           parser.flush();
           stats.unparsed += parser.unparsed;

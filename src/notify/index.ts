@@ -59,7 +59,7 @@ export function makeNotifier(flags: NotifyFlags, ctx: Pick<CommandContext, 'env'
   return {
     targets,
     statePath: statePath(flags.state, ctx.env, ctx.config.stateFile),
-    policy: { ...DEFAULT_POLICY, cooldownMs },
+    policy: { cooldownMs, panicBurst: { ...DEFAULT_POLICY.panicBurst } },
     delivery: { lang: ctx.lang, timeoutMs, retries: 2, smtp, signal: ctx.signal },
     dryRun: flags.dryRun === true,
     lang: ctx.lang,
@@ -91,10 +91,10 @@ function what(a: Alert): string {
 }
 
 /** Send every alert to every target in parallel (or print them, dry run); one line per delivery on `out`. */
-export async function dispatch(n: Notifier, alerts: Alert[], out: NodeJS.WritableStream): Promise<Delivery[]> {
+export async function dispatch(n: Notifier, alerts: Alert[], out: NodeJS.WritableStream, quiet = false): Promise<Delivery[]> {
   const o = OUT[n.lang];
   if (n.dryRun) {
-    if (alerts.length === 0) out.write(`${o.dryNone}\n`);
+    if (alerts.length === 0 && !quiet) out.write(`${o.dryNone}\n`);
     for (const a of alerts) {
       out.write(`${fmt(o.dry, { what: what(a), targets: n.targets.map((t) => t.label).join(', ') || o.noTargets })}\n`);
       out.write(`${messageText(a, n.lang).replace(/^/gm, '  ')}\n`);
@@ -111,16 +111,17 @@ export async function dispatch(n: Notifier, alerts: Alert[], out: NodeJS.Writabl
   return done.map((x) => x.d);
 }
 
-/** One round: decide against `state`, dispatch, and return the next state (the caller saves it). */
+/** One round: decide against `state`, dispatch, and return the next state (the caller saves it). `quiet`: no dry-run line when there is nothing to send. */
 export async function round(
   n: Notifier,
   state: AlertState,
   obs: { levels: LevelObservation[]; events: EventObservation[] },
   now: number,
   out: NodeJS.WritableStream,
+  quiet = false,
 ): Promise<{ state: AlertState; alerts: Alert[]; deliveries: Delivery[] }> {
   const { alerts, next } = decide(state, obs, now, n.policy);
-  const deliveries = await dispatch(n, alerts, out);
+  const deliveries = await dispatch(n, alerts, out, quiet);
   return { state: next, alerts, deliveries };
 }
 
@@ -140,6 +141,8 @@ export function writeState(n: Notifier, state: AlertState): void {
 export interface CheckedContainer {
   name: string;
   level: 'ok' | 'warning' | 'critical' | 'unknown' | 'emergency';
+  /** The check's own emergency flag (goroutines at or above the emergency threshold). */
+  emergency?: boolean;
   reasons?: string[];
   goroutines?: number | null;
   host?: string | null;
@@ -149,7 +152,7 @@ export interface CheckedContainer {
 export function toObservation(r: CheckedContainer, t: Thresholds, host: string | null = null): LevelObservation {
   const g = typeof r.goroutines === 'number' ? r.goroutines : null;
   let level: AlertLevel = r.level;
-  if (g !== null && g >= t.emergency && (level === 'critical' || level === 'warning')) level = 'emergency';
+  if (r.emergency === true || (g !== null && g >= t.emergency && (level === 'critical' || level === 'warning'))) level = 'emergency';
   return { container: r.name, host: r.host ?? host, level, reasons: r.reasons ?? [], goroutines: g };
 }
 

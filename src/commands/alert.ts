@@ -1,0 +1,159 @@
+// `goroscope alert CONTAINER…`: the long-running alerter. Every --interval it runs the same check as
+// `goroscope check` (collectFacts + verdict, without the stats sample), and it follows each container's logs for
+// crashes, fatal records, panics and disabled channels; every observation goes through the alert state (one alert
+// per change, cooldowns) to the targets. Ctrl-C ends it cleanly with a summary; its exit code is 0 then.
+import type { CommandContext } from '../cli/context.js';
+import { resolveThresholds } from '../config.js';
+import { UsageError } from '../errors.js';
+import { fmt } from '../i18n.js';
+import { requireDuration } from '../time.js';
+import { verdict } from '../analyze/verdict.js';
+import { reasonText } from '../i18n/check.js';
+import { collectFacts } from '../sources/facts.js';
+import { runPipeline } from '../pipeline.js';
+import type { GEvent, Kind } from '../events.js';
+import { makeNotifier, readState, round, toObservation, writeState, type NotifyFlags } from '../notify/index.js';
+import type { EventObservation, LevelObservation } from '../notify/types.js';
+
+export interface AlertOptions extends NotifyFlags {
+  interval?: string;
+  healthUrl?: string;
+  warning?: string;
+  critical?: string;
+  emergency?: string;
+  baselineRestarts?: string;
+  timeout?: string;
+  panicBurst?: string;
+  panicWindow?: string;
+}
+
+const KINDS: ReadonlySet<Kind> = new Set<Kind>(['crash', 'fatal', 'panic', 'channel_disabled']);
+
+const M = {
+  en: {
+    start: 'alert: watching {names} every {interval} → {targets}',
+    level: '{time} {name}: {level}{g}',
+    follow: 'alert: log follow of {name} ended ({why}); retrying in {interval}',
+    stop: 'alert: stopped after {rounds} check(s); {sent} alert(s) delivered, {failed} failed',
+    none: 'dry run, nothing sent',
+  },
+  zh: {
+    start: 'alert：每 {interval} 检查 {names} → {targets}',
+    level: '{time} {name}：{level}{g}',
+    follow: 'alert：{name} 的日志跟踪已结束（{why}），{interval} 后重试',
+    stop: 'alert：已停止，共检查 {rounds} 轮；成功发送 {sent} 条，失败 {failed} 条',
+    none: '演练，未发送',
+  },
+} as const;
+
+export async function run(names: string[], opts: AlertOptions, ctx: CommandContext): Promise<void> {
+  const intervalMs = requireDuration('--interval', opts.interval ?? '30s');
+  const timeoutMs = opts.timeout === undefined ? 5000 : wholeNumber('--timeout', opts.timeout);
+  const baseline = wholeNumber('--baseline-restarts', opts.baselineRestarts ?? ctx.env.GOROSCOPE_BASELINE_RESTARTS ?? '0');
+  if (opts.healthUrl && names.length > 1) {
+    throw new UsageError('--health-url names one endpoint but several containers were given', names.join(' '), 'set healthUrl per container in the config file');
+  }
+  const n = makeNotifier(opts, ctx, true)!;
+  if (opts.panicBurst !== undefined) n.policy.panicBurst.count = Math.max(1, wholeNumber('--panic-burst', opts.panicBurst));
+  if (opts.panicWindow !== undefined) n.policy.panicBurst.windowMs = requireDuration('--panic-window', opts.panicWindow);
+  const thresholds = new Map(names.map((name) => [name, resolveThresholds(opts, ctx.env, ctx.config, name)]));
+  const host = ctx.globals.host?.length === 1 ? ctx.globals.host[0]! : null;
+  const m = M[ctx.lang];
+  const out = ctx.stdout;
+  const say = (line: string) => out.write(`${line}\n`);
+
+  let state = readState(n, ctx.stderr);
+  let rounds = 0;
+  let sent = 0;
+  let failed = 0;
+  // Rounds from the timer and from the log followers run one at a time, so the state is never decided twice at once.
+  let queue: Promise<void> = Promise.resolve();
+  const enqueue = (obs: { levels: LevelObservation[]; events: EventObservation[] }) => {
+    queue = queue.then(async () => {
+      const r = await round(n, state, obs, ctx.now(), out, true);
+      state = r.state;
+      for (const d of r.deliveries) d.ok ? sent++ : failed++;
+      if (r.alerts.length > 0 || obs.levels.length > 0) writeState(n, state);
+    });
+    return queue;
+  };
+
+  say(fmt(m.start, { names: names.join(', '), interval: opts.interval ?? '30s', targets: n.targets.map((t) => t.label).join(', ') || m.none }));
+
+  const followers = names.map((name) => follow(name));
+  async function follow(name: string): Promise<void> {
+    let since = ctx.now();
+    while (!ctx.signal.aborted) {
+      const onEvent = (e: GEvent) => {
+        const o = toEvent(name, host, e);
+        if (o) void enqueue({ levels: [], events: [o] });
+      };
+      let why = 'end of stream';
+      try {
+        await runPipeline([name], { follow: true, kinds: KINDS, since, tz: ctx.tz, hosts: ctx.globals.host, signal: ctx.signal }, onEvent);
+      } catch (err) {
+        why = (err as Error).message;
+      }
+      if (ctx.signal.aborted) break;
+      say(fmt(m.follow, { name, why, interval: opts.interval ?? '30s' }));
+      since = ctx.now();
+      await sleep(intervalMs, ctx.signal);
+    }
+  }
+
+  while (!ctx.signal.aborted) {
+    const levels = await Promise.all(
+      names.map(async (name) => {
+        const t = thresholds.get(name)!;
+        const c = await collectFacts(name, { healthUrl: opts.healthUrl, timeoutMs, logFallback: true, stats: false }, ctx);
+        const v = verdict({ ...c.facts, baselineRestarts: baseline, thresholds: t });
+        return toObservation({ name, level: v.level, emergency: v.emergency, reasons: v.reasons.map((r) => reasonText(r, 'en')), goroutines: c.facts.goroutines }, t, host);
+      }),
+    );
+    if (ctx.signal.aborted) break;
+    rounds += 1;
+    const time = new Date(ctx.now()).toISOString();
+    for (const o of levels) say(fmt(m.level, { time, name: o.container, level: o.level, g: o.goroutines !== null ? ` (${o.goroutines} goroutines)` : '' }));
+    await enqueue({ levels, events: [] });
+    await sleep(intervalMs, ctx.signal);
+  }
+  await Promise.all(followers);
+  await queue;
+  writeState(n, state);
+  say(fmt(m.stop, { rounds, sent, failed }));
+}
+
+/** The log events worth waking someone for, as observations. */
+function toEvent(name: string, host: string | null, e: GEvent): EventObservation | null {
+  const base = { container: name, host, time: e.time };
+  switch (e.kind) {
+    case 'crash':
+      return { ...base, kind: 'crash', message: e.message, signature: e.signature };
+    case 'fatal':
+      return { ...base, kind: 'fatal', message: e.message };
+    case 'panic':
+      return { ...base, kind: 'panic', message: e.message, signature: e.signature };
+    case 'channel_disabled':
+      return { ...base, kind: 'channel_disabled', message: e.reason ?? e.raw, channel: e.channel };
+    default:
+      return null;
+  }
+}
+
+function wholeNumber(flag: string, v: string): number {
+  if (!/^\d+$/.test(v.trim())) throw new UsageError(`${flag} must be a whole number`, v);
+  return Number(v);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

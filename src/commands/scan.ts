@@ -57,7 +57,8 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
   const out = new BufferedOutput(ctx.stdout);
   const summary = new SummaryBuilder();
   const c = ctx.color;
-  if (mode === 'table') out.push(tableHeader(c));
+  // The header waits for the first event, so a source that fails to open leaves stdout empty.
+  let headed = false;
   const onEvent =
     mode === 'json'
       ? (e: GEvent) => summary.add(e)
@@ -68,6 +69,10 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
           }
         : (e: GEvent) => {
             summary.add(e);
+            if (!headed) {
+              headed = true;
+              out.push(tableHeader(c));
+            }
             return out.push(tableRow(e, c));
           };
 

@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { fmt, type Lang } from '../i18n.js';
 import { requireDuration } from '../time.js';
 import { messageText } from './message.js';
-import { DEFAULT_POLICY, decide, loadState, saveState, statePath, type AlertState, type Policy } from './state.js';
+import { DEFAULT_POLICY, PENDING_MAX_AGE_MS, decide, loadState, saveState, statePath, type AlertState, type PendingDelivery, type Policy } from './state.js';
 import { deliver, parseTarget, payload, resolveSmtp, type Delivery, type DeliveryOptions, type SmtpFlags, type Target } from './targets.js';
 import type { Alert, AlertLevel, EventObservation, LevelObservation } from './types.js';
 
@@ -74,6 +74,7 @@ const OUT = {
     dryNone: 'notify (dry run): nothing to send',
     noTargets: '(no target)',
     warn: 'notify: {v}',
+    again: '(again) ',
   },
   zh: {
     sent: '通知：已发送 {what} → {target}（{attempts} 次尝试，{ms} ms）',
@@ -82,6 +83,7 @@ const OUT = {
     dryNone: '通知（演练）：没有要发送的内容',
     noTargets: '（无目标）',
     warn: '通知：{v}',
+    again: '（重发）',
   },
 } as const;
 
@@ -90,25 +92,45 @@ function what(a: Alert): string {
   return `${a.previous ? `${a.previous}→` : ''}${a.level} ${a.container}`;
 }
 
-/** Send every alert to every target in parallel (or print them, dry run); one line per delivery on `out`. */
-export async function dispatch(n: Notifier, alerts: Alert[], out: NodeJS.WritableStream, quiet = false): Promise<Delivery[]> {
+/**
+ * Send every alert to every target in parallel, plus the earlier failed deliveries still pending (or print the
+ * alerts, dry run); one line per delivery on `out`. Returns the deliveries and what is still pending after them.
+ */
+export async function dispatch(
+  n: Notifier,
+  alerts: Alert[],
+  out: NodeJS.WritableStream,
+  opts: { quiet?: boolean; pending?: PendingDelivery[]; now?: number } = {},
+): Promise<{ deliveries: Delivery[]; pending: PendingDelivery[] }> {
   const o = OUT[n.lang];
+  const now = opts.now ?? Date.now();
   if (n.dryRun) {
-    if (alerts.length === 0 && !quiet) out.write(`${o.dryNone}\n`);
+    if (alerts.length === 0 && !opts.quiet) out.write(`${o.dryNone}\n`);
     for (const a of alerts) {
       out.write(`${fmt(o.dry, { what: what(a), targets: n.targets.map((t) => t.label).join(', ') || o.noTargets })}\n`);
       out.write(`${messageText(a, n.lang).replace(/^/gm, '  ')}\n`);
       if (n.targets.some((t) => t.format === 'webhook')) out.write(`  ${JSON.stringify(payload({ format: 'webhook' } as Target, a, n.lang))}\n`);
     }
-    return [];
+    return { deliveries: [], pending: opts.pending ?? [] };
   }
-  const jobs = alerts.flatMap((a) => n.targets.map((t) => deliver(t, a, n.delivery).then((d) => ({ d, a }))));
-  const done = await Promise.all(jobs);
-  for (const { d, a } of done) {
-    const vars = { what: what(a), target: d.target, attempts: d.attempts, ms: d.ms, error: d.error ?? '' };
+  const bySpec = new Map(n.targets.map((t) => [t.spec, t]));
+  // Earlier failures first, still to a target in use and young enough; a new alert for the same target and key
+  // (same container, same kind of news) supersedes an older pending one.
+  const newsKey = (a: Alert) => `${a.host ?? ''}|${a.container}|${a.event?.kind ?? 'level'}`;
+  const fresh = new Set(alerts.map(newsKey));
+  const retry = (opts.pending ?? []).filter((p) => bySpec.has(p.target) && now - p.since < PENDING_MAX_AGE_MS && !fresh.has(newsKey(p.alert)));
+  const jobs: { t: Target; a: Alert; since: number; retry: boolean }[] = [
+    ...retry.map((p) => ({ t: bySpec.get(p.target)!, a: p.alert, since: p.since, retry: true })),
+    ...alerts.flatMap((a) => n.targets.map((t) => ({ t, a, since: now, retry: false }))),
+  ];
+  const done = await Promise.all(jobs.map((j) => deliver(j.t, j.a, n.delivery).then((d) => ({ ...j, d }))));
+  const pending: PendingDelivery[] = [];
+  for (const { d, a, t, since, retry: again } of done) {
+    const vars = { what: `${again ? o.again : ''}${what(a)}`, target: d.target, attempts: d.attempts, ms: d.ms, error: d.error ?? '' };
     out.write(`${fmt(d.ok ? o.sent : o.failed, vars)}\n`);
+    if (!d.ok) pending.push({ target: t.spec, alert: a, since });
   }
-  return done.map((x) => x.d);
+  return { deliveries: done.map((x) => x.d), pending };
 }
 
 /** One round: decide against `state`, dispatch, and return the next state (the caller saves it). `quiet`: no dry-run line when there is nothing to send. */
@@ -121,7 +143,9 @@ export async function round(
   quiet = false,
 ): Promise<{ state: AlertState; alerts: Alert[]; deliveries: Delivery[] }> {
   const { alerts, next } = decide(state, obs, now, n.policy);
-  const deliveries = await dispatch(n, alerts, out, quiet);
+  const { deliveries, pending } = await dispatch(n, alerts, out, { quiet, pending: state.pending, now });
+  if (pending.length > 0) next.pending = pending;
+  else delete next.pending;
   return { state: next, alerts, deliveries };
 }
 

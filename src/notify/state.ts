@@ -27,7 +27,20 @@ export interface AlertState {
   containers: Record<string, ContainerState>;
   /** Epoch ms of the last alert per key: `level:<c>`, `crash:<c>`, `fatal:<c>`, `panics:<c>`, `channel_disabled:<c>:<n>`. */
   sent: Record<string, number>;
+  /** Deliveries that failed, tried again on the next runs until they go through or are older than PENDING_MAX_AGE_MS. */
+  pending?: PendingDelivery[];
 }
+
+export interface PendingDelivery {
+  /** The target as the user wrote it (the state file is private: bot tokens are as safe there as in the config). */
+  target: string;
+  alert: Alert;
+  /** Epoch ms of the first failure. */
+  since: number;
+}
+
+/** A failed alert older than this is dropped: news of an hour ago is not worth a late page. */
+export const PENDING_MAX_AGE_MS = 60 * 60_000;
 
 export interface Policy {
   /** The least time between two alerts of one key, except escalations to a more severe level, which go out at once. */
@@ -154,7 +167,9 @@ export function loadState(path: string): { state: AlertState; warning?: string }
   try {
     const data = JSON.parse(text) as Partial<AlertState>;
     if (data && data.version === 1 && typeof data.containers === 'object' && data.containers && typeof data.sent === 'object' && data.sent) {
-      return { state: { version: 1, containers: data.containers, sent: data.sent } };
+      const state: AlertState = { version: 1, containers: data.containers, sent: data.sent };
+      if (Array.isArray(data.pending)) state.pending = data.pending;
+      return { state };
     }
   } catch {
     // fall through

@@ -1,0 +1,152 @@
+// Rounds through the notifier with a real state file and a real HTTP target: failed deliveries are kept and sent
+// again on the next run, a newer alert replaces a pending one, dry runs change nothing, the state file is private
+// and a damaged one is reported and replaced.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeNotifier, readState, round, writeState, type Notifier } from '../../src/notify/index.js';
+import { loadState, saveState, emptyState, statePath } from '../../src/notify/state.js';
+import type { LevelObservation } from '../../src/notify/types.js';
+import { GoroscopeError } from '../../src/errors.js';
+import { httpRecorder } from './servers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gs-alert-round-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function sink(): Writable & { text: string } {
+  const w = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      w.text += chunk.toString();
+      cb();
+    },
+  }) as Writable & { text: string };
+  w.text = '';
+  return w;
+}
+
+function notifier(targets: string[], state: string, extra: Record<string, unknown> = {}): Notifier {
+  const n = makeNotifier({ notify: targets, state, ...extra }, { env: {}, config: {}, lang: 'en', signal: new AbortController().signal })!;
+  n.delivery.backoffMs = 10;
+  n.delivery.timeoutMs = 2000;
+  return n;
+}
+
+const lv = (level: LevelObservation['level'], goroutines: number): LevelObservation => ({ container: 'one-api', host: null, level, reasons: [], goroutines });
+const T0 = Date.parse('2026-11-26T10:00:00Z');
+
+describe('round', () => {
+  it('keeps a failed delivery and sends it on the next run', async () => {
+    // answers: three 503s (the first run's attempts), then 200s
+    const hook = await httpRecorder((i) => (i < 3 ? { status: 503 } : { status: 200 }));
+    try {
+      const file = join(dir, 'pending.json');
+      const n = notifier([`${hook.url}/h`], file);
+      const out = sink();
+      let state = readState(n, out);
+      const steps: { posts: number; pending: number; lines: string[] }[] = [];
+      for (const [i, obs] of [[lv('ok', 100)], [lv('warning', 2500)], [lv('warning', 2600)], [lv('warning', 2700)]].entries()) {
+        out.text = '';
+        const r = await round(n, state, { levels: obs, events: [] }, T0 + i * 60_000, out);
+        writeState(n, r.state);
+        state = loadState(file).state;
+        steps.push({ posts: hook.posts.length, pending: state.pending?.length ?? 0, lines: out.text.split('\n').filter(Boolean).map((l) => l.replace(/\(\d+ attempt.*$/, '')) });
+      }
+      expect(steps).toEqual([
+        { posts: 0, pending: 0, lines: [] },
+        { posts: 3, pending: 1, lines: [`notify: FAILED ok→warning one-api → webhook 127.0.0.1:${hook.port}: HTTP 503 `] },
+        { posts: 4, pending: 0, lines: [`notify: sent (again) ok→warning one-api → webhook 127.0.0.1:${hook.port} `] },
+        { posts: 4, pending: 0, lines: [] },
+      ]);
+      expect(hook.posts.map((p) => (p.json as { level: string }).level)).toEqual(['warning', 'warning', 'warning', 'warning']);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('a newer alert about the same container replaces the pending one', async () => {
+    const hook = await httpRecorder((i) => (i < 3 ? { status: 500 } : { status: 200 }));
+    try {
+      const file = join(dir, 'replace.json');
+      const n = notifier([`${hook.url}/h`], file);
+      const out = sink();
+      let state = emptyState();
+      for (const [i, obs] of [[lv('warning', 2500)], [lv('critical', 6000)]].entries()) {
+        state = (await round(n, state, { levels: obs, events: [] }, T0 + i * 60_000, out)).state;
+      }
+      expect({ posts: hook.posts.map((p) => (p.json as { level: string }).level), pending: state.pending }).toEqual({ posts: ['warning', 'warning', 'warning', 'critical'], pending: undefined });
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('a dry run prints the message and the webhook body, and saves nothing', async () => {
+    const file = join(dir, 'dry.json');
+    const n = notifier(['http://127.0.0.1:9/never'], file, { dryRun: true });
+    const out = sink();
+    const r = await round(n, emptyState(), { levels: [lv('critical', 5300)], events: [] }, T0, out);
+    writeState(n, r.state);
+    expect(out.text).toBe(
+      [
+        'notify (dry run): would send critical one-api → webhook 127.0.0.1:9',
+        '  [goroscope] CRITICAL: one-api',
+        '  Goroutines: 5300',
+        '  Time: 2026-11-26T10:00:00.000Z',
+        '  {"container":"one-api","host":null,"level":"critical","previous":null,"reasons":[],"goroutines":5300,"time":"2026-11-26T10:00:00.000Z","event":null}',
+        '',
+      ].join('\n'),
+    );
+    expect(() => statSync(file)).toThrow(/ENOENT/);
+  });
+});
+
+describe('state file', () => {
+  it('is written private and atomically, and read back', () => {
+    const file = join(dir, 'sub/dir/state.json');
+    const s = { ...emptyState(), sent: { 'level:a': 5 } };
+    saveState(file, s);
+    expect({ mode: statSync(file).mode & 0o777, back: loadState(file) }).toEqual({ mode: 0o600, back: { state: s } });
+  });
+
+  const damaged = [
+    { name: 'not JSON', input: '{"version":1,', want: 'alert state is damaged' },
+    { name: 'wrong shape', input: '{"version":2}', want: 'alert state is damaged' },
+  ];
+  it.each(damaged)('a damaged file ($name) is an empty state and a warning', ({ input, want }) => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, input);
+    const r = loadState(file);
+    expect({ state: r.state, warning: r.warning?.slice(0, want.length) }).toEqual({ state: emptyState(), warning: want });
+  });
+
+  it('an unwritable place is one clear error (exit 73)', () => {
+    const blocker = join(dir, 'file-not-dir');
+    writeFileSync(blocker, 'x');
+    let got: unknown;
+    try {
+      saveState(join(blocker, 'state.json'), emptyState());
+    } catch (e) {
+      got = e;
+    }
+    expect({ line: (got as GoroscopeError).headline(), code: (got as GoroscopeError).exitCode }).toEqual({ line: `error: cannot write alert state (${blocker}/state.json)`, code: 73 });
+  });
+
+  const paths = [
+    { name: 'flag first', input: { flag: '/x/flag.json', env: { GOROSCOPE_STATE: '/x/env.json' }, file: '/x/file.json' }, want: '/x/flag.json' },
+    { name: 'then env', input: { flag: undefined, env: { GOROSCOPE_STATE: '/x/env.json' }, file: '/x/file.json' }, want: '/x/env.json' },
+    { name: 'then config', input: { flag: undefined, env: {}, file: '/x/file.json' }, want: '/x/file.json' },
+    { name: 'then XDG_STATE_HOME', input: { flag: undefined, env: { XDG_STATE_HOME: '/s' }, file: undefined }, want: '/s/goroscope/alert-state.json' },
+  ];
+  it.each(paths)('statePath: $name', ({ input, want }) => {
+    expect(statePath(input.flag, input.env, input.file)).toBe(want);
+  });
+});
+
+it('reads the same file back unchanged (no stray temp files)', () => {
+  const file = join(dir, 'stable.json');
+  saveState(file, emptyState());
+  saveState(file, emptyState());
+  expect(readFileSync(file, 'utf8')).toBe('{"version":1,"containers":{},"sent":{}}\n');
+  expect(readdirSync(dir).filter((f) => f.startsWith('stable.json') && f !== 'stable.json')).toEqual([]);
+});

@@ -45,12 +45,17 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** Up to 3 names close to `wanted`: within a third of its length (at least 2 edits), or containing it. Closest first. */
+/** Up to 3 names close to `wanted`: containing it (or contained in it), or within a third of its length in edits (at least 2). Closest first. */
 export function suggestNames(wanted: string, names: readonly string[]): string[] {
   const w = wanted.toLowerCase();
   const limit = Math.max(2, Math.floor(w.length / 3));
   return names
-    .map((n) => ({ n, d: n.toLowerCase().includes(w) || w.includes(n.toLowerCase()) ? 0.5 : editDistance(w, n.toLowerCase()) }))
+    .map((n) => {
+      const l = n.toLowerCase();
+      // A name that contains the wanted one (or the reverse) is close; among those, the nearest length first.
+      const d = l.includes(w) || w.includes(l) ? 0.5 + Math.abs(l.length - w.length) / 1000 : editDistance(w, l);
+      return { n, d };
+    })
     .filter((x) => x.d <= limit)
     .sort((a, b) => a.d - b.d || (a.n < b.n ? -1 : 1))
     .slice(0, 3)

@@ -76,9 +76,33 @@ describe('FrameDemuxer + MessageAssembler', () => {
     expect(() => demuxLines([frame(7, 'a\n')])).toThrow(DataError);
   });
 
-  it('the measured stream split at every byte boundary gives the same lines', () => {
-    for (let cut = 1; cut < measured.length; cut += cut < 200 ? 1 : 97) {
+  it('the measured stream split at every 97th byte gives the same lines', () => {
+    for (let cut = 1; cut < measured.length; cut += 97) {
       expect(demuxLines([measured.subarray(0, cut), measured.subarray(cut)]).lines).toEqual(measuredWant);
+    }
+  });
+
+  it('a stream of every frame kind split at every byte boundary, in two and in three pieces', () => {
+    // Same shapes as the measured stream, with a short line cut into two partial frames.
+    const small = Buffer.concat([
+      frame(2, `${T1} err-1\n`),
+      frame(1, `${T1} out-1\r\n`),
+      frame(1, `${T2} part-a-`),
+      frame(2, `${T2} err-2\n`),
+      frame(1, `${T2} part-b\n`),
+      frame(1, `${T2} no-newline`),
+    ]);
+    const want: Out[] = [
+      ['stderr', T1, 'err-1', false],
+      ['stdout', T1, 'out-1', false],
+      ['stderr', T2, 'err-2', false],
+      ['stdout', T2, 'part-a-part-b', false],
+      ['stdout', T2, 'no-newline', false],
+    ];
+    for (let a = 0; a <= small.length; a++) {
+      expect(demuxLines([small.subarray(0, a), small.subarray(a)]).lines).toEqual(want);
+      const b = Math.min(small.length, a + 9);
+      expect(demuxLines([small.subarray(0, a), small.subarray(a, b), small.subarray(b)]).lines).toEqual(want);
     }
   });
 

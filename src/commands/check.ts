@@ -137,10 +137,10 @@ function renderText(overall: Level, checked: CheckedContainer[], ctx: CommandCon
   return out.join('\n') + '\n';
 }
 
-/** Pad a label to 11 columns, counting CJK characters as two. */
-function pad(label: string): string {
+/** Pad a label to `width` columns, counting CJK characters as two. */
+export function pad(label: string, width = 11): string {
   const w = [...label].reduce((n, ch) => n + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
-  return label + ' '.repeat(Math.max(1, 11 - w));
+  return label + ' '.repeat(Math.max(1, width - w));
 }
 
 export function memText(mem: { allocMb: number; sysMb: number | null; numGc: number | null }): string {

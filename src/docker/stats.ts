@@ -25,3 +25,51 @@ export async function sampleStats(container: Docker.Container): Promise<StatsSam
   if (isEmptySample(raw)) return { ...EMPTY_STATS, read: null };
   return { ...computeStats(raw), read: raw.read ?? null };
 }
+
+/**
+ * Follow the stats stream (`stream:true`, one document per ~1 s) and hand over each sample. The first document has
+ * an empty precpu (CPU % cannot be computed) and is skipped. Resolves when the stream ends (container removed) or
+ * the signal aborts; rejects on a transport error (map it at the caller). Chunks are split on newlines: a chunk
+ * is not a whole document (apocas/dockerode#670).
+ */
+export async function followStats(container: Docker.Container, onSample: (s: StatsSample) => void, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  const stream = (await container.stats({ stream: true })) as NodeJS.ReadableStream & { destroy(): void };
+  await new Promise<void>((resolve, reject) => {
+    let buf = '';
+    let first = true;
+    const onAbort = () => {
+      stream.destroy();
+      resolve();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    const done = (err?: Error) => {
+      signal.removeEventListener('abort', onAbort);
+      if (err && !signal.aborted) reject(err);
+      else resolve();
+    };
+    stream.on('data', (chunk: Buffer | string) => {
+      buf += chunk.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const doc = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!doc) continue;
+        let raw: RawStats;
+        try {
+          raw = JSON.parse(doc) as RawStats;
+        } catch {
+          continue;
+        }
+        if (first) {
+          first = false;
+          continue;
+        }
+        onSample(isEmptySample(raw) ? { ...EMPTY_STATS, read: null } : { ...computeStats(raw), read: raw.read ?? null });
+      }
+    });
+    stream.on('end', () => done());
+    stream.on('close', () => done());
+    stream.on('error', (err: Error) => done(err));
+  });
+}

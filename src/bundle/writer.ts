@@ -2,7 +2,7 @@
 // `finish` writes the manifest, then either renames the directory or packs it into `.tar.gz` (+ `.sha256`).
 // An interrupted bundle is renamed to a name that says `incomplete`; it never gets the final name.
 import { createHash, type Hash } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, writeFile, chmod, readdir } from 'node:fs/promises';
 import { basename, join, posix, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -159,7 +159,7 @@ export class BundleWriter {
     try {
       await this.ensureDir(rel);
       const fh = await open(join(this.staging, rel), 'w', FILE_MODE);
-      const stream = createWriteStream('', { fd: fh.fd, highWaterMark: 1 << 20 });
+      const stream = fh.createWriteStream({ highWaterMark: 1 << 20 });
       return new BundleFile(rel, stream, (e) => this.files.set(rel, e));
     } catch (err) {
       throw outputError('cannot write bundle file', join(this.staging, rel), err);
@@ -230,7 +230,7 @@ export class BundleWriter {
       },
     });
     const fh = await open(file, 'w', FILE_MODE);
-    const out = createWriteStream('', { fd: fh.fd });
+    const out = fh.createWriteStream();
     const entries = (await readdir(this.staging)).sort();
     const packer = tar.create({ gzip: { level: 6 }, cwd: this.staging, portable: true, prefix: name }, entries);
     await pipeline(packer as unknown as NodeJS.ReadableStream, counter, out);

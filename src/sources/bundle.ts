@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataError, InputError } from '../errors.js';
 import type { Stream } from '../events.js';
-import { TtyAssembler } from '../stream/messages.js';
+import { LineSplitter } from '../stream/lines.js';
+import { stripDockerTs } from '../stream/wrappers.js';
 import type { Line } from '../stream/types.js';
 import type { LineSink, Source, SourceOptions } from './index.js';
 import { fileError, FILE_CHUNK } from './files.js';
@@ -63,12 +64,55 @@ export async function unpackBundle(archive: string): Promise<string> {
   return dir;
 }
 
+// A timestamp `docker logs -t` put inside a line: `2026-11-26T12:37:49.450722864Z ` (the API always sends 9 digits).
+const EMBEDDED_TS = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z /y;
+
+/**
+ * One physical line of `docker logs -t` text → the messages in it. The file lost the frame boundaries, so two
+ * cases put a timestamp inside a line: a line Docker cut into 16 KB parts (every part repeats the first part's
+ * timestamp: the copy is removed), and a message without newline followed by the next one (a program that exited
+ * mid-line, then restarted: a later timestamp starts a new line). This is what the container source makes of the
+ * same frames.
+ */
+export function splitMessages(emit: (ts: string | null, text: string, oversized: boolean) => void): (text: string, oversized: boolean) => void {
+  return (line, oversized) => {
+    const s = stripDockerTs(line);
+    if (!s) return emit(null, line, oversized);
+    let ts = s.ts;
+    let body = s.text;
+    const year = ts.slice(0, 5); // `2026-`
+    let from = 0;
+    for (;;) {
+      const i = body.indexOf(year, from);
+      if (i === -1) break;
+      EMBEDDED_TS.lastIndex = i;
+      if (!EMBEDDED_TS.test(body)) {
+        from = i + 1;
+        continue;
+      }
+      const inner = body.slice(i, i + 30);
+      if (inner === ts) {
+        body = body.slice(0, i) + body.slice(i + 31);
+        from = i;
+      } else if (inner > ts) {
+        emit(ts, body.slice(0, i), false);
+        ts = inner;
+        body = body.slice(i + 31);
+        from = 0;
+      } else from = i + 1;
+    }
+    emit(ts, body, oversized);
+  };
+}
+
 /** Lines of one stream file, in batches (one per read chunk), pulled one batch at a time. */
 async function* streamLines(path: string, name: string, stream: Stream, signal?: AbortSignal): AsyncGenerator<Line[]> {
   let batch: Line[] = [];
-  const asm = new TtyAssembler((_s, dockerTime, text, oversized) => {
-    batch.push(oversized ? { source: name, stream, dockerTime, text, oversized } : { source: name, stream, dockerTime, text });
-  });
+  const asm = new LineSplitter(
+    splitMessages((dockerTime, text, oversized) => {
+      batch.push(oversized ? { source: name, stream, dockerTime, text, oversized } : { source: name, stream, dockerTime, text });
+    }),
+  );
   let input;
   try {
     input = createReadStream(path, { highWaterMark: FILE_CHUNK, ...(signal ? { signal } : {}) });
@@ -85,7 +129,7 @@ async function* streamLines(path: string, name: string, stream: Stream, signal?:
     if (signal?.aborted) return;
     throw fileError(err, path);
   }
-  asm.end();
+  asm.flush();
   if (batch.length > 0) yield batch;
 }
 

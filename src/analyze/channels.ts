@@ -187,7 +187,7 @@ export function spanOf(events: readonly GEvent[]): { from: number | null; to: nu
  */
 export function spikeWindow(events: readonly GEvent[], windowMs: number, thresholds: Thresholds): Window | null {
   const series = buildSeries(events, { thresholds });
-  const ex = largestExcursion(series, thresholds.warning);
+  const ex = largestExcursion(series, thresholds);
   if (ex) {
     return {
       from: ex.onset - windowMs,

@@ -2,7 +2,7 @@
 import type { GEvent } from '../events.js';
 import type { Thresholds, GoroutineLevel } from '../config.js';
 import { goroutineLevel } from '../config.js';
-import { trendOf, type TrendResult } from './trend.js';
+import { trendOf, type Series, type TrendResult } from './trend.js';
 import { groupPanics, type PanicGroup } from './panics.js';
 import { rankChannels, spanOf, spikeWindow, type ChannelReport, type ChannelRow } from './channels.js';
 
@@ -38,6 +38,10 @@ export interface DayRow {
 
 export interface NextStep {
   severity: 'emergency' | 'critical' | 'warning' | 'info';
+  /** Which advice, so that renderers can word it in another language (`vars` fill the template). */
+  id: 'bundle_now' | 'watch' | 'bundle_next_time' | 'leak' | 'channel' | 'channel_disabled' | 'panic' | 'crash' | 'docker_restarts' | 'nothing';
+  vars: Record<string, string | number>;
+  /** The advice in English. */
   text: string;
   command?: string;
 }
@@ -75,7 +79,8 @@ function dayOf(ms: number, tz: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
 }
 
-export function buildReview(events: readonly GEvent[], opts: ReviewOptions): ReviewData {
+/** The review's data and the goroutine series behind its charts. */
+export function buildReview(events: readonly GEvent[], opts: ReviewOptions): { data: ReviewData; series: Series } {
   const { thresholds: th, tz } = opts;
   const { series, result: trend } = trendOf(events, { thresholds: th });
 
@@ -181,7 +186,7 @@ export function buildReview(events: readonly GEvent[], opts: ReviewOptions): Rev
     nextSteps: [],
   };
   data.nextSteps = nextSteps(data);
-  return data;
+  return { data, series };
 }
 
 /** The guide's advice, most urgent first. */
@@ -194,18 +199,24 @@ export function nextSteps(d: ReviewData): NextStep[] {
   if (now !== null && now >= th.emergency) {
     out.push({
       severity: 'emergency',
+      id: 'bundle_now',
+      vars: { count: now, level: th.emergency },
       text: `goroutines are at ${now} (emergency level ${th.emergency}): collect an emergency bundle before restarting the service`,
       command: `goroscope bundle ${target}`,
     });
   } else if (now !== null && now >= th.critical) {
     out.push({
       severity: 'critical',
+      id: 'watch',
+      vars: { count: now, level: th.critical },
       text: `goroutines are at ${now} (critical level ${th.critical}): watch it and collect a bundle if it keeps rising`,
       command: `goroscope watch ${target}`,
     });
   } else if (d.trend.peak !== null && d.trend.peak >= th.emergency) {
     out.push({
       severity: 'warning',
+      id: 'bundle_next_time',
+      vars: { peak: d.trend.peak, at: d.trend.peakAt ?? '' },
       text: `goroutines reached the emergency level (${d.trend.peak} at ${d.trend.peakAt}); next time collect a bundle before the restart`,
       command: `goroscope bundle ${target}`,
     });
@@ -214,6 +225,8 @@ export function nextSteps(d: ReviewData): NextStep[] {
     const proj = d.trend.projection ? `; at this rate it crosses ${d.trend.projection.threshold} at ${d.trend.projection.at}` : '';
     out.push({
       severity: 'critical',
+      id: 'leak',
+      vars: { slope: d.trend.slopePerHour === null ? '?' : Math.round(d.trend.slopePerHour), ...(d.trend.projection ? { threshold: d.trend.projection.threshold, projectedAt: d.trend.projection.at } : {}) },
       text: `goroutines leak (${d.trend.slopePerHour ?? '?'} per hour within runs${proj}): take two goroutine dumps an hour apart and compare them to find the leaking stack`,
       command: 'goroscope goroutines --compare BEFORE AFTER',
     });
@@ -222,20 +235,27 @@ export function nextSteps(d: ReviewData): NextStep[] {
     if (!c.flagged) continue;
     out.push({
       severity: 'warning',
+      id: c.disabled > 0 ? 'channel_disabled' : 'channel',
+      vars: { channel: `#${c.channel}${c.name ? ` (${c.name})` : ''}`, errors: c.relayErrors, ratio: c.ratio === null ? '∞' : `${c.ratio}×` },
       text: `channel #${c.channel}${c.name ? ` (${c.name})` : ''} failed ${c.relayErrors} times in the window before the spike (${c.ratio === null ? 'none' : `${c.ratio}×`} its usual rate): disable it or check its upstream`,
     });
   }
-  for (const p of d.panics.slice(0, 3)) {
+  // Every crash signature (the process died), then the three commonest recovered panics.
+  const crashes = d.panics.filter((p) => p.kind === 'crash').slice(0, 3);
+  const panics = d.panics.filter((p) => p.kind === 'panic').slice(0, 3);
+  for (const p of [...crashes, ...panics]) {
     out.push({
       severity: p.kind === 'crash' ? 'critical' : 'warning',
+      id: p.kind === 'crash' ? 'crash' : 'panic',
+      vars: { count: p.count, message: p.message.slice(0, 80), frame: p.topFrame ?? '?' },
       text: `${p.kind === 'crash' ? 'crash' : 'panic'} ×${p.count} "${p.message.slice(0, 80)}": fix ${p.topFrame ?? 'the top frame of the sample stack'}`,
     });
   }
   const restarts = d.container?.restartCount;
   if (restarts !== undefined && restarts > 0 && d.totals.crashes === 0) {
-    out.push({ severity: 'info', text: `Docker restarted the container ${restarts} times; the logs hold no crash, so look at OOM kills and the exit code`, command: `docker inspect ${target}` });
+    out.push({ severity: 'info', id: 'docker_restarts', vars: { count: restarts }, text: `Docker restarted the container ${restarts} times; the logs hold no crash, so look at OOM kills and the exit code`, command: `docker inspect ${target}` });
   }
-  if (out.length === 0) out.push({ severity: 'info', text: 'nothing to do: no leak, no emergency, no flagged channel, no panic' });
+  if (out.length === 0) out.push({ severity: 'info', id: 'nothing', vars: {}, text: 'nothing to do: no leak, no emergency, no flagged channel, no panic' });
   const rank = { emergency: 0, critical: 1, warning: 2, info: 3 } as const;
   return out.map((s, i) => ({ s, i })).sort((a, b) => rank[a.s.severity] - rank[b.s.severity] || a.i - b.i).map((x) => x.s);
 }

@@ -1,7 +1,8 @@
 // Where is the spike? The largest goroutine excursion of a series, or the densest burst of relay errors. Pure.
 import type { GEvent } from '../events.js';
 import type { Series } from './trend.js';
-import { median } from './trend.js';
+import { median, runVerdict } from './trend.js';
+import type { Thresholds } from '../config.js';
 
 export interface Excursion {
   peak: number;
@@ -15,10 +16,17 @@ export interface Excursion {
 /** Fraction of the rise above baseline that marks where a climb begins. */
 export const ONSET_FRACTION = 0.2;
 
-/** The observed sample highest above its run's median (censored runs: above the warning threshold). */
-export function largestExcursion(series: Series, warning: number): Excursion | null {
+/**
+ * The observed sample highest above its run's median (censored runs: above the warning threshold). Runs whose
+ * verdict is `spike` (an excursion that came back) are preferred: a leak is not an excursion, the trend covers it.
+ */
+export function largestExcursion(series: Series, thresholds: Thresholds): Excursion | null {
+  const warning = thresholds.warning;
+  const spiky = series.runs.map((r) => runVerdict(r, thresholds) === 'spike');
+  const prefer = spiky.some(Boolean);
   let best: { size: number; run: number; idx: number; base: number; censoredBase: boolean } | null = null;
   series.runs.forEach((run, r) => {
+    if (prefer && !spiky[r]) return;
     const censoredBase = run.censored * 2 >= run.points.length && run.censored > 0;
     const base = censoredBase ? warning : (median(run.points.map((p) => p.count)) ?? 0);
     run.points.forEach((p, i) => {

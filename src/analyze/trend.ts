@@ -6,7 +6,8 @@
 // - Censored ticks: the ezlinkai monitor checks every 30 s but logs below 2000 only in DEBUG mode. In a run
 //   whose samples are all warnings (no DEBUG or recorded samples), every 30 s tick without a sample is a
 //   censored sample "< warning threshold", as long as the service was logging around it (no silence longer
-//   than 30 min). This applies when the input shows the monitor exists (at least one goroutine event) or
+//   than 2 h: the run is one process and its log is contiguous, so quiet means quiet, but a very long silence
+//   is treated as unknown). This applies when the input shows the monitor exists (at least one goroutine event) or
 //   the caller says so (`assumeMonitor`).
 // - Runs: the series is split at process restarts: a startup banner starts a new run; a crash or FATAL line
 //   ends one (the next event starts the next run); a silence of more than 10 min followed by a count less
@@ -58,7 +59,7 @@ export interface SeriesOptions {
   thresholds: Thresholds;
   /** The monitor's period (30 s). */
   tickMs?: number;
-  /** Longest silence inside which ticks still count as censored (30 min). */
+  /** Longest silence inside which ticks still count as censored (2 h). */
   silenceMs?: number;
   /** A silence longer than this followed by a count under half the last one splits runs (10 min). */
   gapMs?: number;
@@ -67,7 +68,7 @@ export interface SeriesOptions {
 }
 
 export const TICK_MS = 30_000;
-export const SILENCE_MS = 30 * 60_000;
+export const SILENCE_MS = 2 * 3_600_000;
 export const GAP_MS = 10 * 60_000;
 const HOUR = 3_600_000;
 
@@ -433,6 +434,8 @@ export interface MemoryTrend {
 
 export interface TrendResult {
   verdict: Verdict;
+  /** The verdict of the latest run with enough data ("is it still leaking?"). */
+  latest: Verdict;
   /** One sentence: why the verdict. */
   reason: string;
   /** Observed samples. */
@@ -474,9 +477,10 @@ export function analyzeTrend(series: Series, thresholds: Thresholds, tickMs = TI
       observed + censored === 0
         ? 'no goroutine samples in the input (the ezlinkai monitor logs only above 2000 unless DEBUG=true; other gateways log none)'
         : `too few samples: runs need ${RULES.minPoints} points over ${RULES.minSpanMs / 60_000} min`;
-  } else if (leaks * 2 >= withData.length || withData.at(-1)!.verdict === 'leak') {
+  } else if (leaks > 0) {
+    // One leaking run is a leak: it happened, whatever came after. `latest` tells whether it still does.
     verdict = 'leak';
-    reason = `${leaks} of ${withData.length} runs grow steadily${withData.at(-1)!.verdict === 'leak' ? ', including the latest' : ''}`;
+    reason = `${leaks} of ${withData.length} run${withData.length === 1 ? '' : 's'} grew steadily`;
   } else if (spikes > 0) {
     verdict = 'spike';
     reason = `${spikes} of ${withData.length} runs have an excursion that came back down`;
@@ -485,7 +489,9 @@ export function analyzeTrend(series: Series, thresholds: Thresholds, tickMs = TI
     reason = `${withData.length} run${withData.length === 1 ? '' : 's'} without sustained growth`;
   }
 
-  const fit = theilSen(series.runs.map(pointsOf));
+  // The overall slope uses observed samples only: censored ticks are flat by construction and would drown
+  // the growth of the runs that have real samples. Without any observed sample it is 0 (nothing was seen rising).
+  const fit = observed > 0 ? theilSen(series.runs.map((r) => r.points.filter((p) => !p.censored).map((p) => ({ t: p.t, v: p.count })))) : theilSen(series.runs.map(pointsOf));
   let peak: number | null = null;
   let peakAt: number | null = null;
   const all: SeriesPoint[] = [];
@@ -496,6 +502,7 @@ export function analyzeTrend(series: Series, thresholds: Thresholds, tickMs = TI
 
   return {
     verdict,
+    latest: withData.at(-1)?.verdict ?? 'insufficient-data',
     reason,
     samples: observed,
     censoredTicks: censored,

@@ -59,8 +59,8 @@ export function samples(from: number, ms: number, f: (dt: number, i: number) => 
 export function warningsOnly(events: GEvent[]): GEvent[] {
   return events.flatMap((e) => {
     if (e.kind !== 'goroutine') return [e];
-    if (e.count > 5000) return [{ ...e, level: 'high' as const }];
-    if (e.count > 2000) return [{ ...e, level: 'elevated' as const }];
+    if (e.count > 5000) return [{ ...e, level: "high" as const } as GEvent];
+    if (e.count > 2000) return [{ ...e, level: "elevated" as const } as GEvent];
     return [];
   });
 }

@@ -44,7 +44,7 @@ const cases: { name: string; input: GEvent[]; opts?: { assumeMonitor?: boolean }
   // 4 h of 30 s ticks, less the last one before the end: 479
   { name: 'censored stable: activity only, monitor assumed', input: activity(T0, 4 * HOUR), opts: { assumeMonitor: true }, want: { verdict: 'stable', runs: ['stable'], samples: 0, censoredTicks: 479 } },
   {
-    name: 'leaking runs then a stable latest run: the leaking majority decides',
+    name: 'leaking runs then a stable latest run: a leak happened (latest: stable)',
     input: [...sawtooth, startup(T0 + 9 * HOUR), ...samples(T0 + 9 * HOUR + 30_000, 2 * HOUR, (dt, i) => 900 + 50 * noise(i))],
     want: { verdict: 'leak', runs: ['leak', 'leak', 'leak', 'stable'] },
   },
@@ -60,6 +60,7 @@ describe('trend verdicts on synthetic series', () => {
     it(c.name, () => {
       const { result } = trendOf(c.input, { thresholds: th, ...c.opts });
       expect(result.verdict).toBe(c.want.verdict);
+      expect(result.latest).toBe(c.want.runs.filter((v) => v !== 'insufficient-data').at(-1) ?? 'insufficient-data');
       expect(result.runs.map((r) => r.verdict)).toEqual(c.want.runs);
       if (c.want.restarts !== undefined) expect(result.restarts.length).toBe(c.want.restarts);
       if (c.want.samples !== undefined) expect(result.samples).toBe(c.want.samples);
@@ -105,19 +106,19 @@ describe('trend numbers', () => {
     expect(trendOf(ev, { thresholds: th }).result.projection).toBeNull();
   });
 
-  it('censored ticks fill the 30 s grid between warnings, and not inside a silence over 30 min', () => {
-    // Activity at 0 and 10 min, warnings at 10:00 and 10:30 min, then 1 h of silence, then activity at 70:30.
+  it('censored ticks fill the 30 s grid between warnings, and not inside a silence over 2 h', () => {
+    // Activity at 0 and 10 min, warnings at 10:00 and 10:30 min, then 3 h of silence, then activity at 190:30.
     const ev = [
       ...activity(T0, 10 * MIN, 10 * MIN),
       gor(T0 + 10 * MIN, 2100, 'elevated'),
       gor(T0 + 10.5 * MIN, 2200, 'elevated'),
-      ...activity(T0 + 70.5 * MIN, 0),
+      ...activity(T0 + 190.5 * MIN, 0),
     ];
     const s = buildSeries(ev, { thresholds: th });
     expect(s.runs.length).toBe(1);
     const run = s.runs[0]!;
     expect(run.observed).toBe(2);
-    // 0..9.5 min: 20 ticks before the first warning; none in the 60-min silence; none in the last tick before the end.
+    // 0..9.5 min: 20 ticks before the first warning; none in the 3-h silence; none in the last tick before the end.
     expect(run.censored).toBe(20);
     expect(run.points.filter((p) => p.censored).every((p) => p.count === 2000)).toBe(true);
   });

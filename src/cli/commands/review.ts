@@ -1,14 +1,30 @@
-// `goroscope review`: being built (docs/architecture.md names its owner). Replace this file.
+// `goroscope review SOURCE…`: declares arguments and options; the body lives in src/commands/review.ts.
 import type { Register } from './index.js';
-import { GoroscopeError, EXIT } from '../../errors.js';
 
-export const register: Register = (program) => {
+export const register: Register = (program, context) => {
   program
     .command('review')
-    .description('the weekly review report')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new GoroscopeError('not built yet', EXIT.SOFTWARE, 'review');
+    .description('the weekly review: trend, peaks, events per day, panics, channels, restarts, container, next steps')
+    .argument('<source...>', 'containers, log files, bundles, `watch --record` files, or - for stdin')
+    .option('--since <time>', 'from (default 7d: back from now for containers, back from the latest event for saved files)')
+    .option('--until <time>', 'until: a duration or a time, like --since')
+    .option('--format <format>', 'text, md, html or json', 'text')
+    .option('--out <file>', 'write the report to a file instead of stdout')
+    .option('--lang <lang>', 'en or zh (default: from the locale)')
+    .option('--health-url <url>', 'also ask the health endpoint for the live goroutine count (container sources)')
+    .option('--warning <n>', 'goroutine warning level (default 2000; GOROSCOPE_WARNING)')
+    .option('--critical <n>', 'critical level (default 5000; GOROSCOPE_CRITICAL)')
+    .option('--emergency <n>', 'emergency level (default 10000; GOROSCOPE_EMERGENCY)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  goroscope review fixtures/sample/one-api-week.log
+  goroscope review one-api --format md --out review.md
+  goroscope review one-api --format html --out review.html --lang zh`,
+    )
+    .action(async (sources: string[], opts: Record<string, unknown>) => {
+      const { run } = await import('../../commands/review.js');
+      await run(sources, opts, await context());
     });
 };

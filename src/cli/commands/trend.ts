@@ -1,14 +1,33 @@
-// `goroscope trend`: being built (docs/architecture.md names its owner). Replace this file.
+// `goroscope trend SOURCE…`: declares arguments and options; the body lives in src/commands/trend.ts.
 import type { Register } from './index.js';
-import { GoroscopeError, EXIT } from '../../errors.js';
 
-export const register: Register = (program) => {
+export const register: Register = (program, context) => {
   program
     .command('trend')
-    .description('goroutine and memory trend, leak verdict, time to threshold')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new GoroscopeError('not built yet', EXIT.SOFTWARE, 'trend');
+    .description('goroutine and memory trend: leak verdict, slope, peaks, time to threshold, before/after comparison')
+    .argument('<source...>', 'containers, log files, bundles, `watch --record` files, or - for stdin')
+    .option('--since <time>', 'from: 30m, 2h, 7d (back from now; for saved files, back from the latest event), or a time')
+    .option('--until <time>', 'until: a duration or a time, like --since')
+    .option('--baseline <source>', 'compare with another source or period (before the fix)')
+    .option('--baseline-since <time>', '--since for the baseline source')
+    .option('--baseline-until <time>', '--until for the baseline source')
+    .option('--json', 'one JSON object (README "trend")')
+    .option('--html <file>', 'also write a self-contained HTML page with an SVG chart')
+    .option('--assume-monitor', 'treat silence as "< warning" even when the logs hold no goroutine line at all (ezlinkai without DEBUG)')
+    .option('--warning <n>', 'goroutine warning level (default 2000; GOROSCOPE_WARNING)')
+    .option('--critical <n>', 'critical level (default 5000; GOROSCOPE_CRITICAL)')
+    .option('--emergency <n>', 'emergency level (default 10000; GOROSCOPE_EMERGENCY)')
+    .addHelpText(
+      'after',
+      `
+Verdicts: leak, stable, spike, insufficient-data (rules in the README, "trend").
+Examples:
+  goroscope trend one-api --since 24h
+  goroscope trend fixtures/sample/one-api-week.log --html trend.html
+  goroscope trend after.log --baseline before.log`,
+    )
+    .action(async (sources: string[], opts: Record<string, unknown>) => {
+      const { run } = await import('../../commands/trend.js');
+      await run(sources, opts, await context());
     });
 };

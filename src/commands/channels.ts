@@ -1,0 +1,55 @@
+// `goroscope channels SOURCE…`: channels ranked by relay errors in a window (the whole input, `--around TIME`, or the
+// window leading into the largest spike), each compared with its own rate in the rest of the input.
+import type { CommandContext } from '../cli/context.js';
+import { UsageError } from '../errors.js';
+import { resolveThresholds } from '../config.js';
+import { parseDuration, parseTimeArg, requireDuration } from '../time.js';
+import { aroundWindow, rankChannels, spanOf, spikeWindow, type Window } from '../analyze/channels.js';
+import { renderChannelsText, channelsJson } from '../report/channels.js';
+import { write } from '../cli/output.js';
+import { isSavedText, readInput } from './analysis-input.js';
+
+export interface ChannelsOptions {
+  since?: string;
+  until?: string;
+  around?: string;
+  window?: string;
+  spike?: boolean;
+  json?: boolean;
+  warning?: string;
+  critical?: string;
+  emergency?: string;
+}
+
+export async function run(sources: string[], opts: ChannelsOptions, ctx: CommandContext): Promise<void> {
+  if (opts.around !== undefined && opts.spike) throw new UsageError('--around and --spike cannot be combined', '--around --spike', 'pick one way to choose the window');
+  const windowMs = requireDuration('--window', opts.window ?? '15m');
+  const thresholds = resolveThresholds(opts, ctx.env, ctx.config);
+  // Check --around before reading anything, so a typo fails fast.
+  const aroundDur = opts.around !== undefined ? parseDuration(opts.around) : null;
+  const aroundAbs = opts.around !== undefined && aroundDur === null ? parseTimeArg('--around', opts.around, ctx.now(), ctx.tz) : null;
+  const input = await readInput(sources, { since: opts.since, until: opts.until }, ctx);
+  const span = spanOf(input.events);
+  const inputSpan = { from: input.since ?? span.from, to: input.until ?? span.to };
+  let window: Window | null = null;
+  if (opts.around !== undefined) {
+    let at = aroundAbs;
+    if (at === null) {
+      const ref = sources.every(isSavedText) ? (span.to ?? ctx.now()) : ctx.now();
+      at = ref - aroundDur!;
+    }
+    window = aroundWindow(at, windowMs);
+  } else if (opts.spike) {
+    window = spikeWindow(input.events, windowMs, thresholds);
+    if (!window) {
+      window = { from: inputSpan.from ?? 0, to: inputSpan.to ?? 0, reason: 'no goroutine samples and no relay errors: the whole input' };
+    }
+  }
+  window ??= { from: inputSpan.from ?? 0, to: inputSpan.to ?? 0, reason: 'the whole input' };
+  const report = rankChannels(input.events, window, inputSpan);
+  if (opts.json) {
+    await write(ctx.stdout, `${JSON.stringify(channelsJson(report), null, 2)}\n`);
+    return;
+  }
+  await write(ctx.stdout, renderChannelsText(report, { lang: ctx.lang, tz: ctx.tz, color: ctx.color }));
+}

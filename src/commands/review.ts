@@ -1,0 +1,101 @@
+// `goroscope review SOURCE…`: the weekly review in one report (text, Markdown, HTML or JSON).
+import type { CommandContext } from '../cli/context.js';
+import { UsageError } from '../errors.js';
+import { resolveThresholds } from '../config.js';
+import { detectLang, type Lang } from '../i18n.js';
+import { buildReview, type ContainerInfo } from '../analyze/review.js';
+import { renderReviewText } from '../report/review.js';
+import { renderReviewMarkdown } from '../report/markdown.js';
+import { renderReviewHtml } from '../report/html.js';
+import { write } from '../cli/output.js';
+import { readInput, type InputSource } from './analysis-input.js';
+import { writeReportFile } from './trend.js';
+
+export interface ReviewOptions {
+  since?: string;
+  until?: string;
+  format?: string;
+  out?: string;
+  lang?: string;
+  healthUrl?: string;
+  warning?: string;
+  critical?: string;
+  emergency?: string;
+}
+
+const FORMATS = ['text', 'md', 'html', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** What Docker can tell about a container source: inspect and one stats sample; each part that fails is named in `missing`. */
+async function containerFacts(src: InputSource, ctx: CommandContext, healthUrl: string | undefined): Promise<ContainerInfo> {
+  const info: ContainerInfo = { name: src.name, missing: [] };
+  try {
+    const { connect } = await import('../docker/client.js');
+    const { resolveContainer } = await import('../docker/containers.js');
+    const client = await connect(ctx.globals.host?.[0], ctx.env);
+    const c = await resolveContainer(client, src.id ?? src.name, ctx.signal);
+    info.state = c.state.status + (c.state.oomKilled ? ' (OOM killed)' : '');
+    info.restartCount = c.restartCount;
+    info.startedAt = c.state.startedAt || null;
+    info.image = c.image;
+    if (c.state.running) {
+      try {
+        const { sampleStats } = await import('../docker/stats.js');
+        const s = await sampleStats(client.docker.getContainer(c.id));
+        info.cpuPercent = s.cpuPercent;
+        info.memoryMb = s.memory.usageBytes / 1048576;
+        info.memoryLimitMb = s.memory.limitBytes ? s.memory.limitBytes / 1048576 : null;
+        info.pids = s.pids;
+      } catch (err) {
+        info.missing!.push(`stats: ${(err as Error).message}`);
+      }
+    }
+  } catch (err) {
+    info.missing!.push(`inspect: ${(err as Error).message}`);
+  }
+  if (healthUrl) {
+    try {
+      const { probeHealth } = await import('../sources/health.js');
+      const h = await probeHealth(healthUrl, { signal: ctx.signal });
+      if (h.ok) info.goroutines = h.goroutines;
+      else info.missing!.push(`health ${healthUrl}: ${h.error ?? 'no answer'}`);
+    } catch (err) {
+      info.missing!.push(`health ${healthUrl}: ${(err as Error).message}`);
+    }
+  }
+  return info;
+}
+
+export async function run(sources: string[], opts: ReviewOptions, ctx: CommandContext): Promise<void> {
+  const format = (opts.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError('--format takes text, md, html or json', opts.format, 'example: --format md --out review.md');
+  if (opts.lang !== undefined && opts.lang !== 'en' && opts.lang !== 'zh') throw new UsageError('--lang takes en or zh', opts.lang);
+  const lang: Lang = opts.lang ? detectLang(opts.lang, ctx.env) : ctx.lang;
+  const thresholds = resolveThresholds(opts, ctx.env, ctx.config);
+  const input = await readInput(sources, { since: opts.since ?? '7d', until: opts.until }, ctx);
+  const containerSrc = input.sources.find((s) => s.kind === 'container');
+  const container = containerSrc ? await containerFacts(containerSrc, ctx, opts.healthUrl) : null;
+  const { data, series } = buildReview(input.events, {
+    thresholds,
+    tz: ctx.tz,
+    from: input.since,
+    to: input.until,
+    sources: input.sources.map((s) => ({ spec: s.spec, kind: s.kind, name: s.name })),
+    container,
+  });
+  let text: string;
+  if (format === 'json') text = `${JSON.stringify(data, null, 2)}\n`;
+  else if (format === 'md') text = renderReviewMarkdown(data, series, { lang, tz: ctx.tz });
+  else if (format === 'html') text = renderReviewHtml(data, series, { lang, tz: ctx.tz });
+  else {
+    const color = opts.out !== undefined ? new (await import('chalk')).Chalk({ level: 0 }) : ctx.color;
+    const width = Math.max(40, Math.min(100, ((opts.out === undefined ? ctx.stdout.columns : undefined) ?? 100) - 30));
+    text = renderReviewText(data, series, { lang, tz: ctx.tz, color, width });
+  }
+  if (opts.out !== undefined) {
+    await writeReportFile(opts.out, text);
+    await write(ctx.stderr, `wrote ${opts.out}\n`);
+  } else {
+    await write(ctx.stdout, text);
+  }
+}

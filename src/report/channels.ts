@@ -1,0 +1,89 @@
+// `goroscope channels` output: a ranked table and the window it covers. Pure.
+import type { ChalkInstance } from 'chalk';
+import type { ChannelReport, ChannelRow } from '../analyze/channels.js';
+import type { Cause } from '../events.js';
+import type { Lang } from '../i18n.js';
+import { fmt } from '../i18n.js';
+import { localTime, table } from './trend.js';
+
+export const CHANNEL_MSG = {
+  en: {
+    title: 'channels by relay errors',
+    window: 'window',
+    head: ['channel', 'errors', 'timeouts', 'causes', 'retried away', 'disabled', 'first', 'last', 'rate/h', 'usual/h', 'ratio', 'flag'],
+    flagged: 'JUMPED',
+    none: 'no relay errors, retries or channel state changes in the window',
+    rule: 'flagged: at least {minErrors} relay errors in the window and at least {minRatio}× the channel\'s rate in the rest of the input (or none there)',
+    noBaseline: 'the window covers the whole input, so there is no baseline to compare with: use --spike, --around TIME or a longer --since',
+    unknown: '(none)',
+    causes: { timeout: 'timeout', rate_limit: 'rate limit', auth: 'auth', quota: 'quota', upstream_5xx: '5xx', network: 'network', other: 'other' },
+  },
+  zh: {
+    title: '按中继错误排序的渠道',
+    window: '时间窗口',
+    head: ['渠道', '错误', '超时', '原因', '重试转走', '禁用', '首次', '最后', '速率/小时', '平常/小时', '倍数', '标记'],
+    flagged: '激增',
+    none: '窗口内没有中继错误、重试或渠道状态变化',
+    rule: '标记规则：窗口内至少 {minErrors} 个中继错误，且速率至少是该渠道在其余输入中的 {minRatio} 倍（或其余输入中没有错误）',
+    noBaseline: '窗口覆盖全部输入，没有可比较的基线：请使用 --spike、--around TIME 或更长的 --since',
+    unknown: '（无）',
+    causes: { timeout: '超时', rate_limit: '限流', auth: '认证', quota: '额度', upstream_5xx: '5xx', network: '网络', other: '其他' },
+  },
+} as const;
+
+export function causeSummary(causes: Record<Cause, number>, lang: Lang): string {
+  const M = CHANNEL_MSG[lang];
+  return (Object.entries(causes) as [Cause, number][])
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${M.causes[k]} ${n}`)
+    .join(', ');
+}
+
+export function channelName(r: ChannelRow, lang: Lang): string {
+  if (r.channel === null) return CHANNEL_MSG[lang].unknown;
+  return `#${r.channel}${r.name ? ` ${r.name}` : ''}`;
+}
+
+export function renderChannelTable(rows: readonly ChannelRow[], o: { lang: Lang; tz: string; color?: ChalkInstance }): string {
+  const M = CHANNEL_MSG[o.lang];
+  const c = o.color;
+  return table(
+    M.head,
+    rows.map((r) => [
+      channelName(r, o.lang),
+      r.relayErrors,
+      r.timeouts,
+      causeSummary(r.causes, o.lang) || '-',
+      r.retriesAway,
+      r.disabled,
+      r.firstError ? localTime(r.firstError, o.tz) : '-',
+      r.lastError ? localTime(r.lastError, o.tz) : '-',
+      r.windowRate,
+      r.baselineRate ?? '-',
+      r.ratio === null ? (r.baselineRate === 0 && r.relayErrors > 0 ? 'new' : '-') : `${r.ratio >= 10 ? Math.round(r.ratio) : r.ratio}×`,
+      r.flagged ? (c ? c.red.bold(M.flagged) : M.flagged) : '',
+    ]),
+    c,
+  );
+}
+
+export function renderChannelsText(rep: ChannelReport, o: { lang: Lang; tz: string; color: ChalkInstance }): string {
+  const M = CHANNEL_MSG[o.lang];
+  const c = o.color;
+  const out: string[] = [];
+  out.push(c.bold(M.title));
+  out.push(`${M.window}: ${localTime(rep.window.from, o.tz)} → ${localTime(rep.window.to, o.tz)} (${o.tz}); ${rep.window.reason}`);
+  out.push('');
+  if (rep.channels.length === 0) out.push(M.none);
+  else out.push(renderChannelTable(rep.channels, o).trimEnd());
+  out.push('');
+  const hasBaseline = rep.channels.some((r) => r.baselineRate !== null);
+  out.push(c.dim(hasBaseline || rep.channels.length === 0 ? fmt(M.rule, rep.rule) : M.noBaseline));
+  return `${out.join('\n')}\n`;
+}
+
+/** The `--json` document: `{window, channels}` as the issue shapes it, plus `input` and `rule`. */
+export function channelsJson(rep: ChannelReport): unknown {
+  return rep;
+}

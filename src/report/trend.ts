@@ -1,0 +1,245 @@
+// `goroscope trend` output: text (summary, chart, runs table, baseline comparison) and JSON. Pure.
+import type { ChalkInstance } from 'chalk';
+import type { Comparison, Series, TrendResult, Verdict } from '../analyze/trend.js';
+import type { Lang } from '../i18n.js';
+import { fmt } from '../i18n.js';
+import { renderChart } from './chart.js';
+
+/** `2026-03-05 14:39` in the zone. */
+export function localTime(iso: string | null, tz: string, withDate = true): string {
+  if (!iso) return '-';
+  const p: Record<string, string> = {};
+  for (const x of new Intl.DateTimeFormat('en-GB', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(Date.parse(iso))) {
+    p[x.type] = x.value;
+  }
+  return withDate ? `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}` : `${p.hour}:${p.minute}`;
+}
+
+/** 45296 s → `12h34m`; under a minute → `56s`. */
+export function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
+}
+
+export function signed(x: number | null, digits = 0): string {
+  if (x === null) return '-';
+  const v = digits ? x.toFixed(digits) : String(Math.round(x));
+  return x > 0 ? `+${v}` : v;
+}
+
+export const TREND_MSG = {
+  en: {
+    title: 'goroutine trend',
+    verdict: 'verdict',
+    latest: 'latest run',
+    samples: '{observed} samples + {censored} censored ticks (no warning logged: < {warning})',
+    peak: 'peak {peak} at {at}',
+    peakNone: 'peak < {warning} (no warning logged)',
+    peakEmpty: 'no peak',
+    slope: 'slope {slope}/h within runs',
+    above: 'time above',
+    projection: 'projection',
+    projectionNone: 'none (the latest run is not rising towards a threshold)',
+    projectionAt: 'crosses {threshold} ({level}) at {at} at the current rate',
+    memory: 'memory',
+    memoryLine: '{samples} samples, {first} MB → {last} MB, peak {peak} MB at {at}, {slope} MB/h',
+    runs: 'runs',
+    runHead: ['#', 'from', 'to', 'samples', 'censored', 'slope/h', 'peak', 'ended by', 'verdict'],
+    baseline: 'baseline comparison',
+    cmpHead: ['', 'baseline', 'current'],
+    metrics: { verdict: 'verdict', peak: 'peak', median: 'median', slopePerHour: 'slope/h', runs: 'runs', samples: 'samples', restarts: 'restarts' },
+    verdicts: { leak: 'LEAK', stable: 'STABLE', spike: 'SPIKE', 'insufficient-data': 'INSUFFICIENT DATA' },
+    endedBy: { restart: 'restart', crash: 'crash', gap: 'gap', end: 'end' },
+    warning: 'warning',
+    critical: 'critical',
+    emergency: 'emergency',
+    restartMark: '^ restart',
+    censoredMark: '. no warning logged (< {w})',
+    noSamples: '(no goroutine samples)',
+  },
+  zh: {
+    title: 'goroutine 趋势',
+    verdict: '结论',
+    latest: '最近一次运行',
+    samples: '{observed} 个样本 + {censored} 个删失时刻（未记录告警：< {warning}）',
+    peak: '峰值 {peak}，时间 {at}',
+    peakNone: '峰值 < {warning}（未记录告警）',
+    peakEmpty: '无峰值',
+    slope: '运行内斜率 {slope}/小时',
+    above: '超过阈值的时间',
+    projection: '预测',
+    projectionNone: '无（最近一次运行没有朝阈值上升）',
+    projectionAt: '按当前速度将在 {at} 超过 {threshold}（{level}）',
+    memory: '内存',
+    memoryLine: '{samples} 个样本，{first} MB → {last} MB，峰值 {peak} MB（{at}），{slope} MB/小时',
+    runs: '运行',
+    runHead: ['#', '开始', '结束', '样本', '删失', '斜率/小时', '峰值', '结束原因', '结论'],
+    baseline: '基线对比',
+    cmpHead: ['', '基线', '当前'],
+    metrics: { verdict: '结论', peak: '峰值', median: '中位数', slopePerHour: '斜率/小时', runs: '运行次数', samples: '样本', restarts: '重启' },
+    verdicts: { leak: '泄漏', stable: '稳定', spike: '尖峰', 'insufficient-data': '数据不足' },
+    endedBy: { restart: '重启', crash: '崩溃', gap: '中断', end: '输入结束' },
+    warning: '警告',
+    critical: '严重',
+    emergency: '紧急',
+    restartMark: '^ 重启',
+    censoredMark: '. 未记录告警（< {w}）',
+    noSamples: '（没有 goroutine 样本）',
+  },
+} as const;
+
+/** A plain text table; columns right-aligned when every cell after the header is numeric. */
+export function table(head: readonly string[], rows: (string | number)[][], color?: ChalkInstance): string {
+  const cells = rows.map((r) => r.map((c) => String(c)));
+  const widths = head.map((h, i) => Math.max(width(h), ...cells.map((r) => width(r[i] ?? ''))));
+  const numeric = head.map((_, i) => cells.length > 0 && cells.every((r) => /^[-+]?[\d.,]+[%×]?$|^-$/.test(r[i] ?? '')));
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => (numeric[i] ? ' '.repeat(widths[i]! - width(c)) + c : c + ' '.repeat(widths[i]! - width(c))))
+      .join('  ')
+      .trimEnd();
+  const h = line(head);
+  return [color ? color.bold(h) : h, ...cells.map(line)].join('\n') + '\n';
+}
+
+/** Display width: CJK characters take two columns. */
+export function width(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return w;
+}
+
+export function verdictWord(v: Verdict, lang: Lang): string {
+  return TREND_MSG[lang].verdicts[v];
+}
+
+export interface TrendTextOptions {
+  lang: Lang;
+  tz: string;
+  color: ChalkInstance;
+  width?: number;
+  baseline?: { result: TrendResult; comparison: Comparison; label: string } | null;
+}
+
+export function renderTrendSummary(r: TrendResult, o: { lang: Lang; tz: string; color: ChalkInstance }): string[] {
+  const M = TREND_MSG[o.lang];
+  const c = o.color;
+  const lines: string[] = [];
+  const vcol = r.verdict === 'leak' ? c.red.bold : r.verdict === 'spike' ? c.yellow.bold : r.verdict === 'stable' ? c.green.bold : c.bold;
+  lines.push(`${M.verdict}: ${vcol(M.verdicts[r.verdict])} (${r.reason})${r.runs.length > 1 ? `; ${M.latest}: ${M.verdicts[r.latest]}` : ''}`);
+  const peak =
+    r.peak !== null
+      ? fmt(M.peak, { peak: r.peak, at: localTime(r.peakAt, o.tz) })
+      : r.censoredTicks > 0
+        ? fmt(M.peakNone, { warning: r.thresholds.warning })
+        : M.peakEmpty;
+  lines.push(`${fmt(M.samples, { observed: r.samples, censored: r.censoredTicks, warning: r.thresholds.warning })}; ${peak}; ${fmt(M.slope, { slope: signed(r.slopePerHour) })}`);
+  const t = r.timeAboveSeconds;
+  lines.push(
+    `${M.above}: ${M.warning} ${r.thresholds.warning} ${duration(t.warning)}, ${M.critical} ${r.thresholds.critical} ${duration(t.critical)}, ${M.emergency} ${r.thresholds.emergency} ${duration(t.emergency)}`,
+  );
+  lines.push(
+    `${M.projection}: ${
+      r.projection
+        ? fmt(M.projectionAt, { threshold: r.projection.threshold, level: M[r.projection.level], at: localTime(r.projection.at, o.tz) })
+        : M.projectionNone
+    }`,
+  );
+  if (r.memory) {
+    const m = r.memory;
+    lines.push(
+      `${M.memory}: ${fmt(M.memoryLine, { samples: m.samples, first: m.firstMb, last: m.lastMb, peak: m.peakMb, at: localTime(m.peakAt, o.tz), slope: signed(m.slopeMbPerHour, 1) })}`,
+    );
+  }
+  return lines;
+}
+
+export function renderRunsTable(r: TrendResult, o: { lang: Lang; tz: string; color?: ChalkInstance }): string {
+  const M = TREND_MSG[o.lang];
+  return table(
+    M.runHead,
+    r.runs.map((run, i) => [
+      i + 1,
+      localTime(run.from, o.tz),
+      localTime(run.to, o.tz),
+      run.samples,
+      run.censoredTicks,
+      signed(run.slopePerHour),
+      run.peak ?? '-',
+      M.endedBy[run.endedBy],
+      M.verdicts[run.verdict],
+    ]),
+    o.color,
+  );
+}
+
+export function chartLabels(lang: Lang) {
+  const M = TREND_MSG[lang];
+  return {
+    restart: M.restartMark,
+    censored: (w: number) => fmt(M.censoredMark, { w }),
+    warning: M.warning,
+    critical: M.critical,
+    emergency: M.emergency,
+    none: M.noSamples,
+  };
+}
+
+export function renderTrendText(r: TrendResult, series: Series, o: TrendTextOptions): string {
+  const M = TREND_MSG[o.lang];
+  const c = o.color;
+  const out: string[] = [];
+  out.push(c.bold(`${M.title}  ${localTime(r.from, o.tz)} → ${localTime(r.to, o.tz)} (${o.tz})`));
+  out.push(...renderTrendSummary(r, o));
+  out.push('');
+  out.push(renderChart(series, r.thresholds, { tz: o.tz, color: c, width: o.width ?? 64, labels: chartLabels(o.lang) }).trimEnd());
+  if (r.runs.length > 0) {
+    out.push('');
+    out.push(c.bold(M.runs));
+    out.push(renderRunsTable(r, o).trimEnd());
+  }
+  if (o.baseline) {
+    out.push('');
+    out.push(c.bold(`${M.baseline} (${o.baseline.label})`));
+    out.push(
+      table(
+        M.cmpHead,
+        o.baseline.comparison.rows.map((row) => [
+          M.metrics[row.metric],
+          row.metric === 'verdict' ? M.verdicts[row.baseline as Verdict] : fmtCell(row.baseline),
+          row.metric === 'verdict' ? M.verdicts[row.current as Verdict] : fmtCell(row.current),
+        ]),
+        c,
+      ).trimEnd(),
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function fmtCell(v: string | number | null): string {
+  if (v === null) return '-';
+  return typeof v === 'number' ? String(Math.round(v * 10) / 10) : v;
+}
+
+/** The `--json` document: the issue's shape (`verdict`, `samples`, `runs`, `slopePerHour`, `peak`, `projection`) plus extras. */
+export function trendJson(r: TrendResult, baseline?: { result: TrendResult; comparison: Comparison; label: string } | null): unknown {
+  const doc: Record<string, unknown> = { ...r };
+  if (baseline) {
+    doc.baseline = { source: baseline.label, ...baseline.result };
+    doc.comparison = baseline.comparison.rows;
+  }
+  return doc;
+}

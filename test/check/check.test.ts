@@ -48,6 +48,8 @@ describe.skipIf(noEngine)('check against the engine', () => {
     chmodSync(dir, 0o755);
     mkdirSync(join(dir, 'www', 'api', 'monitor'), { recursive: true });
     mkdirSync(join(dir, 'state'));
+    mkdirSync(join(dir, 'www2', 'api', 'monitor'), { recursive: true });
+    writeFileSync(join(dir, 'www2', 'api', 'monitor', 'health'), health(800));
     setHealth(health(800));
     [port, restartPort] = [await freePort(), await freePort()];
     hang = net.createServer((s) => held.add(s));
@@ -62,7 +64,7 @@ describe.skipIf(noEngine)('check against the engine', () => {
       docker('run', '-d', '--name', stopped, '--network', 'none', BUSYBOX, 'sh', '-c', 'exit 3'),
       // Fails once, is restarted by the policy, then serves a healthy endpoint: RestartCount 1 while running.
       docker('run', '-d', '--name', restarted, '--restart', 'on-failure:3', '--network', 'host', '-e', `PORT=${restartPort}`,
-        '-v', `${dir}/www:/www:ro`, '-v', `${dir}/state:/state`, BUSYBOX,
+        '-v', `${dir}/www2:/www:ro`, '-v', `${dir}/state:/state`, BUSYBOX,
         'sh', '-c', `if [ -f /state/ran ]; then exec httpd -f -p 127.0.0.1:${restartPort} -h /www; fi; touch /state/ran; exit 3`),
     ]);
     await waitExited(stopped);
@@ -99,21 +101,16 @@ describe.skipIf(noEngine)('check against the engine', () => {
     expect(c.health).toMatchObject({ url: `http://127.0.0.1:${port}/api/monitor/health`, ok: true, status: 200, error: null });
     expect(c.health.urlSource).toContain(`PORT=${port}`);
     expect(c.memory).toEqual({ allocMb: 12, totalAllocMb: 345, sysMb: 67, numGc: 8 });
-  });
-
-  it('has the issue\'s JSON keys', async () => {
-    setHealth(health(800));
-    const j = JSON.parse((await goroscope(['check', gw, '--json'])).stdout);
+    // the issue's JSON keys
     expect(Object.keys(j).sort()).toEqual(['containers', 'level']);
-    for (const k of ['name', 'level', 'reasons', 'state', 'restartCount', 'goroutines', 'memory', 'cpuPercent', 'health']) expect(j.containers[0]).toHaveProperty(k);
-    for (const k of ['url', 'ok', 'status', 'latencyMs', 'error']) expect(j.containers[0].health).toHaveProperty(k);
-    expect([j.containers[0].state, j.containers[0].restartCount, typeof j.containers[0].cpuPercent]).toEqual(['running', 0, 'number']);
+    for (const k of ['name', 'level', 'reasons', 'state', 'restartCount', 'goroutines', 'memory', 'cpuPercent', 'health']) expect(c).toHaveProperty(k);
+    for (const k of ['url', 'ok', 'status', 'latencyMs', 'error']) expect(c.health).toHaveProperty(k);
+    expect([c.state, c.restartCount, typeof c.cpuPercent]).toEqual(['running', 0, 'number']);
   });
 
   it('says EMERGENCY plainly and points to goroscope bundle (en and zh)', async () => {
     setHealth(health(12000));
-    const en = await goroscope(['check', gw]);
-    const zh = await goroscope(['check', gw, '--lang', 'zh']);
+    const [en, zh] = await Promise.all([goroscope(['check', gw]), goroscope(['check', gw, '--lang', 'zh'])]);
     expect([en.code, zh.code]).toEqual([2, 2]);
     expect(en.stdout).toMatch(/^EMERGENCY/);
     expect(en.stdout).toContain(`goroscope bundle ${gw}`);
@@ -128,8 +125,16 @@ describe.skipIf(noEngine)('check against the engine', () => {
     expect([r.code, c.level, c.goroutines, c.health.ok, c.health.status, c.health.errorKind]).toEqual([3, 'unknown', null, false, 200, 'not_json']);
   });
 
+  it('several containers: the worst level wins; a missing one is unknown', async () => {
+    setHealth(health(2500));
+    const r = await goroscope(['check', gw, stopped, 'gs-check-no-such-container', '--json']);
+    const j = JSON.parse(r.stdout);
+    expect([r.code, j.level, j.containers.map((c: { level: string }) => c.level)]).toEqual([2, 'critical', ['warning', 'critical', 'unknown']]);
+  });
+
+  // These read no rewritten file: they run side by side.
+  describe.concurrent('independent cases', () => {
   it('a hanging endpoint is bounded by --timeout and gives unknown (3)', async () => {
-    setHealth(health(800));
     const r = await goroscope(['check', gw, '--json', '--health-url', hangUrl, '--timeout', '500']);
     const c = JSON.parse(r.stdout).containers[0];
     expect([r.code, c.level, c.health.url, c.health.ok, c.health.status, c.health.errorKind, c.health.urlSource]).toEqual([3, 'unknown', hangUrl, false, null, 'timeout', '--health-url']);
@@ -149,24 +154,19 @@ describe.skipIf(noEngine)('check against the engine', () => {
   });
 
   it('a restarted container is a warning (1), ok within --baseline-restarts', async () => {
-    setHealth(health(800));
-    const warn = await goroscope(['check', restarted, '--json']);
-    const base = await goroscope(['check', restarted, '--json', '--baseline-restarts', '1']);
+    const [warn, base] = await Promise.all([
+      goroscope(['check', restarted, '--json']),
+      goroscope(['check', restarted, '--json', '--baseline-restarts', '1']),
+    ]);
     const w = JSON.parse(warn.stdout).containers[0];
     const b = JSON.parse(base.stdout).containers[0];
     expect([warn.code, w.level, w.restartCount, w.reasonCodes]).toEqual([1, 'warning', 1, ['restarts', 'goroutines_ok']]);
     expect([base.code, b.level]).toEqual([0, 'ok']);
   });
 
-  it('several containers: the worst level wins; a missing one is unknown', async () => {
-    setHealth(health(2500));
-    const r = await goroscope(['check', gw, stopped, 'gs-check-no-such-container', '--json']);
-    const j = JSON.parse(r.stdout);
-    expect([r.code, j.level, j.containers.map((c: { level: string }) => c.level)]).toEqual([2, 'critical', ['warning', 'critical', 'unknown']]);
-  });
-
   it('bad usage is one line and exit 64', async () => {
     const r = await goroscope(['check', gw, '--warning', 'lots']);
     expect([r.code, r.stdout, r.stderr.split('\n')[0]]).toEqual([64, '', 'error: --warning must be a positive whole number (lots)']);
+  });
   });
 });

@@ -3,7 +3,7 @@
 // `alert` calls `round` itself. Deliveries are reported on the given stream and never change a command's exit code.
 import type { CommandContext } from '../cli/context.js';
 import { resolveThresholds, type Thresholds } from '../config.js';
-import { UsageError } from '../errors.js';
+import { UsageError, type GoroscopeError } from '../errors.js';
 import { fmt, type Lang } from '../i18n.js';
 import { requireDuration } from '../time.js';
 import { messageText } from './message.js';
@@ -196,6 +196,12 @@ export async function notifyChanges(
   const levels = results.map((r) => toObservation(r, resolveThresholds(flags, ctx.env, ctx.config, r.name), host));
   const state = readState(n, ctx.stderr);
   const res = await round(n, state, { levels, events: [] }, ctx.now(), ctx.stderr);
-  writeState(n, res.state);
+  try {
+    writeState(n, res.state);
+  } catch (err) {
+    // The check's verdict and exit code stand whatever happens to notifying: say it, do not fail.
+    const e = err as GoroscopeError;
+    ctx.stderr.write(`${fmt(OUT[n.lang].warn, { v: e.headline?.() ?? String(err) })}\n`);
+  }
   return res.deliveries;
 }

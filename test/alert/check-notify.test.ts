@@ -1,0 +1,114 @@
+// `goroscope check --notify` end to end, as a scheduler runs it: the real binary, run again and again against a real
+// container whose health JSON the test rewrites, one state file, a recording webhook, a Feishu-format hook, a real
+// SMTP server, and a target that hangs. One alert per change; the verdict's exit code never depends on notifying.
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { goroscope } from '../helpers/cli.js';
+import { BUSYBOX, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
+import { httpRecorder, parseMail, smtpRecorder, type HttpRecorder } from './servers.js';
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe.skipIf(noEngine)('check --notify (real engine, real targets)', () => {
+  const name = uniqueName('alertchk');
+  let dir: string;
+  let port: number;
+  let hook: HttpRecorder;
+  let hang: HttpRecorder;
+  let smtp: Awaited<ReturnType<typeof smtpRecorder>>;
+  const setGoroutines = (n: number) =>
+    writeFileSync(join(dir, 'www/api/monitor/health'), JSON.stringify({ status: 'ok', goroutines: n, memory: { alloc_mb: 12, total_alloc_mb: 40, sys_mb: 30, num_gc: 7 } }));
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gs-alertchk-'));
+    mkdirSync(join(dir, 'www/api/monitor'), { recursive: true });
+    setGoroutines(800);
+    port = await freePort();
+    [hook, hang, smtp] = await Promise.all([httpRecorder(), httpRecorder(() => 'hang'), smtpRecorder()]);
+    await docker('run', '-d', '--name', name, '--network', 'host', '-v', `${dir}/www:/www`, BUSYBOX, 'httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', '/www');
+  });
+  afterAll(async () => {
+    await removeContainers(name);
+    await Promise.all([hook?.close(), hang?.close(), smtp?.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends one alert per change across repeated runs, holds a recovery for the cooldown, and never changes the exit code', async () => {
+    const state = join(dir, 'state.json');
+    const base = ['check', name, '--health-url', `http://127.0.0.1:${port}/api/monitor/health`, '--state', state, '--notify', `${hook.url}/hook`];
+    const env = { XDG_CONFIG_HOME: dir };
+    const runs: { goroutines: number; extra?: string[]; want: { code: number; posts: string[] } }[] = [
+      { goroutines: 2500, want: { code: 1, posts: ['null→warning'] } }, // first sight: previous is null
+      { goroutines: 2600, want: { code: 1, posts: [] } },
+      { goroutines: 5200, want: { code: 2, posts: ['warning→critical'] } },
+      { goroutines: 10500, want: { code: 2, posts: ['critical→emergency'] } },
+      { goroutines: 900, want: { code: 0, posts: [] } }, // within the 10m cooldown: the recovery waits
+      { goroutines: 900, extra: ['--cooldown', '1ms'], want: { code: 0, posts: ['emergency→ok'] } },
+    ];
+    const got: { code: number | null; posts: string[] }[] = [];
+    for (const r of runs) {
+      setGoroutines(r.goroutines);
+      const before = hook.posts.length;
+      const res = await goroscope([...base, ...(r.extra ?? [])], { env, cwd: dir });
+      got.push({ code: res.code, posts: hook.posts.slice(before).map((p) => `${(p.json as { previous: string }).previous}→${(p.json as { level: string }).level}`) });
+      if (res.stderr && !/^notify: sent /.test(res.stderr)) throw new Error(`unexpected stderr: ${res.stderr}`);
+    }
+    expect(got).toEqual(runs.map((r) => r.want));
+    expect(hook.posts[2]!.json).toMatchObject({ container: name, level: 'emergency', previous: 'critical', goroutines: 10500, event: null });
+  });
+
+  it('a target that hangs is reported after its deadline; the other targets still get the alert, in Chinese for Feishu and by email', async () => {
+    const state = join(dir, 'state2.json');
+    setGoroutines(5600);
+    const res = await goroscope(
+      [
+        '--lang', 'zh',
+        'check', name, '--health-url', `http://127.0.0.1:${port}/api/monitor/health`, '--state', state,
+        '--notify', `${hang.url}/slow`, '--notify', `${hook.url}/feishu`, '--notify-format', 'feishu', '--notify-timeout', '1500ms',
+        '--notify', 'mailto:ops@example.com', '--smtp-host', '127.0.0.1', '--smtp-port', String(smtp.port), '--smtp-secure', 'none', '--smtp-from', 'goroscope@example.com',
+      ],
+      { env: { XDG_CONFIG_HOME: dir }, cwd: dir, timeoutMs: 20_000 },
+    );
+    expect(res.code).toBe(2);
+    const lines = res.stderr.trim().split('\n').map((l) => l.replace(/（\d+ 次尝试，\d+ ms）$/, '')).sort();
+    expect(lines).toEqual([
+      `通知：发送失败 critical ${name} → feishu 127.0.0.1:${hang.port}：no answer within 1500 ms`,
+      `通知：已发送 critical ${name} → email ops@example.com`,
+      `通知：已发送 critical ${name} → feishu 127.0.0.1:${hook.port}`,
+    ].sort());
+    const feishu = hook.posts.filter((p) => p.path === '/feishu');
+    expect(feishu.map((p) => p.json)).toEqual([
+      { msg_type: 'text', content: { text: expect.stringMatching(new RegExp(`^\\[goroscope\\] 严重：${name}\\nGoroutine 数：5600\\n原因：5600 goroutines ≥ critical threshold 5000\\n时间：`)) } },
+    ]);
+    expect(smtp.mails.map((m) => ({ to: m.to, subject: parseMail(m.raw).subject }))).toEqual([{ to: ['ops@example.com'], subject: `[goroscope] 严重：${name}` }]);
+    expect(hang.posts).toHaveLength(1);
+  });
+
+  it('--dry-run prints what would be sent and changes no state', async () => {
+    const state = join(dir, 'state3.json');
+    setGoroutines(2100);
+    const args = ['check', name, '--health-url', `http://127.0.0.1:${port}/api/monitor/health`, '--state', state, '--notify', `${hook.url}/dry`, '--dry-run'];
+    const first = await goroscope(args, { env: { XDG_CONFIG_HOME: dir }, cwd: dir });
+    expect({ code: first.code, posts: hook.posts.filter((p) => p.path === '/dry').length, state: existsSync(state) }).toEqual({ code: 1, posts: 0, state: false });
+    expect(first.stderr.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T')).toBe(
+      [
+        `notify (dry run): would send warning ${name} → webhook 127.0.0.1:${hook.port}`,
+        `  [goroscope] WARNING: ${name}`,
+        '  Goroutines: 2100',
+        '  Reasons: 2100 goroutines ≥ warning threshold 2000',
+        '  Time: T',
+        `  {"container":"${name}","host":null,"level":"warning","previous":null,"reasons":["2100 goroutines ≥ warning threshold 2000"],"goroutines":2100,"time":"T","event":null}`,
+        '',
+      ].join('\n'),
+    );
+  });
+});

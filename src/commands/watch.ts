@@ -17,8 +17,11 @@ import { fmt } from '../i18n.js';
 import { write } from '../cli/output.js';
 import { duration, memText, statsMem, pad } from './check.js';
 import { percent } from '../analyze/stats.js';
+import { verdict } from '../analyze/verdict.js';
+import { reasonText } from '../i18n/check.js';
+import type { NotifyFlags } from '../notify/index.js';
 
-export interface WatchOptions {
+export interface WatchOptions extends NotifyFlags {
   interval?: string;
   record?: string;
   healthUrl?: string;
@@ -150,6 +153,16 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
       state: c.state?.status ?? null,
     };
     if (recordFd !== null) writeSync(recordFd, JSON.stringify(rec) + '\n');
+    if (opts.notify !== undefined || opts.dryRun) {
+      // --notify: one alert per level change, as check does; restarts since the watch began count.
+      const v = verdict({ ...c.facts, baselineRestarts: first.RestartCount, thresholds });
+      const { notifyChanges } = await import('../notify/index.js');
+      await notifyChanges(
+        [{ name, level: v.level, emergency: v.emergency, reasons: v.reasons.map((r) => reasonText(r, 'en')), goroutines: c.facts.goroutines }],
+        opts,
+        ctx,
+      ).catch(() => undefined);
+    }
     const view = { c, rec, thresholds, history, seen, started, now: ctx.now(), events, followError };
     await write(ctx.stdout, tty ? `\x1b[H\x1b[2J${screen(view, ctx)}` : `${line(view, ctx)}\n`);
     await sleep(Math.max(0, intervalMs - (ctx.now() - t0)), ctx.signal);

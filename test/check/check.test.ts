@@ -168,5 +168,15 @@ describe.skipIf(noEngine)('check against the engine', () => {
     const r = await goroscope(['check', gw, '--warning', 'lots']);
     expect([r.code, r.stdout, r.stderr.split('\n')[0]]).toEqual([64, '', 'error: --warning must be a positive whole number (lots)']);
   });
+
+    it('Docker unreachable: unknown (3) for check, one line and 69 for stats', async () => {
+      const [c, st] = await Promise.all([
+        goroscope(['check', gw, '--json', '--host', 'unix:///nonexistent/docker.sock']),
+        goroscope(['stats', gw, '--no-stream', '--host', 'unix:///nonexistent/docker.sock']),
+      ]);
+      const j = JSON.parse(c.stdout);
+      expect([c.code, j.level, j.containers[0].reasons]).toEqual([3, 'unknown', ['cannot inspect the container: cannot reach the Docker daemon (unix:///nonexistent/docker.sock)']]);
+      expect([st.code, st.stderr.split('\n')[0]]).toEqual([69, 'error: cannot reach the Docker daemon (unix:///nonexistent/docker.sock)']);
+    });
   });
 });

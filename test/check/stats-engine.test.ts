@@ -1,7 +1,8 @@
 // `goroscope stats` compared with `docker stats --no-stream` on the same containers, sampled at the same time.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { noEngine, docker, uniqueName, removeContainers, waitExited, BUSYBOX } from '../helpers/engine.js';
-import { goroscope } from '../helpers/cli.js';
+import { goroscope, BIN, ROOT } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
 
 const UNIT: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
 /** `316KiB` → 323584 (docker prints 4 significant digits, so this is ±0.05%). */
@@ -91,4 +92,20 @@ describe.skipIf(noEngine)('stats against docker stats --no-stream', () => {
     const r = await goroscope(['stats', 'gs-stats-no-such-container', '--no-stream']);
     expect([r.code, r.stderr.split('\n')[0]]).toEqual([67, 'error: no such container (gs-stats-no-such-container)']);
   });
+
+  it('streams: without --no-stream a non-terminal gets one table per interval until Ctrl-C', async () => {
+    const child = spawn(process.execPath, [BIN, 'stats', idle, '--interval', '1s'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', LANG: 'C' } });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    const closed = new Promise<number | null>((r) => child.on('close', r));
+    const end = Date.now() + 30_000;
+    while ((out.match(/^CONTAINER/gm) ?? []).length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await closed;
+    const tables = out.trim().split('\n\n');
+    expect(code).toBe(0);
+    expect(tables.length).toBeGreaterThanOrEqual(2);
+    for (const t of tables) expect(t.split('\n').map((l) => l.split(/\s{2,}/)[0])).toEqual(['CONTAINER', idle]);
+    expect(out).not.toContain('\x1b[');
+  }, 40_000);
 });

@@ -1,8 +1,9 @@
 // `goroscope watch CONTAINER`: declares arguments and options; the body lives in src/commands/watch.ts.
 import type { Register } from './index.js';
+import { addNotifyOptions } from '../../notify/options.js';
 
 export const register: Register = (program, context) => {
-  program
+  const cmd = program
     .command('watch')
     .description('the live monitor: goroutines, memory, CPU, restarts, sparkline and new errors, until Ctrl-C')
     .argument('<container>', 'container name or id')
@@ -12,7 +13,8 @@ export const register: Register = (program, context) => {
     .option('--warning <n>', 'goroutine warning level for colours (default 2000)')
     .option('--critical <n>', 'goroutine critical level (default 5000)')
     .option('--emergency <n>', 'goroutine emergency level (default 10000)')
-    .option('--timeout <ms>', 'health endpoint timeout in ms (default 5000)')
+    .option('--timeout <ms>', 'health endpoint timeout in ms (default 5000)');
+  addNotifyOptions(cmd)
     .addHelpText(
       'after',
       `

@@ -13,6 +13,11 @@ import type { Alert, AlertLevel, EventObservation, LevelObservation } from './ty
 
 export type { Alert, LevelObservation, EventObservation } from './types.js';
 
+/** Where report lines go: a stream, or anything with a write(text) (watch's screen). */
+export interface TextOut {
+  write(text: string): unknown;
+}
+
 /** The flags `addNotifyOptions` declares (commander's camelCase names). */
 export interface NotifyFlags extends SmtpFlags {
   /** Repeatable; a bare `--notify` ('') means "the config file's `notify` targets". */
@@ -99,7 +104,7 @@ function what(a: Alert): string {
 export async function dispatch(
   n: Notifier,
   alerts: Alert[],
-  out: NodeJS.WritableStream,
+  out: TextOut,
   opts: { quiet?: boolean; pending?: PendingDelivery[]; now?: number } = {},
 ): Promise<{ deliveries: Delivery[]; pending: PendingDelivery[] }> {
   const o = OUT[n.lang];
@@ -139,7 +144,7 @@ export async function round(
   state: AlertState,
   obs: { levels: LevelObservation[]; events: EventObservation[] },
   now: number,
-  out: NodeJS.WritableStream,
+  out: TextOut,
   quiet = false,
 ): Promise<{ state: AlertState; alerts: Alert[]; deliveries: Delivery[] }> {
   const { alerts, next } = decide(state, obs, now, n.policy);
@@ -150,7 +155,7 @@ export async function round(
 }
 
 /** Load the state file, reporting (not failing on) a damaged one. */
-export function readState(n: Notifier, out: NodeJS.WritableStream): AlertState {
+export function readState(n: Notifier, out: TextOut): AlertState {
   const { state, warning } = loadState(n.statePath);
   if (warning) out.write(`${fmt(OUT[n.lang].warn, { v: warning })}\n`);
   return state;
@@ -204,4 +209,59 @@ export async function notifyChanges(
     ctx.stderr.write(`${fmt(OUT[n.lang].warn, { v: e.headline?.() ?? String(err) })}\n`);
   }
   return res.deliveries;
+}
+
+export interface NotifySession {
+  /** Queue a round for these check results; returns at once (deliveries run in the background, one round at a time). */
+  observe(results: CheckedContainer[]): void;
+  /** Queue log events (crash, fatal, panic, channel_disabled) for a round. */
+  events(obs: EventObservation[]): void;
+  /** Wait for queued rounds, save the state, and return every delivery made. */
+  close(): Promise<Delivery[]>;
+}
+
+/**
+ * For long-running commands (`watch --notify`): like notifyChanges, but the state stays in memory between samples,
+ * rounds never block the caller, and report lines go to `out` (watch passes its own line sink so the refreshing
+ * screen is not garbled). Null without --notify / --dry-run.
+ */
+export function notifySession(
+  flags: NotifyFlags & { warning?: string | number; critical?: string | number; emergency?: string | number },
+  ctx: CommandContext,
+  out: TextOut = ctx.stderr,
+): NotifySession | null {
+  const n = makeNotifier(flags, ctx);
+  if (!n) return null;
+  const host = ctx.globals.host?.length === 1 ? ctx.globals.host[0]! : null;
+  let state = readState(n, out);
+  let queue: Promise<void> = Promise.resolve();
+  const all: Delivery[] = [];
+  const enqueue = (obs: { levels: LevelObservation[]; events: EventObservation[] }) => {
+    queue = queue.then(async () => {
+      const r = await round(n, state, obs, ctx.now(), out, true);
+      state = r.state;
+      all.push(...r.deliveries);
+      if (r.alerts.length > 0 || r.deliveries.length > 0) save();
+    });
+  };
+  const save = () => {
+    try {
+      writeState(n, state);
+    } catch (err) {
+      out.write(`${fmt(OUT[n.lang].warn, { v: (err as GoroscopeError).headline?.() ?? String(err) })}\n`);
+    }
+  };
+  return {
+    observe(results) {
+      enqueue({ levels: results.map((r) => toObservation(r, resolveThresholds(flags, ctx.env, ctx.config, r.name), host)), events: [] });
+    },
+    events(obs) {
+      if (obs.length > 0) enqueue({ levels: [], events: obs });
+    },
+    async close() {
+      await queue;
+      save();
+      return all;
+    },
+  };
 }

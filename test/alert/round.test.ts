@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeNotifier, readState, round, writeState, type Notifier } from '../../src/notify/index.js';
+import { makeNotifier, notifySession, readState, round, writeState, type Notifier } from '../../src/notify/index.js';
+import type { CommandContext } from '../../src/cli/context.js';
 import { loadState, saveState, emptyState, statePath } from '../../src/notify/state.js';
 import type { LevelObservation } from '../../src/notify/types.js';
 import { GoroscopeError } from '../../src/errors.js';
@@ -98,6 +99,34 @@ describe('round', () => {
       ].join('\n'),
     );
     expect(() => statSync(file)).toThrow(/ENOENT/);
+  });
+});
+
+describe('notifySession (watch --notify)', () => {
+  it('queues samples without blocking, sends one alert per change, and saves the state on close', async () => {
+    const hook = await httpRecorder();
+    try {
+      const file = join(dir, 'session.json');
+      const out = sink();
+      let clock = T0;
+      const ctx = { env: {}, config: {}, lang: 'en', signal: new AbortController().signal, globals: {}, now: () => clock, stderr: out } as unknown as CommandContext;
+      const s = notifySession({ notify: [`${hook.url}/w`], state: file }, ctx, out)!;
+      const samples = [800, 2100, 2200, 5100, 5300, 10200];
+      for (const g of samples) {
+        const level = g >= 5000 ? 'critical' : g >= 2000 ? 'warning' : 'ok';
+        s.observe([{ name: 'one-api', level, reasons: [], goroutines: g }]);
+        clock += 5000;
+      }
+      expect(hook.posts).toHaveLength(0); // nothing awaited yet: observe() never blocks
+      const deliveries = await s.close();
+      expect({ deliveries: deliveries.map((d) => d.ok), posts: hook.posts.map((p) => (p.json as { level: string }).level) }).toEqual({
+        deliveries: [true, true, true],
+        posts: ['warning', 'critical', 'emergency'],
+      });
+      expect(loadState(file).state.containers['one-api']).toMatchObject({ announced: 'emergency', goroutines: 10200 });
+    } finally {
+      await hook.close();
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 // or one summary object (README "scan").
 import type { CommandContext } from '../cli/context.js';
 import { KINDS, type GEvent, type Kind } from '../events.js';
-import { UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { parseTimeArg } from '../time.js';
 import { runPipeline } from '../pipeline.js';
 import { SummaryBuilder } from '../analyze/summary.js';
@@ -85,4 +85,6 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
   if (mode === 'json') out.push(summaryJson(result));
   await out.end();
   if (mode === 'table' && ctx.stderr.isTTY) ctx.stderr.write(summaryFooter(result, c));
+  // Ctrl-C is how --follow ends (exit 0); without --follow it cut the scan short (exit 130, output so far kept).
+  if (ctx.signal.aborted && !opts.follow) process.exitCode = EXIT.INTERRUPTED;
 }

@@ -192,7 +192,7 @@ export function spikeWindow(events: readonly GEvent[], windowMs: number, thresho
     return {
       from: ex.onset - windowMs,
       to: ex.peakAt,
-      reason: `spike: goroutines peaked at ${ex.peak} (${new Date(ex.peakAt).toISOString()}); window runs from ${Math.round(windowMs / 60_000)} min before the climb began to the peak`,
+      reason: `spike: goroutines peaked at ${ex.peak}; the window runs from ${Math.round(windowMs / 60_000)} min before the climb began to the peak`,
     };
   }
   const burst = relayErrorBurst(events, windowMs);

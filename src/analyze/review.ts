@@ -236,8 +236,8 @@ export function nextSteps(d: ReviewData): NextStep[] {
     out.push({
       severity: 'warning',
       id: c.disabled > 0 ? 'channel_disabled' : 'channel',
-      vars: { channel: `#${c.channel}${c.name ? ` (${c.name})` : ''}`, errors: c.relayErrors, ratio: c.ratio === null ? '∞' : `${c.ratio}×` },
-      text: `channel #${c.channel}${c.name ? ` (${c.name})` : ''} failed ${c.relayErrors} times in the window before the spike (${c.ratio === null ? 'none' : `${c.ratio}×`} its usual rate): disable it or check its upstream`,
+      vars: { channel: `#${c.channel}${c.name ? ` (${c.name})` : ''}`, errors: c.relayErrors, ratio: c.ratio === null ? '∞' : `${c.ratio >= 10 ? Math.round(c.ratio) : c.ratio}×` },
+      text: `channel #${c.channel}${c.name ? ` (${c.name})` : ''} failed ${c.relayErrors} times in the window before the spike (${c.ratio === null ? '∞' : `${c.ratio >= 10 ? Math.round(c.ratio) : c.ratio}×`} its usual rate): disable it or check its upstream`,
     });
   }
   // Every crash signature (the process died), then the three commonest recovered panics.

@@ -318,7 +318,8 @@ export const RULES = {
   endNearPeak: 0.6,
   /** Spike: the peak rises above the run median by max(minRise, this fraction of the median)… */
   spikeFraction: 0.5,
-  /** …and the last quarter of the run is back within this fraction of the excursion above the median. */
+  /** …and the last quarter of the run is back within this fraction of the excursion above the median
+   * (with a censored median: the last 3 points are back under the warning threshold). */
   returned: 0.25,
 } as const;
 
@@ -375,7 +376,9 @@ export function runVerdict(run: RunSeries, thresholds: Thresholds): Verdict {
   const excursion = medCensored
     ? run.observed > 0
     : peak - med >= Math.max(RULES.minRise, RULES.spikeFraction * med);
-  const back = medCensored ? tail.every((v, i) => run.points[run.points.length - q + i]!.censored || v <= thresholds.warning)
+  const last3 = run.points.slice(-3);
+  const back = medCensored
+    ? last3.every((p) => p.censored || p.count <= thresholds.warning)
     : tailMedian <= med + RULES.returned * (peak - med);
   if (excursion && back) return 'spike';
   return 'stable';
@@ -436,8 +439,9 @@ export interface TrendResult {
   verdict: Verdict;
   /** The verdict of the latest run with enough data ("is it still leaking?"). */
   latest: Verdict;
-  /** One sentence: why the verdict. */
+  /** One sentence: why the verdict (English; `why` says the same for renderers in other languages). */
   reason: string;
+  why: { code: 'no_samples' | 'too_few' | 'leak' | 'spike' | 'stable'; runs: number; leaks: number; spikes: number };
   /** Observed samples. */
   samples: number;
   censoredTicks: number;
@@ -504,6 +508,12 @@ export function analyzeTrend(series: Series, thresholds: Thresholds, tickMs = TI
     verdict,
     latest: withData.at(-1)?.verdict ?? 'insufficient-data',
     reason,
+    why: {
+      code: verdict === 'insufficient-data' ? (observed + censored === 0 ? 'no_samples' : 'too_few') : verdict,
+      runs: withData.length,
+      leaks,
+      spikes,
+    },
     samples: observed,
     censoredTicks: censored,
     runs,

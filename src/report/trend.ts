@@ -62,6 +62,13 @@ export const TREND_MSG = {
     cmpHead: ['', 'baseline', 'current'],
     metrics: { verdict: 'verdict', peak: 'peak', median: 'median', slopePerHour: 'slope/h', runs: 'runs', samples: 'samples', restarts: 'restarts' },
     verdicts: { leak: 'LEAK', stable: 'STABLE', spike: 'SPIKE', 'insufficient-data': 'INSUFFICIENT DATA' },
+    why: {
+      no_samples: 'no goroutine samples in the input (the ezlinkai monitor logs only above 2000 unless DEBUG=true; other gateways log none)',
+      too_few: 'too few samples: a run needs 6 points over 10 min',
+      leak: '{leaks} of {runs} runs grew steadily',
+      spike: '{spikes} of {runs} runs had an excursion that came back down',
+      stable: '{runs} runs without sustained growth',
+    },
     endedBy: { restart: 'restart', crash: 'crash', gap: 'gap', end: 'end' },
     warning: 'warning',
     critical: 'critical',
@@ -91,6 +98,13 @@ export const TREND_MSG = {
     cmpHead: ['', '基线', '当前'],
     metrics: { verdict: '结论', peak: '峰值', median: '中位数', slopePerHour: '斜率/小时', runs: '运行次数', samples: '样本', restarts: '重启' },
     verdicts: { leak: '泄漏', stable: '稳定', spike: '尖峰', 'insufficient-data': '数据不足' },
+    why: {
+      no_samples: '输入中没有 goroutine 样本（ezlinkai 监控在未开启 DEBUG 时只记录 2000 以上的数量；其他网关不记录）',
+      too_few: '样本太少：一次运行至少需要 10 分钟内的 6 个点',
+      leak: '{runs} 次运行中有 {leaks} 次持续增长',
+      spike: '{runs} 次运行中有 {spikes} 次出现回落的尖峰',
+      stable: '{runs} 次运行没有持续增长',
+    },
     endedBy: { restart: '重启', crash: '崩溃', gap: '中断', end: '输入结束' },
     warning: '警告',
     critical: '严重',
@@ -139,7 +153,8 @@ export function renderTrendSummary(r: TrendResult, o: { lang: Lang; tz: string; 
   const c = o.color;
   const lines: string[] = [];
   const vcol = r.verdict === 'leak' ? c.red.bold : r.verdict === 'spike' ? c.yellow.bold : r.verdict === 'stable' ? c.green.bold : c.bold;
-  lines.push(`${M.verdict}: ${vcol(M.verdicts[r.verdict])} (${r.reason})${r.runs.length > 1 ? `; ${M.latest}: ${M.verdicts[r.latest]}` : ''}`);
+  const why = o.lang === 'en' ? r.reason : fmt(M.why[r.why.code], r.why);
+  lines.push(`${M.verdict}: ${vcol(M.verdicts[r.verdict])} (${why})${r.runs.length > 1 ? `; ${M.latest}: ${M.verdicts[r.latest]}` : ''}`);
   const peak =
     r.peak !== null
       ? fmt(M.peak, { peak: r.peak, at: localTime(r.peakAt, o.tz) })

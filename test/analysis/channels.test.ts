@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { rankChannels, spikeWindow, aroundWindow, FLAG_MIN_ERRORS, FLAG_RATIO } from '../../src/analyze/channels.js';
+import { largestExcursion, relayErrorBurst } from '../../src/analyze/spike.js';
+import { buildSeries } from '../../src/analyze/trend.js';
+import { groupPanics, topFrame } from '../../src/analyze/panics.js';
+import { DEFAULT_THRESHOLDS } from '../../src/config.js';
+import type { GEvent } from '../../src/events.js';
+import { T0, MIN, HOUR, relay, retry, disabled, panic, crash, samples, gor } from './synth.js';
+
+const th = DEFAULT_THRESHOLDS;
+
+// 10 h of input. Channel 3 fails once an hour all day (always noisy); channel 7 fails 12 times in 10 min at 05:00
+// (and twice elsewhere); channel 5 fails 4 times in the window only (below the minimum to flag).
+function input(): GEvent[] {
+  const ev: GEvent[] = [];
+  for (let h = 0; h < 10; h++) ev.push(relay(T0 + h * HOUR + 7 * MIN, 3, 'upstream_5xx'));
+  ev.push(relay(T0 + 5 * HOUR + 2 * MIN, 3, 'upstream_5xx'));
+  for (let i = 0; i < 12; i++) ev.push(relay(T0 + 5 * HOUR + i * 50_000, 7, i % 3 === 0 ? 'network' : 'timeout', `r7-${i}`));
+  ev.push(relay(T0 + HOUR, 7, 'timeout'), relay(T0 + 8 * HOUR, 7, 'timeout'));
+  for (let i = 0; i < 4; i++) ev.push(relay(T0 + 5 * HOUR + i * MIN, 5, 'rate_limit'));
+  // retries: one names the failed channel, two are paired through the request id, one has neither
+  ev.push(retry(T0 + 5 * HOUR + 10_000, 7, 9), retry(T0 + 5 * HOUR + 60_000, null, 9, 'r7-1'), retry(T0 + 5 * HOUR + 110_000, null, 9, 'r7-2'), retry(T0 + 5 * HOUR + 120_000, null, 9));
+  ev.push(disabled(T0 + 5 * HOUR + 9 * MIN, 7, '响应时间 12.35s 超过阈值 10.00s'));
+  ev.push(relay(T0 + 5 * HOUR + 3 * MIN, null, 'other'));
+  return ev.sort((a, b) => a.time!.localeCompare(b.time!));
+}
+
+describe('rankChannels', () => {
+  const window = { from: T0 + 5 * HOUR, to: T0 + 5 * HOUR + 10 * MIN, reason: 'test' };
+  const rep = rankChannels(input(), window, { from: T0, to: T0 + 10 * HOUR });
+  const by = (ch: number | null) => rep.channels.find((c) => c.channel === ch)!;
+
+  const cases: { name: string; input: number | null; want: Partial<ReturnType<typeof by>> }[] = [
+    {
+      name: 'channel 7 jumped: 12 errors in 10 min against 2 in the other 9 h 50 min',
+      input: 7,
+      want: {
+        relayErrors: 12,
+        timeouts: 8,
+        causes: { timeout: 8, network: 4, rate_limit: 0, auth: 0, quota: 0, upstream_5xx: 0, other: 0 },
+        retriesAway: 3,
+        disabled: 1,
+        disableReason: '响应时间 12.35s 超过阈值 10.00s',
+        firstError: new Date(T0 + 5 * HOUR).toISOString(),
+        lastError: new Date(T0 + 5 * HOUR + 11 * 50_000).toISOString(),
+        windowRate: 72,
+        baselineRate: 0.2,
+        ratio: 360,
+        flagged: true,
+      },
+    },
+    { name: 'channel 3 is always noisy: 2 in the window is not a jump', input: 3, want: { relayErrors: 2, windowRate: 12, baselineRate: 0.92, flagged: false } },
+    { name: 'channel 5: 4 errors, none outside, but under the minimum', input: 5, want: { relayErrors: 4, baselineRate: 0, ratio: null, flagged: false } },
+    { name: 'relay errors without a channel id are their own row', input: null, want: { relayErrors: 1, flagged: false } },
+  ];
+  for (const c of cases) it(c.name, () => expect(by(c.input)).toMatchObject(c.want));
+
+  it('sorted by relay errors, descending', () => {
+    expect(rep.channels.map((c) => c.channel)).toEqual([7, 5, 3, null]);
+    expect(rep.window).toEqual({ from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString(), reason: 'test' });
+    expect(rep.rule).toEqual({ minErrors: FLAG_MIN_ERRORS, minRatio: FLAG_RATIO });
+  });
+
+  it('a window covering the whole input has no baseline and flags nothing', () => {
+    const all = rankChannels(input(), { from: T0, to: T0 + 10 * HOUR, reason: 'all' }, { from: T0, to: T0 + 10 * HOUR });
+    expect(all.channels.every((c) => c.baselineRate === null && c.ratio === null && !c.flagged)).toBe(true);
+    expect(all.channels.find((c) => c.channel === 7)!.relayErrors).toBe(14);
+  });
+});
+
+describe('spike windows', () => {
+  it('--spike without goroutine samples: the densest relay-error burst', () => {
+    const w = spikeWindow(input(), 15 * MIN, th)!;
+    expect(w.from).toBe(T0 + 5 * HOUR);
+    expect(w.to).toBe(T0 + 5 * HOUR + 15 * MIN);
+    expect(w.reason).toMatch(/^relay-error burst: 19 relay errors within 15 min/);
+  });
+
+  it('--spike with samples: window from 15 min before the climb to the peak', () => {
+    const ev = samples(T0, 6 * HOUR, (dt) => {
+      const d = dt - 3 * HOUR;
+      return d >= 0 && d <= 10 * MIN ? 1000 + 300 * (d / MIN) : 800;
+    });
+    const ex = largestExcursion(buildSeries(ev, { thresholds: th }), th)!;
+    expect(ex.peak).toBe(4000);
+    expect(ex.peakAt).toBe(T0 + 3 * HOUR + 10 * MIN);
+    // median 800, rise 3200: walking back from the peak while above 800 + 20 % × 3200 = 1440 stops after 1450 (+1.5 min)
+    expect(ex.onset).toBe(T0 + 3 * HOUR + 1.5 * MIN);
+    const w = spikeWindow(ev, 15 * MIN, th)!;
+    expect([w.from, w.to]).toEqual([T0 + 3 * HOUR + 1.5 * MIN - 15 * MIN, T0 + 3 * HOUR + 10 * MIN]);
+  });
+
+  it('no relay errors and no samples: no window', () => {
+    expect(spikeWindow([gor(T0, 10)].slice(1), 15 * MIN, th)).toBeNull();
+    expect(relayErrorBurst([], 15 * MIN)).toBeNull();
+  });
+
+  it('--around: centred on the time', () => {
+    expect(aroundWindow(T0, 30 * MIN)).toEqual({ from: T0 - 15 * MIN, to: T0 + 15 * MIN, reason: `around ${new Date(T0).toISOString()} (±15 min)` });
+  });
+});
+
+describe('groupPanics', () => {
+  const frames = ['runtime/debug.Stack', 'middleware.RelayPanicRecover.func1.1', 'panic', 'gemini.StreamHandler', 'controller.RelayTextHelper'];
+  const ev = [
+    panic(T0 + 2 * HOUR, 'sig-a', frames),
+    panic(T0, 'sig-a', frames),
+    panic(T0 + HOUR, 'sig-b', ['anthropic.ConvertRequest'], 'runtime error: index out of range [0] with length 0'),
+    crash(T0 + 3 * HOUR),
+  ];
+  const cases = [
+    { name: 'top frame skips the panic machinery', input: frames, want: 'gemini.StreamHandler' },
+    { name: 'top frame of a gin recovery stack of files', input: ['runtime/panic.go:115', 'controller/channel.go:212'], want: 'controller/channel.go:212' },
+    { name: 'no frames', input: [], want: null },
+  ];
+  for (const c of cases) it(c.name, () => expect(topFrame(c.input)).toBe(c.want));
+
+  it('groups by kind and signature, commonest first, with first/last seen', () => {
+    const g = groupPanics(ev);
+    expect(g.map((x) => [x.kind, x.signature, x.count])).toEqual([
+      ['panic', 'sig-a', 2],
+      ['panic', 'sig-b', 1],
+      ['crash', 'main.worker', 1],
+    ]);
+    expect(g[0]).toMatchObject({ firstSeen: new Date(T0).toISOString(), lastSeen: new Date(T0 + 2 * HOUR).toISOString(), topFrame: 'gemini.StreamHandler', recoveredBy: 'relay', request: 'POST /v1/chat/completions' });
+  });
+});

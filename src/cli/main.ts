@@ -4,7 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { GoroscopeError, EXIT } from '../errors.js';
-import { exitQuietlyOnEpipe } from './output.js';
+import { exitQuietlyOnEpipe } from './epipe.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import { COMMANDS } from './commands/index.js';
 

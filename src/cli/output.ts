@@ -16,12 +16,4 @@ export function write(stream: NodeJS.WritableStream, text: string): Promise<void
   if (!stream.write(text)) return new Promise((resolve) => stream.once('drain', resolve));
 }
 
-/** A downstream reader that goes away (EPIPE) ends the program quietly with exit 0. */
-export function exitQuietlyOnEpipe(): void {
-  for (const s of [process.stdout, process.stderr]) {
-    s.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(0);
-      throw err;
-    });
-  }
-}
+export { exitQuietlyOnEpipe } from './epipe.js';

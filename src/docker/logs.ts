@@ -116,6 +116,62 @@ async function consume(
   }
 }
 
+/**
+ * The same as consume() for a synchronous consumer (the line reader): frames go straight from the socket's
+ * 'data' events to the handler, without batching or async iteration (a million frames is a million chunks).
+ */
+function consumeSync(
+  client: DockerClient,
+  res: IncomingMessage,
+  tty: boolean,
+  onPayload: (stream: FrameStream, payload: Buffer) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const demux = tty ? null : new FrameDemuxer(onPayload);
+    let settled = false;
+    const finish = (err?: unknown) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      res.removeListener('data', onData);
+      if (err === undefined || signal?.aborted) {
+        res.destroy();
+        resolve();
+      } else {
+        res.destroy();
+        reject(err instanceof GoroscopeError ? err : mapDockerError(err, client));
+      }
+    };
+    const onAbort = () => finish();
+    const onData = (chunk: Buffer) => {
+      try {
+        if (demux) demux.push(chunk);
+        else onPayload('stdout', chunk);
+      } catch (err) {
+        finish(err);
+      }
+    };
+    if (signal?.aborted) return finish();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    res.on('data', onData);
+    res.once('end', () => {
+      try {
+        demux?.end();
+      } catch (err) {
+        return finish(err);
+      }
+      finish();
+    });
+    res.once('error', (err) => finish(err));
+    res.once('close', () => {
+      if (!res.complete) {
+        finish(new UnavailableError('the log stream from the Docker daemon was cut off', client.endpoint, 'run the command again; check the daemon (journalctl -u docker)'));
+      } else finish();
+    });
+  });
+}
+
 async function targetInfo(client: DockerClient, target: string | ContainerInfo, signal?: AbortSignal): Promise<ContainerInfo> {
   return typeof target === 'string' ? resolveContainer(client, target, signal) : target;
 }
@@ -213,7 +269,7 @@ export async function readContainerLines(
   for (;;) {
     const asm = info.tty ? new TtyAssembler(deliver) : new MessageAssembler(deliver);
     const res = await openLogStream(client, info, { ...req, since, tail, timestamps: true });
-    await consume(
+    await consumeSync(
       client,
       res,
       info.tty,

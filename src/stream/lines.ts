@@ -40,15 +40,22 @@ export class LineSplitter {
     return this.partLen > 0 || this.dropped;
   }
 
-  push(chunk: Buffer): void {
-    let nl = chunk.indexOf(LF);
+  /** Feed bytes `chunk[from, to)` (default: all of it). */
+  push(chunk: Buffer, from = 0, to = chunk.length): void {
+    if (to < chunk.length) {
+      // A view into a larger buffer (a frame's payload): search only inside it.
+      if (from >= to) return;
+      chunk = chunk.subarray(from, to);
+      from = 0;
+    }
+    let nl = chunk.indexOf(LF, from);
     if (nl === -1) {
-      this.keep(chunk, 0, chunk.length);
+      this.keep(chunk, from, chunk.length);
       return;
     }
-    let start = 0;
+    let start = from;
     if (this.hasPartial) {
-      this.keep(chunk, 0, nl);
+      this.keep(chunk, start, nl);
       this.flush();
       start = nl + 1;
       nl = chunk.indexOf(LF, start);

@@ -64,7 +64,7 @@ export class MessageAssembler {
         st.lineTs = ts;
       }
     } else st.lineTs = ts;
-    st.splitter.push(n > 0 ? payload.subarray(n) : payload);
+    st.splitter.push(payload, n);
   }
 
   /** End of the stream: unterminated last messages become lines. */

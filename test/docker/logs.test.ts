@@ -102,7 +102,7 @@ describe.skipIf(noEngine)('docker logs (real engine)', () => {
   it('inspectRaw returns the full inspect JSON', async () => {
     const raw = await inspectRaw(client, SEQ);
     expect(raw.Name).toBe(`/${SEQ}`);
-    expect(raw.HostConfig.LogConfig.Type).toBe('json-file');
+    expect(raw.HostConfig.LogConfig?.Type).toBe('json-file');
   });
 
   it('no such container → NotFoundError 67 with close names suggested', async () => {

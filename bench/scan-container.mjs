@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// The container-scan benchmark (figures in README "Performance").
+// 1. Creates (or reuses) a stopped busybox container holding 1,000,000 log lines: One API `[GIN]` access lines
+//    on stdout with one ezlinkai goroutine-monitor line in ten on stderr.
+// 2. In the same run, times `goroscope scan <c> --json` against `docker logs -t <c> > /dev/null`
+//    (alternating, 3 runs each, median) and reports the ratio (target: within 1.2×) and goroscope's peak RSS.
+// Usage: node bench/scan-container.mjs [--runs 3] [--lines 1000000] [--keep]
+//   --keep leaves the container for the next run (it is reused when its line count matches).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, openSync, closeSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'goroscope.js');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : dflt;
+};
+const RUNS = Number(opt('--runs', '3'));
+const LINES = Number(opt('--lines', '1000000'));
+const KEEP = args.includes('--keep');
+const NAME = `gs-bench-scan-container-${LINES}`;
+const IMAGE = 'goroscope-test/busybox:latest';
+const TARGET_RATIO = 1.2;
+
+const GIN = '[GIN] 2026/03/02 - 10:00:00 | 20260302100000123456789abcdefgh |  200 |    1.234567ms |      172.18.0.1 |    POST /v1/chat/completions';
+const MON = '[SYS] 2026/03/02 - 10:00:00 | ⚠️ Goroutine count elevated: 2345 ';
+
+function docker(...a) {
+  return execFileSync('docker', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+function ensureContainer() {
+  let exists = false;
+  try {
+    exists = docker('inspect', '--format', '{{.State.Status}}', NAME) === 'exited';
+  } catch {
+    exists = false;
+  }
+  if (exists) return false;
+  try {
+    docker('rm', '-f', NAME);
+  } catch {
+    /* not there */
+  }
+  const tenth = Math.floor(LINES / 10);
+  // Batches of 9 access lines on stdout then 1 monitor line on stderr, like a busy gateway.
+  const script = `i=0; while [ $i -lt ${tenth} ]; do yes '${GIN}' | head -n 9; echo '${MON}' >&2; i=$((i+1)); done`;
+  const fast = `yes '${GIN}' | head -n ${LINES - tenth}; yes '${MON}' | head -n ${tenth} >&2`;
+  // The interleaved form costs ~2 process spawns per 10 lines; beyond 100k lines use the two-block form.
+  docker('run', '-d', '--name', NAME, '--network', 'none', IMAGE, 'sh', '-c', LINES <= 100_000 ? script : fast);
+  for (;;) {
+    if (docker('inspect', '--format', '{{.State.Status}}', NAME) === 'exited') break;
+    spawnSync('sleep', ['0.5']);
+  }
+  return true;
+}
+
+const HAVE_TIME = existsSync('/usr/bin/time');
+
+/** Run a command with stdout to /dev/null; wall time in ms and peak RSS in MB (GNU time -v when present). */
+function measure(cmd, cmdArgs, stdoutToNull = true) {
+  const full = HAVE_TIME ? ['/usr/bin/time', ['-v', cmd, ...cmdArgs]] : [cmd, cmdArgs];
+  const devnull = openSync('/dev/null', 'w');
+  const t0 = process.hrtime.bigint();
+  const res = spawnSync(full[0], full[1], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    stdio: ['ignore', stdoutToNull ? devnull : 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  closeSync(devnull);
+  if (res.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} exited ${res.status}: ${(res.stderr ?? '').slice(-2000)}`);
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(res.stderr ?? '');
+  return { ms, rssMb: m ? Number(m[1]) / 1024 : null, stdout: res.stdout };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function main() {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run npx tsc -p tsconfig.build.json first');
+  const t0 = Date.now();
+  const created = ensureContainer();
+  process.stdout.write(`container ${NAME}: ${created ? `created in ${((Date.now() - t0) / 1000).toFixed(1)} s` : 'reused'}\n`);
+
+  // Check once that goroscope sees every line.
+  const check = measure(process.execPath, [BIN, 'scan', NAME, '--json'], false);
+  const summary = JSON.parse(check.stdout);
+  if (summary.lines !== LINES) throw new Error(`goroscope saw ${summary.lines} lines, expected ${LINES}`);
+
+  const scan = [];
+  const dockerRuns = [];
+  for (let i = 0; i < RUNS; i++) {
+    const d = measure('docker', ['logs', '-t', NAME]);
+    const s = measure(process.execPath, [BIN, 'scan', NAME, '--json']);
+    dockerRuns.push(d);
+    scan.push(s);
+    process.stdout.write(`run ${i + 1}: docker logs -t ${(d.ms / 1000).toFixed(2)} s, goroscope scan --json ${(s.ms / 1000).toFixed(2)} s (${s.rssMb?.toFixed(0) ?? '?'} MB RSS)\n`);
+  }
+  const scanMs = median(scan.map((x) => x.ms));
+  const dockerMs = median(dockerRuns.map((x) => x.ms));
+  const ratio = scanMs / dockerMs;
+  const result = {
+    lines: LINES,
+    events: summary.events,
+    runs: RUNS,
+    dockerLogsT: { medianS: +(dockerMs / 1000).toFixed(2) },
+    scan: { medianS: +(scanMs / 1000).toFixed(2), peakRssMb: Math.round(Math.max(...scan.map((x) => x.rssMb ?? 0))) },
+    ratio: +ratio.toFixed(2),
+    target: TARGET_RATIO,
+    ok: ratio <= TARGET_RATIO,
+    machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version, docker: docker('version', '--format', '{{.Server.Version}}') },
+  };
+  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (!KEEP) docker('rm', '-f', NAME);
+  if (!result.ok) process.exitCode = 1;
+}
+
+main();

@@ -186,7 +186,7 @@ function parseStacks(lines: string[], start: number, endsMidLine: boolean): Goro
     }
     if (ELIDED.test(line)) continue;
     // A dump cut inside one of its last lines shows up as a broken frame: call that what it is.
-    const fail = (what: string): never => {
+    const fail: (what: string) => never = (what) => {
       if (endsMidLine && i >= lines.length - 2) cutOff('it ends in the middle of a line');
       throw new DataError(`not a goroutine dump: ${what} (line ${i + 1})`, undefined, HINT);
     };

@@ -73,7 +73,7 @@ export function fetchDump(url: string, opts: FetchOptions = {}): Promise<string>
       let size = 0;
       res.on('data', (b: Buffer) => {
         size += b.length;
-        if (size > maxBytes) finish(new DataError(`the answer is larger than ${Math.round(maxBytes / 1048576)} MiB`, url));
+        if (size > maxBytes) finish(new DataError(`the answer is larger than ${maxBytes >= 1048576 ? `${Math.round(maxBytes / 1048576)} MiB` : `${maxBytes} bytes`}`, url));
         else chunks.push(b);
       });
       res.on('error', (err) => finish(networkError(err, url, timeoutMs)));
@@ -156,7 +156,7 @@ function byNumber(a: string, b: string): number {
 
 function fileError(err: unknown, path: string): Error {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new InputError('no such file or directory', path);
+  if (code === 'ENOENT') return new InputError('no such file or directory', path, 'SOURCE is a pprof URL (http://host:port), a dump file, - (stdin), or a bundle');
   if (code === 'EACCES' || code === 'EPERM') return new PermissionError('permission denied', path);
   if (code === 'EISDIR') return new InputError('is a directory', path);
   return new InputError(`cannot read: ${(err as Error).message}`, path, undefined, { cause: err });

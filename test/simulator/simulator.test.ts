@@ -1,29 +1,7 @@
 // The One API simulator as a real container: health, leak, monitor lines, relay errors, panic, crash + restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
-import { SIMULATOR, docker, dockerRaw, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
-
-/** A port nobody listens on right now (the container uses --network host). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { docker, dockerRaw, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
+import { poll, startSimulator } from './sim.js';
 
 describe.skipIf(noEngine)('simulator container', () => {
   const name = uniqueName('sim');
@@ -36,12 +14,7 @@ describe.skipIf(noEngine)('simulator container', () => {
   };
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    await docker('run', '-d', '--name', name, '--network', 'host', '--restart', 'on-failure', SIMULATOR,
-      '--port', String(port), '--monitor-interval', '200ms', '--warn-threshold', '20', '--high-threshold', '60',
-      '--fail-channels', '2:5xx', '--channels', '1,2');
-    await poll('health', async () => ((await get('/api/monitor/health')).ok ? true : undefined));
+    base = await startSimulator(name, ['--monitor-interval', '200ms', '--warn-threshold', '20', '--high-threshold', '60', '--fail-channels', '2:5xx', '--channels', '1,2'], ['--restart', 'on-failure']);
   });
   afterAll(async () => {
     await removeContainers(name);

@@ -66,13 +66,7 @@ export class RecordGrouper {
 
   /** End of input: emits every open record with `atEnd: true`. The grouper can be reused afterwards. */
   flush(): void {
-    for (const st of this.states.values()) {
-      if (st.cur !== null) {
-        if (st.blanks.length > 0) this.blanksToCurrent(st);
-        this.emit(st, true);
-      }
-      st.blanks = [];
-    }
+    this.emitOpen(true);
   }
 
   /**
@@ -80,12 +74,21 @@ export class RecordGrouper {
    * only emitted when the next line of its stream arrives. A continuation arriving later then stands alone.
    */
   drain(): void {
+    this.emitOpen(false);
+  }
+
+  /** Open records of every stream, oldest first (by seq), so the order does not depend on which stream came first. */
+  private emitOpen(atEnd: boolean): void {
+    const open: StreamState[] = [];
     for (const st of this.states.values()) {
       if (st.cur !== null) {
         if (st.blanks.length > 0) this.blanksToCurrent(st);
-        this.emit(st, false);
+        open.push(st);
       }
+      if (atEnd) st.blanks = [];
     }
+    open.sort((a, b) => a.cur!.seq - b.cur!.seq);
+    for (const st of open) this.emit(st, atEnd);
   }
 
   private state(source: string, stream: Stream): StreamState {

@@ -8,7 +8,6 @@ import { dockerTimeToIso, naiveToIso } from '../time.js';
 import { classifyCause, classifyTimeout } from './classify.js';
 import {
   CHANNEL_STATE,
-  EVENT_HINT,
   GOROUTINE,
   MEMORY,
   RELAY_ERROR,
@@ -19,6 +18,7 @@ import {
   STATUS_IN_TEXT,
   goDurationMs,
   realRequestId,
+  worthParsing,
 } from './patterns.js';
 import { extractFrames, goroutineBlocks, panicSignature, signatureFrames } from './stack.js';
 import { cap, cleanLine, isBlank } from './text.js';
@@ -80,6 +80,9 @@ export class EventParser {
   private naive: string | null = null;
   private iso: string | null = null;
   private rid: string | undefined = undefined;
+  // `naiveIso` reads the zone once per minute of log time
+  private minuteKey = '';
+  private minuteMs = NaN;
 
   constructor(opts: EventParserOptions) {
     this.tz = opts.tz;
@@ -98,7 +101,10 @@ export class EventParser {
     if (i === lines.length) return;
     if (this.pending.size > 0) this.agePending(r);
     if (this.lastGinPanic.size > 0) this.ageGin(r);
-    const first = cleanLine(lines[i]!);
+    // Cleaning (ANSI, NUL, trailing space) is left to the dialects that need it and to `base()`: most records make no event.
+    let first = lines[i]!;
+    const c0 = first.charCodeAt(0);
+    if (c0 === 27 || c0 === 0 || c0 === 0xfeff) first = cleanLine(first);
     this.rec = r;
     this.raw = first;
     this.naive = null;
@@ -137,61 +143,82 @@ export class EventParser {
 
   /** `[SYS] …`, `[INFO] …`, `[GIN] …`, `[mysql] …`, `[GIN-debug] …` */
   private bracket(first: string, r: LogRecord, idx: number): boolean {
-    const close = first.indexOf(']');
+    const close = first.indexOf(']', 2);
     if (close < 2 || close > 10 || first.charCodeAt(close + 1) !== 32) return false;
-    const tag = first.slice(1, close);
-    switch (tag) {
-      case 'GIN':
-        return this.gin(first);
-      case 'mysql':
-        return this.mysql(first);
-      case 'GIN-debug':
-        return true;
-      case 'SYS':
-      case 'INFO':
-      case 'WARN':
-      case 'ERR':
-      case 'ERROR':
-      case 'DEBUG':
-      case 'FATAL':
-        return this.app(first, tag, close + 2, r, idx);
+    let level: Level;
+    switch (close) {
+      case 4:
+        if (first.startsWith('[GIN')) return this.gin(first);
+        if (first.startsWith('[SYS')) level = 'SYS';
+        else if (first.startsWith('[ERR')) level = 'ERR';
+        else return false;
+        break;
+      case 5:
+        if (first.startsWith('[INFO')) level = 'INFO';
+        else if (first.startsWith('[WARN')) level = 'WARN';
+        else return false;
+        break;
+      case 6:
+        if (first.startsWith('[ERROR')) level = 'ERROR';
+        else if (first.startsWith('[DEBUG')) level = 'DEBUG';
+        else if (first.startsWith('[FATAL')) level = 'FATAL';
+        else if (first.startsWith('[mysql')) return this.mysql(first);
+        else return false;
+        break;
+      case 10:
+        return first.startsWith('[GIN-debug');
       default:
         return false;
     }
+    return this.app(first, level, close + 2, r, idx);
   }
 
-  /** One API app line: `[ERROR] 2025/02/21 - 19:31:07 | <rid> | <file>:<line> [<func>] <msg>` and the older eras. */
+  /**
+   * One API app line, every era:
+   * - D: `[ERROR] 2025/02/21 - 19:31:07 | <rid> | controller/relay.go:125 [processChannelRelayError] <msg>` (rid optional)
+   * - B/C: `[ERR] 2024/09/10 - 11:02:33 | <rid> | <msg>`; new-api variant `… | <rid> | controller/relay.go:290 | <msg>`
+   * - A–C: `[SYS] 2024/02/17 - 04:24:47 | <msg>`, `[FATAL] 2024/02/17 - 04:24:49 | [<msg>]`
+   * The message start is found by scanning, without a regex, so lines that make no event allocate nothing.
+   */
   private app(first: string, level: Level, tsAt: number, r: LogRecord, idx: number): boolean {
     // `2025/02/21 - 19:30:16` is 21 characters, then ` | `.
     if (first.charCodeAt(tsAt + 21) !== 32 || first.charCodeAt(tsAt + 22) !== 124) return false;
     const bodyAt = tsAt + 24;
-    if (level !== 'FATAL' && !EVENT_HINT.test(first) && !(this.pending.size > 0 && first.includes('request'))) return true;
-    const rest = first.slice(bodyAt);
-    let msg = rest;
-    let rid: string | undefined;
-    const d = rest.includes('.go:') ? ERA_D.exec(rest) : null;
-    if (d !== null) {
-      rid = d[1];
-      msg = rest.slice(d[0].length);
-    } else if (level !== 'SYS' && level !== 'FATAL') {
-      // Eras B/C: `<rid> | <msg>`; the id has no spaces.
-      const bar = rest.indexOf(' | ');
-      if (bar > 0 && rest.lastIndexOf(' ', bar - 1) === -1) {
-        rid = rest.slice(0, bar);
-        msg = rest.slice(bar + 3);
-        const f = FILE_SEGMENT.exec(msg);
-        if (f !== null) msg = msg.slice(f[0].length);
+    let msgAt = bodyAt;
+    let ridEnd = -1;
+    if (level !== 'SYS') {
+      // `<rid> | `: an id has no spaces
+      const bar = first.indexOf(' | ', bodyAt);
+      if (bar > bodyAt && first.lastIndexOf(' ', bar - 1) < bodyAt) {
+        ridEnd = bar;
+        msgAt = bar + 3;
+      }
+      // `<file>.go:<line> [<func>] ` (era D) or `<file>.go:<line> | ` (new-api variant)
+      const sp = first.indexOf(' ', msgAt);
+      if (sp > msgAt && first.lastIndexOf('.go:', sp) >= msgAt) {
+        const next = first.charCodeAt(sp + 1);
+        if (next === 91 /* [ */) {
+          const close = first.indexOf('] ', sp);
+          if (close > 0) msgAt = close + 2;
+          else if (first.endsWith(']')) msgAt = first.length;
+        } else if (next === 124 /* | */ && first.charCodeAt(sp + 2) === 32) msgAt = sp + 3;
+        // a file segment right after the time is era D without an id, not an id
+        if (ridEnd > 0 && first.lastIndexOf('.go:', ridEnd) >= bodyAt) {
+          ridEnd = -1;
+        }
       }
     }
+    if (level !== 'FATAL' && !worthParsing(first, msgAt)) return true;
     this.naive = first.slice(tsAt, tsAt + 21);
-    this.rid = realRequestId(rid);
-    this.message(msg, level, r, idx);
+    if (ridEnd > 0) this.rid = realRequestId(first.slice(bodyAt, ridEnd));
+    this.message(cleanLine(first.slice(msgAt)), level, r, idx);
     return true;
   }
 
   /** `[GIN]` access line: only status ≥ 500 becomes an event, so the status is read first, without allocating. */
   private gin(first: string): boolean {
-    const line = first;
+    // era A on a TTY: `[GIN] 2023/08/04 - 19:38:05 |\x1b[97;41m 500 \x1b[0m| …`
+    const line = first.indexOf('\x1b') === -1 ? first : cleanLine(first);
     // ` | ` after the 21-character timestamp at 6.
     if (line.charCodeAt(27) !== 32 || line.charCodeAt(28) !== 124) return false;
     const bar = line.indexOf('|', 30);
@@ -239,6 +266,8 @@ export class EventParser {
   /** Lines that start with a date: Go std log (GORM, gin `[Recovery]`, net/http) or one-hub's zap. */
   private dated(first: string, r: LogRecord, idx: number): boolean {
     if (first.charCodeAt(10) === 32 && first.charCodeAt(11) === 45) return this.zap(first, r, idx);
+    // GORM colours the middle of its line: `2025/02/21 19:31:07 \x1b[31;1mgithub.com/…/cache.go:40 \x1b[35;1mrecord not found`
+    if (first.indexOf('\x1b') !== -1 || first.charCodeAt(first.length - 1) === 13) first = cleanLine(first);
     // `2025/02/21 19:31:07 ` is 20 characters.
     if (first.charCodeAt(4) !== 47 || first.charCodeAt(13) !== 58 || first.charCodeAt(19) !== 32) return false;
     this.naive = first.slice(0, 19);
@@ -247,7 +276,7 @@ export class EventParser {
     const g = rest.includes('.go:') ? GORM_HEAD.exec(rest) : null;
     if (g !== null) return this.gorm(g[2], r, idx);
     // other std-log output (`http: Accept error: …`, ezlinkai log.Println): known format, message analysed as INFO
-    if (EVENT_HINT.test(rest)) this.message(rest, 'INFO', r, idx);
+    if (worthParsing(rest, 0)) this.message(cleanLine(rest), 'INFO', r, idx);
     return true;
   }
 
@@ -338,7 +367,6 @@ export class EventParser {
       });
       return true;
     }
-    if (level !== 'FATAL' && !EVENT_HINT.test(msg) && !(this.pending.size > 0 && msg.includes('request'))) return true;
     // SysLog: `[SYS] | One Hub v0.12.1 started`; context logs: `<rid> | <msg>`
     if (msg.startsWith('[SYS] | ')) msg = msg.slice(8);
     else {
@@ -348,7 +376,8 @@ export class EventParser {
         msg = msg.slice(bar + 3);
       }
     }
-    this.message(msg.trimEnd(), level, r, idx);
+    if (level !== 'FATAL' && !worthParsing(msg, 0)) return true;
+    this.message(cleanLine(msg.trimEnd()), level, r, idx);
     return true;
   }
 
@@ -361,8 +390,9 @@ export class EventParser {
     if (access) {
       const st = /"status":(\d+)/.exec(first);
       if (st === null || Number(st[1]) < 500) return true;
-    } else if (!EVENT_HINT.test(first) && !first.includes('"level":"fatal"') && !(this.pending.size > 0 && first.includes('request'))) {
-      return true;
+    } else {
+      const m = first.indexOf('"msg":"');
+      if (m < 0 || (!worthParsing(first, m + 7) && !first.includes('"level":"fatal"'))) return true;
     }
     let o: Record<string, unknown>;
     try {
@@ -642,11 +672,29 @@ export class EventParser {
     const r = this.rec!;
     let time: string | null = null;
     if (r.dockerTime !== null) time = dockerTimeToIso(r.dockerTime);
-    if (time === null && this.naive !== null) time = naiveToIso(this.naive, this.tz);
+    if (time === null && this.naive !== null) {
+      time = this.naiveIso(this.naive);
+    }
     if (time === null) time = this.iso;
-    const b: EventBase = { time, stream: r.stream, source: r.source, raw: cap(this.raw) };
+    const b: EventBase = { time, stream: r.stream, source: r.source, raw: cap(cleanLine(this.raw)) };
     if (this.rid !== undefined) b.requestId = this.rid;
     return b;
+  }
+
+  /** `2025/02/21 - 19:30:16` / `2025/02/21 19:30:16` in the zone → ISO UTC. The zone is consulted once per minute. */
+  private naiveIso(naive: string): string | null {
+    const n = naive.length;
+    const s1 = naive.charCodeAt(n - 2) - 48;
+    const s2 = naive.charCodeAt(n - 1) - 48;
+    if (naive.charCodeAt(n - 3) !== 58 || s1 < 0 || s1 > 5 || s2 < 0 || s2 > 9) return naiveToIso(naive, this.tz);
+    const key = naive.slice(0, n - 3);
+    if (key !== this.minuteKey) {
+      this.minuteKey = key;
+      const iso = naiveToIso(key + ':00', this.tz);
+      this.minuteMs = iso === null ? NaN : Date.parse(iso);
+    }
+    if (!Number.isFinite(this.minuteMs)) return null;
+    return new Date(this.minuteMs + (s1 * 10 + s2) * 1000).toISOString();
   }
 
   private emit(e: GEvent): void {

@@ -1,0 +1,481 @@
+// Table tests per dialect: input lines → the exact events. Times: naive app times read in Asia/Shanghai (UTC+8).
+import { describe, expect, it } from 'vitest';
+import { base, parse, type LineInput } from './helpers.js';
+
+interface Case {
+  name: string;
+  input: LineInput[];
+  want: Record<string, unknown>[];
+  unparsed?: number;
+}
+
+const RID = '2025022119390112345678955512345';
+
+const eraA: Case[] = [
+  {
+    name: 'startup banner',
+    input: ['[SYS] 2023/04/24 - 01:57:22 | One API v0.1.1 started'],
+    want: [{ kind: 'startup', ...base('[SYS] 2023/04/24 - 01:57:22 | One API v0.1.1 started', '2023-04-23T17:57:22.000Z'), version: 'v0.1.1', product: 'One API' }],
+  },
+  {
+    name: 'relay error (channel #N) on [SYS], trailing space',
+    input: ["[SYS] 2023/08/04 - 19:38:05 | relay error (channel #11): invalid character 'd' looking for beginning of value "],
+    want: [
+      {
+        kind: 'relay_error',
+        ...base("[SYS] 2023/08/04 - 19:38:05 | relay error (channel #11): invalid character 'd' looking for beginning of value", '2023-08-04T11:38:05.000Z'),
+        channel: 11,
+        userId: null,
+        statusCode: null,
+        cause: 'other',
+        timeoutClass: null,
+        message: "invalid character 'd' looking for beginning of value",
+      },
+    ],
+  },
+  {
+    name: 'gin default formatter, coloured (TTY), status 500',
+    input: ['[GIN] 2023/08/04 - 19:38:05 |\x1b[97;41m 500 \x1b[0m| 28.509584165s |      10.0.2.100 |\x1b[97;46m POST    \x1b[0m "/v1/chat/completions"'],
+    want: [
+      {
+        kind: 'http_error',
+        ...base('[GIN] 2023/08/04 - 19:38:05 | 500 | 28.509584165s |      10.0.2.100 | POST     "/v1/chat/completions"', '2023-08-04T11:38:05.000Z'),
+        status: 500,
+        method: 'POST',
+        path: '/v1/chat/completions',
+        latencyMs: 28509.584,
+      },
+    ],
+  },
+  {
+    name: 'gin default formatter, 200 and 307: no event',
+    input: [
+      '[GIN] 2023/08/04 - 19:37:18 | 200 |    8.213967ms |      10.0.2.100 | PUT      "/api/channel/"',
+      '[GIN] 2023/08/14 - 07:10:33 | 307 | 11.209367ms | 10.93.35.1 | GET "/api/channel/test/4"',
+    ],
+    want: [],
+  },
+  {
+    name: '[FATAL] with the slice brackets',
+    input: ['[FATAL] 2024/02/17 - 04:24:49 | [failed to get gpt-3.5-turbo token encoder: permission denied]'],
+    want: [{ kind: 'fatal', ...base('[FATAL] 2024/02/17 - 04:24:49 | [failed to get gpt-3.5-turbo token encoder: permission denied]', '2024-02-16T20:24:49.000Z'), message: 'failed to get gpt-3.5-turbo token encoder: permission denied' }],
+  },
+];
+
+const eraBC: Case[] = [
+  {
+    name: 'era B relay error: request id segment and the (request id: …) suffix',
+    input: ["[ERR] 2023/11/07 - 01:25:06 | 20231107012506800687616B4podcA5 | relay error (channel #8): invalid character 'd' after top-level value (request id: 20231107012506800687616B4podcA5) "],
+    want: [
+      {
+        kind: 'relay_error',
+        ...base("[ERR] 2023/11/07 - 01:25:06 | 20231107012506800687616B4podcA5 | relay error (channel #8): invalid character 'd' after top-level value (request id: 20231107012506800687616B4podcA5)", '2023-11-06T17:25:06.000Z', { requestId: '20231107012506800687616B4podcA5' }),
+        channel: 8,
+        userId: null,
+        statusCode: null,
+        cause: 'other',
+        timeoutClass: null,
+        message: "invalid character 'd' after top-level value",
+      },
+    ],
+  },
+  {
+    name: 'era B %!s(<nil>) is no request id',
+    input: ['[INFO] 2023/12/18 - 00:00:00 | %!s(<nil>) | using channel #3 to retry (remain times 1) '],
+    want: [{ kind: 'retry', ...base('[INFO] 2023/12/18 - 00:00:00 | %!s(<nil>) | using channel #3 to retry (remain times 1)', '2023-12-17T16:00:00.000Z'), fromChannel: null, toChannel: 3, remaining: 1 }],
+  },
+  {
+    name: 'consume log, sync lines, channel test: no event',
+    input: [
+      '[INFO] 2023/12/18 - 00:00:00 | 20231217235957458521930gmsdF0zk | record consume log: userId=1, channelId=8, promptTokens=11, completionTokens=0, modelName=gemini-pro, tokenName=秘钥, quota=1, content=模型倍率 0.01，分组倍率 1.00',
+      '[SYS] 2024/09/10 - 11:05:00 | syncing channels from database ',
+      '[SYS] 2024/09/10 - 11:05:20 | testing channel #5, response: ',
+      '{"id":"chatcmpl-1","object":"chat.completion","choices":[]} ',
+    ],
+    want: [],
+  },
+  {
+    name: 'era C relay error with status in the text',
+    input: ['[ERR] 2024/09/10 - 11:02:33 | 2024091011023348291533751023948 | relay error (channel id 3, user id: 1): bad response status code 503 '],
+    want: [
+      {
+        kind: 'relay_error',
+        ...base('[ERR] 2024/09/10 - 11:02:33 | 2024091011023348291533751023948 | relay error (channel id 3, user id: 1): bad response status code 503', '2024-09-10T03:02:33.000Z', { requestId: '2024091011023348291533751023948' }),
+        channel: 3,
+        userId: 1,
+        statusCode: 503,
+        cause: 'upstream_5xx',
+        timeoutClass: null,
+        message: 'bad response status code 503',
+      },
+    ],
+  },
+  {
+    name: 'era C channel disabled on [SYS]',
+    input: ['[SYS] 2024/09/10 - 11:03:00 | channel #5 has been disabled: You exceeded your current quota, please check your plan and billing details. '],
+    want: [{ kind: 'channel_disabled', ...base('[SYS] 2024/09/10 - 11:03:00 | channel #5 has been disabled: You exceeded your current quota, please check your plan and billing details.', '2024-09-10T03:03:00.000Z'), channel: 5, reason: 'You exceeded your current quota, please check your plan and billing details.' }],
+  },
+  {
+    name: 'DoRequest failed is the relay error that follows, not a separate timeout',
+    input: [
+      '[ERR] 2024/09/10 - 11:02:33 | 2024091011023348291533751023948 | DoRequest failed: do request failed: Post "https://api.openai.com/v1/chat/completions": dial tcp 104.18.6.192:443: i/o timeout ',
+      '[ERR] 2024/09/10 - 11:02:33 | 2024091011023348291533751023948 | relay error (channel id 3, user id: 1): do request failed: Post "https://api.openai.com/v1/chat/completions": dial tcp 104.18.6.192:443: i/o timeout ',
+    ],
+    want: [
+      {
+        kind: 'relay_error',
+        ...base('[ERR] 2024/09/10 - 11:02:33 | 2024091011023348291533751023948 | relay error (channel id 3, user id: 1): do request failed: Post "https://api.openai.com/v1/chat/completions": dial tcp 104.18.6.192:443: i/o timeout', '2024-09-10T03:02:33.000Z', { requestId: '2024091011023348291533751023948' }),
+        channel: 3,
+        userId: 1,
+        statusCode: null,
+        cause: 'timeout',
+        timeoutClass: 'dial',
+        message: 'do request failed: Post "https://api.openai.com/v1/chat/completions": dial tcp 104.18.6.192:443: i/o timeout',
+      },
+    ],
+  },
+  {
+    name: 'stream read timeout on [SYS] is a timeout event',
+    input: ['[SYS] 2024/09/10 - 11:05:00 | error reading stream: context deadline exceeded (Client.Timeout or context cancellation while reading body) '],
+    want: [{ kind: 'timeout', ...base('[SYS] 2024/09/10 - 11:05:00 | error reading stream: context deadline exceeded (Client.Timeout or context cancellation while reading body)', '2024-09-10T03:05:00.000Z'), timeoutClass: 'reading_body', message: 'error reading stream: context deadline exceeded (Client.Timeout or context cancellation while reading body)' }],
+  },
+  {
+    name: '[FATAL] Redis timeout is fatal, not timeout',
+    input: ['[FATAL] 2024/09/10 - 11:00:05 | [Redis ping test failed: context deadline exceeded] '],
+    want: [{ kind: 'fatal', ...base('[FATAL] 2024/09/10 - 11:00:05 | [Redis ping test failed: context deadline exceeded]', '2024-09-10T03:00:05.000Z'), message: 'Redis ping test failed: context deadline exceeded' }],
+  },
+];
+
+const eraD: Case[] = [
+  {
+    name: 'startup with file:line [func]',
+    input: ['[INFO] 2025/02/21 - 19:30:16 | main.go:32 [main] One API v0.6.11-preview.1 started '],
+    want: [{ kind: 'startup', ...base('[INFO] 2025/02/21 - 19:30:16 | main.go:32 [main] One API v0.6.11-preview.1 started', '2025-02-21T11:30:16.000Z'), version: 'v0.6.11-preview.1', product: 'One API' }],
+  },
+  {
+    name: 'relay error (channel id, user id), rate limit',
+    input: [`[ERROR] 2025/02/21 - 19:40:01 | ${RID} | controller/relay.go:125 [processChannelRelayError] relay error (channel id 3, user id: 1): Rate limit reached for gpt-4o in organization org-xxx on tokens per min (TPM): Limit 30000, Used 29875, Requested 1242. `],
+    want: [
+      {
+        kind: 'relay_error',
+        ...base(`[ERROR] 2025/02/21 - 19:40:01 | ${RID} | controller/relay.go:125 [processChannelRelayError] relay error (channel id 3, user id: 1): Rate limit reached for gpt-4o in organization org-xxx on tokens per min (TPM): Limit 30000, Used 29875, Requested 1242.`, '2025-02-21T11:40:01.000Z', { requestId: RID }),
+        channel: 3,
+        userId: 1,
+        statusCode: null,
+        cause: 'rate_limit',
+        timeoutClass: null,
+        message: 'Rate limit reached for gpt-4o in organization org-xxx on tokens per min (TPM): Limit 30000, Used 29875, Requested 1242.',
+      },
+    ],
+  },
+  {
+    name: 'relay error timeout awaiting headers; ErrorWrapper and "won\'t retry" lines make no event',
+    input: [
+      '[ERROR] 2025/02/21 - 19:40:01 | relay/adaptor/openai/util.go:12 [ErrorWrapper] [do_request_failed]do request failed: Post "https://api.openai.com/v1/chat/completions": context deadline exceeded (Client.Timeout exceeded while awaiting headers) ',
+      `[ERROR] 2025/02/21 - 19:40:01 | ${RID} | controller/relay.go:125 [processChannelRelayError] relay error (channel id 3, user id: 1): do request failed: Post "https://api.openai.com/v1/chat/completions": context deadline exceeded (Client.Timeout exceeded while awaiting headers) `,
+      '[ERROR] 2025/02/21 - 19:41:10 | 2025022119411012345678912345678 | controller/relay.go:67 [Relay] relay error happen, status code is 400, won\'t retry in this case ',
+    ],
+    want: [
+      {
+        kind: 'relay_error',
+        ...base(`[ERROR] 2025/02/21 - 19:40:01 | ${RID} | controller/relay.go:125 [processChannelRelayError] relay error (channel id 3, user id: 1): do request failed: Post "https://api.openai.com/v1/chat/completions": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`, '2025-02-21T11:40:01.000Z', { requestId: RID }),
+        channel: 3,
+        userId: 1,
+        statusCode: null,
+        cause: 'timeout',
+        timeoutClass: 'awaiting_headers',
+        message: 'do request failed: Post "https://api.openai.com/v1/chat/completions": context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+      },
+    ],
+  },
+  {
+    name: 'empty relay error message (non-JSON 504 body)',
+    input: [`[ERROR] 2025/02/21 - 19:40:09 | ${RID} | controller/relay.go:125 [processChannelRelayError] relay error (channel id 3, user id: 1): `],
+    want: [
+      {
+        kind: 'relay_error',
+        ...base(`[ERROR] 2025/02/21 - 19:40:09 | ${RID} | controller/relay.go:125 [processChannelRelayError] relay error (channel id 3, user id: 1):`, '2025-02-21T11:40:09.000Z', { requestId: RID }),
+        channel: 3,
+        userId: 1,
+        statusCode: null,
+        cause: 'other',
+        timeoutClass: null,
+        message: '',
+      },
+    ],
+  },
+  {
+    name: 'channel disabled (slow response), low success rate, enabled',
+    input: [
+      '[INFO] 2025/02/21 - 20:00:12 | monitor/channel.go:33 [DisableChannel] channel #9 has been disabled: 响应时间 12.35s 超过阈值 10.00s ',
+      '[INFO] 2025/02/21 - 20:05:00 | monitor/channel.go:49 [MetricDisableChannel] channel #4 has been disabled due to low success rate: 12.50 ',
+      '[INFO] 2025/02/21 - 20:10:00 | monitor/channel.go:66 [EnableChannel] channel #9 has been enabled ',
+    ],
+    want: [
+      { kind: 'channel_disabled', ...base('[INFO] 2025/02/21 - 20:00:12 | monitor/channel.go:33 [DisableChannel] channel #9 has been disabled: 响应时间 12.35s 超过阈值 10.00s', '2025-02-21T12:00:12.000Z'), channel: 9, reason: '响应时间 12.35s 超过阈值 10.00s' },
+      { kind: 'channel_disabled', ...base('[INFO] 2025/02/21 - 20:05:00 | monitor/channel.go:49 [MetricDisableChannel] channel #4 has been disabled due to low success rate: 12.50', '2025-02-21T12:05:00.000Z'), channel: 4, reason: 'low success rate: 12.50' },
+      { kind: 'channel_enabled', ...base('[INFO] 2025/02/21 - 20:10:00 | monitor/channel.go:66 [EnableChannel] channel #9 has been enabled', '2025-02-21T12:10:00.000Z'), channel: 9, reason: null },
+    ],
+  },
+  {
+    name: 'retry line with file:line [func]',
+    input: [`[INFO] 2025/02/21 - 19:40:01 | ${RID} | controller/relay.go:76 [Relay] using channel #7 to retry (remain times 2) `],
+    want: [{ kind: 'retry', ...base(`[INFO] 2025/02/21 - 19:40:01 | ${RID} | controller/relay.go:76 [Relay] using channel #7 to retry (remain times 2)`, '2025-02-21T11:40:01.000Z', { requestId: RID }), fromChannel: null, toChannel: 7, remaining: 2 }],
+  },
+  {
+    name: 'stream read timeout with file:line is a timeout; /build/ path prefix',
+    input: ['[ERROR] 2025/02/21 - 19:47:00 | /build/relay/adaptor/openai/main.go:84 [StreamHandler] error reading stream: context deadline exceeded (Client.Timeout or context cancellation while reading body) '],
+    want: [{ kind: 'timeout', ...base('[ERROR] 2025/02/21 - 19:47:00 | /build/relay/adaptor/openai/main.go:84 [StreamHandler] error reading stream: context deadline exceeded (Client.Timeout or context cancellation while reading body)', '2025-02-21T11:47:00.000Z'), timeoutClass: 'reading_body', message: 'error reading stream: context deadline exceeded (Client.Timeout or context cancellation while reading body)' }],
+  },
+];
+
+const newApiOneHub: Case[] = [
+  {
+    name: 'new-api: status code in the head, SYSTEM is no id',
+    input: ['[ERR] 2025/03/26 - 16:10:00 | SYSTEM | relay error (channel #3, status code: 429): You exceeded your current quota '],
+    want: [
+      {
+        kind: 'relay_error',
+        ...base('[ERR] 2025/03/26 - 16:10:00 | SYSTEM | relay error (channel #3, status code: 429): You exceeded your current quota', '2025-03-26T08:10:00.000Z'),
+        channel: 3,
+        userId: null,
+        statusCode: 429,
+        cause: 'quota',
+        timeoutClass: null,
+        message: 'You exceeded your current quota',
+      },
+    ],
+  },
+  {
+    name: 'new-api: MJ form and the | file:line | segment',
+    input: ['[ERR] 2025/03/26 - 16:10:01 | 20250326161001123456789 | controller/relay.go:374 | relay error (channel #6, status code 401): Incorrect API key provided '],
+    want: [
+      {
+        kind: 'relay_error',
+        ...base('[ERR] 2025/03/26 - 16:10:01 | 20250326161001123456789 | controller/relay.go:374 | relay error (channel #6, status code 401): Incorrect API key provided', '2025-03-26T08:10:01.000Z', { requestId: '20250326161001123456789' }),
+        channel: 6,
+        userId: null,
+        statusCode: 401,
+        cause: 'auth',
+        timeoutClass: null,
+        message: 'Incorrect API key provided',
+      },
+    ],
+  },
+  {
+    name: 'new-api startup banner',
+    input: ['[SYS] 2025/03/26 - 16:03:00 | New API v0.6.0.3 started '],
+    want: [{ kind: 'startup', ...base('[SYS] 2025/03/26 - 16:03:00 | New API v0.6.0.3 started', '2025-03-26T08:03:00.000Z'), version: 'v0.6.0.3', product: 'New API' }],
+  },
+  {
+    name: 'one-hub zap: relay error with channel name, retry at ERROR, GIN request 502, startup',
+    input: [
+      '2025/01/05 - 10:20:30\tERROR\trelay/common.go:548\t2025010510203012345678 | relay error (channel #4(openai-a)): connection refused ',
+      '',
+      '2025/01/05 - 10:20:30\tERROR\trelay/main.go:83\t2025010510203012345678 | using channel #7(openai-b) to retry (remain times 2) ',
+      '',
+      '2025/01/05 - 10:20:31\tINFO\tmiddleware/logger.go:71\tGIN request\t{"status": 502, "request_id": "2025010510203012345678", "method": "POST", "path": "/v1/chat/completions", "query": "", "ip": "172.18.0.1", "latency": "1.2345s", "channel_id": 4}',
+      '2025/01/05 - 10:20:32\tINFO\tmiddleware/logger.go:71\tGIN request\t{"status": 200, "request_id": "2025010510203212345678", "method": "GET", "path": "/api/status", "query": "", "latency": "1ms"}',
+      '2025/01/05 - 10:00:00\tINFO\tcommon/logger/logger.go:60\t[SYS] | One Hub v0.12.1 started',
+    ],
+    want: [
+      {
+        kind: 'relay_error',
+        ...base('2025/01/05 - 10:20:30\tERROR\trelay/common.go:548\t2025010510203012345678 | relay error (channel #4(openai-a)): connection refused', '2025-01-05T02:20:30.000Z', { requestId: '2025010510203012345678' }),
+        channel: 4,
+        channelName: 'openai-a',
+        userId: null,
+        statusCode: null,
+        cause: 'network',
+        timeoutClass: null,
+        message: 'connection refused',
+      },
+      { kind: 'retry', ...base('2025/01/05 - 10:20:30\tERROR\trelay/main.go:83\t2025010510203012345678 | using channel #7(openai-b) to retry (remain times 2)', '2025-01-05T02:20:30.000Z', { requestId: '2025010510203012345678' }), fromChannel: null, toChannel: 7, remaining: 2 },
+      {
+        kind: 'http_error',
+        ...base('2025/01/05 - 10:20:31\tINFO\tmiddleware/logger.go:71\tGIN request\t{"status": 502, "request_id": "2025010510203012345678", "method": "POST", "path": "/v1/chat/completions", "query": "", "ip": "172.18.0.1", "latency": "1.2345s", "channel_id": 4}', '2025-01-05T02:20:31.000Z', { requestId: '2025010510203012345678' }),
+        status: 502,
+        method: 'POST',
+        path: '/v1/chat/completions',
+        latencyMs: 1234.5,
+      },
+      { kind: 'startup', ...base('2025/01/05 - 10:00:00\tINFO\tcommon/logger/logger.go:60\t[SYS] | One Hub v0.12.1 started', '2025-01-05T02:00:00.000Z'), version: 'v0.12.1', product: 'One Hub' },
+    ],
+  },
+];
+
+const ezlinkai: Case[] = [
+  {
+    name: 'goroutine monitor levels and memory (text era)',
+    input: [
+      '[SYS] 2025/11/03 - 14:22:05 | monitoring endpoints enabled at /api/monitor/health ',
+      '[SYS] 2025/11/03 - 16:40:35 | ⚠️ Goroutine count elevated: 2417 ',
+      '[SYS] 2025/11/03 - 16:41:35 | Goroutine count: 312 ',
+      '[SYS] 2025/11/03 - 16:41:35 | Memory: Alloc=812MB, TotalAlloc=91234MB, Sys=1630MB, NumGC=4521 ',
+      '[GIN] 2025/11/03 - 16:42:00 | 2025110316420012345678912345678 | 200 |     201.33µs |        10.0.0.5 |     GET /api/monitor/health',
+      // SysError writes to stderr; that stream's open record is emitted at the end
+      { text: '[SYS] 2025/11/03 - 16:41:05 | ⚠️ High goroutine count detected: 5234 ', stream: 'stderr' },
+    ],
+    want: [
+      { kind: 'goroutine', ...base('[SYS] 2025/11/03 - 16:40:35 | ⚠️ Goroutine count elevated: 2417', '2025-11-03T08:40:35.000Z'), count: 2417, level: 'elevated' },
+      { kind: 'goroutine', ...base('[SYS] 2025/11/03 - 16:41:35 | Goroutine count: 312', '2025-11-03T08:41:35.000Z'), count: 312, level: 'debug' },
+      { kind: 'memory', ...base('[SYS] 2025/11/03 - 16:41:35 | Memory: Alloc=812MB, TotalAlloc=91234MB, Sys=1630MB, NumGC=4521', '2025-11-03T08:41:35.000Z'), allocMb: 812, totalAllocMb: 91234, sysMb: 1630, numGc: 4521 },
+      { kind: 'goroutine', ...base('[SYS] 2025/11/03 - 16:41:05 | ⚠️ High goroutine count detected: 5234', '2025-11-03T08:41:05.000Z', { stream: 'stderr' }), count: 5234, level: 'high' },
+    ],
+  },
+  {
+    name: 'relay error (userId #N,channel #N), Retry 渠道切换, Using channel #N',
+    input: [
+      '[ERR] 2025/11/03 - 16:50:00 | 2025110316500012345678912345678 | relay error (userId #34,channel #12): bad response status code 502 ',
+      '[INFO] 2025/11/03 - 16:50:00 | 2025110316500012345678912345678 | Retry: 模型=gpt-4o, 原因=bad response status code 502, 尝试=1/3, 用户ID=34, 请求ID=2025110316500012345678912345678, 渠道切换: #12(openai-a) -> #15(openai-b) ',
+      '[INFO] 2025/11/03 - 16:50:01 | 2025110316500112345678912345678 | Using channel #9 to retry (remain times 1) ',
+    ],
+    want: [
+      {
+        kind: 'relay_error',
+        ...base('[ERR] 2025/11/03 - 16:50:00 | 2025110316500012345678912345678 | relay error (userId #34,channel #12): bad response status code 502', '2025-11-03T08:50:00.000Z', { requestId: '2025110316500012345678912345678' }),
+        channel: 12,
+        userId: 34,
+        statusCode: 502,
+        cause: 'upstream_5xx',
+        timeoutClass: null,
+        message: 'bad response status code 502',
+      },
+      { kind: 'retry', ...base('[INFO] 2025/11/03 - 16:50:00 | 2025110316500012345678912345678 | Retry: 模型=gpt-4o, 原因=bad response status code 502, 尝试=1/3, 用户ID=34, 请求ID=2025110316500012345678912345678, 渠道切换: #12(openai-a) -> #15(openai-b)', '2025-11-03T08:50:00.000Z', { requestId: '2025110316500012345678912345678' }), fromChannel: 12, toChannel: 15, remaining: null },
+      { kind: 'retry', ...base('[INFO] 2025/11/03 - 16:50:01 | 2025110316500112345678912345678 | Using channel #9 to retry (remain times 1)', '2025-11-03T08:50:01.000Z', { requestId: '2025110316500112345678912345678' }), fromChannel: null, toChannel: 9, remaining: 1 },
+    ],
+  },
+  {
+    name: 'streaming timeout; a goroutine dump header is not a goroutine sample',
+    input: [
+      '[ERR] 2025/12/20 - 10:00:00 | 2025122010000012345678912345678 | stream ended with error: streaming timeout ',
+      '[SYS] 2025/12/20 - 10:00:01 | stacktrace from panic: goroutine 2087 [running]: ',
+    ],
+    want: [
+      { kind: 'timeout', ...base('[ERR] 2025/12/20 - 10:00:00 | 2025122010000012345678912345678 | stream ended with error: streaming timeout', '2025-12-20T02:00:00.000Z', { requestId: '2025122010000012345678912345678' }), timeoutClass: 'streaming', message: 'stream ended with error: streaming timeout' },
+      { kind: 'panic', ...base('[SYS] 2025/12/20 - 10:00:01 | stacktrace from panic: goroutine 2087 [running]:', '2025-12-20T02:00:01.000Z'), message: '', signature: expect.stringMatching(/^[0-9a-f]{8} \(no stack\)$/), frames: [], recoveredBy: 'relay' },
+    ],
+  },
+  {
+    name: 'JSON era: goroutine, relay error, retry with \\u003e, access 502 (404 ignored), fatal, channel disabled',
+    input: [
+      '{"ts":"2026-08-21T10:15:30.482915337+08:00","level":"error","msg":"⚠️ High goroutine count detected: 5234","service":"one-api","instance":"3f2a9c1d7b4e"}',
+      '{"ts":"2026-08-21T10:15:30.5+08:00","level":"info","request_id":"r1","msg":"Relay START: path=/v1/chat/completions, relayMode=1, channelId=12, userId=34","service":"one-api","instance":"3f2a9c1d7b4e"}',
+      '{"ts":"2026-08-21T10:15:31.0112+08:00","level":"error","request_id":"r1","msg":"relay error (userId #34,channel #12): do request failed: Post \\"https://api.example.com/v1/chat/completions\\": net/http: timeout awaiting response headers","service":"one-api","instance":"3f2a9c1d7b4e"}',
+      '{"ts":"2026-08-21T10:15:31.0118+08:00","level":"info","request_id":"r1","msg":"Retry: 模型=gpt-4o, 原因=do request failed: ..., 尝试=1/3, 用户ID=34, 请求ID=r1, 渠道切换: #12(openai-a) -\\u003e #15(openai-b)","service":"one-api","instance":"3f2a9c1d7b4e"}',
+      '{"ts":"2026-08-21T10:15:40.2+08:00","level":"error","request_id":"r1","msg":"http request","status":502,"latency_ms":9718,"client_ip":"203.0.113.7","method":"POST","path":"/v1/chat/completions","service":"one-api","instance":"3f2a9c1d7b4e"}',
+      '{"ts":"2026-08-21T10:15:41+08:00","level":"warn","request_id":"r2","msg":"http request","status":404,"latency_ms":1,"client_ip":"203.0.113.7","method":"GET","path":"/nope","service":"one-api","instance":"3f2a9c1d7b4e"}',
+      '{"ts":"2026-08-21T10:20:00.5+08:00","level":"info","msg":"channel #12 has been disabled: Incorrect API key provided","service":"one-api","instance":"3f2a9c1d7b4e"}',
+      '{"ts":"2026-08-21T10:21:00+08:00","level":"fatal","msg":"[failed to initialize database: dial tcp: connection refused]","service":"one-api","instance":"3f2a9c1d7b4e"}',
+    ],
+    want: [
+      { kind: 'goroutine', ...base('{"ts":"2026-08-21T10:15:30.482915337+08:00","level":"error","msg":"⚠️ High goroutine count detected: 5234","service":"one-api","instance":"3f2a9c1d7b4e"}', '2026-08-21T02:15:30.482Z'), count: 5234, level: 'high' },
+      {
+        kind: 'relay_error',
+        ...base('{"ts":"2026-08-21T10:15:31.0112+08:00","level":"error","request_id":"r1","msg":"relay error (userId #34,channel #12): do request failed: Post \\"https://api.example.com/v1/chat/completions\\": net/http: timeout awaiting response headers","service":"one-api","instance":"3f2a9c1d7b4e"}', '2026-08-21T02:15:31.011Z', { requestId: 'r1' }),
+        channel: 12,
+        userId: 34,
+        statusCode: null,
+        cause: 'timeout',
+        timeoutClass: 'awaiting_headers',
+        message: 'do request failed: Post "https://api.example.com/v1/chat/completions": net/http: timeout awaiting response headers',
+      },
+      { kind: 'retry', ...base('{"ts":"2026-08-21T10:15:31.0118+08:00","level":"info","request_id":"r1","msg":"Retry: 模型=gpt-4o, 原因=do request failed: ..., 尝试=1/3, 用户ID=34, 请求ID=r1, 渠道切换: #12(openai-a) -\\u003e #15(openai-b)","service":"one-api","instance":"3f2a9c1d7b4e"}', '2026-08-21T02:15:31.011Z', { requestId: 'r1' }), fromChannel: 12, toChannel: 15, remaining: null },
+      { kind: 'http_error', ...base('{"ts":"2026-08-21T10:15:40.2+08:00","level":"error","request_id":"r1","msg":"http request","status":502,"latency_ms":9718,"client_ip":"203.0.113.7","method":"POST","path":"/v1/chat/completions","service":"one-api","instance":"3f2a9c1d7b4e"}', '2026-08-21T02:15:40.200Z', { requestId: 'r1' }), status: 502, method: 'POST', path: '/v1/chat/completions', latencyMs: 9718 },
+      { kind: 'channel_disabled', ...base('{"ts":"2026-08-21T10:20:00.5+08:00","level":"info","msg":"channel #12 has been disabled: Incorrect API key provided","service":"one-api","instance":"3f2a9c1d7b4e"}', '2026-08-21T02:20:00.500Z'), channel: 12, reason: 'Incorrect API key provided' },
+      { kind: 'fatal', ...base('{"ts":"2026-08-21T10:21:00+08:00","level":"fatal","msg":"[failed to initialize database: dial tcp: connection refused]","service":"one-api","instance":"3f2a9c1d7b4e"}', '2026-08-21T02:21:00.000Z'), message: 'failed to initialize database: dial tcp: connection refused' },
+    ],
+  },
+  {
+    name: 'a {"ts": line that is not JSON is unparsed',
+    input: ['{"ts":"2026-08-21T10:15:30+08:00","level":"error","msg":"⚠️ High goroutine count detected: 52'],
+    want: [],
+    unparsed: 1,
+  },
+];
+
+const gormMysql: Case[] = [
+  {
+    name: 'GORM record not found and SLOW SQL: no event; [error]: db_error; [mysql]: db_error',
+    input: [
+      '\r',
+      '2025/02/21 19:31:07 \x1b[31;1mgithub.com/songquanpeng/one-api/model/cache.go:40 \x1b[35;1mrecord not found',
+      "\x1b[0m\x1b[33m[0.812ms] \x1b[34;1m[rows:0]\x1b[0m SELECT * FROM `tokens` WHERE `key` = 'AbCdEf...' ORDER BY `tokens`.`id` LIMIT 1",
+      '\r',
+      '2025/02/21 19:31:09 \x1b[32mgithub.com/songquanpeng/one-api/model/user.go:402 \x1b[33mSLOW SQL >= 200ms',
+      '\x1b[0m\x1b[31;1m[231.554ms] \x1b[33m[rows:1]\x1b[35m UPDATE `users` SET `quota`=quota - 1335 WHERE id = 1\x1b[0m',
+      '\r',
+      '2023/04/24 01:30:38 \x1b[35m/build/model/main.go:49',
+      '\x1b[0m\x1b[31m[error] \x1b[0mfailed to initialize database, got error unable to open database file: no such file or directory',
+      { text: '[mysql] 2025/03/26 16:03:02 packets.go:37: unexpected EOF', stream: 'stderr' },
+    ],
+    want: [
+      { kind: 'db_error', ...base('2023/04/24 01:30:38 /build/model/main.go:49', '2023-04-23T17:30:38.000Z'), message: 'failed to initialize database, got error unable to open database file: no such file or directory', origin: 'gorm' },
+      { kind: 'db_error', ...base('[mysql] 2025/03/26 16:03:02 packets.go:37: unexpected EOF', '2025-03-26T08:03:02.000Z', { stream: 'stderr' }), message: 'unexpected EOF', origin: 'mysql' },
+    ],
+  },
+  {
+    name: 'GORM trace with an error in the head line',
+    input: [
+      '',
+      '2025/02/21 19:31:10 \x1b[31;1m/build/model/log.go:51 \x1b[35;1mError 1062 (23000): Duplicate entry \'5\' for key \'PRIMARY\'',
+      "\x1b[0m\x1b[33m[1.201ms] \x1b[34;1m[rows:0]\x1b[0m INSERT INTO `logs` ...",
+    ],
+    want: [{ kind: 'db_error', ...base("2025/02/21 19:31:10 /build/model/log.go:51 Error 1062 (23000): Duplicate entry '5' for key 'PRIMARY'", '2025-02-21T11:31:10.000Z'), message: "Error 1062 (23000): Duplicate entry '5' for key 'PRIMARY'", origin: 'gorm' }],
+  },
+];
+
+const robustness: Case[] = [
+  {
+    name: "Docker's time wins over the app time",
+    input: [{ text: '[SYS] 2025/11/03 - 16:41:05 | ⚠️ High goroutine count detected: 5234 ', dockerTime: '2025-11-03T08:41:05.123456789Z' }],
+    want: [{ kind: 'goroutine', ...base('[SYS] 2025/11/03 - 16:41:05 | ⚠️ High goroutine count detected: 5234', '2025-11-03T08:41:05.123Z'), count: 5234, level: 'high' }],
+  },
+  {
+    name: 'CRLF, NUL bytes and ANSI around an event',
+    input: ['[SYS] 2025/01/21 - 12:41:15 | One API v0.6.7 started \r', '\x1b[31m[SYS] 2025/01/21 - 12:41:16 | Goroutine count: 12\x00 \x1b[0m'],
+    want: [
+      { kind: 'startup', ...base('[SYS] 2025/01/21 - 12:41:15 | One API v0.6.7 started', '2025-01-21T04:41:15.000Z'), version: 'v0.6.7', product: 'One API' },
+      { kind: 'goroutine', ...base('[SYS] 2025/01/21 - 12:41:16 | Goroutine count: 12', '2025-01-21T04:41:16.000Z'), count: 12, level: 'debug' },
+    ],
+  },
+  {
+    name: 'noise lines are unparsed records; a std-log line is a known format',
+    // the last line continues the std-log record before it, as any non-start line does
+    input: ['setup log is already working', 'data: {"choices":[{"delta":{"content":"hi"}}]}', 'streaming timeout seconds: 300', '2025/02/21 19:30:16 setup log is already working', 'data: [DONE]'],
+    want: [],
+    unparsed: 3,
+  },
+  {
+    name: 'a relay error whose upstream text spans lines keeps them in the message',
+    input: ["[ERR] 2024/09/10 - 11:02:33 | 2024091011023348291533751023948 | relay error (channel #2): upstream said:", "line two of the body "],
+    want: [
+      {
+        kind: 'relay_error',
+        ...base('[ERR] 2024/09/10 - 11:02:33 | 2024091011023348291533751023948 | relay error (channel #2): upstream said:', '2024-09-10T03:02:33.000Z', { requestId: '2024091011023348291533751023948' }),
+        channel: 2,
+        userId: null,
+        statusCode: null,
+        cause: 'other',
+        timeoutClass: null,
+        message: 'upstream said:\nline two of the body',
+      },
+    ],
+  },
+  {
+    name: 'raw is capped at 500 characters',
+    input: ['[SYS] 2025/01/21 - 12:41:16 | Goroutine count: 12 ' + 'x'.repeat(1000)],
+    want: [{ kind: 'goroutine', ...base(('[SYS] 2025/01/21 - 12:41:16 | Goroutine count: 12 ' + 'x'.repeat(1000)).slice(0, 500), '2025-01-21T04:41:16.000Z'), count: 12, level: 'debug' }],
+  },
+];
+
+for (const [family, cases] of Object.entries({ eraA, eraBC, eraD, newApiOneHub, ezlinkai, gormMysql, robustness })) {
+  describe(family, () => {
+    it.each(cases)('$name', ({ input, want, unparsed }) => {
+      const got = parse(input);
+      expect(got.events).toEqual(want);
+      expect(got.events).toHaveLength(want.length);
+      expect(got.unparsed).toBe(unparsed ?? 0);
+    });
+  });
+}

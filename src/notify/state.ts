@@ -15,7 +15,7 @@ export interface ContainerState {
   announced: AlertLevel | null;
   reasons: string[];
   goroutines: number | null;
-  /** Newest log event time (ISO) already considered, so logs read twice alert nothing twice. */
+  /** Newest log event time (ISO) seen: for people reading the state file. */
   lastEventTime?: string;
   /** Epoch ms of recent panics, for burst detection. */
   panics?: number[];
@@ -100,14 +100,10 @@ export function decide(prev: AlertState, obs: { levels: LevelObservation[]; even
     next.sent[lkey] = now;
   }
 
-  // Events are compared with the newest time of the *previous* state, so several events sharing a timestamp in one
-  // batch all count, and a batch read again later counts none.
-  const seenUpTo = new Map<string, string | undefined>();
+  // Events come from a live follow, which neither repeats nor reorders lines within a stream; stdout and stderr
+  // interleave, and several events can share a millisecond, so event times are not used to drop anything.
   for (const e of obs.events) {
     const key = containerKey(e.host, e.container);
-    if (!seenUpTo.has(key)) seenUpTo.set(key, prev.containers[key]?.lastEventTime);
-    const seen = seenUpTo.get(key);
-    if (e.time !== null && seen !== undefined && e.time <= seen) continue;
     const cs = (next.containers[key] ??= { level: null, announced: null, reasons: [], goroutines: null });
     if (e.time !== null && (cs.lastEventTime === undefined || e.time > cs.lastEventTime)) cs.lastEventTime = e.time;
 

@@ -93,10 +93,11 @@ const cases: { name: string; input: Round[] }[] = [
     ],
   },
   {
-    name: 'events read twice (same times) alert once',
+    name: 'panics sharing a millisecond, or arriving out of order across streams, all count',
     input: [
-      { at: 0, events: [ev('a', 'fatal', 0)], want: ['a:fatal'] },
-      { at: 20, events: [ev('a', 'fatal', 0)], want: [] },
+      { at: 1, events: [ev('a', 'panic', 1)], want: [] },
+      { at: 1, events: [ev('a', 'panic', 1)], want: [] },
+      { at: 1, events: [ev('a', 'panic', 0.5)], want: ['a:panic_burst'] },
     ],
   },
   {

@@ -20,7 +20,7 @@ export interface TextOut {
 
 /** The flags `addNotifyOptions` declares (commander's camelCase names). */
 export interface NotifyFlags extends SmtpFlags {
-  /** Repeatable; a bare `--notify` ('') means "the config file's `notify` targets". */
+  /** Repeatable; a bare `--notify` (preset `config`) means "the config file's `notify` targets". */
   notify?: string[] | string;
   notifyFormat?: string;
   notifyTimeout?: string;
@@ -47,8 +47,8 @@ export function makeNotifier(flags: NotifyFlags, ctx: Pick<CommandContext, 'env'
   const given = flags.notify === undefined ? [] : Array.isArray(flags.notify) ? flags.notify : [flags.notify];
   if (given.length === 0 && !alwaysOn && !flags.dryRun) return null;
   const fromConfig = ctx.config.notify ?? [];
-  const specs = given.filter((s) => s !== '');
-  if (specs.length === 0 || given.includes('')) specs.push(...fromConfig);
+  const specs = given.filter((s) => s !== 'config');
+  if (specs.length === 0 || given.includes('config')) specs.push(...fromConfig);
   if (specs.length === 0 && !flags.dryRun) {
     throw new UsageError('no notification target', undefined, 'give --notify URL|mailto:ADDRESS, or list targets under "notify" in the config file');
   }

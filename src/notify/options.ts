@@ -10,8 +10,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
 export function addNotifyOptions(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option('--notify [target]', "send an alert when the level changes: http(s) webhook/bot URL or mailto:ADDRESS; repeatable; bare: the config file's targets")
-        .preset('') // a bare --notify is collected as '' = "the config file's targets"
+      new Option('--notify [target]', "send an alert when the level changes: http(s) webhook/bot URL or mailto:ADDRESS; repeatable; bare or 'config': the config file's targets")
+        .preset('config') // a bare --notify means the config file's "notify" list
         .argParser(collect),
     )
     .option('--notify-format <format>', 'message format for URL targets: webhook, feishu, dingtalk, wecom, slack, telegram (default: from the URL\'s host)')

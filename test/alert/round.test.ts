@@ -102,6 +102,25 @@ describe('round', () => {
   });
 });
 
+describe('makeNotifier', () => {
+  const ctx = (config: Record<string, unknown>, env: Record<string, string> = {}) => ({ env, config, lang: 'en' as const, signal: new AbortController().signal });
+  const cases = [
+    { name: 'no --notify on check: off', input: { flags: {}, config: { notify: ['http://a.example/h'] }, alwaysOn: false }, want: null },
+    { name: 'bare --notify: the config targets', input: { flags: { notify: ['config'] }, config: { notify: ['http://a.example/h', 'https://hooks.slack.com/services/x'] }, alwaysOn: false }, want: ['webhook a.example', 'slack hooks.slack.com'] },
+    { name: 'given targets replace the config ones', input: { flags: { notify: ['http://b.example/h'] }, config: { notify: ['http://a.example/h'] }, alwaysOn: false }, want: ['webhook b.example'] },
+    { name: 'given and bare together: both', input: { flags: { notify: ['http://b.example/h', 'config'] }, config: { notify: ['http://a.example/h'] }, alwaysOn: false }, want: ['webhook b.example', 'webhook a.example'] },
+    { name: 'alert without --notify: the config targets', input: { flags: {}, config: { notify: ['http://a.example/h'] }, alwaysOn: true }, want: ['webhook a.example'] },
+    { name: 'config notifyFormat applies to URLs, not to mailto', input: { flags: { notify: ['http://10.1.1.1/h', 'mailto:o@example.com'], smtpHost: 'mail.example' }, config: { notifyFormat: 'wecom' }, alwaysOn: false }, want: ['wecom 10.1.1.1', 'email o@example.com'] },
+  ];
+  it.each(cases)('$name', ({ input, want }) => {
+    const n = makeNotifier(input.flags, ctx(input.config) as never, input.alwaysOn);
+    expect(n === null ? null : n.targets.map((t) => t.label)).toEqual(want);
+  });
+  it('bare --notify with no config targets is a usage error', () => {
+    expect(() => makeNotifier({ notify: ['config'] }, ctx({}) as never)).toThrow('no notification target');
+  });
+});
+
 describe('notifySession (watch --notify)', () => {
   it('queues samples without blocking, sends one alert per change, and saves the state on close', async () => {
     const hook = await httpRecorder();

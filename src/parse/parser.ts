@@ -658,8 +658,9 @@ export class EventParser {
     if (g !== undefined && ++g.ago > GIN_ECHO_RECORDS) this.lastGinPanic.delete(this.streamKey(r));
   }
 
+  /** Panic parts are one handler's writes: same source, same stream (stderr), same request id. */
   private panicKey(r: LogRecord): string {
-    return r.source + '\0' + (this.rid ?? '');
+    return r.stream + '\0' + r.source + '\0' + (this.rid ?? '');
   }
 
   private streamKey(r: LogRecord): string {

@@ -185,8 +185,8 @@ export function spanOf(events: readonly GEvent[]): { from: number | null; to: nu
  * The window for `--spike`: from `windowMs` before the onset of the largest goroutine excursion up to its peak;
  * without goroutine samples, the densest `windowMs` of relay errors. Null when there is neither.
  */
-export function spikeWindow(events: readonly GEvent[], windowMs: number, thresholds: Thresholds): Window | null {
-  const series = buildSeries(events, { thresholds });
+export function spikeWindow(events: readonly GEvent[], windowMs: number, thresholds: Thresholds, tickMs?: number): Window | null {
+  const series = buildSeries(events, { thresholds, ...(tickMs ? { tickMs } : {}) });
   const ex = largestExcursion(series, thresholds);
   if (ex) {
     return {

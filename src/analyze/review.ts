@@ -2,7 +2,7 @@
 import type { GEvent } from '../events.js';
 import type { Thresholds, GoroutineLevel } from '../config.js';
 import { goroutineLevel } from '../config.js';
-import { trendOf, type Series, type TrendResult } from './trend.js';
+import { trendOf, withEffectiveTimes, type Series, type TrendResult } from './trend.js';
 import { groupPanics, type PanicGroup } from './panics.js';
 import { rankChannels, spanOf, spikeWindow, type ChannelReport, type ChannelRow } from './channels.js';
 
@@ -71,6 +71,8 @@ export interface ReviewOptions {
   sources: { spec: string; kind: string; name: string }[];
   container?: ContainerInfo | null;
   spikeWindowMs?: number;
+  /** The goroutine monitor's period (30 s). */
+  tickMs?: number;
   /** Rows of the channel table. */
   topChannels?: number;
 }
@@ -80,9 +82,10 @@ function dayOf(ms: number, tz: string): string {
 }
 
 /** The review's data and the goroutine series behind its charts. */
-export function buildReview(events: readonly GEvent[], opts: ReviewOptions): { data: ReviewData; series: Series } {
+export function buildReview(input: readonly GEvent[], opts: ReviewOptions): { data: ReviewData; series: Series } {
+  const events = withEffectiveTimes(input);
   const { thresholds: th, tz } = opts;
-  const { series, result: trend } = trendOf(events, { thresholds: th });
+  const { series, result: trend } = trendOf(events, { thresholds: th, ...(opts.tickMs ? { tickMs: opts.tickMs } : {}) });
 
   const days = new Map<string, DayRow>();
   const row = (ms: number): DayRow => {
@@ -129,6 +132,13 @@ export function buildReview(events: readonly GEvent[], opts: ReviewOptions): { d
         row(ms);
     }
   }
+  // Every day of the period gets a row, quiet days included (at most 400 of them).
+  const seenSpan = spanOf(events);
+  const pFrom = opts.from ?? seenSpan.from;
+  const pTo = opts.to ?? seenSpan.to;
+  if (pFrom !== null && pTo !== null && pTo - pFrom <= 400 * 86_400_000) {
+    for (let t = pFrom; t < pTo + 3_600_000; t += 3_600_000) row(Math.min(t, pTo));
+  }
   const dayRows = [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
   const totals = { goroutineWarnings: 0, relayErrors: 0, timeouts: 0, panics: 0, crashes: 0, restarts: 0, events: count };
   for (const d of dayRows) {
@@ -159,9 +169,10 @@ export function buildReview(events: readonly GEvent[], opts: ReviewOptions): { d
         }
       : null;
 
-  const span = opts.from !== null && opts.to !== null ? { from: opts.from, to: opts.to } : spanOf(events);
+  const seen = spanOf(events);
+  const span = { from: opts.from ?? seen.from, to: opts.to ?? seen.to };
   const whole = rankChannels(events, { from: span.from ?? 0, to: span.to ?? 0, reason: 'whole review period' }, span);
-  const sw = spikeWindow(events, opts.spikeWindowMs ?? 15 * 60_000, th);
+  const sw = spikeWindow(events, opts.spikeWindowMs ?? 15 * 60_000, th, opts.tickMs);
   const spike = sw ? rankChannels(events, sw, span) : null;
   const panics = groupPanics(events);
   const container = opts.container ?? null;

@@ -22,7 +22,7 @@ export const ONSET_FRACTION = 0.2;
  */
 export function largestExcursion(series: Series, thresholds: Thresholds): Excursion | null {
   const warning = thresholds.warning;
-  const spiky = series.runs.map((r) => runVerdict(r, thresholds) === 'spike');
+  const spiky = series.runs.map((r) => runVerdict(r, thresholds, series.tickMs) === 'spike');
   const prefer = spiky.some(Boolean);
   let best: { size: number; run: number; idx: number; base: number; censoredBase: boolean } | null = null;
   series.runs.forEach((run, r) => {

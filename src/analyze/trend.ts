@@ -51,6 +51,8 @@ export interface Series {
   restarts: Restart[];
   /** True when censoring applied (the monitor is known to exist). */
   monitor: boolean;
+  /** The monitor's period the series was built with. */
+  tickMs: number;
   from: number | null;
   to: number | null;
 }
@@ -59,17 +61,19 @@ export interface SeriesOptions {
   thresholds: Thresholds;
   /** The monitor's period (30 s). */
   tickMs?: number;
-  /** Longest silence inside which ticks still count as censored (2 h). */
+  /** Longest silence inside which ticks still count as censored (240 ticks: 2 h). */
   silenceMs?: number;
-  /** A silence longer than this followed by a count under half the last one splits runs (10 min). */
+  /** A silence longer than this followed by a count under half the last one splits runs (20 ticks: 10 min). */
   gapMs?: number;
   /** Treat silence as "< warning" even when the input has no goroutine event at all. */
   assumeMonitor?: boolean;
 }
 
 export const TICK_MS = 30_000;
-export const SILENCE_MS = 2 * 3_600_000;
-export const GAP_MS = 10 * 60_000;
+/** In monitor ticks: 240 × 30 s = 2 h. */
+export const SILENCE_TICKS = 240;
+/** In monitor ticks: 20 × 30 s = 10 min. */
+export const GAP_TICKS = 20;
 const HOUR = 3_600_000;
 
 interface RawRun {
@@ -83,11 +87,28 @@ function timeOf(e: GEvent): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
+/**
+ * Events whose record has no time of its own (a Go crash dump in a plain file) take the time of the last timed
+ * event of the same source before them, so that a crash still ends its run where it happened. Copies, never mutates.
+ */
+export function withEffectiveTimes(events: readonly GEvent[]): GEvent[] {
+  const last = new Map<string, string>();
+  return events.map((e) => {
+    if (e.time) {
+      last.set(e.source, e.time);
+      return e;
+    }
+    const t = last.get(e.source);
+    return t ? { ...e, time: t } : e;
+  });
+}
+
 /** Split events into runs and build each run's goroutine series with censored ticks. */
-export function buildSeries(events: readonly GEvent[], opts: SeriesOptions): Series {
+export function buildSeries(input: readonly GEvent[], opts: SeriesOptions): Series {
+  const events = withEffectiveTimes(input);
   const tick = opts.tickMs ?? TICK_MS;
-  const silence = opts.silenceMs ?? SILENCE_MS;
-  const gapMs = opts.gapMs ?? GAP_MS;
+  const silence = opts.silenceMs ?? SILENCE_TICKS * tick;
+  const gapMs = opts.gapMs ?? GAP_TICKS * tick;
   const timed: { t: number; e: GEvent; i: number }[] = [];
   events.forEach((e, i) => {
     const t = timeOf(e);
@@ -175,7 +196,7 @@ export function buildSeries(events: readonly GEvent[], opts: SeriesOptions): Ser
       memory,
     });
   }
-  return { runs, restarts, monitor, from: timed[0]?.t ?? null, to: timed[timed.length - 1]?.t ?? null };
+  return { runs, restarts, monitor, tickMs: tick, from: timed[0]?.t ?? null, to: timed[timed.length - 1]?.t ?? null };
 }
 
 /** Ticks with no sample between run start, samples and run end; skipped inside silences longer than `silence`. */
@@ -306,8 +327,8 @@ export function trendGamma(points: readonly { t: number; v: number }[]): number 
 export const RULES = {
   /** A run needs at least this many points (samples + censored ticks)… */
   minPoints: 6,
-  /** …spanning at least this long. */
-  minSpanMs: 10 * 60_000,
+  /** …spanning at least this many monitor ticks (20 × 30 s = 10 min). */
+  minSpanTicks: 20,
   /** Leak: rank correlation of count with time (Goodman–Kruskal gamma) at least this: growth is sustained… */
   minGamma: 0.5,
   /** …and a fitted rise over the run of at least this many goroutines… */
@@ -348,9 +369,9 @@ function pointsOf(run: RunSeries): { t: number; v: number }[] {
 }
 
 /** Verdict of one run, by the RULES above. */
-export function runVerdict(run: RunSeries, thresholds: Thresholds): Verdict {
+export function runVerdict(run: RunSeries, thresholds: Thresholds, tickMs = TICK_MS): Verdict {
   const pts = pointsOf(run);
-  if (pts.length < RULES.minPoints || run.to - run.from < RULES.minSpanMs || run.observed === 0 && run.censored === 0) {
+  if (pts.length < RULES.minPoints || run.to - run.from < RULES.minSpanTicks * tickMs || run.observed === 0 && run.censored === 0) {
     return 'insufficient-data';
   }
   const fit = theilSen([pts]);
@@ -384,7 +405,7 @@ export function runVerdict(run: RunSeries, thresholds: Thresholds): Verdict {
   return 'stable';
 }
 
-export function analyzeRun(run: RunSeries, thresholds: Thresholds): RunResult {
+export function analyzeRun(run: RunSeries, thresholds: Thresholds, tickMs = TICK_MS): RunResult {
   const pts = pointsOf(run);
   const fit = theilSen([pts]);
   let peak: number | null = null;
@@ -406,7 +427,7 @@ export function analyzeRun(run: RunSeries, thresholds: Thresholds): RunResult {
     peakAt: peakAt === null ? null : iso(peakAt),
     median: med,
     medianBelowWarning: run.censored > 0 && run.censored * 2 >= run.points.length,
-    verdict: runVerdict(run, thresholds),
+    verdict: runVerdict(run, thresholds, tickMs),
     endedBy: run.endedBy,
   };
 }
@@ -466,8 +487,9 @@ export interface TrendResult {
 /** Farthest a projection may reach past the last sample before it is dropped as meaningless. */
 export const MAX_PROJECTION_MS = 30 * 24 * HOUR;
 
-export function analyzeTrend(series: Series, thresholds: Thresholds, tickMs = TICK_MS): TrendResult {
-  const runs = series.runs.map((r) => analyzeRun(r, thresholds));
+export function analyzeTrend(series: Series, thresholds: Thresholds): TrendResult {
+  const tickMs = series.tickMs;
+  const runs = series.runs.map((r) => analyzeRun(r, thresholds, tickMs));
   const withData = runs.filter((r) => r.verdict !== 'insufficient-data');
   let verdict: Verdict;
   let reason: string;
@@ -480,7 +502,7 @@ export function analyzeTrend(series: Series, thresholds: Thresholds, tickMs = TI
     reason =
       observed + censored === 0
         ? 'no goroutine samples in the input (the ezlinkai monitor logs only above 2000 unless DEBUG=true; other gateways log none)'
-        : `too few samples: runs need ${RULES.minPoints} points over ${RULES.minSpanMs / 60_000} min`;
+        : `too few samples: a run needs ${RULES.minPoints} points over ${RULES.minSpanTicks} monitor ticks (${Math.round((RULES.minSpanTicks * tickMs) / 1000)} s)`;
   } else if (leaks > 0) {
     // One leaking run is a leak: it happened, whatever came after. `latest` tells whether it still does.
     verdict = 'leak';
@@ -589,7 +611,7 @@ function memoryTrend(series: Series): MemoryTrend | null {
 /** Events → trend in one call. */
 export function trendOf(events: readonly GEvent[], opts: SeriesOptions): { series: Series; result: TrendResult } {
   const series = buildSeries(events, opts);
-  return { series, result: analyzeTrend(series, opts.thresholds, opts.tickMs) };
+  return { series, result: analyzeTrend(series, opts.thresholds) };
 }
 
 export interface Comparison {

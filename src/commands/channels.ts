@@ -15,6 +15,7 @@ export interface ChannelsOptions {
   around?: string;
   window?: string;
   spike?: boolean;
+  monitorInterval?: string;
   json?: boolean;
   warning?: string;
   critical?: string;
@@ -25,6 +26,7 @@ export async function run(sources: string[], opts: ChannelsOptions, ctx: Command
   if (opts.around !== undefined && opts.spike) throw new UsageError('--around and --spike cannot be combined', '--around --spike', 'pick one way to choose the window');
   const windowMs = requireDuration('--window', opts.window ?? '15m');
   const thresholds = resolveThresholds(opts, ctx.env, ctx.config);
+  const tickMs = requireDuration('--monitor-interval', opts.monitorInterval ?? '30s');
   // Check --around before reading anything, so a typo fails fast.
   const aroundDur = opts.around !== undefined ? parseDuration(opts.around) : null;
   const aroundAbs = opts.around !== undefined && aroundDur === null ? parseTimeArg('--around', opts.around, ctx.now(), ctx.tz) : null;
@@ -40,7 +42,7 @@ export async function run(sources: string[], opts: ChannelsOptions, ctx: Command
     }
     window = aroundWindow(at, windowMs);
   } else if (opts.spike) {
-    window = spikeWindow(input.events, windowMs, thresholds);
+    window = spikeWindow(input.events, windowMs, thresholds, tickMs);
     if (!window) {
       window = { from: inputSpan.from ?? 0, to: inputSpan.to ?? 0, reason: 'no goroutine samples and no relay errors: the whole input' };
     }

@@ -2,6 +2,7 @@
 import type { CommandContext } from '../cli/context.js';
 import { UsageError } from '../errors.js';
 import { resolveThresholds } from '../config.js';
+import { requireDuration } from '../time.js';
 import { detectLang, type Lang } from '../i18n.js';
 import { buildReview, type ContainerInfo } from '../analyze/review.js';
 import { renderReviewText } from '../report/review.js';
@@ -18,6 +19,7 @@ export interface ReviewOptions {
   out?: string;
   lang?: string;
   healthUrl?: string;
+  monitorInterval?: string;
   warning?: string;
   critical?: string;
   emergency?: string;
@@ -69,9 +71,12 @@ async function containerFacts(src: InputSource, ctx: CommandContext, healthUrl: 
 export async function run(sources: string[], opts: ReviewOptions, ctx: CommandContext): Promise<void> {
   const format = (opts.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError('--format takes text, md, html or json', opts.format, 'example: --format md --out review.md');
-  if (opts.lang !== undefined && opts.lang !== 'en' && opts.lang !== 'zh') throw new UsageError('--lang takes en or zh', opts.lang);
-  const lang: Lang = opts.lang ? detectLang(opts.lang, ctx.env) : ctx.lang;
+  // --lang is a global option (before or after the command name); a value we cannot honour is an error here.
+  const asked = opts.lang ?? ctx.globals.lang;
+  if (asked !== undefined && asked !== 'en' && asked !== 'zh') throw new UsageError('--lang takes en or zh', asked);
+  const lang: Lang = asked ? detectLang(asked, ctx.env) : ctx.lang;
   const thresholds = resolveThresholds(opts, ctx.env, ctx.config);
+  const tickMs = requireDuration('--monitor-interval', opts.monitorInterval ?? '30s');
   const input = await readInput(sources, { since: opts.since ?? '7d', until: opts.until }, ctx);
   const containerSrc = input.sources.find((s) => s.kind === 'container');
   const container = containerSrc ? await containerFacts(containerSrc, ctx, opts.healthUrl) : null;
@@ -82,6 +87,7 @@ export async function run(sources: string[], opts: ReviewOptions, ctx: CommandCo
     to: input.until,
     sources: input.sources.map((s) => ({ spec: s.spec, kind: s.kind, name: s.name })),
     container,
+    tickMs,
   });
   let text: string;
   if (format === 'json') text = `${JSON.stringify(data, null, 2)}\n`;

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import type { CommandContext } from '../cli/context.js';
 import { OutputError } from '../errors.js';
 import { resolveThresholds } from '../config.js';
+import { requireDuration } from '../time.js';
 import { compareTrends, trendOf, type Comparison, type Series, type TrendResult } from '../analyze/trend.js';
 import { renderTrendText, trendJson } from '../report/trend.js';
 import { renderTrendHtml } from '../report/html.js';
@@ -18,6 +19,7 @@ export interface TrendOptions {
   json?: boolean;
   html?: string;
   assumeMonitor?: boolean;
+  monitorInterval?: string;
   warning?: string;
   critical?: string;
   emergency?: string;
@@ -34,7 +36,8 @@ export async function writeReportFile(path: string, text: string): Promise<void>
 
 export async function run(sources: string[], opts: TrendOptions, ctx: CommandContext): Promise<void> {
   const thresholds = resolveThresholds(opts, ctx.env, ctx.config);
-  const seriesOpts = { thresholds, assumeMonitor: opts.assumeMonitor === true };
+  const tickMs = requireDuration('--monitor-interval', opts.monitorInterval ?? '30s');
+  const seriesOpts = { thresholds, assumeMonitor: opts.assumeMonitor === true, tickMs };
   const input = await readInput(sources, { since: opts.since, until: opts.until }, ctx);
   const cur = trendOf(input.events, seriesOpts);
   let baseline: { result: TrendResult; series: Series; comparison: Comparison; label: string } | null = null;

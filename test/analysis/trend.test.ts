@@ -146,3 +146,18 @@ describe('trend numbers', () => {
     expect(analyzeTrend(buildSeries([], { thresholds: th }), th).verdict).toBe('insufficient-data');
   });
 });
+
+describe('events without a time', () => {
+  it('a crash dump without a timestamp still ends its run (it takes the time of the event before it)', () => {
+    const c = crash(T0 + HOUR);
+    const untimed = { ...c, time: null };
+    const ev = [startup(T0), ...samples(T0 + 30_000, HOUR - MIN, () => 900), untimed, startup(T0 + HOUR + 10_000), ...samples(T0 + HOUR + 20_000, HOUR, () => 900)];
+    const { result } = trendOf(ev, { thresholds: th });
+    expect(result.runs.map((r) => r.endedBy)).toEqual(['crash', 'end']);
+    expect(result.restarts.map((r) => [r.kind, r.time])).toEqual([
+      ['startup', new Date(T0).toISOString()],
+      ['crash', new Date(T0 + HOUR - 30_000).toISOString()],
+      ['startup', new Date(T0 + HOUR + 10_000).toISOString()],
+    ]);
+  });
+});

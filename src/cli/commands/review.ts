@@ -10,8 +10,8 @@ export const register: Register = (program, context) => {
     .option('--until <time>', 'until: a duration or a time, like --since')
     .option('--format <format>', 'text, md, html or json', 'text')
     .option('--out <file>', 'write the report to a file instead of stdout')
-    .option('--lang <lang>', 'en or zh (default: from the locale)')
     .option('--health-url <url>', 'also ask the health endpoint for the live goroutine count (container sources)')
+    .option('--monitor-interval <duration>', "the goroutine monitor's period (ezlinkai: 30s); silence and run rules count in these ticks", '30s')
     .option('--warning <n>', 'goroutine warning level (default 2000; GOROSCOPE_WARNING)')
     .option('--critical <n>', 'critical level (default 5000; GOROSCOPE_CRITICAL)')
     .option('--emergency <n>', 'emergency level (default 10000; GOROSCOPE_EMERGENCY)')
@@ -21,7 +21,7 @@ export const register: Register = (program, context) => {
 Examples:
   goroscope review fixtures/sample/one-api-week.log
   goroscope review one-api --format md --out review.md
-  goroscope review one-api --format html --out review.html --lang zh`,
+  goroscope --lang zh review one-api --format html --out review.html`,
     )
     .action(async (sources: string[], opts: Record<string, unknown>) => {
       const { run } = await import('../../commands/review.js');

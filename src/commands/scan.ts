@@ -54,7 +54,8 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
   const tail = parseTail(opts.tail);
   const mode = opts.json ? 'json' : opts.jsonl ? 'jsonl' : 'table';
 
-  const out = new BufferedOutput(ctx.stdout);
+  // stdout itself is written synchronously, so a slow reader holds the pipeline back instead of filling memory.
+  const out = new BufferedOutput(ctx.stdout, ctx.stdout === process.stdout ? 1 : undefined);
   const summary = new SummaryBuilder();
   const c = ctx.color;
   // The header waits for the first event, so a source that fails to open leaves stdout empty.

@@ -151,11 +151,14 @@ function parseState(bracket: string): { state: string; waitMinutes: number; lock
 }
 
 function parseStacks(lines: string[], start: number, endsMidLine: boolean): GoroutineDump {
-  const records: (DumpRecord & { unavailable: boolean })[] = [];
-  let cur: (DumpRecord & { unavailable: boolean }) | null = null;
+  const records: DumpRecord[] = [];
+  let cur: DumpRecord | null = null;
+  let unavailable = false;
   let trailer = false;
+  // Leaked goroutines share their frames: one object per distinct frame keeps a 100k-goroutine dump small.
+  const interned = new Map<string, DumpFrame>();
   const close = (lineNo: number) => {
-    if (cur && cur.frames.length === 0 && cur.createdBy === null && !cur.unavailable) {
+    if (cur && cur.frames.length === 0 && cur.createdBy === null && !unavailable) {
       cutOff(`goroutine ${cur.id} has no stack (line ${lineNo})`);
     }
     cur = null;
@@ -166,7 +169,8 @@ function parseStacks(lines: string[], start: number, endsMidLine: boolean): Goro
     if (h) {
       close(i + 1);
       const s = parseState(h[2]!);
-      cur = { count: 1, id: Number(h[1]), ...s, frames: [], createdBy: null, createdByGoroutine: null, unavailable: false };
+      cur = { count: 1, id: Number(h[1]), state: s.state, waitMinutes: s.waitMinutes, lockedToThread: s.lockedToThread, frames: [], createdBy: null, createdByGoroutine: null };
+      unavailable = false;
       records.push(cur);
       continue;
     }
@@ -179,9 +183,9 @@ function parseStacks(lines: string[], start: number, endsMidLine: boolean): Goro
       trailer = true;
       break;
     }
-    const c: DumpRecord & { unavailable: boolean } = cur;
+    const c: DumpRecord = cur;
     if (UNAVAILABLE.test(line)) {
-      c.unavailable = true;
+      unavailable = true;
       continue;
     }
     if (ELIDED.test(line)) continue;
@@ -212,14 +216,21 @@ function parseStacks(lines: string[], start: number, endsMidLine: boolean): Goro
       }
       c.createdBy = stripArgs(fn);
     } else {
-      c.frames.push({ func: stripArgs(line), file: file[1]! });
+      const func = stripArgs(line);
+      const key = `${func}\n${file[1]!}`;
+      let frame = interned.get(key);
+      if (frame === undefined) {
+        frame = { func, file: file[1]! };
+        interned.set(key, frame);
+      }
+      c.frames.push(frame);
     }
   }
   if (!trailer) {
     close(lines.length);
     if (endsMidLine) cutOff('it ends in the middle of a line');
   }
-  return { format: 'debug=2', total: records.length, records: records.map((r): DumpRecord => ({ count: r.count, id: r.id, state: r.state, waitMinutes: r.waitMinutes, lockedToThread: r.lockedToThread, frames: r.frames, createdBy: r.createdBy, createdByGoroutine: r.createdByGoroutine })) };
+  return { format: 'debug=2', total: records.length, records };
 }
 
 function parseProfile(lines: string[], start: number, endsMidLine: boolean): GoroutineDump {
@@ -324,11 +335,12 @@ export function groupDump(dump: GoroutineDump): GoroutineGroup[] {
   const groups: GoroutineGroup[] = [];
   for (const [signature, members] of bySig) {
     const first = members[0]!;
-    const waits = members.map((m) => m.waitMinutes).filter((w): w is number => w !== null);
+    let maxWait: number | null = null; // a loop, not Math.max(...): a group can hold 100k goroutines
+    for (const m of members) if (m.waitMinutes !== null && (maxWait === null || m.waitMinutes > maxWait)) maxWait = m.waitMinutes;
     groups.push({
       count: members.reduce((s, m) => s + m.count, 0),
       state: mostCommon(members.map((m) => m.state)),
-      maxWaitMinutes: waits.length > 0 ? Math.max(...waits) : null,
+      maxWaitMinutes: maxWait,
       top: topOf(first.frames),
       createdBy: mostCommon(members.map((m) => m.createdBy)),
       frames: dump.format === 'debug=1' ? first.frames : first.frames.filter((f) => f.func !== 'runtime.goexit'),

@@ -126,6 +126,12 @@ export interface StartupEvent extends EventBase {
   version: string | null;
   /** `One API`, `New API`, `One Hub`. */
   product: string;
+  /**
+   * True when earlier records of the same input came before this banner (the process restarted), false when it
+   * is the first record. Set by the parser, which sees every record; absent from producers that cannot tell
+   * (the summary then falls back to "an earlier event of the same source").
+   */
+  restart?: boolean;
 }
 
 export interface TimeoutEvent extends EventBase {

@@ -183,7 +183,8 @@ export class SummaryBuilder {
         break;
       }
       case 'startup':
-        if (src.seen) this.restarts += 1;
+        // The parser knows whether records (not only events) came first; without it, earlier events decide.
+        if (e.restart ?? src.seen) this.restarts += 1;
         if (e.version !== null && this.versions.size < 100) this.versions.add(e.version);
         break;
       case 'channel_disabled':

@@ -120,6 +120,11 @@ describe('SummaryBuilder', () => {
     { name: 'banner first in its input is not a restart', input: [startup(T(0)), gor(T(1), 10)], want: 0 },
     { name: 'banner after a crash is a restart', input: [startup(T(0)), crash(T(1), 's'), startup(T(2)), startup(T(3))], want: 2 },
     { name: 'per source: each file may begin with a banner', input: [startup(T(0), 'a'), gor(T(1), 1, 'a'), startup(T(2), 'b'), startup(T(3), 'a')], want: 1 },
+    {
+      name: "the parser's restart flag wins: records without events before a banner, a filtered --kind startup",
+      input: [{ ...startup(T(0)), restart: true } as GEvent, { ...startup(T(1)), restart: false } as GEvent, { ...startup(T(2)), restart: true } as GEvent],
+      want: 2,
+    },
   ];
   for (const c of restartCases) it(`restarts: ${c.name}`, () => expect(run(c.input).restarts).toBe(c.want));
 

@@ -105,7 +105,7 @@ export const messages: Messages<Key> = {
     stopHint: 'Ctrl-C to stop',
     recordTo: 'recording samples to {file}',
     noUrl: 'no URL: the container publishes no port 3000/tcp and is not on the host network; give --health-url',
-    dockerDown: 'Docker unreachable: {error} (retrying)',
+    dockerDown: 'cannot inspect the container: {error} (retrying)',
     endpointDown: 'health endpoint: {error} (retrying)',
   },
   zh: {
@@ -134,7 +134,7 @@ export const messages: Messages<Key> = {
     stopHint: '按 Ctrl-C 停止',
     recordTo: '采样记录写入 {file}',
     noUrl: '无地址：容器未发布 3000/tcp 端口，也不在 host 网络上；请用 --health-url 指定',
-    dockerDown: '无法连接 Docker：{error}（重试中）',
+    dockerDown: '无法查看容器：{error}（重试中）',
     endpointDown: '健康接口：{error}（重试中）',
   },
 };

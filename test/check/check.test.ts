@@ -17,7 +17,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await probe()) return;
@@ -28,7 +28,7 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 
 
 const health = (g: number) => JSON.stringify({ status: 'ok', goroutines: g, memory: { alloc_mb: 12, total_alloc_mb: 345, sys_mb: 67, num_gc: 8 } });
 
-describe.skipIf(noEngine)('check against the engine', () => {
+describe.skipIf(noEngine)('check against the engine', { timeout: 60_000 }, () => {
   const gw = uniqueName('check-gw'); // the One API look-alike
   const logOnly = uniqueName('check-log'); // monitor lines in its logs, no endpoint
   const stopped = uniqueName('check-stopped');

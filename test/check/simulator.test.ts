@@ -13,7 +13,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function until(what: string, ok: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+async function until(what: string, ok: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await ok())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -23,7 +23,7 @@ async function until(what: string, ok: () => Promise<boolean>, timeoutMs = 20_00
 
 const simulatorImage = await docker('images', '-q', SIMULATOR).then((s) => s.trim() !== '').catch(() => false);
 
-describe.skipIf(noEngine || !simulatorImage)('check and watch against the simulator', () => {
+describe.skipIf(noEngine || !simulatorImage)('check against the simulator', { timeout: 90_000 }, () => {
   const sim = uniqueName('check-sim');
   let port = 0;
   let metricsPort = 0;
@@ -37,7 +37,7 @@ describe.skipIf(noEngine || !simulatorImage)('check and watch against the simula
     await docker('run', '-d', '--name', sim, '--network', 'host', '--restart', 'on-failure', SIMULATOR,
       '--port', String(port), '--metrics-port', String(metricsPort), '--monitor-interval', '200ms', '--warn-threshold', '50', '--high-threshold', '100');
     await until('the simulator to answer', async () => (await fetch(`${base()}/api/monitor/health`).catch(() => null))?.status === 200);
-  }, 30_000);
+  }, 60_000);
 
   afterAll(() => removeContainers(sim));
 
@@ -89,5 +89,5 @@ describe.skipIf(noEngine || !simulatorImage)('check and watch against the simula
     const r = await goroscope(['check', sim, '--json', ...T]);
     const c = JSON.parse(r.stdout).containers[0];
     expect([r.code, c.level, c.restartCount, c.reasonCodes]).toEqual([1, 'warning', 1, ['restarts', 'goroutines_ok']]);
-  }, 30_000);
+  }, 90_000);
 });

@@ -22,7 +22,7 @@ interface DockerRow {
   PIDs: string;
 }
 
-describe.skipIf(noEngine)('stats against docker stats --no-stream', () => {
+describe.skipIf(noEngine)('stats against docker stats --no-stream', { timeout: 60_000 }, () => {
   const busy = uniqueName('stats-busy');
   const idle = uniqueName('stats-idle');
   const exited = uniqueName('stats-exited');
@@ -37,7 +37,7 @@ describe.skipIf(noEngine)('stats against docker stats --no-stream', () => {
     ]);
     await waitExited(exited);
     await new Promise((r) => setTimeout(r, 1500)); // let the busy loop settle into its quota
-  }, 30_000);
+  }, 60_000);
 
   afterAll(() => removeContainers(busy, idle, exited));
 
@@ -110,5 +110,5 @@ describe.skipIf(noEngine)('stats against docker stats --no-stream', () => {
     expect(tables.length).toBeGreaterThanOrEqual(2);
     for (const t of tables) expect(t.split('\n').map((l) => l.split(/\s{2,}/)[0])).toEqual(['CONTAINER', idle]);
     expect(out).not.toContain('\x1b[');
-  }, 40_000);
+  }, 60_000);
 });

@@ -22,12 +22,12 @@ function start(cmd: string, args: string[]): Running {
   child.stdout!.on('data', (b: Buffer) => (text += b.toString('utf8')));
   child.stderr!.on('data', (b: Buffer) => (text += b.toString('utf8')));
   const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const timer = setTimeout(() => child.kill("SIGKILL"), 110_000);
   void closed.then(() => clearTimeout(timer));
   return { child, out: () => text, closed };
 }
 
-async function until(what: string, ok: () => boolean, show?: () => string, timeoutMs = 20_000): Promise<void> {
+async function until(what: string, ok: () => boolean, show?: () => string, timeoutMs = 45_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${show ? `; output so far:\n${show()}` : ''}`);
@@ -66,7 +66,7 @@ describe.skipIf(noEngine)('watch', () => {
     await listen();
     await docker('run', '-d', '--name', gw, '--network', 'none', BUSYBOX, 'sh', '-c',
       'i=0; while :; do i=$((i+1)); echo "[ERR] 2025/11/03 - 16:40:35 | relay error (channel #$i): Post \\"https://api.openai.com/v1/chat/completions\\": context deadline exceeded"; sleep 0.5; done');
-  }, 30_000);
+  }, 60_000);
 
   afterAll(async () => {
     await unlisten();
@@ -81,13 +81,13 @@ describe.skipIf(noEngine)('watch', () => {
     const w = start(process.execPath, [BIN, 'watch', gw, '--interval', '1s', '--record', record, '--health-url', url, '--timeout', '500']);
     await until('two samples', () => sampleLines(w.out()).length >= 2, w.out);
     goroutines = 2600;
-    await until('the warning level', () => sampleLines(w.out()).some((l) => /goroutines=2600 level=warning/.test(l)));
+    await until('the warning level', () => sampleLines(w.out()).some((l) => /goroutines=2600 level=warning/.test(l)), w.out);
     await unlisten(); // the endpoint goes away …
-    await until('the loss to be shown', () => sampleLines(w.out()).some((l) => /goroutines=\? level=unknown .*problem="health endpoint: refused/.test(l)));
+    await until('the loss to be shown', () => sampleLines(w.out()).some((l) => /goroutines=\? level=unknown .*problem="health endpoint: refused/.test(l)), w.out);
     goroutines = 5100;
     await listen(); // … and comes back on the same port
-    await until('the endpoint to be read again', () => sampleLines(w.out()).some((l) => /goroutines=5100 level=critical/.test(l)));
-    await until('a relay error line', () => /relay_error \[ERR\] .*relay error \(channel #\d+\)/.test(w.out()));
+    await until('the endpoint to be read again', () => sampleLines(w.out()).some((l) => /goroutines=5100 level=critical/.test(l)), w.out);
+    await until('a relay error line', () => /relay_error \[ERR\] .*relay error \(channel #\d+\)/.test(w.out()), w.out);
     w.child.kill('SIGINT');
     const code = await w.closed;
     const text = w.out();
@@ -101,14 +101,14 @@ describe.skipIf(noEngine)('watch', () => {
     expect(Object.keys(recs[0]).sort()).toEqual(['container', 'containerMemory', 'cpuPercent', 'goroutineSource', 'goroutines', 'memory', 'restarts', 'state', 'time']);
     expect(recs.map((r) => r.goroutines)).toEqual(lines.map((l) => (SAMPLE.exec(l)![1] === '?' ? null : Number(SAMPLE.exec(l)![1]))));
     expect(recs[0]).toMatchObject({ container: gw, goroutines: 900, goroutineSource: 'health', memory: { allocMb: 20, totalAllocMb: 400, sysMb: 70, numGc: 9 }, restarts: 0, state: 'running' });
-  }, 60_000);
+  }, 120_000);
 
   it('TTY: redraws in place with the sparkline, Ctrl-C ends with the summary', async () => {
     goroutines = 1500;
     const url = `http://127.0.0.1:${port}/api/monitor/health`;
     const cmd = `${process.execPath} ${BIN} watch ${gw} --interval 1s --health-url ${url} --lang zh`;
     const w = start('script', ['-qfec', cmd, '/dev/null']);
-    await until('two screens', () => w.out().split('\x1b[H\x1b[2J').length >= 3);
+    await until('two screens', () => w.out().split('\x1b[H\x1b[2J').length >= 3, w.out);
     w.child.stdin!.write('\x03'); // Ctrl-C through the terminal: SIGINT to the foreground process
     await w.closed;
     const text = w.out();
@@ -118,7 +118,7 @@ describe.skipIf(noEngine)('watch', () => {
     expect(lastScreen).toContain('1500');
     expect(lastScreen).toContain('最新的转发错误、panic、超时');
     expect(lastScreen).toContain(`${gw} 的监控小结`);
-  }, 60_000);
+  }, 120_000);
 
   it('a missing container is a clear error, not a retry loop', async () => {
     const w = start(process.execPath, [BIN, 'watch', 'gs-watch-no-such-container', '--interval', '1s']);

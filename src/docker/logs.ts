@@ -245,27 +245,12 @@ export async function readContainerLines(
   let info = await targetInfo(client, target, req.signal);
   let since = dockerTs(req.since);
   let tail = req.tail;
-  let lastTs: string | null = null;
-  let atLast = 0;
-  let skipTs: string | null = null;
-  let skip = 0;
-  const deliver: DockerLineHandler = (stream, ts, text, oversized) => {
-    if (ts !== null) {
-      if (skip > 0) {
-        if (ts === skipTs) {
-          skip--;
-          return;
-        }
-        skip = 0;
+  const resume = req.follow ? new ResumePoint() : null;
+  const deliver: DockerLineHandler = resume
+    ? (stream, ts, text, oversized) => {
+        if (resume.seen(stream, ts)) onLine(stream, ts, text, oversized);
       }
-      if (ts === lastTs) atLast++;
-      else {
-        lastTs = ts;
-        atLast = 1;
-      }
-    }
-    onLine(stream, ts, text, oversized);
-  };
+    : onLine;
   for (;;) {
     const asm = info.tty ? new TtyAssembler(deliver) : new MessageAssembler(deliver);
     const res = await openLogStream(client, info, { ...req, since, tail, timestamps: true });
@@ -277,7 +262,7 @@ export async function readContainerLines(
       req.signal,
     );
     asm.end();
-    if (!req.follow || req.signal?.aborted) return info;
+    if (!resume || req.signal?.aborted) return info;
     const until = req.until === undefined ? undefined : typeof req.until === 'number' ? req.until : Number(req.until.split('.')[0]) * 1000;
     if (until !== undefined && Date.now() > until) return info;
     const startedBefore = info.state.startedAt;
@@ -285,15 +270,71 @@ export async function readContainerLines(
     if (!next) return info;
     if (next.state.startedAt === startedBefore) await sleep(RESTART_POLL_MS, req.signal); // same run: the stream ended early
     info = next;
-    if (lastTs !== null) {
-      since = rfc3339ToDockerTs(lastTs);
-      skipTs = lastTs;
-      skip = atLast;
-    } else if (tail !== undefined) {
+    const from = resume.reconnect();
+    if (from !== null) since = from;
+    else if (tail !== undefined) {
       // Nothing delivered yet, but `tail` hid the older history: carry on from the new run.
       since = rfc3339ToDockerTs(next.state.startedAt);
     }
     tail = undefined;
+  }
+}
+
+/** How far back a reconnect asks for lines, so that stdout/stderr lines logged out of timestamp order are not lost. */
+const RESUME_OVERLAP_MS = 2_000;
+
+/**
+ * Where a followed log resumes, without duplicates or gaps. Docker writes stdout and stderr lines in the order its two
+ * copiers deliver them, so file order is not strictly timestamp order: resuming at the last line's timestamp could
+ * repeat a later-stamped line or miss an earlier-stamped one. So the reconnect asks for `since = newest − 2 s` and
+ * skips exactly the lines already delivered (by stream and timestamp, counted: 16 KB parts share one timestamp but
+ * are one line; two lines may share a timestamp).
+ */
+export class ResumePoint {
+  /** `stream ts` → lines delivered, for timestamps within the overlap of the newest. */
+  private recent = new Map<string, number>();
+  private newest: string | null = null;
+  /** After a reconnect: what was already delivered up to `replayUntil`, counted down as the daemon sends it again. */
+  private replay: Map<string, number> | null = null;
+  private replayUntil = '';
+  private sincePrune = 0;
+
+  /** Record a line; false when it was delivered before the reconnect (skip it). */
+  seen(stream: string, ts: string | null): boolean {
+    if (ts === null) return true;
+    const key = `${stream} ${ts}`;
+    if (this.replay !== null && ts <= this.replayUntil) {
+      const n = this.replay.get(key) ?? 0;
+      if (n > 0) {
+        this.replay.set(key, n - 1);
+        return false;
+      }
+    }
+    this.recent.set(key, (this.recent.get(key) ?? 0) + 1);
+    if (this.newest === null || ts > this.newest) this.newest = ts;
+    if (++this.sincePrune >= 4096) this.prune();
+    return true;
+  }
+
+  /** The `since` for the next request (Docker form), or null when nothing was delivered yet. Arms the replay check. */
+  reconnect(): string | null {
+    if (this.newest === null) return null;
+    this.prune();
+    this.replay = new Map(this.recent);
+    this.replayUntil = this.newest;
+    const [sec, frac] = rfc3339ToDockerTs(this.newest).split('.') as [string, string];
+    return `${Number(sec) - RESUME_OVERLAP_MS / 1000}.${frac}`;
+  }
+
+  /** Forget lines stamped well before the overlap window (they can never be sent again). */
+  private prune(): void {
+    this.sincePrune = 0;
+    if (this.newest === null) return;
+    const cutoff = new Date(Date.parse(this.newest) - RESUME_OVERLAP_MS - 1000).toISOString().slice(0, 19);
+    for (const key of this.recent.keys()) {
+      const at = key.indexOf(' ') + 1;
+      if (key.slice(at, at + 19) < cutoff) this.recent.delete(key);
+    }
   }
 }
 

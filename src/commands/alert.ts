@@ -107,7 +107,9 @@ export async function run(names: string[], opts: AlertOptions, ctx: CommandConte
         const t = thresholds.get(name)!;
         const c = await collectFacts(name, { healthUrl: opts.healthUrl, timeoutMs, logFallback: true, stats: false }, ctx);
         const v = verdict({ ...c.facts, baselineRestarts: baseline, thresholds: t });
-        return toObservation({ name, level: v.level, emergency: v.emergency, reasons: v.reasons.map((r) => reasonText(r, 'en')), goroutines: c.facts.goroutines }, t, host);
+        const reasons = v.reasons.map((r) => reasonText(r, 'en'));
+        const shown = ctx.lang === 'en' ? {} : { displayReasons: v.reasons.map((r) => reasonText(r, ctx.lang)) };
+        return toObservation({ name, level: v.level, emergency: v.emergency, reasons, ...shown, goroutines: c.facts.goroutines }, t, host);
       }),
     );
     if (ctx.signal.aborted) break;

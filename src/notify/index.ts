@@ -173,6 +173,8 @@ export interface CheckedContainer {
   /** The check's own emergency flag (goroutines at or above the emergency threshold). */
   emergency?: boolean;
   reasons?: string[];
+  /** The reasons in the message language (`--lang`), when not English. */
+  displayReasons?: string[];
   goroutines?: number | null;
   host?: string | null;
 }
@@ -182,7 +184,9 @@ export function toObservation(r: CheckedContainer, t: Thresholds, host: string |
   const g = typeof r.goroutines === 'number' ? r.goroutines : null;
   let level: AlertLevel = r.level;
   if (r.emergency === true || (g !== null && g >= t.emergency && (level === 'critical' || level === 'warning'))) level = 'emergency';
-  return { container: r.name, host: r.host ?? host, level, reasons: r.reasons ?? [], goroutines: g };
+  const o: LevelObservation = { container: r.name, host: r.host ?? host, level, reasons: r.reasons ?? [], goroutines: g };
+  if (r.displayReasons) o.displayReasons = r.displayReasons;
+  return o;
 }
 
 /**

@@ -103,7 +103,8 @@ export function renderMessage(a: Alert, lang: Lang): Message {
   }
   if (a.host) lines.push(fmt(m.host, { v: a.host }));
   if (a.goroutines !== null) lines.push(fmt(m.goroutines, { v: a.goroutines }));
-  if (a.reasons.length > 0 && !a.event) lines.push(fmt(m.reasons, { v: a.reasons.join('; ') }));
+  const reasons = a.displayReasons ?? a.reasons;
+  if (reasons.length > 0 && !a.event) lines.push(fmt(m.reasons, { v: reasons.join('; ') }));
   lines.push(fmt(m.time, { v: a.time }));
   if (a.level === 'emergency' && !a.event) lines.push(fmt(m.emergencyHint, vars));
   return { title, lines };

@@ -95,7 +95,9 @@ export function decide(prev: AlertState, obs: { levels: LevelObservation[]; even
     const send = before === null ? o.level !== 'ok' : SEVERITY[o.level] > SEVERITY[before] || cooled(lkey);
     if (before === null && !send) cs.announced = o.level;
     if (!send) continue;
-    alerts.push({ container: o.container, host: o.host, level: o.level, previous: before, reasons: o.reasons, goroutines: o.goroutines, time: iso, event: null });
+    const alert: Alert = { container: o.container, host: o.host, level: o.level, previous: before, reasons: o.reasons, goroutines: o.goroutines, time: iso, event: null };
+    if (o.displayReasons) alert.displayReasons = o.displayReasons;
+    alerts.push(alert);
     cs.announced = o.level;
     next.sent[lkey] = now;
   }

@@ -13,7 +13,10 @@ export interface LevelObservation {
   /** Docker host the container lives on, when not the default one. */
   host: string | null;
   level: AlertLevel;
+  /** English, as in `check --json` (the webhook body carries these). */
   reasons: string[];
+  /** The same reasons in the message language, when it is not English (chat and mail text use them). */
+  displayReasons?: string[];
   goroutines: number | null;
 }
 
@@ -53,6 +56,8 @@ export interface Alert {
   /** The level announced before this change; null on the first alert about a container and on event alerts. */
   previous: AlertLevel | null;
   reasons: string[];
+  /** Reasons in the message language (not part of the webhook body). */
+  displayReasons?: string[];
   goroutines: number | null;
   /** ISO time the alert was decided. */
   time: string;

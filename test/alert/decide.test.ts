@@ -160,6 +160,11 @@ describe('decide', () => {
     ]);
   });
 
+  it('carries the message-language reasons of a level change', () => {
+    const o = { ...lv('a', 'warning', 2500), displayReasons: ['2500 个 goroutine ≥ 警告阈值 2000'] };
+    expect(decide(emptyState(), { levels: [o], events: [] }, T0, policy).alerts.map((a) => a.displayReasons)).toEqual([['2500 个 goroutine ≥ 警告阈值 2000']]);
+  });
+
   it('does not change the state it is given', () => {
     const prev = emptyState();
     decide(prev, { levels: [lv('a', 'warning', 2500)], events: [ev('a', 'crash', 0)] }, T0, policy);

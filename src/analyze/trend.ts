@@ -331,13 +331,13 @@ export const RULES = {
   minSpanTicks: 20,
   /** Leak: rank correlation of count with time (Goodman–Kruskal gamma) at least this: growth is sustained… */
   minGamma: 0.5,
-  /** …and a fitted rise over the run of at least this many goroutines… */
-  minRise: 500,
+  /** …and a fitted rise over the run of at least this fraction of the warning threshold (¼ × 2000 = 500)… */
+  minRiseOfWarning: 0.25,
   /** …and at least this fraction of the fitted start level… */
   minRiseFraction: 0.5,
   /** …and the last 3 points of the run still at this fraction of the peak or more (it did not come back). */
   endNearPeak: 0.6,
-  /** Spike: the peak rises above the run median by max(minRise, this fraction of the median)… */
+  /** Spike: the peak rises above the run median by max(minRiseOfWarning × warning, this fraction of the median)… */
   spikeFraction: 0.5,
   /** …and the last quarter of the run is back within this fraction of the excursion above the median
    * (with a censored median: the last 3 points are back under the warning threshold). */
@@ -387,7 +387,8 @@ export function runVerdict(run: RunSeries, thresholds: Thresholds, tickMs = TICK
     const endFit = fit.intercept + (fit.perHour / HOUR) * pts[pts.length - 1]!.t;
     const rise = endFit - startFit;
     const startLevel = Math.max(startFit, median(values.slice(0, q))!);
-    if (gamma >= RULES.minGamma && rise >= Math.max(RULES.minRise, RULES.minRiseFraction * startLevel) && endLevel >= RULES.endNearPeak * peak) {
+    const minRise = RULES.minRiseOfWarning * thresholds.warning;
+    if (gamma >= RULES.minGamma && rise >= Math.max(minRise, RULES.minRiseFraction * startLevel) && endLevel >= RULES.endNearPeak * peak) {
       return 'leak';
     }
   }
@@ -396,7 +397,7 @@ export function runVerdict(run: RunSeries, thresholds: Thresholds, tickMs = TICK
   // With a censored baseline the typical count is "< warning": any warning that went away again is an excursion.
   const excursion = medCensored
     ? run.observed > 0
-    : peak - med >= Math.max(RULES.minRise, RULES.spikeFraction * med);
+    : peak - med >= Math.max(RULES.minRiseOfWarning * thresholds.warning, RULES.spikeFraction * med);
   const last3 = run.points.slice(-3);
   const back = medCensored
     ? last3.every((p) => p.censored || p.count <= thresholds.warning)

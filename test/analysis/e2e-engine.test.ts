@@ -1,0 +1,155 @@
+// trend, channels and review through the real binary on containers in the real engine: a busybox container that
+// prints One API lines and crashes once (Docker restarts it), and the One API simulator driven into a real leak.
+// Build first: npx tsc -p tsconfig.build.json
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { BUSYBOX, SIMULATOR, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
+import { goroscope } from '../helpers/cli.js';
+import { poll, startSimulator } from '../simulator/sim.js';
+
+async function restartedOnceAndExited(name: string): Promise<void> {
+  await poll(
+    `${name} restarted once and exited`,
+    async () => ((await docker('inspect', '--format', '{{.RestartCount}} {{.State.Status}}', name)).trim() === '1 exited' ? true : undefined),
+    30_000,
+  );
+}
+
+// One API text lines with the container's real clock; the first run crashes (exit 2), the second exits 0.
+const SCRIPT = `
+ts() { date '+%Y/%m/%d - %H:%M:%S'; }
+if [ -f /tmp/ran ]; then
+  echo "[SYS] $(ts) | One API v1.9.3 started "
+  echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: 2100 "
+  exit 0
+fi
+touch /tmp/ran
+echo "[SYS] $(ts) | One API v1.9.2 started "
+echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: 2417 "
+echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: 3100 "
+echo "[SYS] $(ts) | ⚠️ High goroutine count detected: 5234 " >&2
+echo "[ERR] $(ts) | 2026030208000212345678912345678 | relay error (channel id 3, user id: 1): bad response status code 503 " >&2
+echo "[INFO] $(ts) | 2026030208000212345678912345678 | using channel #7 to retry (remain times 2) "
+echo "[ERR] $(ts) | 2026030208000312345678912345679 | relay error (channel id 3, user id: 1): bad response status code 503 " >&2
+echo "[SYS] $(ts) | channel #3 has been disabled: bad response status code 503 "
+printf 'panic: runtime error: invalid memory address or nil pointer dereference\\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a1b2c]\\n\\ngoroutine 1 [running]:\\nmain.main()\\n\\t/build/main.go:10 +0x1d\\n' >&2
+exit 2
+`;
+
+describe.skipIf(noEngine)('busybox container: monitor lines, relay errors, a crash and a restart', () => {
+  const name = uniqueName('analysis');
+  beforeAll(async () => {
+    await docker('run', '-d', '--name', name, '--network', 'none', '--restart', 'on-failure:1', BUSYBOX, 'sh', '-c', SCRIPT);
+    await restartedOnceAndExited(name);
+  });
+  afterAll(() => removeContainers(name));
+
+  it('trend, channels and review see what happened', async () => {
+    const [t, c, r] = await Promise.all([
+      goroscope(['trend', name, '--json']),
+      goroscope(['channels', name, '--json']),
+      goroscope(['review', name, '--format', 'json']),
+    ]);
+    for (const x of [t, c, r]) {
+      expect(x.stderr).toBe('');
+      expect(x.code).toBe(0);
+    }
+    const trend = JSON.parse(t.stdout);
+    expect(trend.samples).toBe(4);
+    expect(trend.series.map((s: { count: number }) => s.count)).toEqual([2417, 3100, 5234, 2100]);
+    expect(trend.restarts.map((x: { kind: string }) => x.kind)).toEqual(['startup', 'crash', 'startup']);
+    expect(trend.runs.map((x: { samples: number; endedBy: string }) => [x.samples, x.endedBy])).toEqual([
+      [3, 'crash'],
+      [1, 'end'],
+    ]);
+    expect(trend.peak).toBe(5234);
+    expect(trend.verdict).toBe('insufficient-data'); // seconds of data, not 10 minutes
+
+    const ch = JSON.parse(c.stdout);
+    expect(ch.window.reason).toBe('the whole input');
+    expect(ch.channels).toHaveLength(1);
+    expect(ch.channels[0]).toMatchObject({ channel: 3, relayErrors: 2, timeouts: 0, retriesAway: 1, disabled: 1, flagged: false });
+    expect(ch.channels[0].causes.upstream_5xx).toBe(2);
+
+    const rv = JSON.parse(r.stdout);
+    expect(rv.container).toMatchObject({ name, state: 'exited', restartCount: 1 });
+    expect(rv.totals).toMatchObject({ relayErrors: 2, crashes: 1, restarts: 2, panics: 0 });
+    expect(rv.nextSteps.map((s: { id: string }) => s.id)).toEqual(['crash']);
+    expect(rv.panics[0]).toMatchObject({ kind: 'crash', count: 1, topFrame: 'main.main' });
+  });
+
+  it('review text names the container and its state', async () => {
+    const r = await goroscope(['review', name]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Container: ${name}\n  state exited, restarts 1,`);
+  });
+});
+
+const haveSimulator = !noEngine && (() => {
+  try {
+    execFileSync('docker', ['image', 'inspect', SIMULATOR], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!haveSimulator)('the One API simulator: a real leak, a failing channel, a crash and a restart', () => {
+  const name = uniqueName('analysis-sim');
+  let base = '';
+  const post = async (path: string) => (await fetch(base + path, { method: 'POST' })).json() as Promise<Record<string, unknown>>;
+  const levels = ['--monitor-interval', '200ms', '--warning', '20', '--critical', '60', '--emergency', '150'];
+
+  beforeAll(async () => {
+    base = await startSimulator(
+      name,
+      ['--debug', '--monitor-interval', '200ms', '--warn-threshold', '20', '--high-threshold', '60', '--channels', '1,2', '--fail-channels', '2:timeout', '--relay-timeout', '200ms'],
+      ['--restart', 'on-failure'],
+    );
+    // the leak: 10 more goroutines stuck in main.leakyRelay every 250 ms for 5 s
+    for (let i = 0; i < 20; i++) {
+      await post('/sim/leak?n=10');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await post('/sim/load?requests=3&channel=2&concurrency=1');
+    await post('/sim/crash');
+    await poll('restart', async () => ((await docker('inspect', '--format', '{{.RestartCount}}', name)).trim() === '1' ? true : undefined), 30_000);
+    await poll('health after restart', async () => ((await fetch(`${base}/api/monitor/health`)).ok ? true : undefined));
+    // the second run needs 20 monitor ticks (4 s) to get a verdict of its own
+    await new Promise((r) => setTimeout(r, 5000));
+  });
+  afterAll(() => removeContainers(name));
+
+  it('trend: the first run leaks, the second is stable; channels: #2 timed out and was disabled; review: both', async () => {
+    const [t, c, r] = await Promise.all([
+      goroscope(['trend', name, ...levels, '--json']),
+      goroscope(['channels', name, '--json']),
+      goroscope(['review', name, ...levels, '--format', 'json', '--health-url', `${base}/api/monitor/health`]),
+    ]);
+    for (const x of [t, c, r]) {
+      expect(x.stderr).toBe('');
+      expect(x.code).toBe(0);
+    }
+    const trend = JSON.parse(t.stdout);
+    expect(trend.verdict).toBe('leak');
+    expect(trend.latest).toBe('stable');
+    expect(trend.runs.map((x: { verdict: string; endedBy: string }) => [x.verdict, x.endedBy])).toEqual([
+      ['leak', 'crash'],
+      ['stable', 'end'],
+    ]);
+    expect(trend.runs[0].peak).toBeGreaterThanOrEqual(200);
+    expect(trend.runs[1].peak).toBeLessThan(20);
+    expect(trend.restarts.map((x: { kind: string }) => x.kind)).toEqual(['startup', 'crash', 'startup']);
+    expect(trend.memory.samples).toBeGreaterThan(20);
+
+    const ch = JSON.parse(c.stdout);
+    expect(ch.channels[0]).toMatchObject({ channel: 2, relayErrors: 3, timeouts: 3, retriesAway: 3, disabled: 1 });
+
+    const rv = JSON.parse(r.stdout);
+    expect(rv.container).toMatchObject({ name, state: 'running', restartCount: 1 });
+    expect(rv.container.goroutines).toBeGreaterThan(2);
+    expect(rv.container.goroutines).toBeLessThan(20);
+    expect(rv.container.pids).toBeGreaterThan(0);
+    expect(rv.nextSteps.map((s: { id: string }) => s.id)).toEqual(['leak', 'crash', 'bundle_next_time']);
+  });
+});

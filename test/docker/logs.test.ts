@@ -168,6 +168,35 @@ describe.skipIf(noEngine)('docker logs --follow (real engine)', () => {
     expect((await docker('inspect', '--format', '{{.RestartCount}}', RESTARTS)).trim()).toBe('2');
   }, 40_000);
 
+  it('keeps following across docker restart (a run killed mid-output): exactly what docker logs holds', async () => {
+    const name = uniqueName('docker-follow-restart');
+    try {
+      const script =
+        'n=$(cat /tmp/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /tmp/n; i=0; ' +
+        'while [ $i -lt 12 ]; do echo tick-$n-$i; echo err-$n-$i >&2; i=$((i+1)); sleep 0.1; done';
+      await docker('run', '-d', '--name', name, '--network', 'none', BUSYBOX, 'sh', '-c', script);
+      const got: Out[] = [];
+      const ac = new AbortController();
+      const reading = readContainerLines(client ?? (await connect()), name, { follow: true, signal: ac.signal }, (stream, _ts, text) => got.push([stream, text]));
+      while (got.length < 6) await new Promise((r) => setTimeout(r, 50));
+      await docker('restart', '-t', '0', name);
+      // Run 2 prints all 12 pairs, then the container exits for good.
+      while (!got.some(([, t]) => t === 'tick-2-11') || !got.some(([, t]) => t === 'err-2-11')) await new Promise((r) => setTimeout(r, 50));
+      await waitExited(name);
+      await new Promise((r) => setTimeout(r, 500)); // room for duplicates that must not come
+      ac.abort();
+      await reading;
+      const want = await dockerRaw('logs', name);
+      const lines = (b: Buffer) => b.toString().split('\n').filter((l) => l !== '');
+      expect(got.filter(([s]) => s === 'stdout').map(([, t]) => t)).toEqual(lines(want.stdout));
+      expect(got.filter(([s]) => s === 'stderr').map(([, t]) => t)).toEqual(lines(want.stderr));
+      expect(lines(want.stdout).filter((l) => l.startsWith('tick-2-')).length).toBe(12);
+      expect(lines(want.stdout).some((l) => l.startsWith('tick-1-'))).toBe(true);
+    } finally {
+      await removeContainers(name);
+    }
+  }, 40_000);
+
   it('follow on a removed container ends', async () => {
     const name = uniqueName('docker-follow-rm');
     await docker('run', '-d', '--name', name, '--network', 'none', BUSYBOX, 'sh', '-c', 'echo a; echo b');

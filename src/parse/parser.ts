@@ -563,7 +563,10 @@ export class EventParser {
 
   // ---- recovered panics -----------------------------------------------------------------------------------------
 
-  /** `panic detected: <value>`: opens a panic that the following parts with the same request id complete. */
+  /**
+   * `panic detected: <value>`: opens a panic that the following parts with the same request id complete. Without a
+   * request id (v0.5.10's `[SYS]` line, new-api's echo of a gin dump) no parts follow: it stands alone.
+   */
   private panicDetected(value: string, r: LogRecord): void {
     const sk = this.streamKey(r);
     if (this.rid === undefined) {
@@ -573,6 +576,8 @@ export class EventParser {
         this.lastGinPanic.delete(sk);
         return;
       }
+      this.emit({ kind: 'panic', ...this.base(), message: cap(value), signature: panicSignature([], value), frames: [], recoveredBy: 'unknown' });
+      return;
     }
     const key = this.panicKey(r);
     const old = this.pending.get(key);
@@ -585,14 +590,7 @@ export class EventParser {
       }
       this.emitPending(old);
     }
-    const event: PanicEvent = {
-      kind: 'panic',
-      ...this.base(),
-      message: cap(value),
-      signature: '',
-      frames: [],
-      recoveredBy: this.rid !== undefined ? 'relay' : 'unknown',
-    };
+    const event: PanicEvent = { kind: 'panic', ...this.base(), message: cap(value), signature: '', frames: [], recoveredBy: 'relay' };
     this.pending.set(key, { key, streamKey: sk, seen: 0, event, hasDetected: true });
   }
 

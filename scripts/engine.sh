@@ -8,6 +8,7 @@ need_pkgs=()
 command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
 [ -x /bin/busybox ] || need_pkgs+=(busybox-static)
 command -v go >/dev/null 2>&1 || need_pkgs+=(golang-go)
+command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium) # the HTML report check (test/analysis/html-browser.test.ts)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "engine.sh: installing ${need_pkgs[*]}"
   apt-get update -qq

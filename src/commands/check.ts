@@ -31,6 +31,7 @@ export interface CheckedContainer extends Collected {
 export async function run(names: string[], opts: CheckOptions, ctx: CommandContext): Promise<void> {
   const baseline = wholeNumber('--baseline-restarts', opts.baselineRestarts ?? ctx.env.GOROSCOPE_BASELINE_RESTARTS ?? '0');
   const timeoutMs = opts.timeout === undefined ? 5000 : wholeNumber('--timeout', opts.timeout);
+  if (timeoutMs <= 0) throw new UsageError('--timeout must be at least 1 ms', opts.timeout);
   if (opts.healthUrl && names.length > 1) {
     throw new UsageError('--health-url names one endpoint but several containers were given', names.join(' '), 'check them one at a time, or set healthUrl per container in the config file');
   }
@@ -79,7 +80,7 @@ export function toJson(level: Level, checked: CheckedContainer[]) {
       goroutines: c.facts.goroutines,
       goroutineSource: c.facts.goroutineSource,
       goroutineLevel: c.facts.goroutines === null ? null : goroutineLevel(c.facts.goroutines, c.thresholds),
-      memory: c.health?.memory ?? null,
+      memory: goMemory(c),
       cpuPercent: c.stats?.cpuPercent ?? null,
       containerMemory: c.stats?.memory ?? null,
       health: c.health
@@ -126,7 +127,8 @@ function renderText(overall: Level, checked: CheckedContainer[], ctx: CommandCon
     if (c.facts.goroutines !== null) {
       const gl = goroutineLevel(c.facts.goroutines, c.thresholds);
       const src = c.facts.goroutineSource === 'log' ? ` (${m.fromLog} ${c.facts.goroutineTime ?? ''})` : '';
-      const mem = c.health?.memory ? `   ${m.memory} ${memText(c.health.memory)}` : '';
+      const gm = goMemory(c);
+      const mem = gm ? `   ${m.memory} ${memText(gm)}` : '';
       out.push(`  ${pad(m.goroutines)} ${paint(gl === 'ok' ? 'ok' : gl === 'warning' ? 'warning' : 'critical', String(c.facts.goroutines))}${src}${mem}`);
     }
     if (c.stats) out.push(`  ${pad(m.cpu)} ${percent(c.stats.cpuPercent)}   ${m.containerMemory} ${statsMem(c.stats)}`);
@@ -135,6 +137,13 @@ function renderText(overall: Level, checked: CheckedContainer[], ctx: CommandCon
   }
   if (checked.length > 1) out.push(`${m.overall}: ${paint(overall, levelNames[lang][overall])}`);
   return out.join('\n') + '\n';
+}
+
+/** Go runtime memory: from the endpoint, else from the newest `Memory: Alloc=…` debug line read with the count. */
+function goMemory(c: CheckedContainer): { allocMb: number; totalAllocMb: number | null; sysMb: number | null; numGc: number | null } | null {
+  if (c.health?.memory) return c.health.memory;
+  const e = c.facts.goroutineSource === 'log' ? c.logMemory : null;
+  return e ? { allocMb: e.allocMb, totalAllocMb: e.totalAllocMb, sysMb: e.sysMb, numGc: e.numGc } : null;
 }
 
 /** Pad a label to `width` columns, counting CJK characters as two. */

@@ -5,7 +5,6 @@
 import type Docker from 'dockerode';
 import type { CommandContext } from '../cli/context.js';
 import { GoroscopeError, UsageError } from '../errors.js';
-import { resolveString } from '../config.js';
 import type { CheckFacts } from '../analyze/verdict.js';
 import type { ContainerStats } from '../analyze/stats.js';
 import { connect, mapDockerError, type DockerClient } from '../docker/client.js';
@@ -64,7 +63,7 @@ const ZERO_DATE = '0001-01-01T00:00:00Z';
 export function configuredHealthUrl(name: string, flag: string | undefined, ctx: Pick<CommandContext, 'env' | 'config'>): { url: string; source: string } | null {
   if (flag) return { url: checkUrl(flag, '--health-url'), source: '--health-url' };
   if (ctx.env.GOROSCOPE_HEALTH_URL) return { url: checkUrl(ctx.env.GOROSCOPE_HEALTH_URL, 'GOROSCOPE_HEALTH_URL'), source: 'GOROSCOPE_HEALTH_URL' };
-  const file = resolveString(undefined, {}, '', ctx.config.containers?.[name]?.healthUrl ?? ctx.config.healthUrl);
+  const file = ctx.config.containers?.[name]?.healthUrl ?? ctx.config.healthUrl;
   return file ? { url: checkUrl(file, 'config healthUrl'), source: 'config file' } : null;
 }
 

@@ -67,7 +67,7 @@ class TimeWindow {
  * The first failing source aborts the others and its error is thrown after they stopped. A user abort
  * (`opts.signal`) ends every source quietly and the stats are returned.
  */
-export async function runPipeline(specs: string[], opts: PipelineOptions, onEvent: (e: GEvent) => void): Promise<PipelineStats> {
+export async function runPipeline(specs: (string | Source)[], opts: PipelineOptions, onEvent: (e: GEvent) => void): Promise<PipelineStats> {
   const stop = new AbortController();
   const onUserAbort = () => stop.abort(opts.signal?.reason);
   if (opts.signal?.aborted) stop.abort(opts.signal.reason);
@@ -83,7 +83,8 @@ export async function runPipeline(specs: string[], opts: PipelineOptions, onEven
   try {
     const sourceOpts = { since: opts.since, until: opts.until, tail: opts.tail, follow: opts.follow, hosts: opts.hosts, signal: stop.signal };
     const sources: Source[] = [];
-    for (const spec of specs) sources.push(await openSource(spec, sourceOpts));
+    // A ready Source (the bundle writer's live log feed) is taken as it is.
+    for (const spec of specs) sources.push(typeof spec === 'string' ? await openSource(spec, sourceOpts) : spec);
     stats.sources = sources.map((s) => s.info);
 
     let firstError: unknown;

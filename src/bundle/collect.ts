@@ -12,6 +12,8 @@ import type { ContainerEvents } from '../docker/events.js';
 import { BundleWriter, safeName, utcStamp, type BundleFormat, type Finished } from './writer.js';
 import { Redactions, StreamRedactor, redactHeaders, redactInspect, mapStrings } from './redact.js';
 import { LogSink } from './logsink.js';
+import { LiveLogs } from './livescan.js';
+import type { Source } from '../sources/index.js';
 import type { ItemStatus, Manifest } from './manifest.js';
 import { renderSummaryMd, type SummaryMdInput } from './summary-md.js';
 
@@ -58,8 +60,8 @@ export interface BundleDeps {
   health(url: string, derived: boolean, signal: AbortSignal): Promise<HealthResult>;
   /** GET a URL as text (pprof), bounded by a timeout; throws on network failure or non-2xx. */
   fetchText(url: string, signal: AbortSignal): Promise<string>;
-  /** Run the scan pipeline over the bundle's log files; `onEvent` gets each event. */
-  scan(staging: string, containerName: string, onEvent: (e: GEvent) => void, signal: AbortSignal): Promise<unknown>;
+  /** Run the scan pipeline over a source (the bundle's log bytes as they are written); `onEvent` gets each event. */
+  scan(source: Source, onEvent: (e: GEvent) => void, signal: AbortSignal): Promise<unknown>;
   /** Compare two goroutine dumps (leak suspects); null when unavailable. */
   compareDumps?(first: string, second: string): GoroutineDumpCompare | null;
 }
@@ -137,52 +139,36 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
 
     // 2. everything that reads the outside, side by side
     const window: LogWindow = { until: startedAt, signal, ...(opts.since !== undefined ? { since: opts.since } : {}) };
-    const logsStep = collectLogs(deps, writer, inspect, window, opts, table);
-    const statsStep = collectStats(deps, writer, opts);
+    const t0 = opts.now();
+    const took = <T extends object>(p: Promise<T>, pick: (x: T) => ItemStatus): Promise<T> =>
+      p.then((x) => {
+        const st = pick(x) as Record<string, unknown>;
+        st.ms = opts.now() - t0;
+        return x;
+      });
+    const live = new LiveLogs(name, inspect.Id);
+    const scanStep = runScan(deps, writer, live, signal);
+    const logsStep = took(collectLogs(deps, writer, inspect, window, opts, table, live), (x) => x.status);
+    const statsStep = took(collectStats(deps, writer, opts), (x) => x);
     const healthInfo = opts.healthUrl?.(inspect) ?? null;
-    const healthStep = collectHealth(deps, writer, healthInfo, opts, table);
+    const healthStep = took(collectHealth(deps, writer, healthInfo, opts, table), (x) => x.status);
     const pprofInfo = opts.pprofUrl?.(inspect, healthInfo?.url ?? null) ?? null;
-    const pprofStep = collectPprof(deps, writer, pprofInfo, opts, table);
-    const eventsStep = collectEvents(deps, writer, inspect, opts, startedAt, table);
+    const pprofStep = took(collectPprof(deps, writer, pprofInfo, opts, table), (x) => x.status);
+    const eventsStep = took(collectEvents(deps, writer, inspect, opts, startedAt, table), (x) => x);
     const [logs, stats, health, pprof, events] = await Promise.all([logsStep, statsStep, healthStep, pprofStep, eventsStep]);
     const { samples: _s, ...statsItem } = stats;
     const { events: _e, ...eventsItem } = events;
     Object.assign(items, { logs: logs.status, stats: statsItem, health: health.status, pprof: pprof.status, events: eventsItem });
 
-    // 3. the scan over the bundle's own log files
-    let summary: unknown = null;
-    const goroutines: { time: string | null; count: number }[] = [];
-    if (interrupted()) {
-      items.scan = { status: 'skipped', reason: 'interrupted' };
-    } else if (logs.status.status !== 'ok') {
-      items.scan = { status: 'skipped', reason: 'the logs were not collected' };
-    } else {
-      try {
-        const out = await writer.create('events.jsonl');
-        let pending: Promise<void> = Promise.resolve();
-        const lines: string[] = [];
-        let count = 0;
-        const flush = async () => {
-          if (lines.length === 0) return;
-          const chunk = Buffer.from(lines.join(''), 'utf8');
-          lines.length = 0;
-          await out.write(chunk);
-        };
-        summary = await deps.scan(writer.staging, name, (e) => {
-          count++;
-          if (e.kind === 'goroutine' && goroutines.length < 200_000) goroutines.push({ time: e.time, count: e.count });
-          lines.push(`${JSON.stringify(e)}\n`);
-          if (lines.length >= 1000) pending = pending.then(flush);
-        }, signal);
-        await pending;
-        await flush();
-        await out.close();
-        await writer.write('summary.json', json(summary));
-        items.scan = { status: 'ok', files: ['events.jsonl', 'summary.json'], events: count };
-      } catch (err) {
-        items.scan = { status: 'failed', error: message(err) };
-      }
-    }
+    // 3. the scan of the bundle's own log bytes (it ran while they were written)
+    const scan = await scanStep;
+    const summary = scan.summary;
+    const goroutines = scan.goroutines;
+    if (scan.error !== null) items.scan = { status: 'failed', error: scan.error };
+    else if (interrupted()) items.scan = { status: 'failed', error: 'interrupted: events of the logs collected so far', files: scan.files, events: scan.count };
+    else if (logs.status.status !== 'ok') items.scan = { status: 'failed', error: 'the logs were cut short: events of what was collected', files: scan.files, events: scan.count };
+    else items.scan = { status: 'ok', files: scan.files, events: scan.count, ms: scan.ms };
+    if (summary !== null) await writer.write('summary.json', json(summary));
 
     // 4. summary.md (always: it says what is missing too)
     const compare = pprof.first && pprof.second && deps.compareDumps ? safeCompare(deps, pprof.first, pprof.second) : null;
@@ -238,6 +224,52 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
   }
 }
 
+interface ScanOutcome {
+  summary: unknown;
+  goroutines: { time: string | null; count: number }[];
+  count: number;
+  files: string[];
+  error: string | null;
+  ms: number;
+}
+
+/** Run the pipeline over the live log feed; events go to events.jsonl as they come. Never rejects, except for an unwritable output. */
+async function runScan(deps: BundleDeps, writer: BundleWriter, live: LiveLogs, signal: AbortSignal): Promise<ScanOutcome> {
+  const start = Date.now();
+  const goroutines: { time: string | null; count: number }[] = [];
+  const out = await writer.create('events.jsonl');
+  let pending: Promise<void> = Promise.resolve();
+  let lines: string[] = [];
+  let count = 0;
+  const flush = () => {
+    if (lines.length === 0) return;
+    const chunk = Buffer.from(lines.join(''), 'utf8');
+    lines = [];
+    pending = pending.then(() => out.write(chunk));
+  };
+  let summary: unknown = null;
+  let error: string | null = null;
+  try {
+    summary = await deps.scan(
+      live.source(),
+      (e) => {
+        count++;
+        if (e.kind === 'goroutine' && goroutines.length < 200_000) goroutines.push({ time: e.time, count: e.count });
+        lines.push(`${JSON.stringify(e)}\n`);
+        if (lines.length >= 2000) flush();
+      },
+      signal,
+    );
+  } catch (err) {
+    if (err instanceof GoroscopeError && err.exitCode === 73) throw err;
+    error = message(err);
+  }
+  flush();
+  await pending;
+  await out.close();
+  return { summary, goroutines, count, files: summary === null ? ['events.jsonl'] : ['events.jsonl', 'summary.json'], error, ms: Date.now() - start };
+}
+
 function safeCompare(deps: BundleDeps, a: string, b: string): GoroutineDumpCompare | null {
   try {
     return deps.compareDumps!(a, b);
@@ -253,27 +285,40 @@ async function collectLogs(
   window: LogWindow,
   opts: BundleOptions,
   table: Redactions,
+  live: LiveLogs,
 ): Promise<{ status: ItemStatus; sinks: Record<'stdout' | 'stderr', LogSink> }> {
   const files = { stdout: 'logs/stdout.log', stderr: 'logs/stderr.log' } as const;
   const sinks = {
-    stdout: new LogSink(await writer.create(files.stdout), opts.redact ? new StreamRedactor(table, files.stdout) : null),
-    stderr: new LogSink(await writer.create(files.stderr), opts.redact ? new StreamRedactor(table, files.stderr) : null),
+    stdout: new LogSink(await writer.create(files.stdout), opts.redact ? new StreamRedactor(table, files.stdout) : null, (b) => live.feed('stdout', b)),
+    stderr: new LogSink(await writer.create(files.stderr), opts.redact ? new StreamRedactor(table, files.stderr) : null, (b) => live.feed('stderr', b)),
   };
+  let last: 'stdout' | 'stderr' = 'stdout';
   const progress = () => {
     opts.onProgress?.({ bytes: sinks.stdout.bytesIn + sinks.stderr.bytesIn, lines: sinks.stdout.lines + sinks.stderr.lines, done: false });
   };
   const timer = opts.onProgress ? setInterval(progress, 250) : null;
   let error: unknown = null;
   try {
-    await deps.logs(inspect, window, (stream, payload) => sinks[stream].push(payload));
+    await deps.logs(inspect, window, (stream, payload) => {
+      // On a switch of stream, what the other stream batched goes first: the live scan sees Docker's order.
+      if (stream !== last) {
+        if (sinks[last].hasBatched) void sinks[last].flush();
+        last = stream;
+      }
+      return sinks[stream].push(payload);
+    });
   } catch (err) {
     error = err;
   } finally {
     if (timer) clearInterval(timer);
   }
   // Closing is what makes the files final; a write error here is an unwritable output.
-  await sinks.stdout.close();
-  await sinks.stderr.close();
+  try {
+    await sinks.stdout.close();
+    await sinks.stderr.close();
+  } finally {
+    live.end();
+  }
   opts.onProgress?.({ bytes: sinks.stdout.bytesIn + sinks.stderr.bytesIn, lines: sinks.stdout.lines + sinks.stderr.lines, done: true });
   const detail = {
     files: [files.stdout, files.stderr],

@@ -1,6 +1,7 @@
 // Where a container's log frames go: one sink per stream, writing the raw frame payloads (timestamp prefix
 // included, exactly as `docker logs -t` prints them) to `logs/<stream>.log`, through the redactor unless
-// `--no-redact`. Payloads are batched so 1,000,000 tiny frames become a few hundred writes.
+// `--no-redact`. Payloads are batched so 1,000,000 tiny frames become a few hundred writes. The bytes that
+// go to the file are also handed to `onOut` (the live scan), synchronously and in the order written.
 import type { BundleFile } from './writer.js';
 import type { StreamRedactor } from './redact.js';
 
@@ -24,6 +25,7 @@ export class LogSink {
   constructor(
     private readonly file: BundleFile,
     private readonly redactor: StreamRedactor | null,
+    private readonly onOut?: (chunk: Buffer) => void,
   ) {}
 
   /** Take one frame payload. Returns a promise when the caller should wait (disk slower than Docker). */
@@ -38,7 +40,6 @@ export class LogSink {
       if (this.firstTime === null) this.firstTime = ts;
       this.lastTime = ts;
     }
-    // The caller may reuse the payload's memory (a slice of the socket chunk): keep a copy only when batching.
     this.parts.push(payload);
     this.size += payload.length;
     if (this.size >= BATCH) {
@@ -48,15 +49,26 @@ export class LogSink {
     }
   }
 
-  /** Write what is batched; resolves when the file has taken it. */
+  /** True when frames are batched and not yet written. */
+  get hasBatched(): boolean {
+    return this.size > 0;
+  }
+
+  /** Redact and hand over what is batched now; the file write is queued. Resolves when the file has taken it. */
   flush(): Promise<void> {
     if (this.size === 0) return this.pending;
     const chunk = this.parts.length === 1 ? Buffer.from(this.parts[0]!) : Buffer.concat(this.parts, this.size);
     this.parts = [];
     this.size = 0;
+    const out = this.redactor ? this.redactor.push(chunk) : chunk;
+    return this.write(out);
+  }
+
+  private write(out: Buffer): Promise<void> {
+    if (out.length === 0) return this.pending;
+    this.onOut?.(out);
     this.inflight++;
     this.pending = this.pending.then(async () => {
-      const out = this.redactor ? this.redactor.push(chunk) : chunk;
       await this.file.write(out);
       this.inflight--;
     });
@@ -68,8 +80,9 @@ export class LogSink {
 
   /** Flush, end the redactor, close the file. */
   async close(): Promise<void> {
-    await this.flush();
-    if (this.redactor) await this.file.write(this.redactor.end());
+    this.flush();
+    if (this.redactor) this.write(this.redactor.end());
+    await this.pending;
     await this.file.close();
   }
 

@@ -120,20 +120,13 @@ export async function run(container: string, opts: BundleCliOptions, ctx: Comman
       if (!/^goroutine \d+ \[/m.test(text)) throw new Error(`not a goroutine dump (debug=2) at ${url}`);
       return text;
     },
-    async scan(staging, name, onEvent, signal) {
-      // The staged bundle gets a provisional manifest so it reads as a bundle; the final one replaces it.
-      const { writeFile } = await import('node:fs/promises');
-      const { join } = await import('node:path');
-      await writeFile(join(staging, 'manifest.json'), JSON.stringify({ provisional: true, container: { name, id: inspected?.Id } }), { mode: 0o600 });
+    async scan(source, onEvent, signal) {
       const b = new SummaryBuilder();
-      const stats = await runPipeline([staging], { tz: ctx.tz, signal }, (e) => {
+      const stats = await runPipeline([source], { tz: ctx.tz, signal }, (e) => {
         b.add(e);
         onEvent(e);
       });
-      const summary = b.finish(stats);
-      // the sources list names the staging path: name the bundle's container instead
-      summary.sources = stats.sources.map((s) => ({ ...s, spec: '.' }));
-      return summary;
+      return b.finish(stats);
     },
   };
   try {

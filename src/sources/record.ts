@@ -1,5 +1,6 @@
-// `watch --record` files: one health sample per line,
-// `{"time":"2026-03-04T01:30:00.000Z","goroutines":812,"memory":{"alloc_mb":120,…},"cpuPercent":3.1,"restarts":0}`.
+// `watch --record` files: one sample per line (src/commands/watch.ts `WatchRecord`),
+// `{"time":"2026-03-04T01:30:00.000Z","container":"one-api","goroutines":812,"memory":{"allocMb":120,…},"cpuPercent":3.1,"restarts":0,…}`
+// (`goroutines` may be null when neither the health endpoint nor the logs had a count; health-style `alloc_mb` keys are read too).
 // They are samples, not log text, so they become events here (goroutine `sample`, memory, and a startup when the
 // restart counter goes up) instead of going through the log parser.
 import { createReadStream } from 'node:fs';
@@ -25,7 +26,7 @@ export async function isRecordFile(path: string): Promise<boolean> {
     if (!first || !first.trimStart().startsWith('{')) return false;
     try {
       const o = JSON.parse(first) as Record<string, unknown>;
-      return typeof o.time === 'string' && typeof o.goroutines === 'number';
+      return typeof o.time === 'string' && 'goroutines' in o;
     } catch {
       return false;
     }
@@ -50,7 +51,7 @@ export function recordLineEvents(line: string, source: string, prevRestarts: num
   const ms = Date.parse(o.time);
   if (!Number.isFinite(ms)) return { events: [], restarts: prevRestarts };
   const time = new Date(ms).toISOString();
-  const base = { time, stream: 'unknown' as const, source, raw: line.slice(0, 500) };
+  const base = { time, stream: 'unknown' as const, source: typeof o.container === 'string' && o.container ? o.container : source, raw: line.slice(0, 500) };
   const events: GEvent[] = [];
   const restarts = num(o.restarts);
   if (restarts !== null && prevRestarts !== null && restarts > prevRestarts) {

@@ -3,11 +3,11 @@
 // more entry in RESOLVERS.
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { DataError, InputError } from '../errors.js';
 import type { LineSink } from '../stream/decode.js';
-import { fileError, readDirectory, readFile } from './files.js';
-import { readStdin } from './stdin.js';
+import { FILE_CHUNK, fileError, readDirectory, readFile } from './files.js';
+import { readStdin, readStream } from './stdin.js';
 
 export type { LineSink } from '../stream/decode.js';
 
@@ -88,7 +88,11 @@ const pathResolver: Resolver = {
     const isDir = st.isDirectory();
     if (isBundlePath(spec, isDir)) return openBundle(spec, spec, opts);
     if (isDir) return { info: { spec, kind: 'file', name: spec }, read: (onLine) => readDirectory(spec, onLine, opts.signal).then(() => undefined) };
-    if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) throw new InputError('not a regular file', spec);
+    if (st.isFIFO() || st.isCharacterDevice()) {
+      // Readable once: no peeking at the gzip magic before reading.
+      return { info: { spec, kind: 'file', name: spec }, read: (onLine) => readStream(spec, createReadStream(spec, { highWaterMark: FILE_CHUNK }), onLine, opts.signal) };
+    }
+    if (!st.isFile()) throw new InputError('not a regular file', spec);
     return { info: { spec, kind: 'file', name: spec }, read: (onLine) => readFile(spec, spec, onLine, opts.signal) };
   },
 };
@@ -114,4 +118,4 @@ export async function openSource(spec: string, opts: SourceOptions = {}): Promis
 }
 
 export { readFile, readDirectory } from './files.js';
-export { readStdin } from './stdin.js';
+export { readStdin, readStream } from './stdin.js';

@@ -1,13 +1,14 @@
-// `-`: saved log text piped in (`docker logs -t one-api 2>&1 | goroscope scan -`). Format detected like files; gzip too.
+// `-`: saved log text piped in (`docker logs -t one-api 2>&1 | goroscope scan -`), and other streams that cannot be
+// read twice (a FIFO, `<(docker logs …)`). Format detected like files; gzip recognised from the first bytes.
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable, addAbortSignal } from 'node:stream';
 import { DetectingDecoder, type LineSink } from '../stream/decode.js';
 import { fileError } from './files.js';
 
-/** Read `input` (default: process.stdin) to its end; a gzip stream is unpacked. A user abort ends it quietly. */
-export async function readStdin(onLine: LineSink, signal?: AbortSignal, input: Readable = process.stdin): Promise<void> {
-  const decoder = new DetectingDecoder('-', onLine);
+/** Read `input` to its end as source `name`; a gzip stream is unpacked. A user abort ends it quietly. */
+export async function readStream(name: string, input: Readable, onLine: LineSink, signal?: AbortSignal): Promise<void> {
+  const decoder = new DetectingDecoder(name, onLine);
   try {
     if (signal) addAbortSignal(signal, input);
     const it = input[Symbol.asyncIterator]();
@@ -33,7 +34,12 @@ export async function readStdin(onLine: LineSink, signal?: AbortSignal, input: R
       decoder.end();
       return;
     }
-    throw fileError(err, '-');
+    throw fileError(err, name);
   }
   decoder.end();
+}
+
+/** Read standard input (or `input`) to its end as source `-`. */
+export function readStdin(onLine: LineSink, signal?: AbortSignal, input: Readable = process.stdin): Promise<void> {
+  return readStream('-', input, onLine, signal);
 }

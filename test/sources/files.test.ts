@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -94,6 +95,23 @@ describe('file sources: format detected from the content', () => {
       'oneapi-error-20250101.log',
     ]);
   });
+});
+
+describe('a FIFO (readable once)', () => {
+  const cases: { name: string; input: Buffer; want: [string, string | null, string][] }[] = [
+    { name: 'plain text', input: Buffer.from(`${TS1} a\n${TS2} b\n`), want: [['unknown', TS1, 'a'], ['unknown', TS2, 'b']] },
+    { name: 'gzip', input: gzipSync(`${APP1}\n`), want: [['unknown', null, APP1]] },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const fifo = join(dir, `fifo-${c.name.replace(/\W/g, '')}`);
+      execFileSync('mkfifo', [fifo]);
+      const writer = createWriteStream(fifo);
+      writer.end(c.input);
+      const r = await readAll(fifo);
+      expect(short(r.lines)).toEqual(c.want);
+    });
+  }
 });
 
 describe('bad paths', () => {

@@ -132,10 +132,10 @@ export function buildReview(input: readonly GEvent[], opts: ReviewOptions): { da
         row(ms);
     }
   }
-  // Every day of the period gets a row, quiet days included (at most 400 of them).
+  // Every day from the first to the last event gets a row, quiet days included (at most 400 of them).
   const seenSpan = spanOf(events);
-  const pFrom = opts.from ?? seenSpan.from;
-  const pTo = opts.to ?? seenSpan.to;
+  const pFrom = seenSpan.from;
+  const pTo = seenSpan.to;
   if (pFrom !== null && pTo !== null && pTo - pFrom <= 400 * 86_400_000) {
     for (let t = pFrom; t < pTo + 3_600_000; t += 3_600_000) row(Math.min(t, pTo));
   }

@@ -104,3 +104,17 @@ describe('golden reports', () => {
   it('review html', () => golden('review.html', renderReviewHtml(data, rs, { lang: 'en', tz })));
   it('review json', () => golden('review.json', `${JSON.stringify(data, null, 2)}\n`));
 });
+
+describe('events per day', () => {
+  it('quiet days between the first and the last event get a row of zeros', () => {
+    const ev = [relay(T0, 3), relay(T0 + 3 * 24 * HOUR, 3)];
+    const { data } = buildReview(ev, { thresholds: th, tz: 'UTC', from: T0 - 5 * 24 * HOUR, to: T0 + 4 * 24 * HOUR, sources: [] });
+    expect(data.days.map((d) => [d.day, d.relayErrors])).toEqual([
+      ['2026-11-20', 1],
+      ['2026-11-21', 0],
+      ['2026-11-22', 0],
+      ['2026-11-23', 1],
+    ]);
+    expect(data.period).toEqual({ from: new Date(T0 - 5 * 24 * HOUR).toISOString(), to: new Date(T0 + 4 * 24 * HOUR).toISOString(), zone: 'UTC' });
+  });
+});

@@ -4,7 +4,7 @@
 // per change, cooldowns) to the targets. Ctrl-C ends it cleanly with a summary; its exit code is 0 then.
 import type { CommandContext } from '../cli/context.js';
 import { resolveThresholds } from '../config.js';
-import { UsageError } from '../errors.js';
+import { UsageError, type GoroscopeError } from '../errors.js';
 import { fmt } from '../i18n.js';
 import { requireDuration } from '../time.js';
 import { verdict } from '../analyze/verdict.js';
@@ -70,19 +70,26 @@ export async function run(names: string[], opts: AlertOptions, ctx: CommandConte
   let queue: Promise<void> = Promise.resolve();
   const enqueue = (obs: { levels: LevelObservation[]; events: EventObservation[] }) => {
     queue = queue.then(async () => {
-      const r = await round(n, state, obs, ctx.now(), out, true);
-      state = r.state;
-      for (const d of r.deliveries) d.ok ? sent++ : failed++;
-      if (r.alerts.length > 0 || obs.levels.length > 0) writeState(n, state);
+      try {
+        const r = await round(n, state, obs, ctx.now(), out, true);
+        state = r.state;
+        for (const d of r.deliveries) d.ok ? sent++ : failed++;
+        if (r.alerts.length > 0 || obs.levels.length > 0) writeState(n, state);
+      } catch (err) {
+        // The state went unwritable after the start (disk full, directory removed): say so and keep alerting.
+        ctx.stderr.write(`${(err as GoroscopeError).headline?.() ?? String(err)}\n`);
+      }
     });
     return queue;
   };
+  writeState(n, state); // an unwritable state file is a clear error (exit 73) now, not a surprise at the first alert
 
   say(fmt(m.start, { names: names.join(', '), interval: opts.interval ?? '30s', targets: n.targets.map((t) => t.label).join(', ') || m.none }));
 
   const followers = names.map((name) => follow(name));
   async function follow(name: string): Promise<void> {
     let since = ctx.now();
+    let lastWhy = '';
     while (!ctx.signal.aborted) {
       const onEvent = (e: GEvent) => {
         const o = toEvent(name, host, e);
@@ -95,7 +102,8 @@ export async function run(names: string[], opts: AlertOptions, ctx: CommandConte
         why = (err as Error).message;
       }
       if (ctx.signal.aborted) break;
-      say(fmt(m.follow, { name, why, interval: opts.interval ?? '30s' }));
+      if (why !== lastWhy) say(fmt(m.follow, { name, why, interval: opts.interval ?? '30s' })); // once per reason, not per retry
+      lastWhy = why;
       since = ctx.now();
       await sleep(intervalMs, ctx.signal);
     }

@@ -159,7 +159,8 @@ export function loadState(path: string): { state: AlertState; warning?: string }
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: emptyState() };
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { state: emptyState() }; // not there (yet): saving will say if it cannot be
     return { state: emptyState(), warning: `cannot read alert state (${path}): ${(err as Error).message}; starting afresh` };
   }
   try {

@@ -106,17 +106,18 @@ describe.skipIf(noEngine)('goroscope alert (real engine, real webhook)', () => {
     }
   });
 
-  it('refuses bad usage with exit 64 before checking anything', async () => {
+  it('refuses bad usage (64) and an unwritable state file (73) before checking anything', async () => {
     const { goroscope } = await import('../helpers/cli.js');
-    const cases = [
+    const cases: { input: string[]; want: string; code?: number }[] = [
       { input: ['alert', name, '--notify', 'not-a-url'], want: 'error: --notify takes an http(s) URL or mailto:ADDRESS (not-a-url)' },
       { input: ['alert', name, '--notify', 'http://127.0.0.1:9/x', '--interval', 'soon'], want: 'error: --interval takes a duration (soon)' },
       { input: ['alert', name, '--notify', 'mailto:ops@example.com'], want: 'error: email target but no SMTP host (mailto:ops@example.com)' },
       { input: ['alert', name], want: 'error: no notification target' },
+      { input: ['alert', name, '--notify', 'http://127.0.0.1:9/x', '--state', '/dev/null/state.json'], want: 'error: cannot write alert state (/dev/null/state.json)', code: 73 },
     ];
     for (const c of cases) {
       const r = await goroscope(c.input, { cwd: dir, env: { XDG_CONFIG_HOME: dir, XDG_STATE_HOME: dir } });
-      expect({ code: r.code, first: r.stderr.split('\n')[0] }).toEqual({ code: 64, first: c.want });
+      expect({ code: r.code, first: r.stderr.split('\n')[0] }).toEqual({ code: c.code ?? 64, first: c.want });
     }
   });
 });

@@ -19,20 +19,6 @@ export interface BundleCliOptions {
   quiet?: boolean;
 }
 
-const PPROF_PATH = '/debug/pprof/goroutine?debug=2';
-
-/** `http://h:6060` → `http://h:6060/debug/pprof/goroutine?debug=2`; a URL with a path is kept as given. */
-export function pprofUrlFrom(text: string, where: string): string {
-  let u: URL;
-  try {
-    u = new URL(text);
-  } catch {
-    throw new UsageError(`${where} is not a URL`, text, `example: http://127.0.0.1:3000${PPROF_PATH}`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`${where} must be http:// or https://`, text);
-  return u.pathname === '/' && u.search === '' ? `${u.origin}${PPROF_PATH}` : text;
-}
-
 function human(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;
   const units = ['kB', 'MB', 'GB', 'TB'];
@@ -55,7 +41,7 @@ export async function run(container: string, opts: BundleCliOptions, ctx: Comman
   const pprofIntervalMs = opts.pprofInterval !== undefined ? requireDuration('--pprof-interval', opts.pprofInterval) : 5_000;
   const redact = opts.redact !== false;
 
-  const [{ collectBundle }, { connect, mapDockerError }, { inspectRaw }, { streamLogFrames }, { containerEvents }, health, { configuredHealthUrl }, { runPipeline }, { SummaryBuilder }] =
+  const [{ collectBundle }, { connect, mapDockerError }, { inspectRaw }, { streamLogFrames }, { containerEvents }, health, { configuredHealthUrl }, { runPipeline }, { SummaryBuilder }, pprof, goroutines] =
     await Promise.all([
       import('../bundle/collect.js'),
       import('../docker/client.js'),
@@ -66,9 +52,11 @@ export async function run(container: string, opts: BundleCliOptions, ctx: Comman
       import('../sources/facts.js'),
       import('../pipeline.js'),
       import('../analyze/summary.js'),
+      import('../sources/pprof.js'),
+      import('../analyze/goroutines.js'),
     ]);
   configuredHealthUrl(container, opts.healthUrl, ctx); // a bad --health-url fails before anything is collected
-  if (opts.pprofUrl) pprofUrlFrom(opts.pprofUrl, '--pprof-url');
+  if (opts.pprofUrl) pprof.pprofUrl(opts.pprofUrl); // a bad --pprof-url fails before anything is collected
 
   const client = await connect(ctx.globals.host?.[0]);
   const step = (signal: AbortSignal) => AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
@@ -106,19 +94,12 @@ export async function run(container: string, opts: BundleCliOptions, ctx: Comman
       return health.probeWithFallback(url, derived, { timeoutMs, signal });
     },
     async fetchText(url, signal) {
-      let res: Response;
-      try {
-        res = await fetch(url, { signal: step(signal), headers: { 'user-agent': 'goroscope' } });
-      } catch (err) {
-        if (signal.aborted) throw new Error('interrupted');
-        const e = err as Error & { cause?: { code?: string } };
-        if (e.name === 'TimeoutError') throw new Error(`no answer within ${timeoutMs} ms`);
-        throw new Error(e.cause?.code ? `${e.cause.code}: ${url}` : e.message);
-      }
-      if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}`);
-      const text = await res.text();
+      const text = await pprof.fetchDump(url, { timeoutMs, signal });
       if (!/^goroutine \d+ \[/m.test(text)) throw new Error(`not a goroutine dump (debug=2) at ${url}`);
       return text;
+    },
+    compareDumps(a, b) {
+      return goroutines.compareDumpsMarkdown(a, b, pprofIntervalMs / 1000);
     },
     async scan(source, onEvent, signal) {
       const b = new SummaryBuilder();
@@ -129,13 +110,6 @@ export async function run(container: string, opts: BundleCliOptions, ctx: Comman
       return b.finish(stats);
     },
   };
-  try {
-    const g = await import('../analyze/goroutines.js' as string);
-    if (typeof g.compareDumpsMarkdown === 'function') deps.compareDumps = (a, b) => g.compareDumpsMarkdown(a, b);
-  } catch {
-    // goroutine dump comparison not available in this build
-  }
-
   const showProgress = !opts.quiet && ctx.stderr.isTTY === true;
   const require = createRequire(import.meta.url);
   const { version } = require('../../package.json') as { version: string };
@@ -153,8 +127,8 @@ export async function run(container: string, opts: BundleCliOptions, ctx: Comman
     pprofUrl: (inspect, healthUrl) => {
       const name = inspect.Name.replace(/^\//, '');
       const given = opts.pprofUrl ?? (ctx.env.GOROSCOPE_PPROF_URL || undefined) ?? ctx.config.containers?.[name]?.pprofUrl ?? ctx.config.pprofUrl;
-      if (given) return { url: pprofUrlFrom(given, '--pprof-url'), derived: false };
-      if (healthUrl) return { url: `${new URL(healthUrl).origin}${PPROF_PATH}`, derived: true };
+      if (given) return { url: pprof.pprofUrl(given), derived: false };
+      if (healthUrl) return { url: `${new URL(healthUrl).origin}${pprof.PPROF_GOROUTINE_PATH}`, derived: true };
       return null;
     },
     pprofIntervalMs,

@@ -9,6 +9,15 @@ import net from 'node:net';
 import { noEngine, docker, uniqueName, removeContainers, waitExited, BUSYBOX } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
 
+/** stdout as JSON; on failure the error carries what the binary said (a half-rebuilt dist/ shows up here). */
+function parsed(r: { code: number | null; stdout: string; stderr: string }) {
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`exit ${r.code}, stdout not JSON: ${r.stdout.slice(0, 300)}\nstderr: ${r.stderr.slice(0, 1000)}`);
+  }
+}
+
 async function freePort(): Promise<number> {
   const s = net.createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
@@ -95,7 +104,7 @@ describe.skipIf(noEngine)('check against the engine', { timeout: 60_000 }, () =>
   it.each(levels)('goroutines from the endpoint: $name', async ({ input, args, want }) => {
     setHealth(health(input));
     const r = await goroscope(['check', gw, '--json', ...args]);
-    const j = JSON.parse(r.stdout);
+    const j = parsed(r);
     const c = j.containers[0];
     expect({ code: r.code, level: j.level, goroutines: c.goroutines, emergency: c.emergency }).toEqual(want);
     expect(c.health).toMatchObject({ url: `http://127.0.0.1:${port}/api/monitor/health`, ok: true, status: 200, error: null });
@@ -121,14 +130,14 @@ describe.skipIf(noEngine)('check against the engine', { timeout: 60_000 }, () =>
   it('an HTML answer and no monitor line → unknown (3), reported as not_json', async () => {
     setHealth('<!doctype html><html><body>One API</body></html>');
     const r = await goroscope(['check', gw, '--json']);
-    const c = JSON.parse(r.stdout).containers[0];
+    const c = parsed(r).containers[0];
     expect([r.code, c.level, c.goroutines, c.health.ok, c.health.status, c.health.errorKind]).toEqual([3, 'unknown', null, false, 200, 'not_json']);
   });
 
   it('several containers: the worst level wins; a missing one is unknown', async () => {
     setHealth(health(2500));
     const r = await goroscope(['check', gw, stopped, 'gs-check-no-such-container', '--json']);
-    const j = JSON.parse(r.stdout);
+    const j = parsed(r);
     expect([r.code, j.level, j.containers.map((c: { level: string }) => c.level)]).toEqual([2, 'critical', ['warning', 'critical', 'unknown']]);
   });
 
@@ -136,20 +145,20 @@ describe.skipIf(noEngine)('check against the engine', { timeout: 60_000 }, () =>
   describe.concurrent('independent cases', () => {
   it('a hanging endpoint is bounded by --timeout and gives unknown (3)', async () => {
     const r = await goroscope(['check', gw, '--json', '--health-url', hangUrl, '--timeout', '500']);
-    const c = JSON.parse(r.stdout).containers[0];
+    const c = parsed(r).containers[0];
     expect([r.code, c.level, c.health.url, c.health.ok, c.health.status, c.health.errorKind, c.health.urlSource]).toEqual([3, 'unknown', hangUrl, false, null, 'timeout', '--health-url']);
   });
 
   it('endpoint unreachable: the newest monitor line of the logs gives the count', async () => {
     const refused = `http://127.0.0.1:${await freePort()}/api/monitor/health`;
     const r = await goroscope(['check', logOnly, '--json', '--health-url', refused]);
-    const c = JSON.parse(r.stdout).containers[0];
+    const c = parsed(r).containers[0];
     expect([r.code, c.level, c.goroutines, c.goroutineSource, c.health.errorKind]).toEqual([2, 'critical', 5234, 'log', 'refused']);
   });
 
   it('a stopped container is critical (2)', async () => {
     const r = await goroscope(['check', stopped, '--json']);
-    const c = JSON.parse(r.stdout).containers[0];
+    const c = parsed(r).containers[0];
     expect([r.code, c.level, c.state, c.exitCode, c.reasonCodes]).toEqual([2, 'critical', 'exited', 3, ['not_running']]);
   });
 
@@ -158,8 +167,8 @@ describe.skipIf(noEngine)('check against the engine', { timeout: 60_000 }, () =>
       goroscope(['check', restarted, '--json']),
       goroscope(['check', restarted, '--json', '--baseline-restarts', '1']),
     ]);
-    const w = JSON.parse(warn.stdout).containers[0];
-    const b = JSON.parse(base.stdout).containers[0];
+    const w = parsed(warn).containers[0];
+    const b = parsed(base).containers[0];
     expect([warn.code, w.level, w.restartCount, w.reasonCodes]).toEqual([1, 'warning', 1, ['restarts', 'goroutines_ok']]);
     expect([base.code, b.level]).toEqual([0, 'ok']);
   });
@@ -174,7 +183,7 @@ describe.skipIf(noEngine)('check against the engine', { timeout: 60_000 }, () =>
         goroscope(['check', gw, '--json', '--host', 'unix:///nonexistent/docker.sock']),
         goroscope(['stats', gw, '--no-stream', '--host', 'unix:///nonexistent/docker.sock']),
       ]);
-      const j = JSON.parse(c.stdout);
+      const j = parsed(c);
       expect([c.code, j.level, j.containers[0].reasons]).toEqual([3, 'unknown', ['cannot inspect the container: cannot reach the Docker daemon (unix:///nonexistent/docker.sock)']]);
       expect([st.code, st.stderr.split('\n')[0]]).toEqual([69, 'error: cannot reach the Docker daemon (unix:///nonexistent/docker.sock)']);
     });

@@ -5,6 +5,15 @@ import net from 'node:net';
 import { noEngine, docker, uniqueName, removeContainers, SIMULATOR } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
 
+/** stdout as JSON; on failure the error carries what the binary said (a half-rebuilt dist/ shows up here). */
+function parsed(r: { code: number | null; stdout: string; stderr: string }) {
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`exit ${r.code}, stdout not JSON: ${r.stdout.slice(0, 300)}\nstderr: ${r.stderr.slice(0, 1000)}`);
+  }
+}
+
 async function freePort(): Promise<number> {
   const s = net.createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
@@ -45,7 +54,7 @@ describe.skipIf(noEngine || !simulatorImage)('check against the simulator', { ti
     const levels: { goroutines: number; code: number | null; level: string; emergency: boolean; source: string }[] = [];
     const check = async () => {
       const r = await goroscope(['check', sim, '--json', ...T]);
-      const c = JSON.parse(r.stdout).containers[0];
+      const c = parsed(r).containers[0];
       levels.push({ goroutines: c.goroutines, code: r.code, level: c.level, emergency: c.emergency, source: c.health.urlSource });
     };
     await check();
@@ -71,12 +80,12 @@ describe.skipIf(noEngine || !simulatorImage)('check against the simulator', { ti
   it('reads /metrics (go_goroutines) and the monitor lines when the endpoint is not reachable', async () => {
     const health = await (await fetch(`${base()}/api/monitor/health`)).json() as { goroutines: number };
     const metrics = await goroscope(['check', sim, '--json', ...T, '--health-url', `http://127.0.0.1:${metricsPort}/metrics`]);
-    const m = JSON.parse(metrics.stdout).containers[0];
+    const m = parsed(metrics).containers[0];
     expect([m.health.format, m.goroutineSource, metrics.code]).toEqual(['metrics', 'health', 2]);
     expect(Math.abs(m.goroutines - health.goroutines)).toBeLessThan(10);
     const refused = `http://127.0.0.1:${await freePort()}/api/monitor/health`;
     const fromLog = await goroscope(['check', sim, '--json', ...T, '--health-url', refused]);
-    const l = JSON.parse(fromLog.stdout).containers[0];
+    const l = parsed(fromLog).containers[0];
     expect([l.health.errorKind, l.goroutineSource, l.level, fromLog.code]).toEqual(['refused', 'log', 'critical', 2]);
     expect(Math.abs(l.goroutines - health.goroutines)).toBeLessThan(10);
   });
@@ -87,7 +96,7 @@ describe.skipIf(noEngine || !simulatorImage)('check against the simulator', { ti
     await until('the restart', async () => (await docker('inspect', '--format', '{{.RestartCount}} {{.State.Status}}', sim)).trim() === '1 running');
     await until('the endpoint again', async () => (await fetch(`${base()}/api/monitor/health`).catch(() => null))?.status === 200);
     const r = await goroscope(['check', sim, '--json', ...T]);
-    const c = JSON.parse(r.stdout).containers[0];
+    const c = parsed(r).containers[0];
     expect([r.code, c.level, c.restartCount, c.reasonCodes]).toEqual([1, 'warning', 1, ['restarts', 'goroutines_ok']]);
   }, 90_000);
 });

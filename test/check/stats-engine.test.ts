@@ -2,6 +2,15 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { noEngine, docker, uniqueName, removeContainers, waitExited, BUSYBOX } from '../helpers/engine.js';
 import { goroscope, BIN, ROOT } from '../helpers/cli.js';
+
+/** stdout as JSON; on failure the error carries what the binary said (a half-rebuilt dist/ shows up here). */
+function parsed(r: { code: number | null; stdout: string; stderr: string }) {
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`exit ${r.code}, stdout not JSON: ${r.stdout.slice(0, 300)}\nstderr: ${r.stderr.slice(0, 1000)}`);
+  }
+}
 import { spawn } from 'node:child_process';
 
 const UNIT: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
@@ -47,7 +56,7 @@ describe.skipIf(noEngine)('stats against docker stats --no-stream', { timeout: 6
       docker('stats', '--no-stream', '--format', '{{json .}}', busy, idle),
     ]);
     expect(ours.code).toBe(0);
-    const rows = JSON.parse(ours.stdout).containers as {
+    const rows = parsed(ours).containers as {
       name: string;
       state: string;
       cpuPercent: number;

@@ -196,7 +196,7 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
     const manifest: Manifest = {
       tool: 'goroscope',
       version: opts.version,
-      commandLine: opts.commandLine,
+      commandLine: opts.redact ? opts.commandLine.map((a) => table.redactText(a, 'manifest.json')) : opts.commandLine,
       host: { hostname: hostname(), platform: `${platform()} ${release()}`, docker: opts.dockerHost },
       container: {
         id: inspect.Id,
@@ -366,7 +366,7 @@ async function collectHealth(
   if (!info) return { status: { status: 'skipped', reason: 'no health URL given (--health-url) and none could be derived from the container' }, result: null };
   const r = await deps.health(info.url, info.derived, opts.signal);
   const snapshot = {
-    url: r.url,
+    url: opts.redact ? table.redactText(r.url, 'health.json') : r.url,
     status: r.status,
     headers: opts.redact ? redactHeaders(r.headers, table, 'health.json') : r.headers,
     body: r.body === null ? null : opts.redact ? table.redactText(r.body, 'health.json') : r.body,

@@ -281,6 +281,27 @@ describe.skipIf(noEngine)('goroscope bundle (real engine)', () => {
     }
   });
 
+  it('a TTY container: the raw pty bytes (CRLF, one stream) as docker logs -t prints them', async () => {
+    const tty = uniqueName('bundle-tty');
+    try {
+      await docker('run', '-d', '-t', '--name', tty, '--network', 'none', BUSYBOX, 'sh', '-c', 'echo one; echo two >&2; printf "no newline"');
+      await waitExited(tty);
+      const raw = await dockerRaw('logs', '-t', tty);
+      const dir = join(out, 'tty');
+      await mkdir(dir);
+      const r = await goroscope(['bundle', tty, '--no-redact', '--format', 'dir', '--out', dir]);
+      expect(r.code).toBe(0);
+      const root = bundlePath(r.stdout);
+      expect((await readFile(join(root, 'logs/stdout.log'))).equals(raw.stdout)).toBe(true);
+      expect(raw.stdout.toString()).toContain('two\r\n');
+      expect((await readFile(join(root, 'logs/stderr.log'))).length).toBe(0);
+      const m = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8')) as Manifest;
+      expect(m.items.logs).toMatchObject({ status: 'ok', tty: true });
+    } finally {
+      await removeContainers(tty);
+    }
+  });
+
   it('unwritable --out → exit 73 and nothing written; no such container → exit 67', async () => {
     const file = join(out, 'a-file');
     await writeFile(file, 'x');

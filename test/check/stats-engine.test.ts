@@ -120,4 +120,21 @@ describe.skipIf(noEngine)('stats against docker stats --no-stream', { timeout: 6
     for (const t of tables) expect(t.split('\n').map((l) => l.split(/\s{2,}/)[0])).toEqual(['CONTAINER', idle]);
     expect(out).not.toContain('\x1b[');
   }, 60_000);
+
+  it('a terminal is redrawn in place (pty), headers follow --lang', async () => {
+    const child = spawn('script', ['-qfec', `${process.execPath} ${BIN} stats ${idle} --interval 1s --lang zh`, '/dev/null'], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' },
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    const closed = new Promise<number | null>((r) => child.on('close', r));
+    const end = Date.now() + 45_000;
+    while (out.split('\x1b[H\x1b[2J').length < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    child.stdin.write('\x03');
+    await closed;
+    const screens = out.split('\x1b[H\x1b[2J').slice(1);
+    expect(screens.length).toBeGreaterThanOrEqual(2);
+    expect(screens[0]!.split(/\r?\n/)[0]!.split(/\s{2,}/).slice(0, 4)).toEqual(['容器', '状态', '重启', 'CPU %']);
+  }, 60_000);
 });

@@ -324,6 +324,8 @@ export interface InspectForUrl {
   NetworkSettings?: {
     IPAddress?: string;
     Ports?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null;
+    /** User-defined networks (compose) keep the address here, not in IPAddress. */
+    Networks?: Record<string, { IPAddress?: string } | null> | null;
   } | null;
 }
 
@@ -369,7 +371,7 @@ export function deriveHealthUrl(c: InspectForUrl, path = DEFAULT_HEALTH_PATH): D
     const host = ip.includes(':') ? `[${ip}]` : ip;
     return { url: `http://${host}:${b.HostPort}${path}`, how: `published port ${port}/tcp → ${host}:${b.HostPort}` };
   }
-  const ip = c.NetworkSettings?.IPAddress;
+  const ip = c.NetworkSettings?.IPAddress || Object.values(c.NetworkSettings?.Networks ?? {}).find((n) => n?.IPAddress)?.IPAddress;
   if (ip) return { url: `http://${ip}:${port}${path}`, how: `container IP ${ip} (${from}; port not published)` };
   return null;
 }

@@ -135,6 +135,11 @@ describe('deriveHealthUrl', () => {
       input: { HostConfig: { NetworkMode: 'bridge' }, NetworkSettings: { IPAddress: '172.17.0.2', Ports: { '3000/tcp': null } } },
       want: 'http://172.17.0.2:3000/api/monitor/health',
     },
+    {
+      name: 'compose network, not published: its address there',
+      input: { HostConfig: { NetworkMode: 'proj_default' }, NetworkSettings: { IPAddress: '', Ports: { '3000/tcp': null }, Networks: { proj_default: { IPAddress: '172.18.0.3' } } } },
+      want: 'http://172.18.0.3:3000/api/monitor/health',
+    },
     { name: 'network none', input: { HostConfig: { NetworkMode: 'none' }, NetworkSettings: { IPAddress: '', Ports: {} } }, want: null },
   ];
   it.each(cases)('$name', ({ input, want }) => expect(deriveHealthUrl(input)?.url ?? null).toBe(want));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fc, test as fcTest } from '@fast-check/vitest';
 import { Redactions, StreamRedactor, redactHeaders, redactInspect } from '../../src/bundle/redact.js';
 
 const KEY = 'sk-AbCdEf0123456789XyZ0123456789ab';
@@ -102,4 +103,29 @@ describe('structured redaction', () => {
     const out = redactHeaders({ 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'], 'x-api-key': 'abc' }, t, 'health.json');
     expect(out).toEqual({ 'content-type': 'application/json', 'set-cookie': ['[REDACTED:header:1]', '[REDACTED:header:2]'], 'x-api-key': '[REDACTED:header:3]' });
   });
+});
+
+describe('StreamRedactor: any chunking gives the same bytes as redacting the whole text', () => {
+  const pieces = ['plain text ', KEY, ' Bearer abcdefgh123 ', 'Authorization: Basic dXNlcjpw ', 'mysql://u:pw99@h/x ', '\n', '\r\n', '\xff', 'password=hunter2 '];
+  fcTest.prop([fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 20 })])(
+    'same output, same counts',
+    (parts, cuts) => {
+      const input = Buffer.from(parts.join(''), 'latin1');
+      const whole = new Redactions();
+      const want = Buffer.from(whole.redactText(input.toString('latin1'), 'f'), 'latin1');
+      const t = new Redactions();
+      const r = new StreamRedactor(t, 'f');
+      const out: Buffer[] = [];
+      let i = 0;
+      let k = 0;
+      while (i < input.length) {
+        const n = cuts[k++ % cuts.length]!;
+        out.push(r.push(input.subarray(i, i + n)));
+        i += n;
+      }
+      out.push(r.end());
+      expect(Buffer.concat(out).equals(want)).toBe(true);
+      expect(t.report()).toEqual(whole.report());
+    },
+  );
 });

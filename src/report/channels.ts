@@ -45,11 +45,17 @@ export function channelName(r: ChannelRow, lang: Lang): string {
   return `#${r.channel}${r.name ? ` ${r.name}` : ''}`;
 }
 
+/** True when no row has a baseline (the window is the whole input): the rate columns would say nothing. */
+export function noBaseline(rows: readonly ChannelRow[]): boolean {
+  return rows.every((r) => r.baselineRate === null);
+}
+
 export function renderChannelTable(rows: readonly ChannelRow[], o: { lang: Lang; tz: string; color?: ChalkInstance }): string {
   const M = CHANNEL_MSG[o.lang];
   const c = o.color;
+  const keep = noBaseline(rows) ? 8 : M.head.length;
   return table(
-    M.head,
+    M.head.slice(0, keep),
     rows.map((r) => [
       channelName(r, o.lang),
       r.relayErrors,
@@ -63,7 +69,7 @@ export function renderChannelTable(rows: readonly ChannelRow[], o: { lang: Lang;
       r.baselineRate ?? '-',
       r.ratio === null ? (r.baselineRate === 0 && r.relayErrors > 0 ? 'new' : '-') : `${r.ratio >= 10 ? Math.round(r.ratio) : r.ratio}×`,
       r.flagged ? (c ? c.red.bold(M.flagged) : M.flagged) : '',
-    ]),
+    ].slice(0, keep)),
     c,
   );
 }

@@ -5,7 +5,7 @@ import type { Thresholds } from '../config.js';
 import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
 import { Chalk } from 'chalk';
-import { CHANNEL_MSG, causeSummary, channelName } from './channels.js';
+import { CHANNEL_MSG, causeSummary, channelName, noBaseline } from './channels.js';
 import { REVIEW_MSG, sourcesLabel, stepText } from './review.js';
 import { localTime, renderTrendSummary, signed, TREND_MSG } from './trend.js';
 
@@ -201,9 +201,10 @@ export function renderReviewHtml(d: ReviewData, series: Series, o: { lang: Lang;
     parts.push(`<p>${esc(M.topFrame)}: <code>${esc(p.topFrame ?? '-')}</code>; ${esc(fmt(M.seen, { first: localTime(p.firstSeen, o.tz), last: localTime(p.lastSeen, o.tz) }))}</p>`);
     if (p.sampleFrames.length > 0) parts.push(`<details><summary>${esc(M.sampleStack)}</summary><pre>${esc(p.sampleFrames.join('\n'))}</pre></details>`);
   }
-  const chTable = (list: typeof d.channels) =>
-    htmlTable(
-      C.head,
+  const chTable = (list: typeof d.channels) => {
+    const keep = noBaseline(list) ? 8 : C.head.length;
+    return htmlTable(
+      C.head.slice(0, keep),
       list.map((r) => [
         channelName(r, o.lang),
         r.relayErrors,
@@ -217,9 +218,10 @@ export function renderReviewHtml(d: ReviewData, series: Series, o: { lang: Lang;
         r.baselineRate ?? '-',
         r.ratio === null ? '-' : `${r.ratio}×`,
         r.flagged ? `<span class="flag">${esc(C.flagged)}</span>` : '',
-      ]),
+      ].slice(0, keep)),
       new Set([11]),
     );
+  };
   parts.push(`<h2>${esc(M.channels)}</h2>`);
   parts.push(d.channels.length === 0 ? `<p>${esc(M.channelsNone)}</p>` : chTable(d.channels));
   parts.push(`<h2>${esc(M.spike)}</h2>`);

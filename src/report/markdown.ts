@@ -5,7 +5,7 @@ import type { Series } from '../analyze/trend.js';
 import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
 import { renderChart } from './chart.js';
-import { CHANNEL_MSG, causeSummary, channelName } from './channels.js';
+import { CHANNEL_MSG, causeSummary, channelName, noBaseline } from './channels.js';
 import { REVIEW_MSG, sourcesLabel, stepText } from './review.js';
 import { chartLabels, localTime, renderTrendSummary, TREND_MSG, signed } from './trend.js';
 
@@ -62,9 +62,10 @@ export function renderReviewMarkdown(d: ReviewData, series: Series, o: { lang: L
   }
 
   out.push(`## ${M.channels}`, '');
-  const chRows = (list: typeof d.channels) =>
-    mdTable(
-      C.head,
+  const chRows = (list: typeof d.channels) => {
+    const keep = noBaseline(list) ? 8 : C.head.length;
+    return mdTable(
+      C.head.slice(0, keep),
       list.map((r) => [
         channelName(r, o.lang),
         r.relayErrors,
@@ -78,8 +79,9 @@ export function renderReviewMarkdown(d: ReviewData, series: Series, o: { lang: L
         r.baselineRate ?? '-',
         r.ratio === null ? '-' : `${r.ratio}×`,
         r.flagged ? C.flagged : '',
-      ]),
+      ].slice(0, keep)),
     );
+  };
   if (d.channels.length === 0) out.push(M.channelsNone, '');
   else out.push(...chRows(d.channels), '');
 

@@ -9,7 +9,27 @@ export interface InputStats {
   oversized: number;
   unparsed: number;
   records: number;
-  sources: { spec: string; kind: 'container' | 'file' | 'stdin' | 'bundle'; name: string; id?: string }[];
+  sources: { spec: string; kind: 'container' | 'file' | 'stdin' | 'bundle' | 'service'; name: string; id?: string; host?: string }[];
+  /** Hosts that could not be reached (several `--host` values). */
+  hostsDown?: { host: string; error: string; exitCode: number }[];
+}
+
+/**
+ * One source's share of the events (README "fleet"): a container, a file, a Swarm replica (`svc.1`), or
+ * `name@host` when several hosts are read. Also used per node and per host.
+ */
+export interface Breakdown {
+  events: number;
+  goroutines: { samples: number; first: number | null; last: number | null; max: number | null };
+  relayErrors: number;
+  timeouts: number;
+  panics: number;
+  crashes: number;
+  restarts: number;
+  /** Swarm tasks (ids) and nodes seen, and the host: only where the events carried those tags. */
+  tasks?: string[];
+  nodes?: string[];
+  host?: string;
 }
 
 export interface ChannelErrors {
@@ -81,6 +101,13 @@ export interface Summary {
   timeouts: Record<string, number>;
   /** Versions seen in startup banners, in order of first appearance. */
   versions: string[];
+  /** Per source (event `source`), sorted by name. */
+  bySource: Record<string, Breakdown>;
+  /** Per Swarm node and per Docker host, when events carried `node` / `host` tags (else empty). */
+  byNode: Record<string, Breakdown>;
+  byHost: Record<string, Breakdown>;
+  /** Hosts that could not be reached (several `--host` values; empty otherwise). */
+  hostsDown: { host: string; error: string; exitCode: number }[];
 }
 
 /** Bounds on what the summary keeps per distinct key, so hostile input cannot grow it without limit. */
@@ -89,6 +116,55 @@ const MAX_KEYS = 10_000;
 interface SourceState {
   /** An event of this source was seen before (a later startup banner is then a restart). */
   seen: boolean;
+  b: Breakdown;
+}
+
+function newBreakdown(): Breakdown {
+  return { events: 0, goroutines: { samples: 0, first: null, last: null, max: null }, relayErrors: 0, timeouts: 0, panics: 0, crashes: 0, restarts: 0 };
+}
+
+/** Most tasks / nodes listed per breakdown. */
+const MAX_TAGS = 100;
+
+function addTo(b: Breakdown, e: GEvent, restart: boolean): void {
+  b.events += 1;
+  switch (e.kind) {
+    case 'goroutine': {
+      const g = b.goroutines;
+      g.samples += 1;
+      if (g.first === null) g.first = e.count;
+      g.last = e.count;
+      if (g.max === null || e.count > g.max) g.max = e.count;
+      break;
+    }
+    case 'relay_error':
+      b.relayErrors += 1;
+      if (e.cause === 'timeout') b.timeouts += 1;
+      break;
+    case 'timeout':
+      b.timeouts += 1;
+      break;
+    case 'panic':
+      b.panics += 1;
+      break;
+    case 'crash':
+      b.crashes += 1;
+      break;
+    case 'startup':
+      if (restart) b.restarts += 1;
+      break;
+    default:
+      break;
+  }
+  if (e.task !== undefined) {
+    b.tasks ??= [];
+    if (!b.tasks.includes(e.task) && b.tasks.length < MAX_TAGS) b.tasks.push(e.task);
+  }
+  if (e.node !== undefined) {
+    b.nodes ??= [];
+    if (!b.nodes.includes(e.node) && b.nodes.length < MAX_TAGS) b.nodes.push(e.node);
+  }
+  if (e.host !== undefined) b.host = e.host;
 }
 
 /** Builds a Summary from events in input order. `add` is O(1); `finish` sorts the small per-key tables. */
@@ -115,6 +191,8 @@ export class SummaryBuilder {
   private readonly enabled = new Map<number, ChannelStateCount>();
   private readonly timeoutClasses = new Map<string, number>();
   private readonly versions = new Set<string>();
+  private readonly perNode = new Map<string, Breakdown>();
+  private readonly perHost = new Map<string, Breakdown>();
 
   add(e: GEvent): void {
     this.counts.set(e.kind, (this.counts.get(e.kind) ?? 0) + 1);
@@ -125,9 +203,10 @@ export class SummaryBuilder {
     }
     let src = this.perSource.get(e.source);
     if (!src) {
-      src = { seen: false };
+      src = { seen: false, b: newBreakdown() };
       if (this.perSource.size < MAX_KEYS) this.perSource.set(e.source, src);
     }
+    let restart = false;
     switch (e.kind) {
       case 'goroutine': {
         this.gSamples += 1;
@@ -184,7 +263,10 @@ export class SummaryBuilder {
       }
       case 'startup':
         // The parser knows whether records (not only events) came first; without it, earlier events decide.
-        if (e.restart ?? src.seen) this.restarts += 1;
+        if (e.restart ?? src.seen) {
+          this.restarts += 1;
+          restart = true;
+        }
         if (e.version !== null && this.versions.size < 100) this.versions.add(e.version);
         break;
       case 'channel_disabled':
@@ -209,6 +291,9 @@ export class SummaryBuilder {
         break;
     }
     src.seen = true;
+    addTo(src.b, e, restart);
+    if (e.node !== undefined) addTo(tagged(this.perNode, e.node), e, restart);
+    if (e.host !== undefined) addTo(tagged(this.perHost, e.host), e, restart);
   }
 
   finish(stats: InputStats): Summary {
@@ -257,8 +342,35 @@ export class SummaryBuilder {
       channelsEnabled: states(this.enabled),
       timeouts: sortedRecord(this.timeoutClasses),
       versions: [...this.versions],
+      bySource: breakdowns(new Map([...this.perSource].map(([k, v]) => [k, v.b]))),
+      byNode: breakdowns(this.perNode),
+      byHost: breakdowns(this.perHost),
+      hostsDown: (stats.hostsDown ?? []).map((h) => ({ ...h })),
     };
   }
+}
+
+function tagged(m: Map<string, Breakdown>, key: string): Breakdown {
+  let b = m.get(key);
+  if (!b) {
+    b = newBreakdown();
+    if (m.size < MAX_KEYS) m.set(key, b);
+  }
+  return b;
+}
+
+/** Sorted by key, deep copies (the `tasks` / `nodes` lists included). */
+function breakdowns(m: Map<string, Breakdown>): Record<string, Breakdown> {
+  return Object.fromEntries(
+    [...m.entries()]
+      .sort((a, b) => cmp(a[0], b[0]))
+      .map(([k, b]) => {
+        const c: Breakdown = { ...b, goroutines: { ...b.goroutines } };
+        if (b.tasks) c.tasks = [...b.tasks];
+        if (b.nodes) c.nodes = [...b.nodes];
+        return [k, c];
+      }),
+  );
 }
 
 function bump(m: Map<string, number>, key: string): void {

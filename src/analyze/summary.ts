@@ -9,7 +9,8 @@ export interface InputStats {
   oversized: number;
   unparsed: number;
   records: number;
-  sources: { spec: string; kind: 'container' | 'file' | 'stdin' | 'bundle' | 'service'; name: string; id?: string; host?: string }[];
+  /** `kind` is open-ended (`container`, `file`, `stdin`, `bundle`, `service`, … whatever the pipeline adds). */
+  sources: { spec: string; kind: string; name: string; id?: string; host?: string }[];
   /** Hosts that could not be reached (several `--host` values). */
   hostsDown?: { host: string; error: string; exitCode: number }[];
 }

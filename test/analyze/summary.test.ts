@@ -67,6 +67,10 @@ describe('SummaryBuilder', () => {
       channelsEnabled: [],
       timeouts: {},
       versions: [],
+      bySource: {},
+      byNode: {},
+      byHost: {},
+      hostsDown: [],
     });
   });
 

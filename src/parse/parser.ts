@@ -82,7 +82,9 @@ export class EventParser {
   private rid: string | undefined = undefined;
   // `naiveIso` reads the zone once per minute of log time
   private minuteKey = '';
-  private minuteMs = NaN;
+  private minutePrefix: string | null = null;
+  private lastNaive = '';
+  private lastNaiveIso: string | null = null;
 
   constructor(opts: EventParserOptions) {
     this.tz = opts.tz;
@@ -97,8 +99,12 @@ export class EventParser {
   record(r: LogRecord): void {
     const lines = r.lines;
     let i = 0;
-    while (i < lines.length && isBlank(lines[i]!)) i++;
-    if (i === lines.length) return;
+    // leading blank lines: GORM's `\r`, gin's two empty lines before `[Recovery]`
+    const c = lines.length > 0 ? lines[0]!.charCodeAt(0) : 0;
+    if (!(c > 32 && c !== 0xfeff)) {
+      while (i < lines.length && isBlank(lines[i]!)) i++;
+      if (i === lines.length) return;
+    }
     if (this.pending.size > 0) this.agePending(r);
     if (this.lastGinPanic.size > 0) this.ageGin(r);
     // Cleaning (ANSI, NUL, trailing space) is left to the dialects that need it and to `base()`: most records make no event.
@@ -141,36 +147,33 @@ export class EventParser {
 
   // ---- dialects -------------------------------------------------------------------------------------------------
 
-  /** `[SYS] …`, `[INFO] …`, `[GIN] …`, `[mysql] …`, `[GIN-debug] …` */
+  /** `[SYS] …`, `[INFO] …`, `[GIN] …`, `[mysql] …`, `[GIN-debug] …` (character tests: this runs for every line) */
   private bracket(first: string, r: LogRecord, idx: number): boolean {
-    const close = first.indexOf(']', 2);
-    if (close < 2 || close > 10 || first.charCodeAt(close + 1) !== 32) return false;
+    const c1 = first.charCodeAt(1);
+    const c2 = first.charCodeAt(2);
     let level: Level;
-    switch (close) {
-      case 4:
-        if (first.startsWith('[GIN')) return this.gin(first);
-        if (first.startsWith('[SYS')) level = 'SYS';
-        else if (first.startsWith('[ERR')) level = 'ERR';
-        else return false;
-        break;
-      case 5:
-        if (first.startsWith('[INFO')) level = 'INFO';
-        else if (first.startsWith('[WARN')) level = 'WARN';
-        else return false;
-        break;
-      case 6:
-        if (first.startsWith('[ERROR')) level = 'ERROR';
-        else if (first.startsWith('[DEBUG')) level = 'DEBUG';
-        else if (first.startsWith('[FATAL')) level = 'FATAL';
-        else if (first.startsWith('[mysql')) return this.mysql(first);
-        else return false;
-        break;
-      case 10:
-        return first.startsWith('[GIN-debug');
-      default:
-        return false;
+    if (first.charCodeAt(4) === 93 /* ] */) {
+      if (c1 === 71 && c2 === 73 && first.charCodeAt(3) === 78) return this.gin(first); // [GIN]
+      if (c1 === 83 && c2 === 89 && first.charCodeAt(3) === 83) level = 'SYS';
+      else if (c1 === 69 && c2 === 82 && first.charCodeAt(3) === 82) level = 'ERR';
+      else return false;
+      return this.app(first, level, 6, r, idx);
     }
-    return this.app(first, level, close + 2, r, idx);
+    if (first.charCodeAt(5) === 93) {
+      if (first.startsWith('[INFO')) level = 'INFO';
+      else if (first.startsWith('[WARN')) level = 'WARN';
+      else return false;
+      return this.app(first, level, 7, r, idx);
+    }
+    if (first.charCodeAt(6) === 93) {
+      if (first.startsWith('[ERROR')) level = 'ERROR';
+      else if (first.startsWith('[DEBUG')) level = 'DEBUG';
+      else if (first.startsWith('[FATAL')) level = 'FATAL';
+      else if (first.startsWith('[mysql')) return this.mysql(first);
+      else return false;
+      return this.app(first, level, 8, r, idx);
+    }
+    return first.startsWith('[GIN-debug] ');
   }
 
   /**
@@ -186,29 +189,27 @@ export class EventParser {
     const bodyAt = tsAt + 24;
     let msgAt = bodyAt;
     let ridEnd = -1;
-    if (level !== 'SYS') {
+    if (level !== 'SYS' && first.charCodeAt(bodyAt) !== 91 /* [ : FATAL's slice */) {
       // `<rid> | `: an id has no spaces
       const bar = first.indexOf(' | ', bodyAt);
       if (bar > bodyAt && first.lastIndexOf(' ', bar - 1) < bodyAt) {
         ridEnd = bar;
         msgAt = bar + 3;
       }
-      // `<file>.go:<line> [<func>] ` (era D) or `<file>.go:<line> | ` (new-api variant)
+      // `<file>.go:<line> [<func>] ` (era D) or `<file>.go:<line> | ` (new-api variant), read backwards from the space
       const sp = first.indexOf(' ', msgAt);
-      if (sp > msgAt && first.lastIndexOf('.go:', sp) >= msgAt) {
+      if (sp > msgAt && goFileEndsAt(first, sp)) {
         const next = first.charCodeAt(sp + 1);
         if (next === 91 /* [ */) {
           const close = first.indexOf('] ', sp);
           if (close > 0) msgAt = close + 2;
           else if (first.endsWith(']')) msgAt = first.length;
         } else if (next === 124 /* | */ && first.charCodeAt(sp + 2) === 32) msgAt = sp + 3;
-        // a file segment right after the time is era D without an id, not an id
-        if (ridEnd > 0 && first.lastIndexOf('.go:', ridEnd) >= bodyAt) {
-          ridEnd = -1;
-        }
       }
     }
-    if (level !== 'FATAL' && !worthParsing(first, msgAt)) return true;
+    // Timeout text is looked for in every level but INFO/DEBUG, the bulk of app lines (consume logs, quota checks):
+    // the gateways log their timeouts as errors or warnings (`[SYS]` is SysError too in eras A–C).
+    if (level !== 'FATAL' && !worthParsing(first, msgAt, level !== 'INFO' && level !== 'DEBUG')) return true;
     this.naive = first.slice(tsAt, tsAt + 21);
     if (ridEnd > 0) this.rid = realRequestId(first.slice(bodyAt, ridEnd));
     this.message(cleanLine(first.slice(msgAt)), level, r, idx);
@@ -217,18 +218,14 @@ export class EventParser {
 
   /** `[GIN]` access line: only status ≥ 500 becomes an event, so the status is read first, without allocating. */
   private gin(first: string): boolean {
-    // era A on a TTY: `[GIN] 2023/08/04 - 19:38:05 |\x1b[97;41m 500 \x1b[0m| …`
-    const line = first.indexOf('\x1b') === -1 ? first : cleanLine(first);
+    let line = first;
     // ` | ` after the 21-character timestamp at 6.
     if (line.charCodeAt(27) !== 32 || line.charCodeAt(28) !== 124) return false;
-    const bar = line.indexOf('|', 30);
-    if (bar < 0) return true;
-    let status = statusBetween(line, 30, bar);
-    if (status < 0) {
-      // custom formatter: the request id comes first
-      const next = line.indexOf('|', bar + 1);
-      if (next < 0) return true;
-      status = statusBetween(line, bar + 1, next);
+    let status = ginStatus(line);
+    if (status === -1 && line.indexOf('\x1b') !== -1) {
+      // era A on a TTY: `[GIN] 2023/08/04 - 19:38:05 |\x1b[97;41m 500 \x1b[0m| …`
+      line = cleanLine(line);
+      status = ginStatus(line);
     }
     if (status < 500) return true;
     let rid: string | undefined;
@@ -391,8 +388,11 @@ export class EventParser {
       const st = /"status":(\d+)/.exec(first);
       if (st === null || Number(st[1]) < 500) return true;
     } else {
+      // `"level":"info"` / `"debug"` lines are not searched for timeout text (as for text-era INFO lines)
+      const lv = first.indexOf('"level":"');
+      const lc = lv < 0 ? 0 : first.charCodeAt(lv + 9);
       const m = first.indexOf('"msg":"');
-      if (m < 0 || (!worthParsing(first, m + 7) && !first.includes('"level":"fatal"'))) return true;
+      if (m < 0 || (lc !== 102 /* fatal */ && !worthParsing(first, m + 7, lc !== 105 && lc !== 100))) return true;
     }
     let o: Record<string, unknown>;
     try {
@@ -670,7 +670,7 @@ export class EventParser {
   private base(): EventBase {
     const r = this.rec!;
     let time: string | null = null;
-    if (r.dockerTime !== null) time = dockerTimeToIso(r.dockerTime);
+    if (r.dockerTime !== null) time = this.dockerIso(r.dockerTime);
     if (time === null && this.naive !== null) {
       time = this.naiveIso(this.naive);
     }
@@ -682,6 +682,13 @@ export class EventParser {
 
   /** `2025/02/21 - 19:30:16` / `2025/02/21 19:30:16` in the zone → ISO UTC. The zone is consulted once per minute. */
   private naiveIso(naive: string): string | null {
+    if (naive === this.lastNaive) return this.lastNaiveIso;
+    this.lastNaive = naive;
+    this.lastNaiveIso = this.naiveIsoUncached(naive);
+    return this.lastNaiveIso;
+  }
+
+  private naiveIsoUncached(naive: string): string | null {
     const n = naive.length;
     const s1 = naive.charCodeAt(n - 2) - 48;
     const s2 = naive.charCodeAt(n - 1) - 48;
@@ -689,16 +696,44 @@ export class EventParser {
     const key = naive.slice(0, n - 3);
     if (key !== this.minuteKey) {
       this.minuteKey = key;
+      // `2025-02-21T11:31:00.000Z` → `2025-02-21T11:31:`; zone offsets are whole minutes, so the seconds carry over.
       const iso = naiveToIso(key + ':00', this.tz);
-      this.minuteMs = iso === null ? NaN : Date.parse(iso);
+      this.minutePrefix = iso !== null && iso.endsWith(':00.000Z') ? iso.slice(0, 17) : null;
     }
-    if (!Number.isFinite(this.minuteMs)) return null;
-    return new Date(this.minuteMs + (s1 * 10 + s2) * 1000).toISOString();
+    // (toISOString costs a microsecond or more; string assembly does not)
+    return this.minutePrefix === null ? null : this.minutePrefix + naive.slice(n - 2) + '.000Z';
+  }
+
+  /** Docker's `2025-02-21T11:30:16.123456789Z` → `2025-02-21T11:30:16.123Z` without a Date round trip. */
+  private dockerIso(ts: string): string | null {
+    if (ts.length >= 20 && ts.charCodeAt(10) === 84 /* T */ && ts.charCodeAt(ts.length - 1) === 90 /* Z */ && ts.charCodeAt(19) === 46 /* . */) {
+      const frac = ts.slice(20, ts.length - 1);
+      if (/^\d+$/.test(frac) && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(ts.slice(0, 19))) return ts.slice(0, 20) + (frac + '00').slice(0, 3) + 'Z';
+    }
+    return dockerTimeToIso(ts);
   }
 
   private emit(e: GEvent): void {
     this.onEvent(e);
   }
+}
+
+/** The status of a `[GIN]` line (custom: after the request id; default: first), or -1. */
+function ginStatus(line: string): number {
+  const bar = line.indexOf('|', 30);
+  if (bar < 0) return -1;
+  const status = statusBetween(line, 30, bar);
+  if (status >= 0) return status;
+  const next = line.indexOf('|', bar + 1);
+  return next < 0 ? -1 : statusBetween(line, bar + 1, next);
+}
+
+/** Whether `s` has `<something>.go:<digits>` ending right before `end`: `relay/controller/helper.go:86`. */
+function goFileEndsAt(s: string, end: number): boolean {
+  let i = end - 1;
+  while (i > 0 && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i--;
+  // s[i] must be ':' after at least one digit, preceded by `.go`
+  return i < end - 1 && s.charCodeAt(i) === 58 && s.charCodeAt(i - 1) === 111 && s.charCodeAt(i - 2) === 103 && s.charCodeAt(i - 3) === 46;
 }
 
 /** The 3-digit status between `from` and `to` (spaces around it allowed), or -1. */

@@ -49,14 +49,19 @@ export const STARTUP = /^(One API|New API|One Hub)(?: (\S+))? started$/;
  * keyword of an event, or does the line name a timeout anywhere? Messages that fail it — the bulk of `[INFO]` / `[SYS]`
  * traffic — cost a switch on one character and one short regex.
  */
-export function worthParsing(s: string, at: number): boolean {
+export function worthParsing(s: string, at: number, scanTimeouts = true): boolean {
   const list = PREFIXES.get(s.charCodeAt(at));
   if (list !== undefined) for (const p of list) if (s.startsWith(p, at)) return true;
+  if (!scanTimeouts) return false;
+  TIMEOUT_SCAN.lastIndex = at;
   return TIMEOUT_SCAN.test(s);
 }
 
-/** Anywhere in a line: `timeout`, `Timeout`, `timed out`, `TIMEOUT`, `deadline exceeded`, `超时`, `超过阈值`. */
-export const TIMEOUT_SCAN = /ime(?:out|d out)|TIMEOUT|deadline|超[过时]/;
+/**
+ * Anywhere in the message: `timeout`, `Timeout`, `timed out`, `TIMEOUT`, `deadline exceeded`, `超时`, `超过阈值`.
+ * Global so that `lastIndex` starts the search at the message, not at the line's prefix.
+ */
+const TIMEOUT_SCAN = /ime(?:out|d out)|TIMEOUT|deadline|超[过时]/g;
 
 /** Message beginnings that can make an event, by first character. */
 const PREFIXES = new Map<number, string[]>();

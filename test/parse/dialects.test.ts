@@ -427,6 +427,16 @@ const gormMysql: Case[] = [
 
 const robustness: Case[] = [
   {
+    name: 'timeout text is looked for on WARN/ERR/SYS lines, not on INFO/DEBUG (and JSON info/debug) lines',
+    input: [
+      '[INFO] 2025/02/21 - 19:31:02 | r1 | relay/controller/helper.go:86 [preConsumeQuota] request timeout set to 300s ',
+      '[DEBUG] 2025/02/21 - 19:31:02 | r1 | streaming timeout seconds: 300 ',
+      '{"ts":"2026-08-21T10:15:30+08:00","level":"info","msg":"relay timeout is 300s","service":"one-api"}',
+      '[WARN] 2025/02/21 - 19:31:03 | r1 | relay/adaptor/openai/main.go:84 [StreamHandler] read: i/o timeout ',
+    ],
+    want: [{ kind: 'timeout', ...base('[WARN] 2025/02/21 - 19:31:03 | r1 | relay/adaptor/openai/main.go:84 [StreamHandler] read: i/o timeout', '2025-02-21T11:31:03.000Z', { requestId: 'r1' }), timeoutClass: 'other', message: 'read: i/o timeout' }],
+  },
+  {
     name: "Docker's time wins over the app time",
     input: [{ text: '[SYS] 2025/11/03 - 16:41:05 | ⚠️ High goroutine count detected: 5234 ', dockerTime: '2025-11-03T08:41:05.123456789Z' }],
     want: [{ kind: 'goroutine', ...base('[SYS] 2025/11/03 - 16:41:05 | ⚠️ High goroutine count detected: 5234', '2025-11-03T08:41:05.123Z'), count: 5234, level: 'high' }],

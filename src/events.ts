@@ -41,6 +41,14 @@ export interface EventBase {
   raw: string;
   /** The One API request id when the record carries one. */
   requestId?: string;
+  /**
+   * Fleet tags (README "fleet"), present only where they apply. `task`: the Swarm task id that wrote the line
+   * (`service:` sources). `node`: the Swarm node's hostname (its id when the node list is not readable).
+   * `host`: the `--host` value the source was read from, when several hosts were given.
+   */
+  task?: string;
+  node?: string;
+  host?: string;
 }
 
 export interface GoroutineEvent extends EventBase {

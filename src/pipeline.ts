@@ -3,7 +3,9 @@
 import type { GEvent, Kind } from './events.js';
 import type { Line } from './stream/types.js';
 import { RecordGrouper, EventParser } from './parse/index.js';
-import { openSource, type Source, type SourceInfo } from './sources/index.js';
+import { openSources, type Source, type SourceInfo } from './sources/index.js';
+import { GoroscopeError } from './errors.js';
+import { TimeMerge, MERGE_FOLLOW_WINDOW_MS } from './stream/merge.js';
 
 export interface PipelineOptions {
   /** Epoch ms, inclusive, compared with the event's time. Containers also get them as Docker `since`/`until`. */
@@ -19,6 +21,22 @@ export interface PipelineOptions {
   /** `--host` values. */
   hosts?: string[];
   signal?: AbortSignal;
+  /** Most sources read at once (`--max-streams`); default 8. Following reads every source at once. */
+  maxStreams?: number;
+  /** Events of several sources in time order (bounded k-way merge, src/stream/merge.ts), for ordered output. */
+  ordered?: boolean;
+  /** A host that could not be reached (several hosts given): reported here, the others go on. */
+  onHostDown?: (host: string, err: GoroscopeError) => void;
+}
+
+/** Default of `--max-streams`: log streams read at once. */
+export const DEFAULT_MAX_STREAMS = 8;
+
+/** A host that could not be reached, as the summary JSON lists it. */
+export interface HostDown {
+  host: string;
+  error: string;
+  exitCode: number;
 }
 
 /** Following: how long a source stays quiet before its open records are emitted. */
@@ -30,6 +48,8 @@ export interface PipelineStats {
   unparsed: number;
   records: number;
   sources: SourceInfo[];
+  /** Hosts that could not be reached (only with several `--host` values; empty otherwise). */
+  hostsDown: HostDown[];
 }
 
 /**
@@ -72,25 +92,68 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
   const onUserAbort = () => stop.abort(opts.signal?.reason);
   if (opts.signal?.aborted) stop.abort(opts.signal.reason);
   opts.signal?.addEventListener('abort', onUserAbort, { once: true });
-  const stats: PipelineStats = { lines: 0, oversized: 0, unparsed: 0, records: 0, sources: [] };
+  const stats: PipelineStats = { lines: 0, oversized: 0, unparsed: 0, records: 0, sources: [], hostsDown: [] };
+  const hostDown = (host: string, err: GoroscopeError) => {
+    if (stats.hostsDown.some((h) => h.host === host)) return;
+    stats.hostsDown.push({ host, error: err.headline().replace(/^error: /, ''), exitCode: err.exitCode });
+    opts.onHostDown?.(host, err);
+  };
   const window = new TimeWindow(opts.since, opts.until);
   const kinds = opts.kinds;
-  const emit = (e: GEvent) => {
-    if (kinds && !kinds.has(e.kind)) return;
-    if (window.active && !window.keep(e)) return;
-    onEvent(e);
-  };
   try {
-    const sourceOpts = { since: opts.since, until: opts.until, tail: opts.tail, follow: opts.follow, hosts: opts.hosts, signal: stop.signal };
+    const sourceOpts = {
+      since: opts.since,
+      until: opts.until,
+      tail: opts.tail,
+      follow: opts.follow,
+      hosts: opts.hosts,
+      signal: stop.signal,
+      onHostDown: hostDown,
+    };
     const sources: Source[] = [];
     // A ready Source (the bundle writer's live log feed) is taken as it is.
-    for (const spec of specs) sources.push(typeof spec === 'string' ? await openSource(spec, sourceOpts) : spec);
+    for (const spec of specs) sources.push(...(typeof spec === 'string' ? await openSources(spec, sourceOpts) : [spec]));
     stats.sources = sources.map((s) => s.info);
+
+    // Several sources, ordered output: each source is a lane of a bounded k-way merge.
+    const merge =
+      opts.ordered && sources.length > 1
+        ? new TimeMerge<GEvent>(sources.length, onEvent, {
+            timeOf: (e) => (e.time === null ? null : Date.parse(e.time)),
+            windowMs: opts.follow ? MERGE_FOLLOW_WINDOW_MS : undefined,
+          })
+        : null;
+    // Following never ends a stream, so every source gets one; otherwise at most maxStreams are read at once.
+    const limit = opts.follow ? sources.length : Math.max(1, opts.maxStreams ?? DEFAULT_MAX_STREAMS);
+    let running = 0;
+    const queue: (() => void)[] = [];
+    const slot = () =>
+      running < limit
+        ? (running++, Promise.resolve())
+        : new Promise<void>((resolve) => queue.push(() => (running++, resolve())));
+    const freeSlot = () => {
+      running--;
+      queue.shift()?.();
+    };
 
     let firstError: unknown;
     await Promise.all(
-      sources.map(async (source) => {
-        const parser = new EventParser({ tz: opts.tz, onEvent: emit });
+      sources.map(async (source, lane) => {
+        const tags = source.tags;
+        const out = merge ? (e: GEvent) => merge.push(lane, e) : onEvent;
+        const tagged = tags
+          ? (e: GEvent) => {
+              const t = tags(e);
+              if (t) Object.assign(e, t);
+              out(e);
+            }
+          : out;
+        const emitLane = (e: GEvent) => {
+          if (kinds && !kinds.has(e.kind)) return;
+          if (window.active && !window.keep(e)) return;
+          tagged(e);
+        };
+        const parser = new EventParser({ tz: opts.tz, onEvent: emitLane });
         const grouper = new RecordGrouper((r) => {
           stats.records++;
           parser.record(r);
@@ -111,10 +174,14 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
             quiet = setTimeout(drain, FOLLOW_QUIET_MS);
           }
         };
+        await slot();
         try {
-          await source.read(onLine);
+          if (!stop.signal.aborted) await source.read(onLine);
         } catch (err) {
-          if (firstError === undefined && !(opts.signal?.aborted && stop.signal.aborted)) {
+          // Several hosts: a host lost while reading is reported like one that was down from the start.
+          if (source.info.host !== undefined && err instanceof GoroscopeError && (err.exitCode === 69 || err.exitCode === 77)) {
+            hostDown(source.info.host, err);
+          } else if (firstError === undefined && !(opts.signal?.aborted && stop.signal.aborted)) {
             firstError = err;
             stop.abort(err);
           }
@@ -123,9 +190,12 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
           grouper.flush();
           parser.flush();
           stats.unparsed += parser.unparsed;
+          freeSlot();
+          merge?.end(lane);
         }
       }),
     );
+    merge?.flush();
     if (firstError !== undefined) throw firstError;
     return stats;
   } finally {

@@ -7,6 +7,8 @@ import type { Lang } from '../i18n.js';
 export interface GlobalOptions {
   /** Docker host URL (`unix:///…`, `tcp://h:2376`, `ssh://…`); repeatable where a command supports several hosts. */
   host?: string[];
+  /** `--max-streams`: most log streams read at once (text as given; src/sources/fleet.ts `parseMaxStreams`). */
+  maxStreams?: string;
   config?: string;
   lang?: string;
   tz?: string;

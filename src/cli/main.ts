@@ -20,6 +20,7 @@ export function buildProgram(): Command {
     .description('Goroutine leaks, relay errors, panics and incident bundles for One API-family gateways in Docker')
     .version(version, '-V, --version')
     .option('-H, --host <url>', 'Docker host (unix:///path, tcp://host:2376, ssh://user@host); repeatable', collect)
+    .option('--max-streams <n>', 'several sources (compose:, service:, repeated --host): most log streams read at once (default 8)')
     .option('--config <file>', 'config file (JSON); default $GOROSCOPE_CONFIG, ./goroscope.json, ~/.config/goroscope/config.json')
     .option('--lang <lang>', 'language of human output: en or zh (default: from the locale)')
     .option('--tz <zone>', "zone of the application's naive timestamps (default: this machine's zone)")

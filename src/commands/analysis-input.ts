@@ -14,7 +14,7 @@ import { isRecordFile, readRecordFile } from '../sources/record.js';
 
 export interface InputSource {
   spec: string;
-  kind: 'container' | 'file' | 'stdin' | 'bundle' | 'record';
+  kind: 'container' | 'file' | 'stdin' | 'bundle' | 'record' | 'service';
   name: string;
   id?: string;
 }

@@ -10,6 +10,7 @@ import { tableHeader, tableRow } from '../report/table.js';
 import { eventLine } from '../report/jsonl.js';
 import { summaryFooter, summaryJson } from '../report/summary.js';
 import { BufferedOutput } from '../report/buffered.js';
+import { hostDownLine, parseMaxStreams } from '../sources/fleet.js';
 
 export interface ScanOptions {
   kind?: string[];
@@ -52,6 +53,7 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
     throw new UsageError('--since is later than --until', `${new Date(since).toISOString()} > ${new Date(until).toISOString()}`);
   }
   const tail = parseTail(opts.tail);
+  const maxStreams = parseMaxStreams(ctx.globals.maxStreams);
   const mode = opts.json ? 'json' : opts.jsonl ? 'jsonl' : 'table';
 
   // stdout itself is written synchronously, so a slow reader holds the pipeline back instead of filling memory.
@@ -79,7 +81,20 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
 
   const stats = await runPipeline(
     sources,
-    { since, until, tail, follow: opts.follow ?? false, kinds, tz: ctx.tz, hosts: ctx.globals.host, signal: ctx.signal },
+    {
+      since,
+      until,
+      tail,
+      follow: opts.follow ?? false,
+      kinds,
+      tz: ctx.tz,
+      hosts: ctx.globals.host,
+      signal: ctx.signal,
+      maxStreams,
+      // Table and JSON lines are read in order: several sources are merged by time (README "fleet").
+      ordered: mode !== 'json',
+      onHostDown: (host, err) => ctx.stderr.write(hostDownLine(host, err)),
+    },
     onEvent,
   );
   const result = { ...summary.finish(stats), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };

@@ -4,7 +4,8 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createReadStream, existsSync } from 'node:fs';
-import { DataError, InputError } from '../errors.js';
+import { DataError, GoroscopeError, InputError } from '../errors.js';
+import type { GEvent } from '../events.js';
 import type { LineSink } from '../stream/decode.js';
 import { FILE_CHUNK, fileError, readDirectory, readFile } from './files.js';
 import { readStdin, readStream } from './stdin.js';
@@ -14,11 +15,20 @@ export type { LineSink } from '../stream/decode.js';
 export interface SourceInfo {
   /** What the user typed. */
   spec: string;
-  kind: 'container' | 'file' | 'stdin' | 'bundle';
-  /** Container name (no leading `/`), file or directory path, `-`. */
+  kind: 'container' | 'file' | 'stdin' | 'bundle' | 'service';
+  /** Container name (no leading `/`, `name@host` when several hosts are read), service name, file or directory path, `-`. */
   name: string;
-  /** Full container id. */
+  /** Full container or service id. */
   id?: string;
+  /** The `--host` value it was read from, when several were given. */
+  host?: string;
+}
+
+/** Fleet tags an event gets from its source (README "fleet"): Swarm task and node, Docker host. */
+export interface EventTags {
+  task?: string;
+  node?: string;
+  host?: string;
 }
 
 export interface SourceOptions {
@@ -31,6 +41,8 @@ export interface SourceOptions {
   /** `--host` values. */
   hosts?: string[];
   signal?: AbortSignal;
+  /** Several hosts: one that cannot be reached is reported here and skipped instead of failing the spec. */
+  onHostDown?: (host: string, err: GoroscopeError) => void;
 }
 
 export interface Source {
@@ -40,6 +52,8 @@ export interface Source {
    * or the container is removed). Rejects with a GoroscopeError on failure; never ends silently on an error.
    */
   read(onLine: LineSink): Promise<void>;
+  /** Tags for an event of this source (task, node, host); the pipeline adds them to the event. */
+  tags?: (e: GEvent) => EventTags | undefined;
 }
 
 interface Resolver {
@@ -115,6 +129,26 @@ export async function openSource(spec: string, opts: SourceOptions = {}): Promis
     if (s) return s;
   }
   throw new InputError('unrecognised source', spec);
+}
+
+/**
+ * Resolve one spec into every source it names: `service:NAME`, `compose:PROJECT[/SERVICE]` and a container on
+ * several `--host` values name more than one (src/sources/fleet.ts); everything else is `[openSource(spec)]`.
+ */
+export async function openSources(spec: string, opts: SourceOptions = {}): Promise<Source[]> {
+  if (spec.startsWith('service:') || spec.startsWith('compose:')) {
+    const { openFleet } = await import('./fleet.js');
+    const list = await openFleet(spec, opts);
+    if (list) return list;
+  }
+  if (opts.hosts && new Set(opts.hosts).size > 1 && spec !== '-') {
+    // A path stays a path; anything the container resolver would take is looked up on every host.
+    const local = await pathResolver.open(spec, opts);
+    if (local) return [local];
+    const { openContainerOnHosts } = await import('./fleet.js');
+    return openContainerOnHosts(spec, opts);
+  }
+  return [await openSource(spec, opts)];
 }
 
 export { readFile, readDirectory } from './files.js';

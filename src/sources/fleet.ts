@@ -1,0 +1,264 @@
+// Specs that name more than one log: `service:NAME` (a Swarm service: every task on every node, one stream through
+// the manager), `compose:PROJECT[/SERVICE]` (every container labelled with the project), and any container spec
+// when `--host` is repeated (one source per host that has it). A host that cannot be reached is reported through
+// `opts.onHostDown` and skipped, so the others still answer (README "fleet").
+import type { GEvent } from '../events.js';
+import { GoroscopeError, NotFoundError, UsageError } from '../errors.js';
+import type { Line } from '../stream/types.js';
+import type { DockerClient } from '../docker/client.js';
+import { resolveContainer, type ContainerInfo } from '../docker/containers.js';
+import { readContainerLines } from '../docker/logs.js';
+import { composeMembers, readServiceLines, resolveService, serviceTasks, type ServiceInfo, type TaskInfo } from '../docker/services.js';
+import { clientFor } from './docker.js';
+import type { EventTags, Source, SourceOptions } from './index.js';
+
+/** Exit codes that mean "this host is not there" (unreachable daemon, refused socket) rather than "bad request". */
+const HOST_DOWN = new Set([69, 77]);
+
+export function isHostDown(err: unknown): err is GoroscopeError {
+  return err instanceof GoroscopeError && HOST_DOWN.has(err.exitCode);
+}
+
+/**
+ * How a host is named in source names and tags: the `--host` value without its scheme for unix sockets and tcp
+ * (`/var/run/docker.sock`, `10.0.0.5:2376`), as given otherwise (`ssh://ops@db1`).
+ */
+export function hostLabel(host: string): string {
+  return host.replace(/^(?:unix|tcp|http|https):\/\//, '');
+}
+
+/** The hosts to read: every `--host` value, or the one default endpoint (undefined). */
+function hostsOf(opts: SourceOptions): (string | undefined)[] {
+  return opts.hosts && opts.hosts.length > 0 ? [...new Set(opts.hosts)] : [undefined];
+}
+
+/**
+ * Run `fn` on every host at once. Hosts that are down are reported and dropped; NotFoundError on a host means
+ * "not here". Throws the first host-down error when no host answered, the first NotFoundError when none had it.
+ */
+async function onEveryHost<T>(opts: SourceOptions, fn: (client: DockerClient, host: string | undefined) => Promise<T[]>): Promise<T[]> {
+  const hosts = hostsOf(opts);
+  const settled = await Promise.allSettled(hosts.map(async (h) => fn(await clientFor(h), h)));
+  const found: T[] = [];
+  let down: GoroscopeError | undefined;
+  let notFound: NotFoundError | undefined;
+  let answered = 0;
+  for (const [i, r] of settled.entries()) {
+    if (r.status === 'fulfilled') {
+      answered++;
+      found.push(...r.value);
+      continue;
+    }
+    const err = r.reason as unknown;
+    if (err instanceof NotFoundError) {
+      answered++;
+      notFound ??= err;
+    } else if (isHostDown(err) && hosts.length > 1) {
+      down ??= err;
+      opts.onHostDown?.(hosts[i] ?? '', err);
+    } else throw err;
+  }
+  if (found.length > 0) return found;
+  if (answered === 0 && down) throw down;
+  throw notFound ?? new NotFoundError('not found on any host', hosts.join(', '));
+}
+
+function containerSource(spec: string, client: DockerClient, info: ContainerInfo, host: string | undefined, opts: SourceOptions): Source {
+  const name = host !== undefined ? `${info.name}@${hostLabel(host)}` : info.name;
+  const tags: EventTags | undefined = host !== undefined ? { host } : undefined;
+  return {
+    info: { spec, kind: 'container', name, id: info.id, ...(host !== undefined ? { host } : {}) },
+    tags: tags ? () => tags : undefined,
+    async read(onLine) {
+      await readContainerLines(
+        client,
+        info,
+        { since: opts.since, until: opts.until, tail: opts.tail, follow: opts.follow, signal: opts.signal },
+        (stream, dockerTime, text, oversized) => {
+          const line: Line = oversized ? { source: name, stream, dockerTime, text, oversized } : { source: name, stream, dockerTime, text };
+          onLine(line);
+        },
+      );
+    },
+  };
+}
+
+/** A container spec read on every `--host` that has it (only used when there are several). */
+async function openOnEveryHost(spec: string, opts: SourceOptions): Promise<Source[]> {
+  return onEveryHost(opts, async (client, host) => [containerSource(spec, client, await resolveContainer(client, spec, opts.signal), host, opts)]);
+}
+
+/** `compose:PROJECT` / `compose:PROJECT/SERVICE` → its containers on every host, one source each. */
+async function openCompose(spec: string, opts: SourceOptions): Promise<Source[]> {
+  const rest = spec.slice('compose:'.length);
+  const slash = rest.indexOf('/');
+  const project = slash < 0 ? rest : rest.slice(0, slash);
+  const service = slash < 0 ? undefined : rest.slice(slash + 1);
+  if (project === '' || service === '') throw new UsageError('compose: needs a project name', spec, 'examples: compose:oneapi, compose:oneapi/one-api');
+  const multi = hostsOf(opts).length > 1;
+  return onEveryHost(opts, async (client, host) => {
+    const members = await composeMembers(client, project, service, opts.signal);
+    const out: Source[] = [];
+    for (const m of members) out.push(containerSource(spec, client, await resolveContainer(client, m.id, opts.signal), multi ? host : undefined, opts));
+    return out;
+  });
+}
+
+/** Which task wrote a replica's lines from when on: tasks of one slot follow each other in time. */
+interface TaskSpan {
+  task: string;
+  node: string;
+  /** Epoch ms of the task's first line (−∞ when it had no timestamp). */
+  from: number;
+}
+
+/**
+ * The tags of an event of a service source: the replica's task whose first line is not later than the event
+ * (the newest such one), its node, and the host when several were given.
+ */
+export function tagFor(spans: readonly TaskSpan[] | undefined, time: string | null, host: string | undefined): EventTags | undefined {
+  if (!spans || spans.length === 0) return host !== undefined ? { host } : undefined;
+  let pick = spans[spans.length - 1]!;
+  if (time !== null) {
+    const t = Date.parse(time);
+    for (let i = spans.length - 1; i >= 0; i--) {
+      if (spans[i]!.from <= t) {
+        pick = spans[i]!;
+        break;
+      }
+      if (i === 0) pick = spans[0]!;
+    }
+  }
+  const tags: EventTags = { task: pick.task, node: pick.node };
+  if (host !== undefined) tags.host = host;
+  return tags;
+}
+
+/** Most lines held back per unknown task while the task list is fetched again. */
+const MAX_PENDING_LINES = 10_000;
+
+function serviceSource(spec: string, client: DockerClient, service: ServiceInfo, firstTasks: TaskInfo[], host: string | undefined, opts: SourceOptions): Source {
+  const tasks = new Map(firstTasks.map((t) => [t.id, t]));
+  /** replica → its tasks in the order their lines appeared. */
+  const spans = new Map<string, TaskSpan[]>();
+  /** Lines of tasks not in the list yet (started after it was read): held until the list is read again. */
+  const pending = new Map<string, Omit<Line, 'source'>[]>();
+  let refreshing: Promise<void> | null = null;
+
+  const replicaOf = (taskId: string): string => tasks.get(taskId)?.replica ?? `${service.name}.${taskId.slice(0, 12)}`;
+  const noteSpan = (replica: string, taskId: string, nodeId: string, dockerTime: string | null) => {
+    let list = spans.get(replica);
+    if (!list) spans.set(replica, (list = []));
+    if (list.some((s) => s.task === taskId)) return;
+    const t = tasks.get(taskId);
+    const from = dockerTime !== null ? Date.parse(dockerTime) : -Infinity;
+    list.push({ task: taskId, node: t?.node ?? nodeId, from: Number.isFinite(from) ? from : -Infinity });
+    list.sort((a, b) => a.from - b.from);
+  };
+
+  return {
+    info: { spec, kind: 'service', name: service.name, id: service.id, ...(host !== undefined ? { host } : {}) },
+    tags: (e: GEvent) => tagFor(spans.get(e.source), e.time, host),
+    async read(onLine) {
+      const deliver = (taskId: string, nodeId: string, line: Omit<Line, 'source'>) => {
+        const replica = replicaOf(taskId);
+        noteSpan(replica, taskId, nodeId, line.dockerTime);
+        onLine({ ...line, source: replica });
+      };
+      const flushPending = () => {
+        for (const [taskId, lines] of pending) for (const l of lines) deliver(taskId, '', l);
+        pending.clear();
+      };
+      const refresh = () => {
+        refreshing ??= serviceTasks(client, service, opts.signal)
+          .then((list) => {
+            for (const t of list) tasks.set(t.id, t);
+          })
+          .catch(() => undefined)
+          .finally(() => {
+            refreshing = null;
+            flushPending();
+          });
+      };
+      await readServiceLines(client, service, { since: opts.since, tail: opts.tail, follow: opts.follow, signal: opts.signal }, (taskId, nodeId, stream, dockerTime, text, oversized) => {
+        const line: Omit<Line, 'source'> = oversized ? { stream, dockerTime, text, oversized } : { stream, dockerTime, text };
+        if (!tasks.has(taskId) && taskId !== '') {
+          let held = pending.get(taskId);
+          if (!held) pending.set(taskId, (held = []));
+          held.push(line);
+          if (held.length > MAX_PENDING_LINES) flushPending();
+          else refresh();
+          return;
+        }
+        deliver(taskId, nodeId, line);
+      });
+      while (refreshing) await refreshing;
+      flushPending();
+    },
+  };
+}
+
+/** `service:NAME` → one source reading every task of the service through the first host that knows it. */
+async function openService(spec: string, opts: SourceOptions): Promise<Source[]> {
+  const name = spec.slice('service:'.length);
+  if (name === '') throw new UsageError('service: needs a service name', spec, 'example: service:oneapi_one-api (docker service ls)');
+  const multi = hostsOf(opts).length > 1;
+  const all = await onEveryHost(opts, async (client, host) => {
+    const service = await resolveService(client, name, opts.signal);
+    return [serviceSource(spec, client, service, await serviceTasks(client, service, opts.signal), multi ? host : undefined, opts)];
+  });
+  // Managers of one swarm all answer for the same service: read it once.
+  const seen = new Set<string>();
+  return all.filter((s) => (seen.has(s.info.id!) ? false : (seen.add(s.info.id!), true)));
+}
+
+/**
+ * The fleet specs, or null for any other spec (resolved by the ordinary resolvers). A plain container name is
+ * handled here only when several hosts are given.
+ */
+export async function openFleet(spec: string, opts: SourceOptions): Promise<Source[] | null> {
+  if (spec.startsWith('service:')) return openService(spec, opts);
+  if (spec.startsWith('compose:')) return openCompose(spec, opts);
+  return null;
+}
+
+/** A container spec when several `--host` values are given: one source per host that has the container. */
+export async function openContainerOnHosts(spec: string, opts: SourceOptions): Promise<Source[]> {
+  return openOnEveryHost(spec, opts);
+}
+
+/** The running tasks' containers of a service on the hosts given, for inspect and stats (bundle, check). */
+export async function serviceContainers(spec: string, opts: SourceOptions): Promise<{ client: DockerClient; task: TaskInfo; host: string | undefined }[]> {
+  const name = spec.slice('service:'.length);
+  return onEveryHost(opts, async (client, host) => {
+    const service = await resolveService(client, name, opts.signal);
+    const tasks = await serviceTasks(client, service, opts.signal);
+    const out: { client: DockerClient; task: TaskInfo; host: string | undefined }[] = [];
+    for (const task of tasks) {
+      if (task.state !== 'running' || task.containerId === null) continue;
+      // Only containers of this node can be inspected through this host.
+      try {
+        await resolveContainer(client, task.containerId, opts.signal);
+        out.push({ client, task, host });
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+      }
+    }
+    return out;
+  });
+}
+
+/** `--max-streams 16` → 16; undefined → undefined (the pipeline's default, 8). UsageError for anything but 1–1000. */
+export function parseMaxStreams(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const t = text.trim();
+  if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 1000) {
+    throw new UsageError('--max-streams takes a number from 1 to 1000', text, 'example: --max-streams 16');
+  }
+  return Number(t);
+}
+
+/** The stderr line for a host that could not be reached. */
+export function hostDownLine(host: string, err: GoroscopeError): string {
+  return `warning: skipping Docker host ${host}: ${err.headline().replace(/^error: /, '')}\n`;
+}

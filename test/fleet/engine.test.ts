@@ -1,0 +1,263 @@
+// Past one machine, on the real engine through the built binary (build first: npx tsc -p tsconfig.build.json):
+// a single-node swarm with a two-replica service (one replica leaks, the other fails and is restarted once), a
+// compose-labelled group of containers, and three Docker hosts: the engine's socket, the same engine through a
+// proxy socket served by this test, and a socket that does not exist.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnection, createServer, type Server } from 'node:net';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { BUSYBOX, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
+import { goroscope } from '../helpers/cli.js';
+import { poll } from '../simulator/sim.js';
+
+interface Breakdown {
+  events: number;
+  goroutines: { samples: number; first: number | null; last: number | null; max: number | null };
+  relayErrors: number;
+  restarts: number;
+  tasks?: string[];
+  nodes?: string[];
+  host?: string;
+}
+interface SummaryJson {
+  lines: number;
+  restarts: number;
+  events: Record<string, number>;
+  sources: { spec: string; kind: string; name: string; host?: string }[];
+  bySource: Record<string, Breakdown>;
+  byNode: Record<string, Breakdown>;
+  byHost: Record<string, Breakdown>;
+  hostsDown: { host: string; error: string; exitCode: number }[];
+}
+interface EventJson {
+  kind: string;
+  time: string | null;
+  source: string;
+  task?: string;
+  node?: string;
+  host?: string;
+  count?: number;
+}
+
+const ts = `ts() { date '+%Y/%m/%d - %H:%M:%S'; }`;
+const REQ = '2026030208000212345678912345678';
+
+// Slot 1 leaks (2100 → 3100) and ends; slot 2 logs a relay error and fails, Swarm restarts it once (a 2nd task).
+const SERVICE_SCRIPT = `${ts}
+echo "[SYS] $(ts) | One API v0.6.7 started "
+if [ "$SLOT" = 1 ]; then
+  for n in 2100 2600 3100; do echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: $n "; done
+  exit 0
+fi
+echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: 2050 "
+echo "[ERR] $(ts) | ${REQ} | relay error (channel id 3, user id: 1): bad response status code 503 " >&2
+exit 1
+`;
+
+describe.skipIf(noEngine)('service:NAME on a single-node swarm', () => {
+  const svc = uniqueName('fleet-svc');
+  let joined = false;
+
+  beforeAll(async () => {
+    const state = (await docker('info', '--format', '{{.Swarm.LocalNodeState}}')).trim();
+    if (state !== 'active') {
+      await docker('swarm', 'init', '--advertise-addr', '127.0.0.1');
+      joined = true;
+    }
+    await docker(
+      'service', 'create', '--detach', '--no-resolve-image', '--name', svc, '--replicas', '2',
+      '--restart-condition', 'on-failure', '--restart-max-attempts', '1', '--restart-delay', '0s',
+      '--env', 'SLOT={{.Task.Slot}}', BUSYBOX, 'sh', '-c', SERVICE_SCRIPT,
+    );
+    // Done: three tasks (slot 1 complete, slot 2 failed twice) and nothing left to start.
+    await poll(
+      'the service tasks to finish',
+      async () => {
+        const rows = (await docker('service', 'ps', '--format', '{{.CurrentState}}', svc)).trim().split('\n');
+        return rows.length === 3 && rows.every((r) => /^(Complete|Failed)/.test(r)) ? true : undefined;
+      },
+      60_000,
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    await docker('service', 'rm', svc).catch(() => undefined);
+    if (joined) await docker('swarm', 'leave', '--force').catch(() => undefined);
+  }, 60_000);
+
+  it('scan --json: per-replica and per-node breakdowns (slot 1 leaks, slot 2 restarts)', async () => {
+    const r = await goroscope(['scan', `service:${svc}`, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as SummaryJson;
+    const node = Object.keys(s.byNode);
+    expect(node).toEqual([hostname()]);
+    expect({ lines: s.lines, restarts: s.restarts, sources: s.sources.map((x) => [x.kind, x.name]), bySource: Object.keys(s.bySource) }).toEqual({
+      lines: 4 + 2 * 3,
+      restarts: 1,
+      sources: [['service', svc]],
+      bySource: [`${svc}.1`, `${svc}.2`],
+    });
+    const one = s.bySource[`${svc}.1`]!;
+    const two = s.bySource[`${svc}.2`]!;
+    expect([one.events, one.goroutines, one.relayErrors, one.restarts, one.tasks?.length, one.nodes]).toEqual([
+      4,
+      { samples: 3, first: 2100, last: 3100, max: 3100 },
+      0,
+      0,
+      1,
+      node,
+    ]);
+    expect([two.events, two.goroutines.samples, two.relayErrors, two.restarts, two.tasks?.length, two.nodes]).toEqual([6, 2, 2, 1, 2, node]);
+    expect([s.byNode[node[0]!]!.events, s.byNode[node[0]!]!.restarts]).toEqual([10, 1]);
+  });
+
+  it('scan --jsonl: every event carries its own task and node', async () => {
+    const r = await goroscope(['scan', `service:${svc}`, '--jsonl', '--kind', 'startup,relay_error']);
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as EventJson);
+    const tasks = (await docker('service', 'ps', '--no-trunc', '--format', '{{.Name}} {{.ID}}', svc)).trim().split('\n');
+    const slot2 = tasks.filter((t) => t.trim().startsWith(`${svc}.2`) || t.includes(`\\_ ${svc}.2`)).map((t) => t.trim().split(' ').pop()!);
+    expect(events.map((e) => [e.source, e.kind, e.node]).sort()).toEqual(
+      [
+        [`${svc}.1`, 'startup'],
+        [`${svc}.2`, 'relay_error'],
+        [`${svc}.2`, 'relay_error'],
+        [`${svc}.2`, 'startup'],
+        [`${svc}.2`, 'startup'],
+      ].map(([s, k]) => [s, k, hostname()]),
+    );
+    // Slot 2's two runs are two tasks: each run's startup and relay error carry that run's task id.
+    const two = events.filter((e) => e.source === `${svc}.2`);
+    expect(two.map((e) => e.kind)).toEqual(['startup', 'relay_error', 'startup', 'relay_error']);
+    expect(new Set(two.map((e) => e.task)).size).toBe(2);
+    expect(two[0]!.task).toBe(two[1]!.task);
+    expect(two[2]!.task).toBe(two[3]!.task);
+    expect([...new Set(two.map((e) => e.task))].sort()).toEqual([...slot2].sort());
+    expect(events.filter((e) => e.source === `${svc}.1`).map((e) => e.kind)).toEqual(['startup']);
+  });
+
+  it('an unknown service is exit 67 with one line', async () => {
+    const r = await goroscope(['scan', `service:${svc}-nope`, '--json']);
+    expect(r.code).toBe(67);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toBe(`error: no such service (${svc}-nope)`);
+  });
+});
+
+// Two services of one compose project; `api` logs goroutine lines, `db` MySQL-ish lines in between, so the two
+// containers' events interleave in time.
+const API_SCRIPT = `${ts}
+echo "[SYS] $(ts) | One API v0.6.7 started "
+for n in 2100 2200 2300 2400; do echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: $n "; sleep 0.3; done
+`;
+const DB_SCRIPT = `${ts}
+sleep 0.15
+for n in 2101 2201 2301 2401; do echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: $n "; sleep 0.3; done
+`;
+
+describe.skipIf(noEngine)('compose:PROJECT and several --host values', () => {
+  const project = uniqueName('fleetp');
+  const api = `${project}-api-1`;
+  const db = `${project}-db-1`;
+  const other = uniqueName('fleet-other');
+  const proxyPath = join(tmpdir(), `gs-fleet-proxy-${process.pid}.sock`);
+  const missing = join(tmpdir(), `gs-fleet-missing-${process.pid}.sock`);
+  let proxy: Server;
+
+  beforeAll(async () => {
+    const label = (svc: string) => ['--label', `com.docker.compose.project=${project}`, '--label', `com.docker.compose.service=${svc}`];
+    await Promise.all([
+      docker('run', '-d', '--network', 'none', '--name', api, ...label('api'), BUSYBOX, 'sh', '-c', API_SCRIPT),
+      docker('run', '-d', '--network', 'none', '--name', db, ...label('db'), BUSYBOX, 'sh', '-c', DB_SCRIPT),
+      docker('run', '-d', '--network', 'none', '--name', other, '--label', 'com.docker.compose.project=elsewhere', BUSYBOX, 'true'),
+    ]);
+    await poll(
+      'the project containers to exit',
+      async () => ((await docker('ps', '-q', '--filter', `label=com.docker.compose.project=${project}`)).trim() === '' ? true : undefined),
+      30_000,
+    );
+    // A second "engine": the same daemon behind another socket path.
+    rmSync(proxyPath, { force: true });
+    proxy = createServer((c) => {
+      const u = createConnection('/var/run/docker.sock');
+      c.pipe(u).pipe(c);
+      c.on('error', () => u.destroy());
+      u.on('error', () => c.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(proxyPath, resolve));
+  }, 60_000);
+
+  afterAll(async () => {
+    await removeContainers(api, db, other);
+    await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
+    rmSync(proxyPath, { force: true });
+  });
+
+  it('scan compose:PROJECT --json: one source per container, per-source breakdowns', async () => {
+    const r = await goroscope(['scan', `compose:${project}`, '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as SummaryJson;
+    expect(s.sources.map((x) => [x.kind, x.name])).toEqual([
+      ['container', api],
+      ['container', db],
+    ]);
+    expect(Object.fromEntries(Object.entries(s.bySource).map(([k, b]) => [k, [b.events, b.goroutines.first, b.goroutines.last]]))).toEqual({
+      [api]: [5, 2100, 2400],
+      [db]: [4, 2101, 2401],
+    });
+  });
+
+  it('scan compose:PROJECT --jsonl: the two containers merged in time order', async () => {
+    const r = await goroscope(['scan', `compose:${project}`, '--jsonl', '--kind', 'goroutine']);
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as EventJson);
+    expect(events.map((e) => e.count)).toEqual([2100, 2101, 2200, 2201, 2300, 2301, 2400, 2401]);
+    const times = events.map((e) => e.time!);
+    expect(times).toEqual([...times].sort());
+  });
+
+  it.each([
+    { name: 'one service', spec: `compose:${project}/db`, want: { code: 0, sources: [db] } },
+    { name: 'unknown project', spec: `compose:${project}-nope`, want: { code: 67, sources: [] as string[] } },
+    { name: 'unknown service', spec: `compose:${project}/nope`, want: { code: 67, sources: [] as string[] } },
+    { name: 'no project name', spec: 'compose:', want: { code: 64, sources: [] as string[] } },
+  ])('scan $name', async ({ spec, want }) => {
+    const r = await goroscope(['scan', spec, '--json']);
+    expect(r.code).toBe(want.code);
+    expect(r.code === 0 ? (JSON.parse(r.stdout) as SummaryJson).sources.map((x) => x.name) : []).toEqual(want.sources);
+    if (want.code !== 0) expect(r.stderr.split('\n')[0]).toMatch(/^error: /);
+  });
+
+  it('three hosts, one down: results tagged by host, the down one reported on stderr and in JSON', async () => {
+    const hosts = ['unix:///var/run/docker.sock', `unix://${proxyPath}`, `unix://${missing}`];
+    const r = await goroscope(['scan', api, '--json', '--max-streams', '1', ...hosts.flatMap((h) => ['-H', h])]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`warning: skipping Docker host ${hosts[2]}: cannot reach the Docker daemon (unix://${missing})\n`);
+    const s = JSON.parse(r.stdout) as SummaryJson;
+    expect(s.sources.map((x) => [x.name, x.host])).toEqual([
+      [`${api}@/var/run/docker.sock`, hosts[0]],
+      [`${api}@${proxyPath}`, hosts[1]],
+    ]);
+    expect(Object.fromEntries(Object.entries(s.byHost).map(([k, b]) => [k, b.events]))).toEqual({ [hosts[0]!]: 5, [hosts[1]!]: 5 });
+    expect(s.hostsDown).toEqual([{ host: hosts[2], error: `cannot reach the Docker daemon (unix://${missing})`, exitCode: 69 }]);
+  });
+
+  it('several hosts: compose project on each, jsonl events tagged with their host', async () => {
+    const hosts = ['unix:///var/run/docker.sock', `unix://${proxyPath}`];
+    const r = await goroscope(['scan', `compose:${project}/api`, '--jsonl', '--kind', 'startup', ...hosts.flatMap((h) => ['-H', h])]);
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as EventJson);
+    expect(events.map((e) => [e.source, e.host]).sort()).toEqual([
+      [`${api}@${proxyPath}`, hosts[1]],
+      [`${api}@/var/run/docker.sock`, hosts[0]],
+    ]);
+  });
+
+  it('every host down: exit 69', async () => {
+    const r = await goroscope(['scan', api, '--json', '-H', `unix://${missing}`, '-H', `unix://${missing}.2`]);
+    expect(r.code).toBe(69);
+    expect(r.stdout).toBe('');
+  });
+});

@@ -9,6 +9,7 @@ import { msToDockerTs, rfc3339ToDockerTs } from '../time.js';
 import { GoroscopeError, UnavailableError } from '../errors.js';
 import { mapDockerError, type DockerClient } from './client.js';
 import { noSuchContainer, resolveContainer, unreadableDriver, type ContainerInfo } from './containers.js';
+import { rawGet, rawTargetOf } from './rawhttp.js';
 
 export interface LogRequest {
   /** Epoch ms, or Docker's `"<sec>.<nanos>"` string (kept as given, so nanoseconds survive). Inclusive. */
@@ -27,8 +28,7 @@ function dockerTs(v: number | string | undefined): string | undefined {
   return typeof v === 'number' ? msToDockerTs(v) : v;
 }
 
-/** Open the raw log body. 404 → NotFoundError with suggestions, 501 → the unreadable-driver error, transport → Unavailable/Permission. */
-export async function openLogStream(client: DockerClient, info: ContainerInfo, req: LogRequest): Promise<IncomingMessage> {
+function logQuery(req: LogRequest): Record<string, string | boolean> {
   const query: Record<string, string | boolean> = {
     stdout: true,
     stderr: true,
@@ -40,6 +40,52 @@ export async function openLogStream(client: DockerClient, info: ContainerInfo, r
   if (since !== undefined) query.since = since;
   if (until !== undefined) query.until = until;
   if (req.tail !== undefined) query.tail = String(req.tail);
+  return query;
+}
+
+/** The same mapping for both transports: 404 → NotFoundError with suggestions, 501 → the driver error, the rest by mapDockerError. */
+async function logError(client: DockerClient, info: ContainerInfo, err: unknown): Promise<GoroscopeError> {
+  if (err instanceof GoroscopeError) return err;
+  const status = (err as { statusCode?: number }).statusCode;
+  if (status === 404) return noSuchContainer(client, info.name, err);
+  if (status === 501) return unreadableDriver(info, err);
+  if ((err as { cutOff?: boolean }).cutOff) {
+    return new UnavailableError('the log stream from the Docker daemon was cut off', client.endpoint, 'run the command again; check the daemon (journalctl -u docker)', {
+      cause: err,
+    });
+  }
+  return mapDockerError(err, client);
+}
+
+/**
+ * The log body's bytes, handed over as they arrive (`onBytes(buf, start, end)`, valid during the call). Spoken
+ * directly over the socket where possible (rawhttp.ts: one call per socket read instead of one per message),
+ * else through docker-modem as a stream. Resolves at the end of the body or quietly on abort.
+ */
+export async function readLogBody(
+  client: DockerClient,
+  info: ContainerInfo,
+  req: LogRequest,
+  onBytes: (buf: Buffer, start: number, end: number) => void,
+): Promise<void> {
+  const raw = rawTargetOf(client);
+  if (raw) {
+    const qs = new URLSearchParams(Object.entries(logQuery(req)).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    try {
+      await rawGet(raw, `/containers/${encodeURIComponent(info.id)}/logs?${qs}`, onBytes, req.signal);
+    } catch (err) {
+      if (req.signal?.aborted) return;
+      throw await logError(client, info, err);
+    }
+    return;
+  }
+  const res = await openLogStream(client, info, req);
+  await consumeSync(client, res, true, (_s, chunk) => onBytes(chunk, 0, chunk.length), req.signal);
+}
+
+/** Open the raw log body. 404 → NotFoundError with suggestions, 501 → the unreadable-driver error, transport → Unavailable/Permission. */
+export async function openLogStream(client: DockerClient, info: ContainerInfo, req: LogRequest): Promise<IncomingMessage> {
+  const query = logQuery(req);
   try {
     return await new Promise<IncomingMessage>((resolve, reject) => {
       client.docker.modem.dial(
@@ -55,10 +101,7 @@ export async function openLogStream(client: DockerClient, info: ContainerInfo, r
       );
     });
   } catch (err) {
-    const status = (err as { statusCode?: number }).statusCode;
-    if (status === 404) throw await noSuchContainer(client, info.name, err);
-    if (status === 501) throw unreadableDriver(info, err);
-    throw mapDockerError(err, client);
+    throw await logError(client, info, err);
   }
 }
 
@@ -252,16 +295,18 @@ export async function readContainerLines(
       }
     : onLine;
   for (;;) {
-    const asm = info.tty ? new TtyAssembler(deliver) : new MessageAssembler(deliver);
-    const res = await openLogStream(client, info, { ...req, since, tail, timestamps: true });
-    await consumeSync(
-      client,
-      res,
-      info.tty,
-      info.tty ? (_s, chunk) => (asm as TtyAssembler).push(chunk) : (s, p) => (asm as MessageAssembler).frame(s, p),
-      req.signal,
-    );
-    asm.end();
+    const request = { ...req, since, tail, timestamps: true };
+    if (info.tty) {
+      const tty = new TtyAssembler(deliver);
+      await readLogBody(client, info, request, (b, s, e) => tty.push(b, s, e));
+      tty.end();
+    } else {
+      const asm = new MessageAssembler(deliver);
+      const demux = new FrameDemuxer((s, p) => asm.frame(s, p));
+      await readLogBody(client, info, request, (b, s, e) => demux.push(b, s, e));
+      demux.end();
+      asm.end();
+    }
     if (!resume || req.signal?.aborted) return info;
     const until = req.until === undefined ? undefined : typeof req.until === 'number' ? req.until : Number(req.until.split('.')[0]) * 1000;
     if (until !== undefined && Date.now() > until) return info;

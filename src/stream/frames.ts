@@ -22,12 +22,17 @@ export class FrameDemuxer {
 
   constructor(private readonly onFrame: FrameHandler) {}
 
-  /** Feed bytes. Throws UnavailableError for a type-3 frame (the daemon reports an error inside the stream) and DataError for a bad header. */
-  push(chunk: Buffer): void {
-    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+  /** Feed bytes (`chunk[from, to)`). Throws UnavailableError for a type-3 frame (the daemon reports an error inside the stream) and DataError for a bad header. */
+  push(chunk: Buffer, from = 0, to = chunk.length): void {
+    let buf = chunk;
+    let off = from;
+    let n = to;
+    if (this.pending) {
+      buf = Buffer.concat([this.pending, chunk.subarray(from, to)]);
+      off = 0;
+      n = buf.length;
+    }
     this.pending = null;
-    let off = 0;
-    const n = buf.length;
     while (n - off >= 8) {
       const type = buf[off]!;
       const len = buf.readUInt32BE(off + 4);
@@ -43,7 +48,7 @@ export class FrameDemuxer {
         throw new DataError('bad Docker log frame header', `type ${type} at byte ${off - len - 8}`, 'is this a TTY container read without Tty set?');
       }
     }
-    if (off < n) this.pending = Buffer.from(buf.subarray(off));
+    if (off < n) this.pending = Buffer.from(buf.subarray(off, n));
   }
 
   /**

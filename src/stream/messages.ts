@@ -93,8 +93,8 @@ export class TtyAssembler {
     }, maxChars + 40);
   }
 
-  push(chunk: Buffer): void {
-    this.splitter.push(chunk);
+  push(chunk: Buffer, from = 0, to = chunk.length): void {
+    this.splitter.push(chunk, from, to);
   }
 
   end(): void {

@@ -1,5 +1,6 @@
 // The Docker adapter against the real engine: demux, 16 KB partials, TTY, since/until/tail, errors, follow across restarts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from 'node:http';
 import { BUSYBOX, docker, dockerRaw, noEngine, removeContainers, uniqueName, waitExited } from '../helpers/engine.js';
 import { connect, type DockerClient } from '../../src/docker/client.js';
 import { inspectRaw, resolveContainer } from '../../src/docker/containers.js';
@@ -47,6 +48,15 @@ describe.skipIf(noEngine)('docker logs (real engine)', () => {
     expect(byStream('stderr')).toEqual(['err-1', 'err-2', 'stderr-no-newline']);
     expect(out.length).toBe(6);
     expect(ts.every((t) => t !== null && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/.test(t))).toBe(true);
+  });
+
+  it('the docker-modem transport (TLS/ssh endpoints) gives the same lines as the direct one', async () => {
+    const viaModem = await connect();
+    (viaModem.docker.modem as unknown as { agent: unknown }).agent = new Agent(); // rawTargetOf() now declines
+    const out: Out[] = [];
+    await readContainerLines(viaModem, MIXED, {}, (stream, _t, text) => out.push([stream, text]));
+    expect(out).toEqual((await lines(MIXED)).out);
+    expect(out.length).toBe(6);
   });
 
   it('a stopped container is read to its end', async () => {

@@ -8,6 +8,7 @@ import { dockerTimeToIso, naiveToIso } from '../time.js';
 import { classifyCause, classifyTimeout } from './classify.js';
 import {
   CHANNEL_STATE,
+  CHANNEL_STATE_ZH,
   GOROUTINE,
   MEMORY,
   RELAY_ERROR,
@@ -464,7 +465,7 @@ export class EventParser {
         }
         break;
     }
-    if (msg.includes('elay error (')) {
+    if (msg.includes('elay error (') || msg.includes('hannel error (')) {
       const m = RELAY_ERROR.exec(msg);
       if (m !== null) return this.relayError(m, msg, r, idx);
     }
@@ -488,6 +489,14 @@ export class EventParser {
         const kind = m[3] === 'disabled' ? 'channel_disabled' : 'channel_enabled';
         const reason = m[4] ?? (m[5] !== undefined && m[5].trim() !== '' ? cap(m[5].trim()) : null);
         this.emit({ kind, ...this.base(), channel: Number(m[1]), reason });
+        return;
+      }
+    }
+    if (msg.includes('）已被')) {
+      const m = CHANNEL_STATE_ZH.exec(msg);
+      if (m !== null) {
+        const reason = m[4] !== undefined && m[4].trim() !== '' ? cap(m[4].trim()) : null;
+        this.emit({ kind: m[3] === '禁用' ? 'channel_disabled' : 'channel_enabled', ...this.base(), channel: Number(m[2]), reason });
         return;
       }
     }

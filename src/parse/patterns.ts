@@ -7,9 +7,10 @@
  * - `relay error (channel #3, status code: 500): do request failed…` (new-api; MJ: `status code 500`)
  * - `relay error (channel #4(openai-a)): …` (one-hub)
  * - `relay error (userId #34,channel #12): …` (ezlinkai ≥ 2025-03)
+ * - `channel error (channel #3, status code: 500): …` (newer new-api)
  */
 export const RELAY_ERROR =
-  /[Rr]elay error \((?:channel id (\d+), user id: (\d+)|channel #(\d+)(?:\((.*?)\))?(?:, status code:? (\d+))?|userId #(\d+), ?channel #(\d+))\):? ?/;
+  /(?:[Rr]elay|[Cc]hannel) error \((?:channel id (\d+), user id: (\d+)|channel #(\d+)(?:\((.*?)\))?(?:, status code:? (\d+))?|userId #(\d+), ?channel #(\d+))\):? ?/;
 
 /** `bad response status code 503`, `status code: 429`, `(状态码: 503)` inside a relay error message. */
 export const STATUS_IN_TEXT = /(?:status code:? |状态码: ?)(\d{3})\b/;
@@ -34,6 +35,9 @@ export const RETRY_EZ = /渠道切换: #(\d+)\((.*?)\) -> #(\d+)\((.*?)\)/;
  * - `Channel #9 (openai-a) has been disabled: …` (capitalised / named variants)
  */
 export const CHANNEL_STATE = /[Cc]hannel #(\d+)(?: ?\((.*?)\))? has been (disabled|enabled)(?: due to (low success rate: [\d.]+%?))?(?::? ?([\s\S]*))?/;
+
+/** new-api notices, when logged: `通道「openai-a」（#12）已被禁用，原因：…`, `渠道「x」（#3）已被启用` */
+export const CHANNEL_STATE_ZH = /(?:通道|渠道)「(.*?)」（#(\d+)）已被(禁用|启用)(?:[，,]\s*原因[：:]\s*([\s\S]*))?/;
 
 /** ezlinkai monitor: `⚠️ High goroutine count detected: 5234`, `⚠️ Goroutine count elevated: 2417`, `Goroutine count: 312` */
 export const GOROUTINE = /(High goroutine count detected|Goroutine count elevated|Goroutine count): (\d+)/;
@@ -74,6 +78,9 @@ for (const p of [
   'using channel #', // using channel #7 to retry (remain times 2)
   'Using channel #',
   'channel #', // channel #5 has been disabled: …
+  'channel error (', // new-api: channel error (channel #3, status code: 500): …
+  '通道「', // new-api notice: 通道「x」（#12）已被禁用
+  '渠道「',
   'Channel #',
   'child goroutine panic', // ezlinkai SafeGoroutine
   '⚠', // ⚠️ High goroutine count detected: 5234

@@ -263,6 +263,28 @@ const newApiOneHub: Case[] = [
     ],
   },
   {
+    name: 'newer new-api: channel error (channel #N, status code: N) is a relay error; 通道「…」（#N）已被禁用 notices',
+    input: [
+      '[ERR] 2025/06/01 - 10:00:00 | 20250601100000123456789 | channel error (channel #12, status code: 503): upstream overloaded ',
+      '[SYS] 2025/06/01 - 10:00:01 | 通道「openai-a」（#12）已被禁用，原因：status code 401 ',
+      '[SYS] 2025/06/01 - 10:30:00 | 通道「openai-a」（#12）已被启用 ',
+    ],
+    want: [
+      {
+        kind: 'relay_error',
+        ...base('[ERR] 2025/06/01 - 10:00:00 | 20250601100000123456789 | channel error (channel #12, status code: 503): upstream overloaded', '2025-06-01T02:00:00.000Z', { requestId: '20250601100000123456789' }),
+        channel: 12,
+        userId: null,
+        statusCode: 503,
+        cause: 'upstream_5xx',
+        timeoutClass: null,
+        message: 'upstream overloaded',
+      },
+      { kind: 'channel_disabled', ...base('[SYS] 2025/06/01 - 10:00:01 | 通道「openai-a」（#12）已被禁用，原因：status code 401', '2025-06-01T02:00:01.000Z'), channel: 12, reason: 'status code 401' },
+      { kind: 'channel_enabled', ...base('[SYS] 2025/06/01 - 10:30:00 | 通道「openai-a」（#12）已被启用', '2025-06-01T02:30:00.000Z'), channel: 12, reason: null },
+    ],
+  },
+  {
     name: 'new-api startup banner',
     input: ['[SYS] 2025/03/26 - 16:03:00 | New API v0.6.0.3 started '],
     want: [{ kind: 'startup', ...base('[SYS] 2025/03/26 - 16:03:00 | New API v0.6.0.3 started', '2025-03-26T08:03:00.000Z'), version: 'v0.6.0.3', product: 'New API' }],

@@ -185,7 +185,15 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
       goroutines,
       startedAt,
     };
-    await writer.write('summary.md', renderSummaryMd(mdInput));
+    let md: string;
+    try {
+      md = renderSummaryMd(mdInput);
+    } catch (err) {
+      // a report bug must not cost the bundle: say so in the file and the manifest
+      md = `# Incident bundle: ${name}\n\nThe summary could not be written (${message(err)}); see summary.json and manifest.json.\n`;
+      items.summaryMd = { status: 'failed', error: message(err) };
+    }
+    await writer.write('summary.md', md);
     if (compare) await writer.write('pprof/compare.json', json(compare.json));
 
     // 5. redactions, manifest, rename

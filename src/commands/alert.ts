@@ -11,9 +11,8 @@ import { verdict } from '../analyze/verdict.js';
 import { reasonText } from '../i18n/check.js';
 import { collectFacts } from '../sources/facts.js';
 import { runPipeline } from '../pipeline.js';
-import type { GEvent, Kind } from '../events.js';
-import { makeNotifier, readState, round, toObservation, writeState, type NotifyFlags } from '../notify/index.js';
-import type { EventObservation, LevelObservation } from '../notify/types.js';
+import type { GEvent } from '../events.js';
+import { AlertSession, makeNotifier, toEventObservation, toObservation, ALERT_KINDS, type NotifyFlags } from '../notify/index.js';
 
 export interface AlertOptions extends NotifyFlags {
   interval?: string;
@@ -26,8 +25,6 @@ export interface AlertOptions extends NotifyFlags {
   panicBurst?: string;
   panicWindow?: string;
 }
-
-const KINDS: ReadonlySet<Kind> = new Set<Kind>(['crash', 'fatal', 'panic', 'channel_disabled']);
 
 const M = {
   en: {
@@ -62,27 +59,9 @@ export async function run(names: string[], opts: AlertOptions, ctx: CommandConte
   const out = ctx.stdout;
   const say = (line: string) => out.write(`${line}\n`);
 
-  let state = readState(n, ctx.stderr);
+  const session = new AlertSession(n, out, ctx.now);
+  session.save(true); // an unwritable state file is a clear error (exit 73) now, not a surprise at the first alert
   let rounds = 0;
-  let sent = 0;
-  let failed = 0;
-  // Rounds from the timer and from the log followers run one at a time, so the state is never decided twice at once.
-  let queue: Promise<void> = Promise.resolve();
-  const enqueue = (obs: { levels: LevelObservation[]; events: EventObservation[] }) => {
-    queue = queue.then(async () => {
-      try {
-        const r = await round(n, state, obs, ctx.now(), out, true);
-        state = r.state;
-        for (const d of r.deliveries) d.ok ? sent++ : failed++;
-        if (r.alerts.length > 0 || obs.levels.length > 0) writeState(n, state);
-      } catch (err) {
-        // The state went unwritable after the start (disk full, directory removed): say so and keep alerting.
-        ctx.stderr.write(`${(err as GoroscopeError).headline?.() ?? String(err)}\n`);
-      }
-    });
-    return queue;
-  };
-  writeState(n, state); // an unwritable state file is a clear error (exit 73) now, not a surprise at the first alert
 
   say(fmt(m.start, { names: names.join(', '), interval: opts.interval ?? '30s', targets: n.targets.map((t) => t.label).join(', ') || m.none }));
 
@@ -92,12 +71,12 @@ export async function run(names: string[], opts: AlertOptions, ctx: CommandConte
     let lastWhy = '';
     while (!ctx.signal.aborted) {
       const onEvent = (e: GEvent) => {
-        const o = toEvent(name, host, e);
-        if (o) void enqueue({ levels: [], events: [o] });
+        const o = toEventObservation(name, host, e);
+        if (o) session.push({ levels: [], events: [o] });
       };
       let why = 'end of stream';
       try {
-        await runPipeline([name], { follow: true, kinds: KINDS, since, tz: ctx.tz, hosts: ctx.globals.host, signal: ctx.signal }, onEvent);
+        await runPipeline([name], { follow: true, kinds: ALERT_KINDS, since, tz: ctx.tz, hosts: ctx.globals.host, signal: ctx.signal }, onEvent);
       } catch (err) {
         why = (err as Error).message;
       }
@@ -124,30 +103,12 @@ export async function run(names: string[], opts: AlertOptions, ctx: CommandConte
     rounds += 1;
     const time = new Date(ctx.now()).toISOString();
     for (const o of levels) say(fmt(m.level, { time, name: o.container, level: o.level, g: o.goroutines !== null ? ` (${o.goroutines} goroutines)` : '' }));
-    await enqueue({ levels, events: [] });
+    session.push({ levels, events: [] });
     await sleep(intervalMs, ctx.signal);
   }
   await Promise.all(followers);
-  await queue;
-  writeState(n, state);
-  say(fmt(m.stop, { rounds, sent, failed }));
-}
-
-/** The log events worth waking someone for, as observations. */
-function toEvent(name: string, host: string | null, e: GEvent): EventObservation | null {
-  const base = { container: name, host, time: e.time };
-  switch (e.kind) {
-    case 'crash':
-      return { ...base, kind: 'crash', message: e.message, signature: e.signature };
-    case 'fatal':
-      return { ...base, kind: 'fatal', message: e.message };
-    case 'panic':
-      return { ...base, kind: 'panic', message: e.message, signature: e.signature };
-    case 'channel_disabled':
-      return { ...base, kind: 'channel_disabled', message: e.reason ?? e.raw, channel: e.channel };
-    default:
-      return null;
-  }
+  await session.close();
+  say(fmt(m.stop, { rounds, sent: session.sent, failed: session.failed }));
 }
 
 function wholeNumber(flag: string, v: string): number {

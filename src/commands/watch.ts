@@ -64,6 +64,9 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
   const timeoutMs = opts.timeout === undefined ? 5000 : Number(opts.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout must be a whole number of ms', opts.timeout);
   const thresholds = resolveThresholds(opts, ctx.env, ctx.config, name);
+  // --notify: checked now (a bad target is a usage error before watching); alerts are sent in the background.
+  const notifier = opts.notify !== undefined || opts.dryRun ? await import('../notify/index.js') : null;
+  const notify = notifier?.notifySession(opts, ctx) ?? null;
   const client = await connect(ctx.globals.host?.[0], ctx.env);
   const first = await inspectRaw(client, name); // a typo or a dead daemon at the start is a clear error, not a retry loop
   let recordFd: number | null = null;
@@ -91,6 +94,8 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
           if (e.time) since = Math.max(since, Date.parse(e.time) + 1);
           if (e.kind === 'goroutine') logGoroutine = { count: e.count, time: e.time };
           if (e.kind === 'goroutine' || e.kind === 'memory') return;
+          const alertable = notifier?.toEventObservation(name, null, e);
+          if (alertable) notify?.events([alertable]);
           events.push(e);
           if (events.length > SHOWN) events.shift();
           if (!tty) void write(ctx.stdout, `${e.time ?? '-'} ${e.kind} ${e.raw}\n`);
@@ -153,21 +158,19 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
       state: c.state?.status ?? null,
     };
     if (recordFd !== null) writeSync(recordFd, JSON.stringify(rec) + '\n');
-    if (opts.notify !== undefined || opts.dryRun) {
+    if (notify) {
       // --notify: one alert per level change, as check does; restarts since the watch began count.
       const v = verdict({ ...c.facts, baselineRestarts: first.RestartCount, thresholds });
-      const { notifyChanges } = await import('../notify/index.js');
-      await notifyChanges(
-        [{ name, level: v.level, emergency: v.emergency, reasons: v.reasons.map((r) => reasonText(r, 'en')), goroutines: c.facts.goroutines }],
-        opts,
-        ctx,
-      ).catch(() => undefined);
+      const reasons = v.reasons.map((r) => reasonText(r, 'en'));
+      const shown = ctx.lang === 'en' ? {} : { displayReasons: v.reasons.map((r) => reasonText(r, ctx.lang)) };
+      notify.observe([{ name, level: v.level, emergency: v.emergency, reasons, ...shown, goroutines: c.facts.goroutines }]);
     }
     const view = { c, rec, thresholds, history, seen, started, now: ctx.now(), events, followError };
     await write(ctx.stdout, tty ? `\x1b[H\x1b[2J${screen(view, ctx)}` : `${line(view, ctx)}\n`);
     await sleep(Math.max(0, intervalMs - (ctx.now() - t0)), ctx.signal);
   }
   await Promise.all([follower.catch(() => undefined), statsFollower.catch(() => undefined)]);
+  await notify?.close();
   if (recordFd !== null) closeSync(recordFd);
   await write(ctx.stdout, summary(name, seen, samples, ctx.now() - started, last, ctx));
 }

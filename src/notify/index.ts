@@ -10,6 +10,7 @@ import { messageText } from './message.js';
 import { DEFAULT_POLICY, PENDING_MAX_AGE_MS, decide, loadState, saveState, statePath, type AlertState, type PendingDelivery, type Policy } from './state.js';
 import { deliver, parseTarget, payload, resolveSmtp, type Delivery, type DeliveryOptions, type SmtpFlags, type Target } from './targets.js';
 import type { Alert, AlertLevel, EventObservation, LevelObservation } from './types.js';
+import type { GEvent, Kind } from '../events.js';
 
 export type { Alert, LevelObservation, EventObservation } from './types.js';
 
@@ -121,7 +122,6 @@ export async function dispatch(
   const bySpec = new Map(n.targets.map((t) => [t.spec, t]));
   // Earlier failures first, still to a target in use and young enough; a new alert for the same target and key
   // (same container, same kind of news) supersedes an older pending one.
-  const newsKey = (a: Alert) => `${a.host ?? ''}|${a.container}|${a.event?.kind ?? 'level'}`;
   const fresh = new Set(alerts.map(newsKey));
   const retry = (opts.pending ?? []).filter((p) => bySpec.has(p.target) && now - p.since < PENDING_MAX_AGE_MS && !fresh.has(newsKey(p.alert)));
   const jobs: { t: Target; a: Alert; since: number; retry: boolean }[] = [
@@ -131,11 +131,17 @@ export async function dispatch(
   const done = await Promise.all(jobs.map((j) => deliver(j.t, j.a, n.delivery).then((d) => ({ ...j, d }))));
   const pending: PendingDelivery[] = [];
   for (const { d, a, t, since, retry: again } of done) {
-    const vars = { what: `${again ? o.again : ''}${what(a)}`, target: d.target, attempts: d.attempts, ms: d.ms, error: d.error ?? '' };
-    out.write(`${fmt(d.ok ? o.sent : o.failed, vars)}\n`);
+    out.write(reportLine(n, d, a, again));
     if (!d.ok) pending.push({ target: t.spec, alert: a, since });
   }
   return { deliveries: done.map((x) => x.d), pending };
+}
+
+/** `notify: sent ok→warning one-api → webhook 127.0.0.1:8080 (1 attempt(s), 12 ms)` or the FAILED form. */
+function reportLine(n: Notifier, d: Delivery, a: Alert, again: boolean): string {
+  const o = OUT[n.lang];
+  const vars = { what: `${again ? o.again : ''}${what(a)}`, target: d.target, attempts: d.attempts, ms: d.ms, error: d.error ?? '' };
+  return `${fmt(d.ok ? o.sent : o.failed, vars)}\n`;
 }
 
 /** One round: decide against `state`, dispatch, and return the next state (the caller saves it). `quiet`: no dry-run line when there is nothing to send. */
@@ -215,19 +221,117 @@ export async function notifyChanges(
   return res.deliveries;
 }
 
+/** How often a long-running session tries the deliveries that failed again. */
+export const SESSION_RETRY_MS = 60_000;
+
+/**
+ * Alerting inside a long-running command (`alert`, `watch --notify`): decisions are made at once and in order
+ * (decide is pure and synchronous); deliveries run in the background, in order per target, so a slow or hanging
+ * target delays neither the next sample, nor the next decision, nor the other targets. Failed deliveries are tried
+ * again every SESSION_RETRY_MS and kept in the state for a later run.
+ */
+export class AlertSession {
+  private state: AlertState;
+  private pending: PendingDelivery[];
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly inflight = new Set<Promise<void>>();
+  private retrying = false;
+  private lastRetry: number;
+  sent = 0;
+  failed = 0;
+
+  constructor(
+    private readonly n: Notifier,
+    private readonly out: TextOut,
+    private readonly now: () => number,
+  ) {
+    this.state = readState(n, out);
+    this.pending = this.state.pending ?? [];
+    this.lastRetry = now();
+  }
+
+  /** Decide on these observations now and send what they call for in the background. */
+  push(obs: { levels: LevelObservation[]; events: EventObservation[] }): void {
+    const t = this.now();
+    const { alerts, next } = decide(this.state, obs, t, this.n.policy);
+    this.state = next;
+    if (alerts.length > 0) {
+      if (this.n.dryRun) void dispatch(this.n, alerts, this.out, { quiet: true });
+      // A newer alert about the same container and kind of news makes an older failed one moot.
+      const fresh = new Set(alerts.map(newsKey));
+      this.pending = this.pending.filter((p) => !fresh.has(newsKey(p.alert)));
+      for (const a of alerts) for (const tg of this.n.targets) this.send(tg, a, t, false);
+    }
+    if (obs.levels.length > 0 && this.pending.length > 0 && !this.retrying && t - this.lastRetry >= SESSION_RETRY_MS) {
+      const bySpec = new Map(this.n.targets.map((tg) => [tg.spec, tg]));
+      const batch = this.pending.filter((p) => bySpec.has(p.target) && t - p.since < PENDING_MAX_AGE_MS);
+      this.pending = [];
+      this.retrying = true;
+      this.lastRetry = t;
+      void Promise.all(batch.map((p) => this.send(bySpec.get(p.target)!, p.alert, p.since, true))).finally(() => (this.retrying = false));
+    }
+    if (alerts.length > 0 || obs.levels.length > 0) this.save();
+  }
+
+  /** Queue one delivery behind the earlier ones to the same target. */
+  private send(target: Target, a: Alert, since: number, again: boolean): Promise<void> {
+    if (this.n.dryRun) return Promise.resolve();
+    const before = this.chains.get(target.spec) ?? Promise.resolve();
+    const p: Promise<void> = before
+      .then(() => deliver(target, a, this.n.delivery))
+      .then((d) => {
+        this.out.write(reportLine(this.n, d, a, again));
+        if (d.ok) this.sent++;
+        else {
+          this.failed++;
+          this.pending.push({ target: target.spec, alert: a, since });
+        }
+        this.save();
+      })
+      .finally(() => {
+        this.inflight.delete(p);
+        if (this.chains.get(target.spec) === p) this.chains.delete(target.spec);
+      });
+    this.chains.set(target.spec, p);
+    this.inflight.add(p);
+    return p;
+  }
+
+  /** Write the state (unless dry run); a failure is reported, not thrown (alerting goes on), unless `strict`. */
+  save(strict = false): void {
+    if (this.pending.length > 0) this.state.pending = [...this.pending];
+    else delete this.state.pending;
+    try {
+      writeState(this.n, this.state);
+    } catch (err) {
+      if (strict) throw err;
+      this.out.write(`${fmt(OUT[this.n.lang].warn, { v: (err as GoroscopeError).headline?.() ?? String(err) })}\n`);
+    }
+  }
+
+  /** Wait for the deliveries in flight, then save. */
+  async close(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+    this.save();
+  }
+}
+
+function newsKey(a: Alert): string {
+  return `${a.host ?? ''}|${a.container}|${a.event?.kind ?? 'level'}`;
+}
+
 export interface NotifySession {
-  /** Queue a round for these check results; returns at once (deliveries run in the background, one round at a time). */
+  /** Decide on these check results now; deliveries run in the background. */
   observe(results: CheckedContainer[]): void;
-  /** Queue log events (crash, fatal, panic, channel_disabled) for a round. */
+  /** Log events (crash, fatal, panic, channel_disabled), decided now. */
   events(obs: EventObservation[]): void;
-  /** Wait for queued rounds, save the state, and return every delivery made. */
-  close(): Promise<Delivery[]>;
+  /** Wait for deliveries in flight and save the state. */
+  close(): Promise<void>;
 }
 
 /**
- * For long-running commands (`watch --notify`): like notifyChanges, but the state stays in memory between samples,
- * rounds never block the caller, and report lines go to `out` (watch passes its own line sink so the refreshing
- * screen is not garbled). Null without --notify / --dry-run.
+ * For `watch --notify`: an AlertSession fed with check results. Report lines go to `out` (default stderr). Null
+ * without --notify / --dry-run; a bad target is a usage error here, before watching starts.
  */
 export function notifySession(
   flags: NotifyFlags & { warning?: string | number; critical?: string | number; emergency?: string | number },
@@ -237,35 +341,34 @@ export function notifySession(
   const n = makeNotifier(flags, ctx);
   if (!n) return null;
   const host = ctx.globals.host?.length === 1 ? ctx.globals.host[0]! : null;
-  let state = readState(n, out);
-  let queue: Promise<void> = Promise.resolve();
-  const all: Delivery[] = [];
-  const enqueue = (obs: { levels: LevelObservation[]; events: EventObservation[] }) => {
-    queue = queue.then(async () => {
-      const r = await round(n, state, obs, ctx.now(), out, true);
-      state = r.state;
-      all.push(...r.deliveries);
-      if (r.alerts.length > 0 || r.deliveries.length > 0) save();
-    });
-  };
-  const save = () => {
-    try {
-      writeState(n, state);
-    } catch (err) {
-      out.write(`${fmt(OUT[n.lang].warn, { v: (err as GoroscopeError).headline?.() ?? String(err) })}\n`);
-    }
-  };
+  const session = new AlertSession(n, out, ctx.now);
   return {
     observe(results) {
-      enqueue({ levels: results.map((r) => toObservation(r, resolveThresholds(flags, ctx.env, ctx.config, r.name), host)), events: [] });
+      session.push({ levels: results.map((r) => toObservation(r, resolveThresholds(flags, ctx.env, ctx.config, r.name), host)), events: [] });
     },
     events(obs) {
-      if (obs.length > 0) enqueue({ levels: [], events: obs });
+      if (obs.length > 0) session.push({ levels: [], events: obs });
     },
-    async close() {
-      await queue;
-      save();
-      return all;
-    },
+    close: () => session.close(),
   };
+}
+
+/** The event kinds worth waking someone for: follow these (`runPipeline({ kinds: ALERT_KINDS })`) to alert on logs. */
+export const ALERT_KINDS: ReadonlySet<Kind> = new Set<Kind>(['crash', 'fatal', 'panic', 'channel_disabled']);
+
+/** A log event as an alert observation; null for kinds that never alert. */
+export function toEventObservation(container: string, host: string | null, e: GEvent): EventObservation | null {
+  const base = { container, host, time: e.time };
+  switch (e.kind) {
+    case 'crash':
+      return { ...base, kind: 'crash', message: e.message, signature: e.signature };
+    case 'fatal':
+      return { ...base, kind: 'fatal', message: e.message };
+    case 'panic':
+      return { ...base, kind: 'panic', message: e.message, signature: e.signature };
+    case 'channel_disabled':
+      return { ...base, kind: 'channel_disabled', message: e.reason ?? e.raw, channel: e.channel };
+    default:
+      return null;
+  }
 }

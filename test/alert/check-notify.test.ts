@@ -6,7 +6,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goroscope } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, goroscope } from '../helpers/cli.js';
 import { BUSYBOX, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
 import { httpRecorder, parseMail, smtpRecorder, type HttpRecorder } from './servers.js';
 
@@ -16,6 +17,14 @@ async function freePort(): Promise<number> {
   const port = (s.address() as AddressInfo).port;
   await new Promise((r) => s.close(r));
   return port;
+}
+
+async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 describe.skipIf(noEngine)('check --notify (real engine, real targets)', () => {
@@ -87,11 +96,46 @@ describe.skipIf(noEngine)('check --notify (real engine, real targets)', () => {
     ].sort());
     const feishu = hook.posts.filter((p) => p.path === '/feishu');
     expect(feishu.map((p) => p.json)).toEqual([
-      { msg_type: 'text', content: { text: expect.stringMatching(new RegExp(`^\\[goroscope\\] 严重：${name}\\nGoroutine 数：5600\\n原因：5600 goroutines ≥ critical threshold 5000\\n时间：`)) } },
+      { msg_type: 'text', content: { text: expect.stringMatching(new RegExp(`^\\[goroscope\\] 严重：${name}\\nGoroutine 数：5600\\n原因：5600 个 goroutine ≥ 严重阈值 5000\\n时间：`)) } },
     ]);
     expect(smtp.mails.map((m) => ({ to: m.to, subject: parseMail(m.raw).subject }))).toEqual([{ to: ['ops@example.com'], subject: `[goroscope] 严重：${name}` }]);
     expect(hang.posts).toHaveLength(1);
   });
+
+  it('a bad --notify is refused before the check runs', async () => {
+    const r = await goroscope(['check', name, '--health-url', `http://127.0.0.1:${port}/api/monitor/health`, '--notify', 'hooks.example.com/x'], { env: { XDG_CONFIG_HOME: dir }, cwd: dir });
+    expect({ code: r.code, stdout: r.stdout, first: r.stderr.split('\n')[0] }).toEqual({ code: 64, stdout: '', first: 'error: --notify takes an http(s) URL or mailto:ADDRESS (hooks.example.com/x)' });
+  });
+
+  it('watch --notify alerts on a level change and on a crash in the followed logs, without waiting for the target', async () => {
+    setGoroutines(900);
+    const state = join(dir, 'state-watch.json');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'watch', name, '--health-url', `http://127.0.0.1:${port}/api/monitor/health`, '--interval', '1s', '--state', state, '--notify', `${hook.url}/watch`, '--notify', `${hang.url}/watch-slow`, '--notify-timeout', '20s'],
+      { cwd: dir, env: { ...process.env, NO_COLOR: '1', LANG: 'C', TZ: 'UTC', XDG_CONFIG_HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const posts = () => hook.posts.filter((p) => p.path === '/watch').map((p) => p.json as { level: string; previous: string | null; event: { kind: string } | null });
+    const samples = () => stdout.split('\n').filter((l) => /goroutines|900|2700/.test(l)).length;
+    try {
+      await until('two samples', () => samples() >= 2);
+      setGoroutines(2700);
+      await until('the warning alert', () => posts().length >= 1);
+      // the hanging target holds its delivery for up to 20 s; samples keep coming meanwhile
+      const s0 = samples();
+      await until('two more samples while a delivery hangs', () => samples() >= s0 + 2);
+      await docker('exec', name, 'sh', '-c', `printf '%s\\n' 'panic: boom' '' 'goroutine 1 [running]:' 'main.main()' '	/app/main.go:3 +0x1d' > /proc/1/fd/2`);
+      await until('the crash alert', () => posts().length >= 2, 25_000);
+      expect(posts().map((p) => (p.event ? p.event.kind : `${p.previous}→${p.level}`))).toEqual(['ok→warning', 'crash']);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('--dry-run prints what would be sent and changes no state', async () => {
     const state = join(dir, 'state3.json');

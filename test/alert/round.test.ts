@@ -122,7 +122,7 @@ describe('makeNotifier', () => {
 });
 
 describe('notifySession (watch --notify)', () => {
-  it('queues samples without blocking, sends one alert per change, and saves the state on close', async () => {
+  it('decides at once, sends in the background, one alert per change, and saves the state on close', async () => {
     const hook = await httpRecorder();
     try {
       const file = join(dir, 'session.json');
@@ -136,12 +136,14 @@ describe('notifySession (watch --notify)', () => {
         s.observe([{ name: 'one-api', level, reasons: [], goroutines: g }]);
         clock += 5000;
       }
-      expect(hook.posts).toHaveLength(0); // nothing awaited yet: observe() never blocks
-      const deliveries = await s.close();
-      expect({ deliveries: deliveries.map((d) => d.ok), posts: hook.posts.map((p) => (p.json as { level: string }).level) }).toEqual({
-        deliveries: [true, true, true],
-        posts: ['warning', 'critical', 'emergency'],
-      });
+      expect(hook.posts).toHaveLength(0); // nothing awaited yet: observe() never waits for a delivery
+      await s.close();
+      expect(hook.posts.map((p) => (p.json as { level: string }).level)).toEqual(['warning', 'critical', 'emergency']);
+      expect(out.text.split('\n').filter(Boolean).map((l) => l.replace(/ \(1 attempt.*$/, ''))).toEqual([
+        `notify: sent ok→warning one-api → webhook 127.0.0.1:${hook.port}`,
+        `notify: sent warning→critical one-api → webhook 127.0.0.1:${hook.port}`,
+        `notify: sent critical→emergency one-api → webhook 127.0.0.1:${hook.port}`,
+      ]);
       expect(loadState(file).state.containers['one-api']).toMatchObject({ announced: 'emergency', goroutines: 10200 });
     } finally {
       await hook.close();

@@ -35,6 +35,8 @@ export async function run(names: string[], opts: CheckOptions, ctx: CommandConte
   if (opts.healthUrl && names.length > 1) {
     throw new UsageError('--health-url names one endpoint but several containers were given', names.join(' '), 'check them one at a time, or set healthUrl per container in the config file');
   }
+  const notifying = opts.notify !== undefined || opts.dryRun === true;
+  if (notifying) (await import('../notify/index.js')).makeNotifier(opts, ctx); // a bad --notify fails before the check
   const checked = await Promise.all(
     names.map(async (name): Promise<CheckedContainer> => {
       const thresholds = resolveThresholds(opts, ctx.env, ctx.config, name);
@@ -46,10 +48,11 @@ export async function run(names: string[], opts: CheckOptions, ctx: CommandConte
   const overall = worst(checked.map((c) => c.level));
   const json = toJson(overall, checked);
   await write(ctx.stdout, opts.json ? JSON.stringify(json, null, 2) + '\n' : renderText(overall, checked, ctx));
-  if (opts.notify !== undefined || opts.dryRun) {
+  if (notifying) {
     // Deliveries are reported on stderr and never change the verdict's exit code.
     const { notifyChanges } = await import('../notify/index.js');
-    await notifyChanges(json.containers, opts, ctx);
+    const shown = (c: CheckedContainer) => (ctx.lang === 'en' ? {} : { displayReasons: c.reasons.map((r) => reasonText(r, ctx.lang)) });
+    await notifyChanges(json.containers.map((j, i) => ({ ...j, ...shown(checked[i]!) })), opts, ctx);
   }
   process.exitCode = LEVEL_EXIT[overall];
 }

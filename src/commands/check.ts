@@ -37,16 +37,29 @@ export async function run(names: string[], opts: CheckOptions, ctx: CommandConte
   }
   const notifying = opts.notify !== undefined || opts.dryRun === true;
   if (notifying) (await import('../notify/index.js')).makeNotifier(opts, ctx); // a bad --notify fails before the check
+  // compose:PROJECT, service:NAME and several --host values name several containers (README "fleet").
+  const hostsDown: { host: string; error: string; exitCode: number }[] = [];
+  const { expandCheckTargets, hostDownLine } = await import('../sources/fleet.js');
+  const targets = await expandCheckTargets(names, {
+    hosts: ctx.globals.host,
+    signal: ctx.signal,
+    onHostDown: (host, err) => {
+      hostsDown.push({ host, error: err.headline().replace(/^error: /, ''), exitCode: err.exitCode });
+      ctx.stderr.write(hostDownLine(host, err));
+    },
+  });
   const checked = await Promise.all(
-    names.map(async (name): Promise<CheckedContainer> => {
-      const thresholds = resolveThresholds(opts, ctx.env, ctx.config, name);
-      const c = await collectFacts(name, { healthUrl: opts.healthUrl, timeoutMs, logFallback: true, stats: true }, ctx);
+    targets.map(async (t): Promise<CheckedContainer> => {
+      const thresholds = resolveThresholds(opts, ctx.env, ctx.config, t.name.split('@')[0]!);
+      const c = await collectFacts(t.lookup, { healthUrl: opts.healthUrl, timeoutMs, logFallback: true, stats: true, client: t.client }, ctx);
+      c.name = t.name;
       const v = verdict({ ...c.facts, baselineRestarts: baseline, thresholds });
       return { ...c, ...v, thresholds };
     }),
   );
-  const overall = worst(checked.map((c) => c.level));
-  const json = toJson(overall, checked);
+  // A host that could not be reached leaves its containers unchecked: at least unknown, never ok.
+  const overall = worst([...checked.map((c) => c.level), ...(hostsDown.length > 0 ? (['unknown'] as const) : [])]);
+  const json = { ...toJson(overall, checked), ...(hostsDown.length > 0 ? { hostsDown } : {}) };
   await write(ctx.stdout, opts.json ? JSON.stringify(json, null, 2) + '\n' : renderText(overall, checked, ctx));
   if (notifying) {
     // Deliveries are reported on stderr and never change the verdict's exit code.

@@ -262,3 +262,48 @@ export function parseMaxStreams(text: string | undefined): number | undefined {
 export function hostDownLine(host: string, err: GoroscopeError): string {
   return `warning: skipping Docker host ${host}: ${err.headline().replace(/^error: /, '')}\n`;
 }
+
+/** One container to check: shown as `name`, looked up as `lookup` through `client` (the default endpoint when absent). */
+export interface CheckTarget {
+  name: string;
+  lookup: string;
+  client?: DockerClient;
+  host?: string;
+}
+
+/**
+ * `check` arguments → containers: `compose:PROJECT[/SERVICE]` is every container of the project, `service:NAME`
+ * every running task's container on the hosts given; with several `--host` values a container name is looked up on
+ * each (shown as `name@host`). A plain name with one host stays as it is (check reports a missing container itself).
+ */
+export async function expandCheckTargets(names: string[], opts: SourceOptions): Promise<CheckTarget[]> {
+  const multi = hostsOf(opts).length > 1;
+  const at = (name: string, host: string | undefined) => (multi && host !== undefined ? `${name}@${hostLabel(host)}` : name);
+  const out: CheckTarget[] = [];
+  for (const spec of names) {
+    if (spec.startsWith('compose:')) {
+      const rest = spec.slice('compose:'.length);
+      const slash = rest.indexOf('/');
+      const project = slash < 0 ? rest : rest.slice(0, slash);
+      const service = slash < 0 ? undefined : rest.slice(slash + 1);
+      if (project === '' || service === '') throw new UsageError('compose: needs a project name', spec, 'examples: compose:oneapi, compose:oneapi/one-api');
+      out.push(
+        ...(await onEveryHost(opts, async (client, host) =>
+          (await composeMembers(client, project, service, opts.signal)).map((m) => ({ name: at(m.name, host), lookup: m.id, client, ...(multi && host ? { host } : {}) })),
+        )),
+      );
+    } else if (spec.startsWith('service:')) {
+      for (const { client, task, host } of await serviceContainers(spec, opts)) {
+        out.push({ name: at(`${task.replica}.${task.id}`, host), lookup: task.containerId!, client, ...(multi && host ? { host } : {}) });
+      }
+    } else if (multi) {
+      out.push(
+        ...(await onEveryHost(opts, async (client, host) => {
+          const info = await resolveContainer(client, spec, opts.signal);
+          return [{ name: at(info.name, host), lookup: info.id, client, ...(host ? { host } : {}) }];
+        })),
+      );
+    } else out.push({ name: spec, lookup: spec });
+  }
+  return out;
+}

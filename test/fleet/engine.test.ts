@@ -150,11 +150,10 @@ describe.skipIf(noEngine)('service:NAME on a single-node swarm', () => {
 // containers' events interleave in time.
 const API_SCRIPT = `${ts}
 echo "[SYS] $(ts) | One API v0.6.7 started "
-for n in 2100 2200 2300 2400; do echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: $n "; sleep 0.3; done
+for n in 2100 2200 2300 2400; do echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: $n "; sleep 0.4; done
 `;
 const DB_SCRIPT = `${ts}
-sleep 0.15
-for n in 2101 2201 2301 2401; do echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: $n "; sleep 0.3; done
+for n in 2101 2201 2301 2401; do echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: $n "; sleep 0.4; done
 `;
 
 describe.skipIf(noEngine)('compose:PROJECT and several --host values', () => {
@@ -168,11 +167,11 @@ describe.skipIf(noEngine)('compose:PROJECT and several --host values', () => {
 
   beforeAll(async () => {
     const label = (svc: string) => ['--label', `com.docker.compose.project=${project}`, '--label', `com.docker.compose.service=${svc}`];
-    await Promise.all([
-      docker('run', '-d', '--network', 'none', '--name', api, ...label('api'), BUSYBOX, 'sh', '-c', API_SCRIPT),
-      docker('run', '-d', '--network', 'none', '--name', db, ...label('db'), BUSYBOX, 'sh', '-c', DB_SCRIPT),
-      docker('run', '-d', '--network', 'none', '--name', other, '--label', 'com.docker.compose.project=elsewhere', BUSYBOX, 'true'),
-    ]);
+    await docker('run', '-d', '--network', 'none', '--name', other, '--label', 'com.docker.compose.project=elsewhere', BUSYBOX, 'true');
+    // db starts once api has logged, so their lines interleave in time (api's 2nd line comes after db's 1st or close).
+    await docker('run', '-d', '--network', 'none', '--name', api, ...label('api'), BUSYBOX, 'sh', '-c', API_SCRIPT);
+    await poll('api to log', async () => ((await docker('logs', api)).includes('2100') ? true : undefined), 15_000);
+    await docker('run', '-d', '--network', 'none', '--name', db, ...label('db'), BUSYBOX, 'sh', '-c', DB_SCRIPT);
     await poll(
       'the project containers to exit',
       async () => ((await docker('ps', '-q', '--filter', `label=com.docker.compose.project=${project}`)).trim() === '' ? true : undefined),
@@ -213,7 +212,11 @@ describe.skipIf(noEngine)('compose:PROJECT and several --host values', () => {
     const r = await goroscope(['scan', `compose:${project}`, '--jsonl', '--kind', 'goroutine']);
     expect(r.code).toBe(0);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as EventJson);
-    expect(events.map((e) => e.count)).toEqual([2100, 2101, 2200, 2201, 2300, 2301, 2400, 2401]);
+    // Each container's own order is kept, the two are interleaved, and times never go back.
+    expect(events.filter((e) => e.source === api).map((e) => e.count)).toEqual([2100, 2200, 2300, 2400]);
+    expect(events.filter((e) => e.source === db).map((e) => e.count)).toEqual([2101, 2201, 2301, 2401]);
+    const switches = events.filter((e, i) => i > 0 && e.source !== events[i - 1]!.source).length;
+    expect(switches).toBeGreaterThanOrEqual(3);
     const times = events.map((e) => e.time!);
     expect(times).toEqual([...times].sort());
   });
@@ -253,6 +256,28 @@ describe.skipIf(noEngine)('compose:PROJECT and several --host values', () => {
       [`${api}@${proxyPath}`, hosts[1]],
       [`${api}@/var/run/docker.sock`, hosts[0]],
     ]);
+  });
+
+  it.each([
+    { name: 'compose project', input: { spec: 'project', hosts: [] as string[] }, want: { names: ['api', 'db'], down: [] as string[] } },
+    { name: 'one compose service on three hosts, one down', input: { spec: 'db', hosts: ['sock', 'proxy', 'missing'] }, want: { names: ['db@sock', 'db@proxy'], down: ['missing'] } },
+  ])('check $name: one entry per container, hosts down in JSON', async ({ input, want }) => {
+    const host = (h: string) => (h === 'sock' ? 'unix:///var/run/docker.sock' : h === 'proxy' ? `unix://${proxyPath}` : `unix://${missing}`);
+    const label = (h: string) => (h === 'sock' ? '/var/run/docker.sock' : h === 'proxy' ? proxyPath : missing);
+    const spec = input.spec === 'project' ? `compose:${project}` : `compose:${project}/db`;
+    const r = await goroscope(['check', spec, '--json', ...input.hosts.flatMap((h) => ['-H', host(h)])]);
+    const j = JSON.parse(r.stdout) as { level: string; containers: { name: string }[]; hostsDown?: { host: string; exitCode: number }[] };
+    const named = (n: string) => {
+      const [svc, h] = n.split('@') as [string, string | undefined];
+      const c = svc === 'api' ? api : db;
+      return h ? `${c}@${label(h)}` : c;
+    };
+    expect(j.containers.map((c) => c.name)).toEqual(want.names.map(named));
+    expect((j.hostsDown ?? []).map((d) => [d.host, d.exitCode])).toEqual(want.down.map((h) => [host(h), 69]));
+    expect(r.stderr).toBe(want.down.map((h) => `warning: skipping Docker host ${host(h)}: cannot reach the Docker daemon (${host(h)})\n`).join(''));
+    // Exited containers: the Nagios code of the overall level (never ok with a host down).
+    expect(r.code).toBe({ ok: 0, warning: 1, critical: 2, unknown: 3 }[j.level]);
+    if (want.down.length > 0) expect(j.level).not.toBe('ok');
   });
 
   it('every host down: exit 69', async () => {

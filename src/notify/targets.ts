@@ -1,6 +1,7 @@
 // Where alerts go: a generic JSON webhook, the chat bots operators already watch (Feishu/Lark, DingTalk, WeCom,
 // Slack, Telegram) and email over SMTP. Every delivery is bounded (a deadline across all attempts, a few retries
 // with backoff) and returns a result instead of throwing: a target that is down or slow is reported, never fatal.
+import { createHmac } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Env, FileConfig, SmtpSettings } from '../config.js';
 import { UsageError } from '../errors.js';
@@ -19,6 +20,8 @@ export interface Target {
   url: string | null;
   /** Telegram chat id. */
   chatId?: string;
+  /** Feishu "签名校验" / DingTalk "加签" secret, taken from a `secret=` query parameter goroscope adds to the URL. */
+  secret?: string;
   /** For email: the recipients. */
   to: string[];
   /** How output names the target, without its secret parts (tokens live in bot URLs' paths and queries). */
@@ -69,6 +72,11 @@ export function parseTarget(spec: string, formatFlag?: string, smtpTo: string[] 
   if (formatFlag === 'email') throw new UsageError('--notify-format email needs a mailto: target', spec);
   const format = (formatFlag as Format | undefined) ?? formatFromUrl(url);
   const target: Target = { spec, format, url: url.href, to: [], label: `${format} ${url.host}` };
+  if ((format === 'feishu' || format === 'dingtalk') && url.searchParams.has('secret')) {
+    target.secret = url.searchParams.get('secret') ?? '';
+    url.searchParams.delete('secret');
+    target.url = url.href;
+  }
   if (format === 'telegram') {
     const chatId = url.searchParams.get('chat_id');
     if (!chatId) throw new UsageError('a Telegram target needs ?chat_id=', spec, 'example: https://api.telegram.org/bot<token>/sendMessage?chat_id=-100123');
@@ -205,13 +213,59 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-async function postJson(target: Target, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+/**
+ * A signed request for bots with a secret, made fresh for each attempt (the signature carries the time).
+ * Feishu: body gets `timestamp` (seconds) and `sign` = base64(HMAC-SHA256(key = "timestamp\nsecret", message = "")).
+ * DingTalk: URL gets `timestamp` (ms) and `sign` = base64(HMAC-SHA256(key = secret, message = "timestamp\nsecret")).
+ */
+export function signed(target: Target, body: unknown, now: number): { url: string; body: unknown } {
+  if (target.secret === undefined) return { url: target.url!, body };
+  if (target.format === 'feishu') {
+    const ts = String(Math.floor(now / 1000));
+    const sign = createHmac('sha256', `${ts}\n${target.secret}`).update('').digest('base64');
+    return { url: target.url!, body: { timestamp: ts, sign, ...(body as object) } };
+  }
+  const ts = String(now);
+  const sign = createHmac('sha256', target.secret).update(`${ts}\n${target.secret}`).digest('base64');
+  const url = new URL(target.url!);
+  url.searchParams.set('timestamp', ts);
+  url.searchParams.set('sign', sign);
+  return { url: url.href, body };
+}
+
+/** Aborts on either signal (AbortSignal.any is missing before Node 20.3); `done()` drops the listeners. */
+function either(a: AbortSignal, b: AbortSignal | undefined): { signal: AbortSignal; done: () => void } {
+  const c = new AbortController();
+  const stop = () => c.abort();
+  if (a.aborted || b?.aborted) c.abort();
+  a.addEventListener('abort', stop, { once: true });
+  b?.addEventListener('abort', stop, { once: true });
+  return {
+    signal: c.signal,
+    done: () => {
+      a.removeEventListener('abort', stop);
+      b?.removeEventListener('abort', stop);
+    },
+  };
+}
+
+async function postJson(target: Target, unsigned: unknown, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const timeout = AbortSignal.timeout(timeoutMs);
-  const res = await fetch(target.url!, {
+  const { url, body } = signed(target, unsigned, Date.now());
+  const abort = either(timeout, signal);
+  try {
+    await exchange(target, url, body, timeout, abort.signal, timeoutMs);
+  } finally {
+    abort.done();
+  }
+}
+
+async function exchange(target: Target, url: string, body: unknown, timeout: AbortSignal, signal: AbortSignal, timeoutMs: number): Promise<void> {
+  const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': USER_AGENT },
     body: JSON.stringify(body),
-    signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+    signal,
     redirect: 'error',
   }).catch((err: Error) => {
     throw new Error(timeout.aborted ? `no answer within ${timeoutMs} ms` : describeFetchError(err));

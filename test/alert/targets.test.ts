@@ -1,5 +1,6 @@
 // Targets: parsing --notify values, each format's body as a real HTTP server receives it, bot error codes,
 // retries, a refused connection and a target that hangs; email through a real SMTP server in English and Chinese.
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoroscopeError } from '../../src/errors.js';
 import { deliver, parseTarget, resolveSmtp, type DeliveryOptions, type Format } from '../../src/notify/targets.js';
@@ -134,6 +135,41 @@ describe('HTTP formats against a real server', () => {
     expect(got.map((p) => ({ method: p.method, path: p.path, type: p.contentType, json: p.json }))).toEqual([
       { method: 'POST', path: `/${input.format}`, type: 'application/json; charset=utf-8', json: want },
     ]);
+  });
+});
+
+describe('signed bots (Feishu 签名校验, DingTalk 加签) against a real server', () => {
+  it('Feishu: timestamp (s) and sign in the body; the secret never leaves goroscope', async () => {
+    const server = await httpRecorder();
+    try {
+      const t = parseTarget(`${server.url}/hook/abc?secret=SEC123`, 'feishu');
+      expect({ url: t.url, label: t.label }).toEqual({ url: `${server.url}/hook/abc`, label: `feishu 127.0.0.1:${server.port}` });
+      const d = await deliver(t, alert, opts());
+      expect(d.ok).toBe(true);
+      const p = server.posts[0]!;
+      const body = p.json as { timestamp: string; sign: string; msg_type: string; content: { text: string } };
+      expect({ path: p.path, keys: Object.keys(body), secretSent: p.body.includes('SEC123') }).toEqual({ path: '/hook/abc', keys: ['timestamp', 'sign', 'msg_type', 'content'], secretSent: false });
+      expect(Math.abs(Number(body.timestamp) - Date.now() / 1000)).toBeLessThan(60);
+      expect(body.sign).toBe(createHmac('sha256', `${body.timestamp}\nSEC123`).update('').digest('base64'));
+      expect(body.content.text).toBe(EN_TEXT);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('DingTalk: timestamp (ms) and sign in the query, next to the access token', async () => {
+    const server = await httpRecorder();
+    try {
+      const d = await deliver(parseTarget(`${server.url}/robot/send?access_token=tok&secret=SEC9`, 'dingtalk'), alert, opts());
+      expect(d.ok).toBe(true);
+      const q = new URL(server.posts[0]!.path, server.url).searchParams;
+      const ts = q.get('timestamp')!;
+      expect({ keys: [...q.keys()], token: q.get('access_token') }).toEqual({ keys: ['access_token', 'timestamp', 'sign'], token: 'tok' });
+      expect(q.get('sign')).toBe(createHmac('sha256', 'SEC9').update(`${ts}\nSEC9`).digest('base64'));
+      expect(server.posts[0]!.json).toEqual({ msgtype: 'text', text: { content: EN_TEXT } });
+    } finally {
+      await server.close();
+    }
   });
 });
 

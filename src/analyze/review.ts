@@ -77,8 +77,16 @@ export interface ReviewOptions {
   topChannels?: number;
 }
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** `2026-03-05` in the zone (formatters are costly to build: one per zone). */
 function dayOf(ms: number, tz: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  let f = dayFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(tz, f);
+  }
+  return f.format(ms);
 }
 
 /** The review's data and the goroutine series behind its charts. */

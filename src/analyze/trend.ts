@@ -114,7 +114,10 @@ export function buildSeries(input: readonly GEvent[], opts: SeriesOptions): Seri
     const t = timeOf(e);
     if (t !== null) timed.push({ t, e, i });
   });
-  timed.sort((a, b) => a.t - b.t || a.i - b.i);
+  // Lines of one millisecond lose their order across stdout and stderr (event times are ms): at equal times a
+  // startup comes first and a crash or FATAL last, so that a run never ends before it began.
+  const rank = (e: GEvent) => (e.kind === 'startup' ? 0 : e.kind === 'crash' || e.kind === 'fatal' ? 2 : 1);
+  timed.sort((a, b) => a.t - b.t || rank(a.e) - rank(b.e) || a.i - b.i);
   const monitor = opts.assumeMonitor === true || timed.some((x) => x.e.kind === 'goroutine');
 
   const raw: RawRun[] = [];

@@ -69,7 +69,11 @@ export async function readInput(specs: string[], window: { since?: string; until
   const sources: InputSource[] = [];
   let lines = 0;
   let unparsed = 0;
-  const push = (e: GEvent) => events.push(e);
+  // The analyses never read `raw`; dropping it keeps a week of events small.
+  const push = (e: GEvent) => {
+    e.raw = '';
+    events.push(e);
+  };
   for (const r of records) {
     lines += await readRecordFile(r, { since: absSince, until: absUntil }, push);
     sources.push({ spec: r, kind: 'record', name: r });

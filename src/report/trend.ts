@@ -6,18 +6,17 @@ import { fmt } from '../i18n.js';
 import { renderChart } from './chart.js';
 
 /** `2026-03-05 14:39` in the zone. */
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function localTime(iso: string | null, tz: string, withDate = true): string {
   if (!iso) return '-';
+  let f = timeFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    timeFormats.set(tz, f);
+  }
   const p: Record<string, string> = {};
-  for (const x of new Intl.DateTimeFormat('en-GB', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(Date.parse(iso))) {
+  for (const x of f.formatToParts(Date.parse(iso))) {
     p[x.type] = x.value;
   }
   return withDate ? `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}` : `${p.hour}:${p.minute}`;

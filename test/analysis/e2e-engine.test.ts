@@ -59,7 +59,7 @@ describe.skipIf(noEngine)('busybox container: monitor lines, relay errors, a cra
     // stdout and stderr lines written within the same millisecond keep no order between them (event times are ms)
     expect(trend.series.map((s: { count: number }) => s.count).sort()).toEqual([2100, 2417, 3100, 5234]);
     expect(trend.restarts.map((x: { kind: string }) => x.kind)).toEqual(['startup', 'crash', 'startup']);
-    expect(trend.runs.map((x: { samples: number; endedBy: string }) => [x.samples, x.endedBy])).toEqual([
+    expect(trend.runs.map((x: { samples: number; endedBy: string }) => [x.samples, x.endedBy]), JSON.stringify([trend.restarts, trend.runs, trend.series])).toEqual([
       [3, 'crash'],
       [1, 'end'],
     ]);

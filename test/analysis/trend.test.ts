@@ -161,3 +161,15 @@ describe('events without a time', () => {
     ]);
   });
 });
+
+describe('events of the same millisecond', () => {
+  it('a crash delivered before the banner of its own run still ends that run', () => {
+    const ev = [crash(T0), gor(T0, 2417, 'elevated'), startup(T0), startup(T0 + 200), gor(T0 + 300, 2100, 'elevated')];
+    const { result } = trendOf(ev, { thresholds: th });
+    expect(result.restarts.map((r) => r.kind)).toEqual(['startup', 'crash', 'startup']);
+    expect(result.runs.map((r) => [r.samples, r.endedBy])).toEqual([
+      [1, 'crash'],
+      [1, 'end'],
+    ]);
+  });
+});

@@ -1,11 +1,15 @@
 // Why a relay failed and which kind of timeout it was, from the text Go and One API print.
 import type { Cause, TimeoutClass } from '../events.js';
 
+/** Texts are classified on their first characters only (a megabyte line costs no more than a short one). */
+const CLASSIFY_CHARS = 4096;
+
 /**
  * The timeout class named by a text, or null when it names no timeout.
  * Most specific first: `context deadline exceeded (Client.Timeout exceeded while awaiting headers)` is awaiting_headers.
  */
 export function classifyTimeout(text: string): TimeoutClass | null {
+  if (text.length > CLASSIFY_CHARS) text = text.slice(0, CLASSIFY_CHARS);
   // Fast exit: every timeout text has one of these words.
   if (!TIMEOUT_HINT.test(text)) return null;
   // `Post "https://…": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`
@@ -34,16 +38,18 @@ const OTHER = /[Tt]ime(?:out|d out)|TIMEOUT|超时/;
 
 // Word-bounded status numbers in a text: `bad response status code 429`, `status code: 401`, `(状态码: 503)`.
 const RATE_TEXT = /[Rr]ate limit|rate_limit|too many requests|Too Many Requests|\b429\b/;
-const QUOTA_TEXT = /quota|insufficient|已欠费|billing|余额不足/i;
+const QUOTA_TEXT = /[Qq]uota|QUOTA|[Ii]nsufficient|INSUFFICIENT|已欠费|[Bb]illing|余额不足/;
 const AUTH_TEXT = /Incorrect API key|invalid_api_key|[Ii]nvalid API key|API key not valid|[Uu]nauthorized|\b40[13]\b/;
 const NETWORK_TEXT = /connection refused|no such host|\bEOF\b|reset by peer|broken pipe|network is unreachable|no route to host/;
-const UPSTREAM_5XX_TEXT = /(?:status code:? |状态码: ?)5\d\d\b|\b50[0234]\b.*(?:Bad Gateway|Service Unavailable|Gateway Time-?out|Internal Server Error)|Bad Gateway|Service Unavailable/;
+const UPSTREAM_5XX_TEXT = /(?:status code:? |状态码: ?)5\d\d\b|Bad Gateway|Service Unavailable|Gateway Time-?out/;
 
 /**
  * The cause of a relay error from its text and HTTP status (when the line carries one).
  * Text evidence wins over the status: One API wraps network errors as status 500.
  */
 export function classifyCause(text: string, status: number | null): Cause {
+  // an upstream body can be long; what names the cause is near its start
+  if (text.length > CLASSIFY_CHARS) text = text.slice(0, CLASSIFY_CHARS);
   if (classifyTimeout(text) !== null) return 'timeout';
   if (RATE_TEXT.test(text) && !/quota/i.test(text)) return 'rate_limit';
   if (QUOTA_TEXT.test(text)) return 'quota';

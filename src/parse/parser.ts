@@ -52,7 +52,8 @@ const ERA_D = /^(?:(\S+) \| )?([^\s|]+\.go):(\d+) \[([^\]]*)\] ?/;
 const FILE_SEGMENT = /^[^\s|]+\.go:\d+ \| /;
 // Custom access line (eras B–D, new-api, ezlinkai text):
 // `[GIN] 2025/02/21 - 19:31:05 | 2025022119310512345678909876543 | 403 |    3.402117ms |    203.0.113.57 |    POST /v1/chat/completions`
-const GIN_CUSTOM = /^\[GIN\] \d{4}\/\d{2}\/\d{2} - \d{2}:\d{2}:\d{2} \| (\S*) \| +(\d{3}) \| +(\S+) \| +(\S+) \| +([A-Z]+) (.*)$/;
+// (ezlinkai ≥ 2026-02 takes the id from the client's X-Request-ID header: any text)
+const GIN_CUSTOM = /^\[GIN\] \d{4}\/\d{2}\/\d{2} - \d{2}:\d{2}:\d{2} \| (.*?) \| +(\d{3}) \| +(\S+) \| +(\S+) \| +([A-Z]+) (.*)$/;
 // gin default formatter (era A), ANSI removed: `[GIN] 2023/08/04 - 19:38:05 | 500 | 28.509584165s |      10.0.2.100 | POST     "/v1/chat/completions"`
 const GIN_DEFAULT = /^\[GIN\] \d{4}\/\d{2}\/\d{2} - \d{2}:\d{2}:\d{2} \| +(\d{3}) +\| +(\S+) \| +(\S+) \| +([A-Z]+) +"(.*)"\s*$/;
 // GORM first line after the std-log date: `github.com/songquanpeng/one-api/model/cache.go:40 record not found`, `/build/model/main.go:49`

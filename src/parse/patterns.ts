@@ -10,7 +10,7 @@
  * - `channel error (channel #3, status code: 500): …` (newer new-api)
  */
 export const RELAY_ERROR =
-  /(?:[Rr]elay|[Cc]hannel) error \((?:channel id (\d+), user id: (\d+)|channel #(\d+)(?:\((.*?)\))?(?:, status code:? (\d+))?|userId #(\d+), ?channel #(\d+))\):? ?/;
+  /(?:[Rr]elay|[Cc]hannel) error \((?:channel id (\d+), user id: (\d+)|channel #(\d+)(?:\(([^)]{0,200})\))?(?:, status code:? (\d+))?|userId #(\d+), ?channel #(\d+))\):? ?/;
 
 /** `bad response status code 503`, `status code: 429`, `(状态码: 503)` inside a relay error message. */
 export const STATUS_IN_TEXT = /(?:status code:? |状态码: ?)(\d{3})\b/;
@@ -23,10 +23,10 @@ export const REQUEST_ID_SUFFIX = / \(request id: (\S+)\)$/;
  * - `using channel #7(openai-b) to retry (remain times 2)` (one-hub)
  * - `Using channel #7 to retry (remain times 2)` (ezlinkai MJ/Claude/Gemini paths)
  */
-export const RETRY = /[Uu]sing channel #(\d+)(?:\((.*?)\))? to retry(?: \w+ request)? \(remain times (\d+)\)/;
+export const RETRY = /[Uu]sing channel #(\d+)(?:\(([^)]{0,200})\))? to retry(?: \w+ request)? \(remain times (\d+)\)/;
 
 /** ezlinkai `Retry: 模型=gpt-4o, 原因=…, 尝试=1/3, 用户ID=34, 请求ID=…, 渠道切换: #12(openai-a) -> #15(openai-b)` */
-export const RETRY_EZ = /渠道切换: #(\d+)\((.*?)\) -> #(\d+)\((.*?)\)/;
+export const RETRY_EZ = /渠道切换: #(\d+)\(([^)]{0,200})\) -> #(\d+)\(([^)]{0,200})\)/;
 
 /**
  * - `channel #5 has been disabled: Incorrect API key provided: sk-abc***xyz. …`
@@ -34,10 +34,10 @@ export const RETRY_EZ = /渠道切换: #(\d+)\((.*?)\) -> #(\d+)\((.*?)\)/;
  * - `channel #9 has been enabled`
  * - `Channel #9 (openai-a) has been disabled: …` (capitalised / named variants)
  */
-export const CHANNEL_STATE = /[Cc]hannel #(\d+)(?: ?\((.*?)\))? has been (disabled|enabled)(?: due to (low success rate: [\d.]+%?))?(?::? ?([\s\S]*))?/;
+export const CHANNEL_STATE = /[Cc]hannel #(\d+)(?: ?\(([^)]{0,200})\))? has been (disabled|enabled)(?: due to (low success rate: [\d.]+%?))?(?::? ?([\s\S]*))?/;
 
 /** new-api notices, when logged: `通道「openai-a」（#12）已被禁用，原因：…`, `渠道「x」（#3）已被启用` */
-export const CHANNEL_STATE_ZH = /(?:通道|渠道)「(.*?)」（#(\d+)）已被(禁用|启用)(?:[，,]\s*原因[：:]\s*([\s\S]*))?/;
+export const CHANNEL_STATE_ZH = /(?:通道|渠道)「([^」]{0,200})」（#(\d+)）已被(禁用|启用)(?:[，,]\s*原因[：:]\s*([\s\S]*))?/;
 
 /** ezlinkai monitor: `⚠️ High goroutine count detected: 5234`, `⚠️ Goroutine count elevated: 2417`, `Goroutine count: 312` */
 export const GOROUTINE = /(High goroutine count detected|Goroutine count elevated|Goroutine count): (\d+)/;

@@ -59,7 +59,8 @@ export function goroutineBlocks(input: string | readonly string[]): GoroutineBlo
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i]!;
     if (line.indexOf('\x1b') !== -1) line = stripAnsi(line);
-    const h = line.includes('goroutine ') ? GOROUTINE_HEADER.exec(line) : null;
+    // (headers are short; the length test keeps a hostile megabyte line from costing a quadratic regex search)
+    const h = line.length < 512 && line.includes('goroutine ') ? GOROUTINE_HEADER.exec(line) : null;
     if (h !== null) {
       cur = { id: Number(h[1]), state: h[2]!, frames: [], createdBy: null };
       blocks.push(cur);
@@ -68,7 +69,7 @@ export function goroutineBlocks(input: string | readonly string[]): GoroutineBlo
     const c = line.charCodeAt(0);
     if (c === 32 || c === 9 || line.length === 0) continue; // a file line without its function, or blank
     const next = lines[i + 1];
-    const file = next !== undefined ? FILE_LINE.exec(next.indexOf('\x1b') !== -1 ? stripAnsi(next) : next) : null;
+    const file = next !== undefined && next.length < 4096 ? FILE_LINE.exec(next.indexOf('\x1b') !== -1 ? stripAnsi(next) : next) : null;
     if (file !== null) {
       if (cur === null) {
         cur = { id: null, state: null, frames: [], createdBy: null };
@@ -83,7 +84,7 @@ export function goroutineBlocks(input: string | readonly string[]): GoroutineBlo
       i++;
       continue;
     }
-    const pc = PC_LINE.exec(line);
+    const pc = line.length < 4096 ? PC_LINE.exec(line) : null;
     if (pc !== null) {
       if (cur === null) {
         cur = { id: null, state: null, frames: [], createdBy: null };

@@ -62,6 +62,27 @@ const eraA: Case[] = [
   },
 ];
 
+const customGin: Case[] = [
+  {
+    name: 'custom [GIN] 5xx with a client-supplied request id containing spaces; 4xx and 200 make no event',
+    input: [
+      '[GIN] 2026/03/01 - 10:00:00 | my client 42 | 502 |  9.718004112s |     203.0.113.7 |    POST /v1/chat/completions',
+      '[GIN] 2026/03/01 - 10:00:01 | r2 | 499 |  9.718004112s |     203.0.113.7 |    POST /v1/chat/completions',
+      '[GIN] 2026/03/01 - 10:00:02 | r3 | 200 |     118.604µs |       127.0.0.1 |     GET /api/status',
+    ],
+    want: [
+      {
+        kind: 'http_error',
+        ...base('[GIN] 2026/03/01 - 10:00:00 | my client 42 | 502 |  9.718004112s |     203.0.113.7 |    POST /v1/chat/completions', '2026-03-01T02:00:00.000Z', { requestId: 'my client 42' }),
+        status: 502,
+        method: 'POST',
+        path: '/v1/chat/completions',
+        latencyMs: 9718.004,
+      },
+    ],
+  },
+];
+
 const eraBC: Case[] = [
   {
     name: 'era B relay error: request id segment and the (request id: …) suffix',
@@ -501,7 +522,7 @@ const robustness: Case[] = [
   },
 ];
 
-for (const [family, cases] of Object.entries({ eraA, eraBC, eraD, newApiOneHub, ezlinkai, gormMysql, robustness })) {
+for (const [family, cases] of Object.entries({ eraA, customGin, eraBC, eraD, newApiOneHub, ezlinkai, gormMysql, robustness })) {
   describe(family, () => {
     it.each(cases)('$name', ({ input, want, unparsed }) => {
       const got = parse(input);

@@ -231,8 +231,59 @@ export async function streamLogFrames(
   onFrame: (stream: FrameStream, payload: Buffer) => void | Promise<void>,
 ): Promise<ContainerInfo> {
   const info = await targetInfo(client, target, req.signal);
-  const res = await openLogStream(client, info, req);
-  await consume(client, res, info.tty, onFrame, req.signal);
+  const raw = rawTargetOf(client);
+  if (!raw) {
+    const res = await openLogStream(client, info, req);
+    await consume(client, res, info.tty, onFrame, req.signal);
+    return info;
+  }
+  // Direct path: frames of one socket read are handed over in order; when the consumer returns promises, reading
+  // pauses until they settle. Payloads are views into buffers that are never reused, so they may be kept.
+  let pending: Promise<void>[] = [];
+  let consumerError: unknown;
+  const hand = (stream: FrameStream, payload: Buffer) => {
+    let r: void | Promise<void>;
+    try {
+      r = onFrame(stream, payload);
+    } catch (err) {
+      consumerError = err;
+      throw err;
+    }
+    if (r) {
+      pending.push(
+        r.catch((err: unknown) => {
+          consumerError = err;
+          throw err;
+        }),
+      );
+    }
+  };
+  const demux = info.tty ? null : new FrameDemuxer(hand);
+  const qs = new URLSearchParams(Object.entries(logQuery(req)).map(([k, v]): [string, string] => [k, String(v)])).toString();
+  let lastWait: Promise<void> | null = null;
+  const settle = () => {
+    if (pending.length === 0) return null;
+    const wait = Promise.all(pending).then(() => undefined);
+    pending = [];
+    lastWait = wait;
+    return wait;
+  };
+  try {
+    await rawGet(
+      raw,
+      `/containers/${encodeURIComponent(info.id)}/logs?${qs}`,
+      (b, s, e) => (demux ? demux.push(b, s, e) : hand('stdout', b.subarray(s, e))),
+      req.signal,
+      settle,
+    );
+    demux?.end();
+    await lastWait; // the body may end within the read whose frames are still being written
+    await settle();
+  } catch (err) {
+    if (consumerError !== undefined) throw consumerError; // the consumer's own failure (disk full…), untouched
+    if (req.signal?.aborted) return info;
+    throw await logError(client, info, err);
+  }
   return info;
 }
 

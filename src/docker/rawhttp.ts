@@ -220,6 +220,8 @@ export function rawGet(
   path: string,
   onBody: (buf: Buffer, start: number, end: number) => void,
   signal?: AbortSignal,
+  /** Called after each socket read was handed over; a returned promise pauses reading until it settles (backpressure). */
+  afterRead?: () => Promise<void> | null,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return resolve();
@@ -245,7 +247,14 @@ export function rawGet(
       try {
         parser.push(chunk);
       } catch (err) {
-        finish(err);
+        return finish(err);
+      }
+      const wait = afterRead?.();
+      if (wait && !settled) {
+        sock.pause();
+        wait.then(() => {
+          if (!settled) sock.resume();
+        }, finish);
       }
     });
     sock.on('error', (err) => finish(err));

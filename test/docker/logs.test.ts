@@ -109,6 +109,19 @@ describe.skipIf(noEngine)('docker logs (real engine)', () => {
     expect(got.stdout.length).toBe(4); // the 20,000-byte line came as two 16 KB-partial frames
   });
 
+  it('streamLogFrames: a failing consumer stops the read and its error comes back untouched', async () => {
+    const boom = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    let calls = 0;
+    const syncErr = await streamLogFrames(client, MIXED, { timestamps: true }, () => {
+      if (++calls === 2) throw boom;
+    }).catch((e) => e);
+    expect([syncErr, calls]).toEqual([boom, 2]);
+    const asyncErr = await streamLogFrames(client, MIXED, { timestamps: true }, async () => {
+      throw boom;
+    }).catch((e) => e);
+    expect(asyncErr).toBe(boom);
+  });
+
   it('inspectRaw returns the full inspect JSON', async () => {
     const raw = await inspectRaw(client, SEQ);
     expect(raw.Name).toBe(`/${SEQ}`);

@@ -10,7 +10,7 @@ import { renderReviewMarkdown } from '../report/markdown.js';
 import { renderReviewHtml } from '../report/html.js';
 import { write } from '../cli/output.js';
 import { readInput, type InputSource } from './analysis-input.js';
-import { writeReportFile } from './trend.js';
+import { checkWritable, writeReportFile } from './trend.js';
 
 export interface ReviewOptions {
   since?: string;
@@ -77,6 +77,7 @@ export async function run(sources: string[], opts: ReviewOptions, ctx: CommandCo
   const lang: Lang = asked ? detectLang(asked, ctx.env) : ctx.lang;
   const thresholds = resolveThresholds(opts, ctx.env, ctx.config);
   const tickMs = requireDuration('--monitor-interval', opts.monitorInterval ?? '30s');
+  if (opts.out !== undefined) checkWritable(opts.out);
   const input = await readInput(sources, { since: opts.since ?? '7d', until: opts.until }, ctx);
   const containerSrc = input.sources.find((s) => s.kind === 'container');
   const container = containerSrc ? await containerFacts(containerSrc, ctx, opts.healthUrl) : null;

@@ -1,5 +1,7 @@
 // `goroscope trend SOURCE…`: goroutine and memory trend, leak verdict, time to threshold, before/after comparison.
 import { writeFile } from 'node:fs/promises';
+import { accessSync, constants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
 import { OutputError } from '../errors.js';
 import { resolveThresholds } from '../config.js';
@@ -25,6 +27,17 @@ export interface TrendOptions {
   emergency?: string;
 }
 
+/** Fail before reading any input when the report file cannot be created there. */
+export function checkWritable(path: string): void {
+  const dir = dirname(resolve(path));
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new OutputError('cannot write the report', path, code === 'ENOENT' ? 'the folder does not exist' : code, { cause: err });
+  }
+}
+
 export async function writeReportFile(path: string, text: string): Promise<void> {
   try {
     await writeFile(path, text);
@@ -38,6 +51,7 @@ export async function run(sources: string[], opts: TrendOptions, ctx: CommandCon
   const thresholds = resolveThresholds(opts, ctx.env, ctx.config);
   const tickMs = requireDuration('--monitor-interval', opts.monitorInterval ?? '30s');
   const seriesOpts = { thresholds, assumeMonitor: opts.assumeMonitor === true, tickMs };
+  if (opts.html !== undefined) checkWritable(opts.html);
   const input = await readInput(sources, { since: opts.since, until: opts.until }, ctx);
   const cur = trendOf(input.events, seriesOpts);
   let baseline: { result: TrendResult; series: Series; comparison: Comparison; label: string } | null = null;

@@ -148,6 +148,7 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
       });
     const live = new LiveLogs(name, inspect.Id);
     const scanStep = runScan(deps, writer, live, signal);
+    scanStep.catch(() => undefined); // awaited after the logs; an early failure must not count as unhandled
     const logsStep = took(collectLogs(deps, writer, inspect, window, opts, table, live), (x) => x.status);
     const statsStep = took(collectStats(deps, writer, opts), (x) => x);
     const healthInfo = opts.healthUrl?.(inspect) ?? null;
@@ -254,6 +255,7 @@ async function runScan(deps: BundleDeps, writer: BundleWriter, live: LiveLogs, s
     const chunk = Buffer.from(lines.join(''), 'utf8');
     lines = [];
     pending = pending.then(() => out.write(chunk));
+    pending.catch(() => undefined); // the error is thrown where `pending` is awaited below
   };
   let summary: unknown = null;
   let error: string | null = null;
@@ -310,7 +312,7 @@ async function collectLogs(
     await deps.logs(inspect, window, (stream, payload) => {
       // On a switch of stream, what the other stream batched goes first: the live scan sees Docker's order.
       if (stream !== last) {
-        if (sinks[last].hasBatched) void sinks[last].flush();
+        if (sinks[last].hasBatched) sinks[last].flush().catch(() => undefined); // a write error resurfaces on the next push
         last = stream;
       }
       return sinks[stream].push(payload);
@@ -322,8 +324,8 @@ async function collectLogs(
   }
   // Closing is what makes the files final; a write error here is an unwritable output.
   try {
-    await sinks.stdout.close();
-    await sinks.stderr.close();
+    const closed = await Promise.allSettled([sinks.stdout.close(), sinks.stderr.close()]);
+    for (const c of closed) if (c.status === 'rejected') throw c.reason;
   } finally {
     live.end();
   }

@@ -281,6 +281,29 @@ describe.skipIf(noEngine)('goroscope bundle (real engine)', () => {
     }
   });
 
+  it('disk full (a 64 KB tmpfs, root only) → exit 73, nothing left behind, for dir and tgz', async (ctx) => {
+    const mnt = join(out, 'full');
+    await mkdir(mnt);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt], { stdio: 'ignore' });
+    } catch {
+      ctx.skip();
+      return;
+    }
+    try {
+      for (const format of ['dir', 'tgz']) {
+        const r = await goroscope(['bundle', name, '--out', mnt, '--format', format, '--no-redact']);
+        // which file meets the full disk first depends on timing: any of them is the same failure
+        expect({ format, code: r.code }).toEqual({ format, code: 73 });
+        expect(r.stderr.split('\n')[0]).toMatch(/^error: cannot (?:write bundle file|finish the bundle): ENOSPC \(/);
+        expect(r.stderr).toContain('the disk is full');
+        expect(await readdir(mnt)).toEqual([]);
+      }
+    } finally {
+      execFileSync('umount', [mnt], { stdio: 'ignore' });
+    }
+  });
+
   it('a TTY container: the raw pty bytes (CRLF, one stream) as docker logs -t prints them', async () => {
     const tty = uniqueName('bundle-tty');
     try {

@@ -89,7 +89,8 @@ describe.skipIf(noEngine || !hasSimulator)('goroscope bundle of the simulator (r
     expect(stats.samples).toHaveLength(2);
 
     const compare = JSON.parse(await readFile(join(root, 'pprof/compare.json'), 'utf8')) as { totalBefore: number; totalAfter: number };
-    expect(compare.totalAfter - compare.totalBefore).toBeGreaterThanOrEqual(300);
+    // 300 leaked; the rest of the process may have a few goroutines less by then (finished requests, timers)
+    expect(compare.totalAfter - compare.totalBefore).toBeGreaterThanOrEqual(250);
     const md = await readFile(join(root, 'summary.md'), 'utf8');
     expect(md).toMatch(/## Leak suspects/);
     const suspects = md.slice(md.indexOf('## Leak suspects'));

@@ -192,9 +192,10 @@ export class EventParser {
     let msgAt = bodyAt;
     let ridEnd = -1;
     if (level !== 'SYS' && first.charCodeAt(bodyAt) !== 91 /* [ : FATAL's slice */) {
-      // `<rid> | `: an id has no spaces
+      // `<rid> | `: an id has no spaces; an empty one (`… |  | msg`) is no id
       const bar = first.indexOf(' | ', bodyAt);
-      if (bar > bodyAt && first.lastIndexOf(' ', bar - 1) < bodyAt) {
+      if (bar === bodyAt) msgAt = bodyAt + 3;
+      else if (bar > bodyAt && first.lastIndexOf(' ', bar - 1) < bodyAt) {
         ridEnd = bar;
         msgAt = bar + 3;
       }

@@ -106,6 +106,22 @@ const eraBC: Case[] = [
     want: [{ kind: 'retry', ...base('[INFO] 2023/12/18 - 00:00:00 | %!s(<nil>) | using channel #3 to retry (remain times 1)', '2023-12-17T16:00:00.000Z'), fromChannel: null, toChannel: 3, remaining: 1 }],
   },
   {
+    name: 'an empty request id (`|  |`) is no id',
+    input: ['[ERR] 2024/09/10 - 11:02:35 |  | relay error (channel id 4, user id: 2): EOF '],
+    want: [
+      {
+        kind: 'relay_error',
+        ...base('[ERR] 2024/09/10 - 11:02:35 |  | relay error (channel id 4, user id: 2): EOF', '2024-09-10T03:02:35.000Z'),
+        channel: 4,
+        userId: 2,
+        statusCode: null,
+        cause: 'network',
+        timeoutClass: null,
+        message: 'EOF',
+      },
+    ],
+  },
+  {
     name: 'consume log, sync lines, channel test: no event',
     input: [
       '[INFO] 2023/12/18 - 00:00:00 | 20231217235957458521930gmsdF0zk | record consume log: userId=1, channelId=8, promptTokens=11, completionTokens=0, modelName=gemini-pro, tokenName=秘钥, quota=1, content=模型倍率 0.01，分组倍率 1.00',

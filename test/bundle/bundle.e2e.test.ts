@@ -304,6 +304,29 @@ describe.skipIf(noEngine)('goroscope bundle (real engine)', () => {
     }
   });
 
+  it('--since: only the window, byte-identical to docker logs -t --since', async () => {
+    // from the second run on: the timestamp of the second `One API … started` line, cut to milliseconds
+    const text = stdoutRaw.toString('latin1');
+    const runs = [...text.matchAll(/(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z) \[SYS\][^\n]*One API v0\.6\.7 started/g)];
+    expect(runs).toHaveLength(3);
+    const secondTs = runs[1]?.[1];
+    expect(secondTs).toBeDefined();
+    const since = new Date(Date.parse(secondTs!) - 1).toISOString();
+    const dir = join(out, 'since');
+    await mkdir(dir);
+    const r = await goroscope(['bundle', name, '--no-redact', '--format', 'dir', '--out', dir, '--since', since]);
+    expect(r.code).toBe(0);
+    const root = bundlePath(r.stdout);
+    const want = await dockerRaw('logs', '-t', '--since', since, name);
+    const got = await readFile(join(root, 'logs/stdout.log'));
+    expect(got.equals(want.stdout)).toBe(true);
+    expect((await readFile(join(root, 'logs/stderr.log'))).equals(want.stderr)).toBe(true);
+    expect(got.length).toBeLessThan(stdoutRaw.length);
+    expect(got.toString('latin1').split('One API v0.6.7 started').length - 1).toBe(2);
+    const m = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8')) as { window: { since: string } };
+    expect(m.window.since).toBe(since);
+  });
+
   it('a TTY container: the raw pty bytes (CRLF, one stream) as docker logs -t prints them', async () => {
     const tty = uniqueName('bundle-tty');
     try {

@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync, chmodSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { noEngine, docker, uniqueName, removeContainers, waitExited, BUSYBOX } from '../helpers/engine.js';
+import { noEngine, docker, dockerRaw, uniqueName, removeContainers, waitExited, BUSYBOX } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
 
 /** stdout as JSON; on failure the error carries what the binary said (a half-rebuilt dist/ shows up here). */
@@ -77,6 +77,10 @@ describe.skipIf(noEngine)('check against the engine', { timeout: 60_000 }, () =>
         'sh', '-c', `if [ -f /state/ran ]; then exec httpd -f -p 127.0.0.1:${restartPort} -h /www; fi; touch /state/ran; exit 3`),
     ]);
     await waitExited(stopped);
+    await waitFor('both monitor lines in the logs', async () => {
+      const { stdout, stderr } = await dockerRaw('logs', logOnly);
+      return stdout.toString().includes('2417') && stderr.toString().includes('5234');
+    });
     await waitFor('the restarted container to run again', async () => {
       const out = (await docker('inspect', '--format', '{{.RestartCount}} {{.State.Status}}', restarted)).trim();
       return out === '1 running';
@@ -153,7 +157,7 @@ describe.skipIf(noEngine)('check against the engine', { timeout: 60_000 }, () =>
     const refused = `http://127.0.0.1:${await freePort()}/api/monitor/health`;
     const r = await goroscope(['check', logOnly, '--json', '--health-url', refused]);
     const c = parsed(r).containers[0];
-    expect([r.code, c.level, c.goroutines, c.goroutineSource, c.health.errorKind]).toEqual([2, 'critical', 5234, 'log', 'refused']);
+    expect([r.code, c.level, c.goroutines, c.goroutineSource, c.health.errorKind], r.stderr).toEqual([2, 'critical', 5234, 'log', 'refused']);
   });
 
   it('a stopped container is critical (2)', async () => {

@@ -79,7 +79,21 @@ export async function readInput(specs: string[], window: { since?: string; until
     sources.push({ spec: r, kind: 'record', name: r });
   }
   if (logs.length > 0) {
-    const stats = await runPipeline(logs, { since: absSince, until: absUntil, tz: ctx.tz, hosts: ctx.globals.host, signal: ctx.signal }, push);
+    const { hostDownLine, parseMaxStreams } = await import('../sources/fleet.js');
+    const stats = await runPipeline(
+      logs,
+      {
+        since: absSince,
+        until: absUntil,
+        tz: ctx.tz,
+        hosts: ctx.globals.host,
+        signal: ctx.signal,
+        maxStreams: parseMaxStreams(ctx.globals.maxStreams),
+        // Several hosts: one that cannot be reached is skipped with a warning (README "fleet").
+        onHostDown: (host, err) => ctx.stderr.write(hostDownLine(host, err)),
+      },
+      push,
+    );
     lines += stats.lines;
     unparsed += stats.unparsed;
     for (const s of stats.sources) sources.push({ spec: s.spec, kind: s.kind, name: s.name, ...(s.id ? { id: s.id } : {}) });

@@ -280,6 +280,12 @@ describe.skipIf(noEngine)('compose:PROJECT and several --host values', () => {
     if (want.down.length > 0) expect(j.level).not.toBe('ok');
   });
 
+  it.each(['trend', 'channels', 'review'])('%s compose:PROJECT on two hosts, one down: a warning, exit 0', async (cmd) => {
+    const r = await goroscope([cmd, `compose:${project}`, '-H', 'unix:///var/run/docker.sock', '-H', `unix://${missing}`]);
+    expect(r.stderr).toBe(`warning: skipping Docker host unix://${missing}: cannot reach the Docker daemon (unix://${missing})\n`);
+    expect(r.code).toBe(0);
+  });
+
   it('every host down: exit 69', async () => {
     const r = await goroscope(['scan', api, '--json', '-H', `unix://${missing}`, '-H', `unix://${missing}.2`]);
     expect(r.code).toBe(69);

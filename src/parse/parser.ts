@@ -782,10 +782,10 @@ function dumpComplete(lines: readonly string[]): boolean {
   let header = false;
   let last = '';
   for (const l of lines) {
-    if (!header && /^goroutine \d+ \[/.test(l)) header = true;
+    if (!header && /^goroutine \d+ /.test(l)) header = true;
     if (l.trim() !== '') last = l;
   }
   if (!header) return false;
   const t = cleanLine(last);
-  return /^\s+\S+:\d+(?: \+0x[0-9a-f]+)?\s*$/.test(t) || t.includes('additional frames elided');
+  return /^\s+\S+:\d+(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?\s*$/.test(t) || t.includes('additional frames elided');
 }

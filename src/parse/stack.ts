@@ -29,9 +29,11 @@ export interface GoroutineBlock {
 }
 
 // `goroutine 2087 [running]:`, `goroutine 17 [chan receive, 5 minutes]:`; may follow a prefix such as `stacktrace from panic: `.
-const GOROUTINE_HEADER = /(?:^|\s)goroutine (\d+) \[([^\]]*)\]:?\s*$/;
+// GOTRACEBACK=system (Go ≥ 1.23): `goroutine 1 gp=0xc000002380 m=0 mp=0x7a1b80 [running]:`
+const GOROUTINE_HEADER = /(?:^|\s)goroutine (\d+)(?: gp=\S+)?(?: m=\S+)?(?: mp=\S+)? \[([^\]]*)\]:?\s*$/;
 // `\tgithub.com/…/main.go:301 +0x2f4`, `        /build/controller/channel-test.go:227 +0x3e2` (tabs turned into spaces), `\truntime/panic.go:785`
-const FILE_LINE = /^\s+(\S.*?:\d+)(?: \+0x[0-9a-f]+)?\s*$/;
+// (GOTRACEBACK=system/crash adds ` fp=0xc000057f90 sp=0xc000057f70 pc=0x43a1b4`)
+const FILE_LINE = /^\s+(\S.*?:\d+)(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?\s*$/;
 // gin Recovery: `runtime/panic.go:115 (0x43a1b4)`, `D:/a/one-api/one-api/providers/openai/chat.go:44 (0x7ff69e98fd7e)`
 const PC_LINE = /^(\S.*?:\d+) \(0x[0-9a-f]+\)\s*$/;
 

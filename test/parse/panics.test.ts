@@ -1,7 +1,7 @@
 // Recovered panics (relay handler parts, gin [Recovery], ezlinkai SafeGoroutine) and crash dumps, with their signatures.
 import { describe, expect, it } from 'vitest';
 import type { CrashEvent, PanicEvent } from '../../src/events.js';
-import { extractFrames, panicSignature } from '../../src/parse/index.js';
+import { extractFrames, goroutineBlocks, panicSignature } from '../../src/parse/index.js';
 import { base, parse } from './helpers.js';
 
 const RID = '2025022119500312345678987654321';
@@ -260,6 +260,15 @@ describe('crash dumps', () => {
 });
 
 describe('signatures', () => {
+  it('GOTRACEBACK=system frames (fp= sp= pc=) give the same frames as plain ones', () => {
+    const plain = ['goroutine 1 [running]:', 'main.a(0x1)', '\t/build/main.go:10 +0x1d', 'main.b()', '\t/build/main.go:20 +0x2f'];
+    const system = ['goroutine 1 gp=0xc000002380 m=0 mp=0x7a1b80 [running]:', 'main.a(0x1)', '\t/build/main.go:10 +0x1d fp=0xc000057f90 sp=0xc000057f70 pc=0x43a1b4', 'main.b()', '\t/build/main.go:20 +0x2f fp=0xc000057fd0 sp=0xc000057f90 pc=0x43a2c5'];
+    expect(extractFrames(plain)).toEqual(['main.a', 'main.b']);
+    expect(extractFrames(system)).toEqual(['main.a', 'main.b']);
+    expect(goroutineBlocks(system).map((b) => [b.id, b.state, b.frames.length])).toEqual([[1, 'running', 2]]);
+  });
+
+
   it('different stacks never share a signature', () => {
     const sigs = new Set([
       panicSignature(['gemini.StreamHandler', 'controller.Relay']),

@@ -70,6 +70,8 @@ export interface SeriesOptions {
 }
 
 export const TICK_MS = 30_000;
+/** How far apart Docker may stamp lines of stdout and stderr written together (it reads the two pipes separately). */
+export const STREAM_SKEW_MS = 500;
 /** In monitor ticks: 240 × 30 s = 2 h. */
 export const SILENCE_TICKS = 240;
 /** In monitor ticks: 20 × 30 s = 10 min. */
@@ -129,9 +131,17 @@ export function buildSeries(input: readonly GEvent[], opts: SeriesOptions): Seri
   let gapStartIdx: number | null = null; // index in cur.events of the first event after a long silence
   for (const { t, e } of timed) {
     if (e.kind === 'startup') {
+      // Docker stamps stdout and stderr lines as it reads each pipe, so a line of the new process on the other
+      // stream can carry a time a little before the banner: such lines just before it belong to the new run.
+      const moved: RawRun['events'] = [];
+      if (cur && !ended) {
+        let k = cur.events.length;
+        while (k > 0 && t - cur.events[k - 1]!.t <= STREAM_SKEW_MS && cur.events[k - 1]!.e.stream !== e.stream) k--;
+        moved.push(...cur.events.splice(k));
+      }
       if (cur && cur.events.length > 0 && !ended) cur.endedBy = 'restart';
       restarts.push({ t, kind: 'startup', detail: `${e.product}${e.version ? ` ${e.version}` : ''} started` });
-      cur = { events: [], endedBy: 'end' };
+      cur = { events: moved, endedBy: 'end' };
       raw.push(cur);
       ended = false;
       lastCount = null;

@@ -1,7 +1,7 @@
 // `goroscope review SOURCE…`: the weekly review in one report (text, Markdown, HTML or JSON).
 import type { CommandContext } from '../cli/context.js';
 import { UsageError } from '../errors.js';
-import { resolveThresholds } from '../config.js';
+import { resolveString, resolveThresholds } from '../config.js';
 import { requireDuration } from '../time.js';
 import { detectLang, type Lang } from '../i18n.js';
 import { buildReview, type ContainerInfo } from '../analyze/review.js';
@@ -28,19 +28,29 @@ export interface ReviewOptions {
 const FORMATS = ['text', 'md', 'html', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
-/** What Docker can tell about a container source: inspect and one stats sample; each part that fails is named in `missing`. */
-async function containerFacts(src: InputSource, ctx: CommandContext, healthUrl: string | undefined): Promise<ContainerInfo> {
+/**
+ * What Docker can tell about a container source: inspect, one stats sample, and the live goroutine count from the
+ * health endpoint (`--health-url`, GOROSCOPE_HEALTH_URL, config, else derived from the container like `check` does).
+ * Each part that fails is named in `missing`; none of them fails the review.
+ */
+async function containerFacts(src: InputSource, ctx: CommandContext, healthFlag: string | undefined): Promise<ContainerInfo> {
   const info: ContainerInfo = { name: src.name, missing: [] };
+  let running = false;
+  let derived: string | null = null;
   try {
     const { connect } = await import('../docker/client.js');
-    const { resolveContainer } = await import('../docker/containers.js');
+    const { inspectRaw, toContainerInfo } = await import('../docker/containers.js');
     const client = await connect(ctx.globals.host?.[0], ctx.env);
-    const c = await resolveContainer(client, src.id ?? src.name, ctx.signal);
+    const raw = await inspectRaw(client, src.id ?? src.name, ctx.signal);
+    const c = toContainerInfo(raw);
+    running = c.state.running;
     info.state = c.state.status + (c.state.oomKilled ? ' (OOM killed)' : '');
     info.restartCount = c.restartCount;
     info.startedAt = c.state.startedAt || null;
     info.image = c.image;
-    if (c.state.running) {
+    const { deriveHealthUrl } = await import('../sources/health.js');
+    derived = deriveHealthUrl(raw as Parameters<typeof deriveHealthUrl>[0])?.url ?? null;
+    if (running) {
       try {
         const { sampleStats } = await import('../docker/stats.js');
         const s = await sampleStats(client.docker.getContainer(c.id));
@@ -55,14 +65,16 @@ async function containerFacts(src: InputSource, ctx: CommandContext, healthUrl: 
   } catch (err) {
     info.missing!.push(`inspect: ${(err as Error).message}`);
   }
-  if (healthUrl) {
+  const given = resolveString(healthFlag, ctx.env, 'GOROSCOPE_HEALTH_URL', ctx.config.containers?.[src.name]?.healthUrl ?? ctx.config.healthUrl);
+  const url = given ?? derived;
+  if (url && (running || given)) {
     try {
-      const { probeHealth } = await import('../sources/health.js');
-      const h = await probeHealth(healthUrl, { signal: ctx.signal });
-      if (h.ok) info.goroutines = h.goroutines;
-      else info.missing!.push(`health ${healthUrl}: ${h.error ?? 'no answer'}`);
+      const { probeWithFallback } = await import('../sources/health.js');
+      const h = await probeWithFallback(url, given === undefined, { signal: ctx.signal, timeoutMs: 3000 });
+      if (h.ok && h.goroutines !== null) info.goroutines = h.goroutines;
+      else info.missing!.push(`live goroutines from ${url}: ${h.error ?? h.note ?? 'no count'}`);
     } catch (err) {
-      info.missing!.push(`health ${healthUrl}: ${(err as Error).message}`);
+      info.missing!.push(`live goroutines from ${url}: ${(err as Error).message}`);
     }
   }
   return info;

@@ -125,7 +125,8 @@ describe.skipIf(!haveSimulator)('the One API simulator: a real leak, a failing c
     const [t, c, r] = await Promise.all([
       goroscope(['trend', name, ...levels, '--json']),
       goroscope(['channels', name, '--json']),
-      goroscope(['review', name, ...levels, '--format', 'json', '--health-url', `${base}/api/monitor/health`]),
+      // no --health-url: derived from the container (host network, --port on its command line), as check does
+      goroscope(['review', name, ...levels, '--format', 'json']),
     ]);
     for (const x of [t, c, r]) {
       expect(x.stderr).toBe('');
@@ -148,6 +149,7 @@ describe.skipIf(!haveSimulator)('the One API simulator: a real leak, a failing c
 
     const rv = JSON.parse(r.stdout);
     expect(rv.container).toMatchObject({ name, state: 'running', restartCount: 1 });
+    expect(rv.container.missing).toEqual([]);
     expect(rv.container.goroutines).toBeGreaterThan(2);
     expect(rv.container.goroutines).toBeLessThan(20);
     expect(rv.container.pids).toBeGreaterThan(0);

@@ -173,3 +173,23 @@ describe('events of the same millisecond', () => {
     ]);
   });
 });
+
+describe('stdout/stderr timestamp skew', () => {
+  it('a stderr line stamped 1 ms before the stdout banner belongs to the new run', () => {
+    const high = { ...gor(T0 - 1, 5234, 'high'), stream: 'stderr' as const };
+    const ev = [high, startup(T0), gor(T0 + 1, 2417, 'elevated'), crash(T0 + 50), startup(T0 + 1000)];
+    const { result } = trendOf(ev, { thresholds: th });
+    expect(result.runs.map((r) => [r.samples, r.endedBy])).toEqual([
+      [2, 'crash'],
+      [0, 'end'],
+    ]);
+    expect(result.runs[0]!.from).toBe(new Date(T0 - 1).toISOString());
+  });
+  it('a line of the same stream before the banner stays in the old run', () => {
+    const ev = [gor(T0 - 1, 5234, 'high'), startup(T0), gor(T0 + 1, 2417, 'elevated')];
+    expect(trendOf(ev, { thresholds: th }).result.runs.map((r) => [r.samples, r.endedBy])).toEqual([
+      [1, 'restart'],
+      [1, 'end'],
+    ]);
+  });
+});

@@ -125,7 +125,7 @@ function renderText(overall: Level, checked: CheckedContainer[], ctx: CommandCon
   const out: string[] = [];
   for (const c of checked) {
     const head = c.emergency ? levelNames[lang].emergency : levelNames[lang][c.level];
-    out.push(`${paint(c.emergency ? 'emergency' : c.level, head.padEnd(9))} ${k.bold(c.name)}`);
+    out.push(`${paint(c.emergency ? 'emergency' : c.level, pad(head, 10))}${k.bold(c.name)}`);
     if (c.state) {
       const up = c.uptimeSeconds !== null ? `, ${m.uptime} ${duration(c.uptimeSeconds)}` : '';
       const oom = c.state.oomKilled ? ', OOMKilled' : '';

@@ -104,7 +104,7 @@ describe.skipIf(noEngine)('goroscope alert (real engine, real webhook)', () => {
     } finally {
       child.kill('SIGKILL');
     }
-  });
+  }, 90_000);
 
   it('refuses bad usage (64) and an unwritable state file (73) before checking anything', async () => {
     const { goroscope } = await import('../helpers/cli.js');
@@ -119,5 +119,5 @@ describe.skipIf(noEngine)('goroscope alert (real engine, real webhook)', () => {
       const r = await goroscope(c.input, { cwd: dir, env: { XDG_CONFIG_HOME: dir, XDG_STATE_HOME: dir } });
       expect({ code: r.code, first: r.stderr.split('\n')[0] }).toEqual({ code: c.code ?? 64, first: c.want });
     }
-  });
+  }, 60_000);
 });

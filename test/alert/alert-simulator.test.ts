@@ -118,5 +118,5 @@ describe.skipIf(noSimulator)('goroscope alert against the simulator', () => {
     } finally {
       child.kill('SIGKILL');
     }
-  });
+  }, 90_000);
 });

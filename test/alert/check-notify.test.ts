@@ -73,7 +73,7 @@ describe.skipIf(noEngine)('check --notify (real engine, real targets)', () => {
     }
     expect(got).toEqual(runs.map((r) => r.want));
     expect(hook.posts[2]!.json).toMatchObject({ container: name, level: 'emergency', previous: 'critical', goroutines: 10500, event: null });
-  });
+  }, 120_000); // six runs of the real binary, each with a stats sample
 
   it('a target that hangs is reported after its deadline; the other targets still get the alert, in Chinese for Feishu and by email', async () => {
     const state = join(dir, 'state2.json');
@@ -100,7 +100,7 @@ describe.skipIf(noEngine)('check --notify (real engine, real targets)', () => {
     ]);
     expect(smtp.mails.map((m) => ({ to: m.to, subject: parseMail(m.raw).subject }))).toEqual([{ to: ['ops@example.com'], subject: `[goroscope] 严重：${name}` }]);
     expect(hang.posts).toHaveLength(1);
-  });
+  }, 60_000);
 
   it('a bad --notify is refused before the check runs', async () => {
     const r = await goroscope(['check', name, '--health-url', `http://127.0.0.1:${port}/api/monitor/health`, '--notify', 'hooks.example.com/x'], { env: { XDG_CONFIG_HOME: dir }, cwd: dir });

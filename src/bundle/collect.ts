@@ -302,21 +302,13 @@ async function collectLogs(
     stdout: new LogSink(await writer.create(files.stdout), opts.redact ? new StreamRedactor(table, files.stdout) : null, (b) => live.feed('stdout', b)),
     stderr: new LogSink(await writer.create(files.stderr), opts.redact ? new StreamRedactor(table, files.stderr) : null, (b) => live.feed('stderr', b)),
   };
-  let last: 'stdout' | 'stderr' = 'stdout';
   const progress = () => {
     opts.onProgress?.({ bytes: sinks.stdout.bytesIn + sinks.stderr.bytesIn, lines: sinks.stdout.lines + sinks.stderr.lines, done: false });
   };
   const timer = opts.onProgress ? setInterval(progress, 250) : null;
   let error: unknown = null;
   try {
-    await deps.logs(inspect, window, (stream, payload) => {
-      // On a switch of stream, what the other stream batched goes first: the live scan sees Docker's order.
-      if (stream !== last) {
-        if (sinks[last].hasBatched) sinks[last].flush().catch(() => undefined); // a write error resurfaces on the next push
-        last = stream;
-      }
-      return sinks[stream].push(payload);
-    });
+    await deps.logs(inspect, window, (stream, payload) => sinks[stream].push(payload));
   } catch (err) {
     error = err;
   } finally {

@@ -1,7 +1,7 @@
 // Where a container's log frames go: one sink per stream, writing the raw frame payloads (timestamp prefix
 // included, exactly as `docker logs -t` prints them) to `logs/<stream>.log`, through the redactor unless
 // `--no-redact`. Payloads are batched so 1,000,000 tiny frames become a few hundred writes. The bytes that
-// go to the file are also handed to `onOut` (the live scan), synchronously and in the order written.
+// go to the file are also handed to `onOut` (the live scan) frame by frame, in Docker's order.
 import type { BundleFile } from './writer.js';
 import type { StreamRedactor } from './redact.js';
 
@@ -40,8 +40,13 @@ export class LogSink {
       if (this.firstTime === null) this.firstTime = ts;
       this.lastTime = ts;
     }
-    this.parts.push(payload);
-    this.size += payload.length;
+    // Redacted frame by frame (a frame is normally one whole line), so the live scan sees the frames in Docker's
+    // order across both streams while the file writes stay batched.
+    const out = this.redactor ? this.redactor.push(payload) : payload;
+    if (out.length === 0) return;
+    this.onOut?.(out);
+    this.parts.push(out);
+    this.size += out.length;
     if (this.size >= BATCH) {
       const p = this.flush();
       // Let Docker's stream run ahead of the disk by a few batches; beyond that, make the reader wait.
@@ -49,24 +54,17 @@ export class LogSink {
     }
   }
 
-  /** True when frames are batched and not yet written. */
-  get hasBatched(): boolean {
-    return this.size > 0;
-  }
-
-  /** Redact and hand over what is batched now; the file write is queued. Resolves when the file has taken it. */
+  /** Queue the batched bytes for the file. Resolves when the file has taken them. */
   flush(): Promise<void> {
     if (this.size === 0) return this.pending;
     const chunk = this.parts.length === 1 ? Buffer.from(this.parts[0]!) : Buffer.concat(this.parts, this.size);
     this.parts = [];
     this.size = 0;
-    const out = this.redactor ? this.redactor.push(chunk) : chunk;
-    return this.write(out);
+    return this.write(chunk);
   }
 
   private write(out: Buffer): Promise<void> {
     if (out.length === 0) return this.pending;
-    this.onOut?.(out);
     this.inflight++;
     this.pending = this.pending.then(async () => {
       await this.file.write(out);
@@ -80,8 +78,15 @@ export class LogSink {
 
   /** Flush, end the redactor, close the file. */
   async close(): Promise<void> {
+    if (this.redactor) {
+      const rest = this.redactor.end();
+      if (rest.length > 0) {
+        this.onOut?.(rest);
+        this.parts.push(rest);
+        this.size += rest.length;
+      }
+    }
     this.flush();
-    if (this.redactor) this.write(this.redactor.end());
     await this.pending;
     await this.file.close();
   }

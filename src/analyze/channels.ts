@@ -14,7 +14,18 @@ export const FLAG_RATIO = 3;
 export interface Window {
   from: number;
   to: number;
+  /** Why this window, in English. */
   reason: string;
+  /** The same for renderers in other languages. */
+  why?: WindowWhy;
+}
+
+export interface WindowWhy {
+  code: 'whole' | 'spike' | 'burst' | 'around' | 'nothing';
+  peak?: number;
+  count?: number;
+  minutes?: number;
+  at?: string;
 }
 
 export interface ChannelRow {
@@ -43,7 +54,7 @@ export interface ChannelRow {
 }
 
 export interface ChannelReport {
-  window: { from: string; to: string; reason: string };
+  window: { from: string; to: string; reason: string; why?: WindowWhy };
   channels: ChannelRow[];
   /** The span of the input the baseline is taken from. */
   input: { from: string | null; to: string | null };
@@ -154,7 +165,7 @@ export function rankChannels(
   }
   rows.sort((a, b) => b.relayErrors - a.relayErrors || b.retriesAway - a.retriesAway || (a.channel ?? Infinity) - (b.channel ?? Infinity));
   return {
-    window: { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString(), reason: window.reason },
+    window: { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString(), reason: window.reason, ...(window.why ? { why: window.why } : {}) },
     channels: rows,
     input: {
       from: input.from === null ? null : new Date(input.from).toISOString(),
@@ -193,16 +204,27 @@ export function spikeWindow(events: readonly GEvent[], windowMs: number, thresho
       from: ex.onset - windowMs,
       to: ex.peakAt,
       reason: `spike: goroutines peaked at ${ex.peak}; the window runs from ${Math.round(windowMs / 60_000)} min before the climb began to the peak`,
+      why: { code: 'spike', peak: ex.peak, minutes: Math.round(windowMs / 60_000) },
     };
   }
   const burst = relayErrorBurst(events, windowMs);
   if (burst && burst.count > 0) {
-    return { from: burst.from, to: burst.to, reason: `relay-error burst: ${burst.count} relay errors within ${Math.round(windowMs / 60_000)} min (no goroutine samples)` };
+    return {
+      from: burst.from,
+      to: burst.to,
+      reason: `relay-error burst: ${burst.count} relay errors within ${Math.round(windowMs / 60_000)} min (no goroutine samples)`,
+      why: { code: 'burst', count: burst.count, minutes: Math.round(windowMs / 60_000) },
+    };
   }
   return null;
 }
 
 /** `--around TIME`: the window centred on the time. */
 export function aroundWindow(at: number, windowMs: number): Window {
-  return { from: at - windowMs / 2, to: at + windowMs / 2, reason: `around ${new Date(at).toISOString()} (±${Math.round(windowMs / 120_000)} min)` };
+  return {
+    from: at - windowMs / 2,
+    to: at + windowMs / 2,
+    reason: `around ${new Date(at).toISOString()} (±${Math.round(windowMs / 120_000)} min)`,
+    why: { code: 'around', at: new Date(at).toISOString(), minutes: Math.round(windowMs / 120_000) },
+  };
 }

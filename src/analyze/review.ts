@@ -179,7 +179,7 @@ export function buildReview(input: readonly GEvent[], opts: ReviewOptions): { da
 
   const seen = spanOf(events);
   const span = { from: opts.from ?? seen.from, to: opts.to ?? seen.to };
-  const whole = rankChannels(events, { from: span.from ?? 0, to: span.to ?? 0, reason: 'whole review period' }, span);
+  const whole = rankChannels(events, { from: span.from ?? 0, to: span.to ?? 0, reason: 'the whole review period', why: { code: 'whole' } }, span);
   const sw = spikeWindow(events, opts.spikeWindowMs ?? 15 * 60_000, th, opts.tickMs);
   const spike = sw ? rankChannels(events, sw, span) : null;
   const panics = groupPanics(events);

@@ -44,10 +44,10 @@ export async function run(sources: string[], opts: ChannelsOptions, ctx: Command
   } else if (opts.spike) {
     window = spikeWindow(input.events, windowMs, thresholds, tickMs);
     if (!window) {
-      window = { from: inputSpan.from ?? 0, to: inputSpan.to ?? 0, reason: 'no goroutine samples and no relay errors: the whole input' };
+      window = { from: inputSpan.from ?? 0, to: inputSpan.to ?? 0, reason: 'no goroutine samples and no relay errors: the whole input', why: { code: 'nothing' } };
     }
   }
-  window ??= { from: inputSpan.from ?? 0, to: inputSpan.to ?? 0, reason: 'the whole input' };
+  window ??= { from: inputSpan.from ?? 0, to: inputSpan.to ?? 0, reason: 'the whole input', why: { code: 'whole' } };
   const report = rankChannels(input.events, window, inputSpan);
   if (opts.json) {
     await write(ctx.stdout, `${JSON.stringify(channelsJson(report), null, 2)}\n`);

@@ -16,6 +16,13 @@ export const CHANNEL_MSG = {
     rule: 'flagged: at least {minErrors} relay errors in the window and at least {minRatio}× the channel\'s rate in the rest of the input (or none there)',
     noBaseline: 'the window covers the whole input, so there is no baseline to compare with: use --spike, --around TIME or a longer --since',
     unknown: '(none)',
+    why: {
+      whole: 'the whole input',
+      spike: 'spike: goroutines peaked at {peak}; the window runs from {minutes} min before the climb began to the peak',
+      burst: 'relay-error burst: {count} relay errors within {minutes} min (no goroutine samples)',
+      around: 'around {at} (±{minutes} min)',
+      nothing: 'no goroutine samples and no relay errors: the whole input',
+    },
     causes: { timeout: 'timeout', rate_limit: 'rate limit', auth: 'auth', quota: 'quota', upstream_5xx: '5xx', network: 'network', other: 'other' },
   },
   zh: {
@@ -27,6 +34,13 @@ export const CHANNEL_MSG = {
     rule: '标记规则：窗口内至少 {minErrors} 个中继错误，且速率至少是该渠道在其余输入中的 {minRatio} 倍（或其余输入中没有错误）',
     noBaseline: '窗口覆盖全部输入，没有可比较的基线：请使用 --spike、--around TIME 或更长的 --since',
     unknown: '（无）',
+    why: {
+      whole: '全部输入',
+      spike: '尖峰：goroutine 峰值 {peak}；窗口从上升开始前 {minutes} 分钟到峰值',
+      burst: '中继错误爆发：{minutes} 分钟内 {count} 个中继错误（没有 goroutine 样本）',
+      around: '{at} 前后（±{minutes} 分钟）',
+      nothing: '没有 goroutine 样本也没有中继错误：全部输入',
+    },
     causes: { timeout: '超时', rate_limit: '限流', auth: '认证', quota: '额度', upstream_5xx: '5xx', network: '网络', other: '其他' },
   },
 } as const;
@@ -74,12 +88,20 @@ export function renderChannelTable(rows: readonly ChannelRow[], o: { lang: Lang;
   );
 }
 
+/** The window's reason in the report's language, times in its zone. */
+export function windowReason(w: ChannelReport['window'], lang: Lang, tz: string): string {
+  if (!w.why) return w.reason;
+  const vars: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(w.why)) if (k !== 'code' && v !== undefined) vars[k] = k === 'at' ? localTime(String(v), tz) : (v as string | number);
+  return fmt(CHANNEL_MSG[lang].why[w.why.code], vars);
+}
+
 export function renderChannelsText(rep: ChannelReport, o: { lang: Lang; tz: string; color: ChalkInstance }): string {
   const M = CHANNEL_MSG[o.lang];
   const c = o.color;
   const out: string[] = [];
   out.push(c.bold(M.title));
-  out.push(`${M.window}: ${localTime(rep.window.from, o.tz)} → ${localTime(rep.window.to, o.tz)} (${o.tz}); ${rep.window.reason}`);
+  out.push(`${M.window}: ${localTime(rep.window.from, o.tz)} → ${localTime(rep.window.to, o.tz)} (${o.tz}); ${windowReason(rep.window, o.lang, o.tz)}`);
   out.push('');
   if (rep.channels.length === 0) out.push(M.none);
   else out.push(renderChannelTable(rep.channels, o).trimEnd());

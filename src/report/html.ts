@@ -5,7 +5,7 @@ import type { Thresholds } from '../config.js';
 import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
 import { Chalk } from 'chalk';
-import { CHANNEL_MSG, causeSummary, channelName, noBaseline } from './channels.js';
+import { CHANNEL_MSG, causeSummary, channelName, noBaseline, windowReason } from './channels.js';
 import { REVIEW_MSG, sourcesLabel, stepText } from './review.js';
 import { localTime, renderTrendSummary, signed, TREND_MSG } from './trend.js';
 
@@ -227,7 +227,7 @@ export function renderReviewHtml(d: ReviewData, series: Series, o: { lang: Lang;
   parts.push(`<h2>${esc(M.spike)}</h2>`);
   if (!d.spike) parts.push(`<p>${esc(M.spikeNone)}</p>`);
   else {
-    parts.push(`<p>${esc(`${localTime(d.spike.window.from, o.tz)} → ${localTime(d.spike.window.to, o.tz)}: ${d.spike.window.reason}`)}</p>`);
+    parts.push(`<p>${esc(`${localTime(d.spike.window.from, o.tz)} → ${localTime(d.spike.window.to, o.tz)}: ${windowReason(d.spike.window, o.lang, o.tz)}`)}</p>`);
     const top = d.spike.channels.filter((r) => r.relayErrors > 0).slice(0, 5);
     if (top.length > 0) parts.push(chTable(top));
   }

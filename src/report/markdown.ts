@@ -5,7 +5,7 @@ import type { Series } from '../analyze/trend.js';
 import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
 import { renderChart } from './chart.js';
-import { CHANNEL_MSG, causeSummary, channelName, noBaseline } from './channels.js';
+import { CHANNEL_MSG, causeSummary, channelName, noBaseline, windowReason } from './channels.js';
 import { REVIEW_MSG, sourcesLabel, stepText } from './review.js';
 import { chartLabels, localTime, renderTrendSummary, TREND_MSG, signed } from './trend.js';
 
@@ -88,7 +88,7 @@ export function renderReviewMarkdown(d: ReviewData, series: Series, o: { lang: L
   out.push(`## ${M.spike}`, '');
   if (!d.spike) out.push(M.spikeNone, '');
   else {
-    out.push(`${localTime(d.spike.window.from, o.tz)} → ${localTime(d.spike.window.to, o.tz)}: ${mdCell(d.spike.window.reason)}`, '');
+    out.push(`${localTime(d.spike.window.from, o.tz)} → ${localTime(d.spike.window.to, o.tz)}: ${mdCell(windowReason(d.spike.window, o.lang, o.tz))}`, '');
     const top = d.spike.channels.filter((r) => r.relayErrors > 0).slice(0, 5);
     if (top.length > 0) out.push(...chRows(top), '');
   }

@@ -5,7 +5,7 @@ import type { Series } from '../analyze/trend.js';
 import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
 import { renderChart } from './chart.js';
-import { renderChannelTable } from './channels.js';
+import { renderChannelTable, windowReason } from './channels.js';
 import { chartLabels, duration, localTime, renderRunsTable, renderTrendSummary, table } from './trend.js';
 
 export const REVIEW_MSG = {
@@ -169,7 +169,7 @@ export function renderReviewText(d: ReviewData, series: Series, o: ReviewTextOpt
   h(M.spike);
   if (!d.spike) out.push(`  ${M.spikeNone}`);
   else {
-    out.push(`  ${localTime(d.spike.window.from, o.tz)} → ${localTime(d.spike.window.to, o.tz)}: ${d.spike.window.reason}`);
+    out.push(`  ${localTime(d.spike.window.from, o.tz)} → ${localTime(d.spike.window.to, o.tz)}: ${windowReason(d.spike.window, o.lang, o.tz)}`);
     const top = d.spike.channels.filter((r) => r.relayErrors > 0).slice(0, 5);
     if (top.length > 0) for (const l of renderChannelTable(top, { ...o, color: c }).trimEnd().split('\n')) out.push(`  ${l}`);
   }

@@ -96,7 +96,12 @@ describe('spike windows', () => {
   });
 
   it('--around: centred on the time', () => {
-    expect(aroundWindow(T0, 30 * MIN)).toEqual({ from: T0 - 15 * MIN, to: T0 + 15 * MIN, reason: `around ${new Date(T0).toISOString()} (±15 min)` });
+    expect(aroundWindow(T0, 30 * MIN)).toEqual({
+      from: T0 - 15 * MIN,
+      to: T0 + 15 * MIN,
+      reason: `around ${new Date(T0).toISOString()} (±15 min)`,
+      why: { code: 'around', at: new Date(T0).toISOString(), minutes: 15 },
+    });
   });
 });
 

@@ -9,10 +9,46 @@ const DOCKER_TS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d
 /** `one-api  | [SYS] 2025/…` and `one-api-1  | …` (compose v2) → the service name, padding and `| `. */
 const COMPOSE = /^[\w.-]+ +\| ?/;
 
-/** Length of a leading `docker logs -t` timestamp including its space, or 0. */
+const isDigit = (c: number) => c >= 48 && c <= 57; // NaN (past the end) is not a digit
+
+/**
+ * Length of a leading `docker logs -t` timestamp including its space, or 0. Same language as DOCKER_TS
+ * (`2025-02-21T11:30:16.123456789Z `, `…:16Z `, `…:16.5+08:00 `), checked by character codes: it runs once per
+ * line of every saved `-t` log.
+ */
 export function dockerTsPrefixLength(text: string): number {
-  // Cheap rejection before the regexp: digit, then `-` at 4 and `T` at 10.
-  if (text.length < 21 || text.charCodeAt(4) !== 45 || text.charCodeAt(10) !== 84) return 0;
+  const n = text.length;
+  if (n < 21) return 0;
+  const t = text;
+  // yyyy-mm-ddThh:mm:ss, unrolled: this runs once per line of every saved `-t` log.
+  if (
+    t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(10) !== 84 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58 ||
+    !isDigit(t.charCodeAt(0)) || !isDigit(t.charCodeAt(1)) || !isDigit(t.charCodeAt(2)) || !isDigit(t.charCodeAt(3)) ||
+    !isDigit(t.charCodeAt(5)) || !isDigit(t.charCodeAt(6)) || !isDigit(t.charCodeAt(8)) || !isDigit(t.charCodeAt(9)) ||
+    !isDigit(t.charCodeAt(11)) || !isDigit(t.charCodeAt(12)) || !isDigit(t.charCodeAt(14)) || !isDigit(t.charCodeAt(15)) ||
+    !isDigit(t.charCodeAt(17)) || !isDigit(t.charCodeAt(18))
+  ) {
+    return 0;
+  }
+  let i = 19;
+  if (t.charCodeAt(i) === 46) {
+    const start = ++i;
+    while (i < n && isDigit(t.charCodeAt(i))) i++;
+    if (i === start || i - start > 9) return 0;
+  }
+  const z = t.charCodeAt(i);
+  if (z === 90) i++;
+  else if (z === 43 || z === 45) {
+    // ±hh:mm
+    if (i + 6 > n || !isDigit(t.charCodeAt(i + 1)) || !isDigit(t.charCodeAt(i + 2)) || t.charCodeAt(i + 3) !== 58) return 0;
+    if (!isDigit(t.charCodeAt(i + 4)) || !isDigit(t.charCodeAt(i + 5))) return 0;
+    i += 6;
+  } else return 0;
+  return t.charCodeAt(i) === 32 ? i + 1 : 0;
+}
+
+/** The regexp form of dockerTsPrefixLength, kept for the equivalence test. */
+export function dockerTsPrefixLengthRe(text: string): number {
   const m = DOCKER_TS.exec(text);
   return m ? m[0].length : 0;
 }

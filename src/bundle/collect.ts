@@ -2,8 +2,9 @@
 // (Docker, HTTP, the scan pipeline) comes in through `BundleDeps`, so this file only decides and writes.
 //
 // Order: inspect first (it names the bundle, tells TTY from framed logs and which env values are secrets);
-// then logs stream to disk while stats, health, pprof and Docker events run beside them; then the scan reads
-// the bundle's own log files back (the container is read once); then summary, redactions, manifest, rename.
+// then logs stream to disk while stats, health, pprof and Docker events run beside them, and the scan reads
+// the bundle's own log bytes as they are written (the container is read once, the scan costs no second pass);
+// then summary, redactions, manifest, rename.
 import { hostname, platform, release } from 'node:os';
 import type { GEvent } from '../events.js';
 import { GoroscopeError } from '../errors.js';
@@ -34,13 +35,6 @@ export interface LogWindow {
   /** Epoch ms, inclusive: the moment the bundle started, so a running container's log has an end. */
   until: number;
   signal: AbortSignal;
-}
-
-/** What a scan of the bundle's own log files gives back. */
-export interface ScanResult {
-  summary: unknown;
-  /** Goroutine samples from the log (time, count) for summary.md's trend. */
-  lines: number;
 }
 
 export interface GoroutineDumpCompare {

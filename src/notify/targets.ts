@@ -268,10 +268,10 @@ async function exchange(target: Target, url: string, body: unknown, timeout: Abo
     signal,
     redirect: 'error',
   }).catch((err: Error) => {
-    throw new Error(timeout.aborted ? `no answer within ${timeoutMs} ms` : describeFetchError(err));
+    throw new Error(timeout.aborted ? `no answer within ${timeoutMs} ms` : signal.aborted ? 'interrupted' : describeFetchError(err));
   });
   const text = await res.text().catch(() => {
-    throw new Error(timeout.aborted ? `no answer within ${timeoutMs} ms` : 'connection dropped while reading the answer');
+    throw new Error(timeout.aborted ? `no answer within ${timeoutMs} ms` : signal.aborted ? 'interrupted' : 'connection dropped while reading the answer');
   });
   if (res.status === 429 || res.status >= 500) throw new Error(`HTTP ${res.status}`);
   if (res.status < 200 || res.status >= 300) throw new Permanent(`HTTP ${res.status}${text ? `: ${text.slice(0, 120)}` : ''}`);

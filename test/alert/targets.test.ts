@@ -212,6 +212,20 @@ describe('delivery failures', () => {
     }
   });
 
+  it('Ctrl-C (the command signal) ends a hanging delivery at once, reported as interrupted', async () => {
+    const server = await httpRecorder(() => 'hang');
+    try {
+      const ac = new AbortController();
+      const pending = deliver(parseTarget(`${server.url}/x`), alert, opts({ timeoutMs: 20_000, signal: ac.signal }));
+      while (server.posts.length === 0) await new Promise((r) => setTimeout(r, 10));
+      ac.abort();
+      const d = await pending;
+      expect({ ok: d.ok, attempts: d.attempts, error: d.error }).toEqual({ ok: false, attempts: 1, error: 'interrupted' });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a refused connection is retried, then reported', async () => {
     const server = await httpRecorder();
     const url = `${server.url}/gone`;

@@ -53,8 +53,14 @@ export class RecordGrouper {
       } else this.blanksToCurrent(st);
     }
     if (st.cur !== null) this.emit(st, false);
-    const rec: LogRecord = { source: line.source, stream: line.stream, dockerTime: line.dockerTime, lines: lead ?? [], seq: this.seq++ };
-    rec.lines.push(text);
+    // `[text]` rather than `[]` + push: a one-line record (most of them) gets a one-slot array, not a grown one
+    let lines: string[];
+    if (lead === null) lines = [text];
+    else {
+      lines = lead;
+      lines.push(text);
+    }
+    const rec: LogRecord = { source: line.source, stream: line.stream, dockerTime: line.dockerTime, lines, seq: this.seq++ };
     if (kind === CONTINUATION) {
       // No open record to continue (start of input, or after noise): the line stands alone, and is complete.
       this.onRecord(rec);

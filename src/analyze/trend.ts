@@ -515,7 +515,7 @@ export function analyzeTrend(series: Series, thresholds: Thresholds): TrendResul
     verdict = 'insufficient-data';
     reason =
       observed + censored === 0
-        ? 'no goroutine samples in the input (the ezlinkai monitor logs only above 2000 unless DEBUG=true; other gateways log none)'
+        ? 'no goroutine samples in the input: the ezlinkai monitor logs only above 2000 unless DEBUG=true, other gateways log none; for ezlinkai without DEBUG pass --assume-monitor'
         : `too few samples: a run needs ${RULES.minPoints} points over ${RULES.minSpanTicks} monitor ticks (${Math.round((RULES.minSpanTicks * tickMs) / 1000)} s)`;
   } else if (leaks > 0) {
     // One leaking run is a leak: it happened, whatever came after. `latest` tells whether it still does.

@@ -45,6 +45,7 @@ export const TREND_MSG = {
     verdict: 'verdict',
     latest: 'latest run',
     samples: '{observed} samples + {censored} censored ticks (no warning logged: < {warning})',
+    samplesOnly: '{observed} samples',
     peak: 'peak {peak} at {at}',
     peakNone: 'peak < {warning} (no warning logged)',
     peakEmpty: 'no peak',
@@ -62,7 +63,7 @@ export const TREND_MSG = {
     metrics: { verdict: 'verdict', peak: 'peak', median: 'median', slopePerHour: 'slope/h', runs: 'runs', samples: 'samples', restarts: 'restarts' },
     verdicts: { leak: 'LEAK', stable: 'STABLE', spike: 'SPIKE', 'insufficient-data': 'INSUFFICIENT DATA' },
     why: {
-      no_samples: 'no goroutine samples in the input (the ezlinkai monitor logs only above 2000 unless DEBUG=true; other gateways log none)',
+      no_samples: 'no goroutine samples in the input: the ezlinkai monitor logs only above 2000 unless DEBUG=true, other gateways log none; for ezlinkai without DEBUG pass --assume-monitor',
       too_few: 'too few samples: a run needs 6 points over 10 min',
       leak: '{leaks} of {runs} runs grew steadily',
       spike: '{spikes} of {runs} runs had an excursion that came back down',
@@ -81,6 +82,7 @@ export const TREND_MSG = {
     verdict: '结论',
     latest: '最近一次运行',
     samples: '{observed} 个样本 + {censored} 个删失时刻（未记录告警：< {warning}）',
+    samplesOnly: '{observed} 个样本',
     peak: '峰值 {peak}，时间 {at}',
     peakNone: '峰值 < {warning}（未记录告警）',
     peakEmpty: '无峰值',
@@ -98,7 +100,7 @@ export const TREND_MSG = {
     metrics: { verdict: '结论', peak: '峰值', median: '中位数', slopePerHour: '斜率/小时', runs: '运行次数', samples: '样本', restarts: '重启' },
     verdicts: { leak: '泄漏', stable: '稳定', spike: '尖峰', 'insufficient-data': '数据不足' },
     why: {
-      no_samples: '输入中没有 goroutine 样本（ezlinkai 监控在未开启 DEBUG 时只记录 2000 以上的数量；其他网关不记录）',
+      no_samples: '输入中没有 goroutine 样本：ezlinkai 监控在未开启 DEBUG 时只记录 2000 以上的数量，其他网关不记录；未开启 DEBUG 的 ezlinkai 请加 --assume-monitor',
       too_few: '样本太少：一次运行至少需要 10 分钟内的 6 个点',
       leak: '{runs} 次运行中有 {leaks} 次持续增长',
       spike: '{runs} 次运行中有 {spikes} 次出现回落的尖峰',
@@ -160,7 +162,8 @@ export function renderTrendSummary(r: TrendResult, o: { lang: Lang; tz: string; 
       : r.censoredTicks > 0
         ? fmt(M.peakNone, { warning: r.thresholds.warning })
         : M.peakEmpty;
-  lines.push(`${fmt(M.samples, { observed: r.samples, censored: r.censoredTicks, warning: r.thresholds.warning })}; ${peak}; ${fmt(M.slope, { slope: signed(r.slopePerHour) })}`);
+  const counted = fmt(r.censoredTicks > 0 ? M.samples : M.samplesOnly, { observed: r.samples, censored: r.censoredTicks, warning: r.thresholds.warning });
+  lines.push(`${counted}; ${peak}${r.slopePerHour === null ? '' : `; ${fmt(M.slope, { slope: signed(r.slopePerHour) })}`}`);
   const t = r.timeAboveSeconds;
   lines.push(
     `${M.above}: ${M.warning} ${r.thresholds.warning} ${duration(t.warning)}, ${M.critical} ${r.thresholds.critical} ${duration(t.critical)}, ${M.emergency} ${r.thresholds.emergency} ${duration(t.emergency)}`,

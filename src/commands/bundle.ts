@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import type { CommandContext } from '../cli/context.js';
 import { EXIT, UsageError, UnavailableError } from '../errors.js';
 import { parseTimeArg, requireDuration } from '../time.js';
-import type { BundleDeps, InspectLike } from '../bundle/collect.js';
+import type { BundleDeps, BundleResult, InspectLike } from '../bundle/collect.js';
+import type { DockerClient } from '../docker/client.js';
 import type { BundleFormat } from '../bundle/writer.js';
 
 export interface BundleCliOptions {
@@ -19,7 +20,7 @@ export interface BundleCliOptions {
   quiet?: boolean;
 }
 
-function human(bytes: number): string {
+export function human(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;
   const units = ['kB', 'MB', 'GB', 'TB'];
   let v = bytes;
@@ -31,8 +32,27 @@ function human(bytes: number): string {
   return `${v.toFixed(1)} ${units[i]}`;
 }
 
+/** One container of a fleet bundle: its client, and where (and how) its directory goes. */
+export interface BundleTarget {
+  client: DockerClient;
+  outDir: string;
+}
+
 export async function run(container: string, opts: BundleCliOptions, ctx: CommandContext): Promise<void> {
-  const format = (opts.format ?? 'tgz') as BundleFormat;
+  // compose:PROJECT, service:NAME or several --host values: one bundle with a directory per container (README "fleet").
+  if (container.startsWith('compose:') || container.startsWith('service:') || new Set(ctx.globals.host ?? []).size > 1) {
+    const { runFleet } = await import('./bundle-fleet.js');
+    return runFleet(container, opts, ctx);
+  }
+  await bundleContainer(container, opts, ctx);
+}
+
+/**
+ * Bundle one container. With `target` (a fleet bundle) it is written as a directory into `target.outDir` through
+ * `target.client`, nothing is printed, and the result is returned for the fleet manifest.
+ */
+export async function bundleContainer(container: string, opts: BundleCliOptions, ctx: CommandContext, target?: BundleTarget): Promise<BundleResult> {
+  const format = (target ? 'dir' : (opts.format ?? 'tgz')) as BundleFormat;
   if (format !== 'tgz' && format !== 'dir') throw new UsageError('--format takes tgz or dir', opts.format);
   const now = ctx.now();
   const since = opts.since !== undefined ? parseTimeArg('--since', opts.since, now, ctx.tz) : undefined;
@@ -58,7 +78,7 @@ export async function run(container: string, opts: BundleCliOptions, ctx: Comman
   configuredHealthUrl(container, opts.healthUrl, ctx); // a bad --health-url fails before anything is collected
   if (opts.pprofUrl) pprof.pprofUrl(opts.pprofUrl); // a bad --pprof-url fails before anything is collected
 
-  const client = await connect(ctx.globals.host?.[0]);
+  const client = target?.client ?? (await connect(ctx.globals.host?.[0]));
   const step = (signal: AbortSignal) => AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
   let inspected: InspectLike | null = null;
 
@@ -110,11 +130,11 @@ export async function run(container: string, opts: BundleCliOptions, ctx: Comman
       return b.finish(stats);
     },
   };
-  const showProgress = !opts.quiet && ctx.stderr.isTTY === true;
+  const showProgress = !target && !opts.quiet && ctx.stderr.isTTY === true;
   const require = createRequire(import.meta.url);
   const { version } = require('../../package.json') as { version: string };
   const result = await collectBundle(deps, {
-    outDir: opts.out ?? '.',
+    outDir: target?.outDir ?? opts.out ?? '.',
     format,
     redact,
     ...(since !== undefined ? { since } : {}),
@@ -147,15 +167,17 @@ export async function run(container: string, opts: BundleCliOptions, ctx: Comman
       : {}),
   });
 
+  if (target) return result;
   const { finished, manifest } = result;
   const failed = Object.entries(manifest.items).filter(([, it]) => it.status === 'failed');
   if (result.interrupted) {
     ctx.stderr.write(`interrupted: kept the incomplete bundle ${finished.path} (${human(finished.bytes)}; manifest.json says complete: false)\n`);
     process.exitCode = EXIT.INTERRUPTED;
-    return;
+    return result;
   }
   if (!opts.quiet && failed.length > 0) {
     for (const [name, it] of failed) ctx.stderr.write(`warning: ${name} not collected: ${it.status === 'failed' ? it.error : ''}\n`);
   }
   ctx.stdout.write(`${manifest.complete ? 'bundle' : 'incomplete bundle'}: ${finished.path} (${human(finished.bytes)})\n`);
+  return result;
 }

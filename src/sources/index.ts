@@ -1,7 +1,7 @@
 // A source spec → a Source that hands over Lines. `-` is stdin, an existing path is a file or directory (or a
 // goroscope bundle), anything else is a container. New kinds of spec (`service:NAME`, `compose:PROJECT`) are one
 // more entry in RESOLVERS.
-import { stat } from 'node:fs/promises';
+import { readFile as readFileText, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createReadStream, existsSync } from 'node:fs';
 import { DataError, GoroscopeError, InputError } from '../errors.js';
@@ -136,6 +136,13 @@ export async function openSource(spec: string, opts: SourceOptions = {}): Promis
  * several `--host` values name more than one (src/sources/fleet.ts); everything else is `[openSource(spec)]`.
  */
 export async function openSources(spec: string, opts: SourceOptions = {}): Promise<Source[]> {
+  // A fleet bundle directory (`bundle compose:…`): every container bundle in it.
+  const parts = await fleetBundleParts(spec);
+  if (parts) {
+    const out: Source[] = [];
+    for (const p of parts) out.push(await openSource(p, opts));
+    return out;
+  }
   if (spec.startsWith('service:') || spec.startsWith('compose:')) {
     const { openFleet } = await import('./fleet.js');
     const list = await openFleet(spec, opts);
@@ -149,6 +156,19 @@ export async function openSources(spec: string, opts: SourceOptions = {}): Promi
     return openContainerOnHosts(spec, opts);
   }
   return [await openSource(spec, opts)];
+}
+
+/** The container bundle directories of a fleet bundle directory (its manifest's `kind` says so), else null. */
+async function fleetBundleParts(spec: string): Promise<string[] | null> {
+  if (spec === '-' || !existsSync(join(spec, 'manifest.json'))) return null;
+  let m: { kind?: unknown; containers?: { dir?: unknown }[] };
+  try {
+    m = JSON.parse(await readFileText(join(spec, 'manifest.json'), 'utf8')) as typeof m;
+  } catch {
+    return null;
+  }
+  if (m.kind !== 'goroscope-fleet-bundle' || !Array.isArray(m.containers)) return null;
+  return m.containers.filter((c) => typeof c.dir === 'string' && !c.dir.includes('/') && !c.dir.startsWith('.')).map((c) => join(spec, c.dir as string));
 }
 
 export { readFile, readDirectory } from './files.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection, createServer, type Server } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { BUSYBOX, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
 import { poll } from '../simulator/sim.js';
@@ -285,6 +285,34 @@ describe.skipIf(noEngine)('compose:PROJECT and several --host values', () => {
     expect(r.stderr).toBe(`warning: skipping Docker host unix://${missing}: cannot reach the Docker daemon (unix://${missing})\n`);
     expect(r.code).toBe(0);
   });
+
+  it('bundle compose:PROJECT: one bundle, a directory per container, one manifest; scan reads it back', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'gs-fleet-bundle-'));
+    try {
+      const hosts = ['unix:///var/run/docker.sock', `unix://${proxyPath}`];
+      const r = await goroscope(['bundle', `compose:${project}`, '--format', 'dir', '--out', out, '--timeout', '2s', ...hosts.flatMap((h) => ['-H', h])]);
+      expect(r.code).toBe(0);
+      const path = /^(?:incomplete )?bundle: (\S+) \(4 containers\)\n$/.exec(r.stdout)?.[1];
+      expect(path).toBeDefined();
+      const m = JSON.parse(readFileSync(join(path!, 'manifest.json'), 'utf8')) as { kind: string; containers: { name: string; dir: string; host?: string }[] };
+      expect(m.kind).toBe('goroscope-fleet-bundle');
+      expect(m.containers.map((c) => [c.name, c.host]).sort()).toEqual(
+        [
+          [`${api}@/var/run/docker.sock`, hosts[0]],
+          [`${db}@/var/run/docker.sock`, hosts[0]],
+          [`${api}@${proxyPath}`, hosts[1]],
+          [`${db}@${proxyPath}`, hosts[1]],
+        ].sort(),
+      );
+      expect(readdirSync(path!).sort()).toEqual([...m.containers.map((c) => c.dir), 'manifest.json'].sort());
+      for (const c of m.containers) expect(readdirSync(join(path!, c.dir))).toContain('manifest.json');
+      const s = JSON.parse((await goroscope(['scan', path!, '--json'])).stdout) as SummaryJson;
+      expect(s.sources.map((x) => x.kind)).toEqual(['bundle', 'bundle', 'bundle', 'bundle']);
+      expect(s.events.goroutine).toBe(2 * (4 + 4));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('every host down: exit 69', async () => {
     const r = await goroscope(['scan', api, '--json', '-H', `unix://${missing}`, '-H', `unix://${missing}.2`]);

@@ -4,7 +4,7 @@
 // per change, cooldowns) to the targets. Ctrl-C ends it cleanly with a summary; its exit code is 0 then.
 import type { CommandContext } from '../cli/context.js';
 import { resolveThresholds } from '../config.js';
-import { UsageError, type GoroscopeError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { fmt } from '../i18n.js';
 import { requireDuration } from '../time.js';
 import { verdict } from '../analyze/verdict.js';

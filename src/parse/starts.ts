@@ -52,9 +52,8 @@ function dateStart(t: string): StartKind {
 /** Classifies a physical line (as the stream layer hands it over: ANSI and `\r` still in). */
 export function startKind(text: string): StartKind {
   let c = text.charCodeAt(0);
-  if (c === 27 /* ESC */ || c === 0xfeff) {
-    text = stripAnsi(text);
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (c === 27 /* ESC */ || c === 0xfeff || c === 0 /* NUL padding of a json-file cut by a crash */) {
+    text = stripAnsi(text).replace(/^[\0\ufeff]+/, '');
     c = text.charCodeAt(0);
   }
   switch (c) {

@@ -502,10 +502,11 @@ const robustness: Case[] = [
   },
   {
     name: 'CRLF, NUL bytes and ANSI around an event',
-    input: ['[SYS] 2025/01/21 - 12:41:15 | One API v0.6.7 started \r', '\x1b[31m[SYS] 2025/01/21 - 12:41:16 | Goroutine count: 12\x00 \x1b[0m'],
+    input: ['[SYS] 2025/01/21 - 12:41:15 | One API v0.6.7 started \r', '\x1b[31m[SYS] 2025/01/21 - 12:41:16 | Goroutine count: 12\x00 \x1b[0m', '\x00\x00[SYS] 2025/01/21 - 12:41:17 | Goroutine count: 13 '],
     want: [
       { kind: 'startup', ...base('[SYS] 2025/01/21 - 12:41:15 | One API v0.6.7 started', '2025-01-21T04:41:15.000Z'), version: 'v0.6.7', product: 'One API' },
       { kind: 'goroutine', ...base('[SYS] 2025/01/21 - 12:41:16 | Goroutine count: 12', '2025-01-21T04:41:16.000Z'), count: 12, level: 'debug' },
+      { kind: 'goroutine', ...base('[SYS] 2025/01/21 - 12:41:17 | Goroutine count: 13', '2025-01-21T04:41:17.000Z'), count: 13, level: 'debug' },
     ],
   },
   {

@@ -105,4 +105,8 @@ console.log(`container: ${LINES.toLocaleString('en-US')} lines, docker logs -t o
 console.log(`docker logs -t > file          ${fmt(times.docker)} s   median ${d.toFixed(2)} s`);
 console.log(`goroscope bundle --no-redact   ${fmt(times.raw)} s   median ${raw.toFixed(2)} s   ratio ${(raw / d).toFixed(2)}× (target ≤ ${TARGET}×)`);
 console.log(`goroscope bundle (redacting)   ${fmt(times.redacted)} s   median ${red.toFixed(2)} s   ratio ${(red / d).toFixed(2)}×`);
+// On a shared machine the load drifts between runs: the ratio of each bundle run to the docker run just before it
+// is steadier than the ratio of medians.
+const paired = (xs) => median(xs.map((x, i) => x / times.docker[i]));
+console.log(`paired ratios (each run / the docker run before it), median: --no-redact ${paired(times.raw).toFixed(2)}×, redacting ${paired(times.redacted).toFixed(2)}×`);
 process.exitCode = bundleBytes === dockerBytes ? 0 : 1;

@@ -293,7 +293,11 @@ export async function expandCheckTargets(names: string[], opts: SourceOptions): 
         )),
       );
     } else if (spec.startsWith('service:')) {
-      for (const { client, task, host } of await serviceContainers(spec, opts)) {
+      const running = await serviceContainers(spec, opts);
+      if (running.length === 0) {
+        throw new NotFoundError('no running task of the service on these hosts', spec.slice('service:'.length), 'docker service ps shows where its tasks run; give that node with --host');
+      }
+      for (const { client, task, host } of running) {
         out.push({ name: at(`${task.replica}.${task.id}`, host), lookup: task.containerId!, client, ...(multi && host ? { host } : {}) });
       }
     } else if (multi) {

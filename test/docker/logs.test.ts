@@ -34,7 +34,7 @@ describe.skipIf(noEngine)('docker logs (real engine)', () => {
       docker('run', '-d', '--name', MIXED, '--network', 'none', BUSYBOX, 'sh', '-c',
         'echo out-1; echo err-1 >&2; head -c 20000 /dev/zero | tr "\\0" x; echo; echo err-2 >&2; sleep 0.2; printf stdout-no-newline; printf stderr-no-newline >&2'),
       docker('run', '-d', '--name', SEQ, '--network', 'none', BUSYBOX, 'sh', '-c', 'for i in 1 2 3 4 5; do echo line-$i; done'),
-      docker('run', '-d', '-t', '--name', TTY, '--network', 'none', BUSYBOX, 'sh', '-c', 'echo tty-1; echo tty-2 >&2; printf 42'),
+      docker('run', '-d', '-t', '--name', TTY, '--network', 'none', BUSYBOX, 'sh', '-c', 'echo tty-1; echo tty-2 >&2; head -c 20000 /dev/zero | tr "\\0" y; echo; printf 42'),
       docker('create', '--name', NONE, '--network', 'none', '--log-driver', 'none', BUSYBOX, 'echo', 'x'),
     ]);
     await Promise.all([MIXED, SEQ, TTY].map((n) => waitExited(n)));
@@ -86,12 +86,13 @@ describe.skipIf(noEngine)('docker logs (real engine)', () => {
     }
   });
 
-  it('a TTY container is read raw: one stream, CRLF removed, short output not lost', async () => {
+  it('a TTY container is read raw: one stream, CRLF removed, a 20,000-byte line re-joined, short output not lost', async () => {
     const info = await resolveContainer(client, TTY);
     expect(info.tty).toBe(true);
     expect((await lines(TTY)).out).toEqual([
       ['stdout', 'tty-1'],
       ['stdout', 'tty-2'],
+      ['stdout', 'y'.repeat(20_000)],
       ['stdout', '42'],
     ]);
   });

@@ -6,8 +6,11 @@ import type { Stream } from '../events.js';
 /** `2025-02-21T11:30:16.123456789Z hello` → the timestamp and a space; also `+08:00` offsets and no fraction. */
 const DOCKER_TS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d) /;
 
-/** `one-api  | [SYS] 2025/…` and `one-api-1  | …` (compose v2) → the service name, padding and `| `. */
-const COMPOSE = /^[\w.-]+ +\| ?/;
+/**
+ * `one-api  | [SYS] 2025/…` and `one-api-1  | …` (compose v2) → the service name, padding and `| `; also the
+ * coloured form compose prints to a terminal: `\x1b[36mone-api-1  |\x1b[0m [SYS] …`.
+ */
+const COMPOSE = /^(?:\x1b\[[0-9;]*m)?[\w.-]+ +(?:\x1b\[[0-9;]*m)?\|(?:\x1b\[[0-9;]*m)? ?/;
 
 const isDigit = (c: number) => c >= 48 && c <= 57; // NaN (past the end) is not a digit
 
@@ -64,7 +67,7 @@ export function stripDockerTs(text: string): { ts: string; text: string } | null
 export function stripCompose(text: string): { service: string; text: string } | null {
   const m = COMPOSE.exec(text);
   if (!m) return null;
-  const service = m[0].slice(0, m[0].indexOf(' '));
+  const service = m[0].replace(/\x1b\[[0-9;]*m/g, '').split(' ')[0]!;
   return { service, text: text.slice(m[0].length) };
 }
 

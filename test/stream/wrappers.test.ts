@@ -39,6 +39,7 @@ describe('stripCompose', () => {
     { name: 'compose v2 name', input: 'oneapi-one-api-1  | hi', want: { service: 'oneapi-one-api-1', text: 'hi' } },
     { name: 'empty line after prefix', input: 'one-api  |', want: { service: 'one-api', text: '' } },
     { name: 'GIN line is not compose', input: '[GIN] 2025/02/21 - 19:30:16 | 200 |', want: null },
+    { name: 'coloured (compose to a terminal)', input: '\x1b[36mone-api-1  |\x1b[0m [SYS] started', want: { service: 'one-api-1', text: '[SYS] started' } },
   ];
   for (const c of cases) it(c.name, () => expect(stripCompose(c.input)).toEqual(c.want));
 });
@@ -57,6 +58,7 @@ describe('detectTextFormat', () => {
     { name: 'json-file', input: ['{"log":"a\\n","stream":"stdout","time":"2025-02-21T11:30:16Z"}'], want: 'json-file' },
     { name: 'docker -t', input: ['2025-02-21T11:30:16.1Z a', '2025-02-21T11:30:17.1Z b', 'continuation'], want: 'docker-t' },
     { name: 'compose', input: ['one-api  | a', 'one-api  | b', 'mysql  | c'], want: 'compose' },
+    { name: 'coloured compose', input: ['\x1b[36mone-api  |\x1b[0m a', '\x1b[33mmysql  |\x1b[0m b'], want: 'compose' },
     { name: 'plain One API', input: ['[SYS] 2025/02/21 - 19:30:16 | started', '[GIN] 2025/02/21 - 19:30:16 | x |  200 |'], want: 'plain' },
     { name: 'mostly plain with one prefixed line', input: ['a', 'b', '2025-02-21T11:30:16.1Z c'], want: 'plain' },
     { name: 'blank only', input: ['', ' '], want: 'plain' },

@@ -2,7 +2,7 @@
 // message part of every dialect then goes through the same analysis (`message`). The expensive regexes run only
 // after a cheap keyword test passes, so the bulk of `[GIN] … 200` and plain `[INFO]`/`[SYS]` lines cost a few
 // character comparisons and one regex test.
-import type { EventBase, GEvent, PanicEvent } from '../events.js';
+import type { GEvent, PanicEvent } from '../events.js';
 import type { LogRecord } from '../stream/types.js';
 import { dockerTimeToIso, naiveToIso } from '../time.js';
 import { classifyCause, classifyTimeout } from './classify.js';
@@ -86,6 +86,7 @@ export class EventParser {
   private minuteKey = '';
   private minutePrefix: string | null = null;
   private lastNaive = '';
+  private lastDockerSecond = '';
   private lastNaiveIso: string | null = null;
 
   constructor(opts: EventParserOptions) {
@@ -250,7 +251,7 @@ export class EventParser {
     }
     this.naive = line.slice(6, 27);
     this.rid = realRequestId(rid);
-    this.emit({ kind: 'http_error', ...this.base(), status, method, path, latencyMs: goDurationMs(latency) });
+    this.emit({ kind: 'http_error', time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid, status, method, path, latencyMs: goDurationMs(latency) });
     return true;
   }
 
@@ -259,7 +260,7 @@ export class EventParser {
     const m = MYSQL.exec(first);
     if (m === null) return false;
     this.naive = first.slice(8, 27);
-    this.emit({ kind: 'db_error', ...this.base(), message: cap(m[2]!), origin: 'mysql' });
+    this.emit({ kind: 'db_error', time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid, message: cap(m[2]!), origin: 'mysql' });
     return true;
   }
 
@@ -293,7 +294,7 @@ export class EventParser {
     }
     if (message === null && headError !== undefined && headError !== '' && !headError.startsWith('SLOW SQL')) message = headError;
     if (message === null || message.includes('record not found')) return true;
-    this.emit({ kind: 'db_error', ...this.base(), message: cap(message), origin: 'gorm' });
+    this.emit({ kind: 'db_error', time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid, message: cap(message), origin: 'gorm' });
     return true;
   }
 
@@ -319,7 +320,7 @@ export class EventParser {
     this.lastGinPanic.set(key, { message, ago: 0 });
     this.emit({
       kind: 'panic',
-      ...this.base(),
+      time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid,
       message: cap(message),
       signature: panicSignature(frames, message),
       frames,
@@ -359,7 +360,7 @@ export class EventParser {
       const latency = f['latency'];
       this.emit({
         kind: 'http_error',
-        ...this.base(),
+        time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid,
         status: Number(st[1]),
         method: str(f['method']) ?? '',
         path: (str(f['path']) ?? '') + (query ? '?' + query : ''),
@@ -411,7 +412,7 @@ export class EventParser {
       const latency = o['latency_ms'];
       this.emit({
         kind: 'http_error',
-        ...this.base(),
+        time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid,
         status: Number(o['status']),
         method: str(o['method']) ?? '',
         path: str(o['path']) ?? '',
@@ -431,7 +432,7 @@ export class EventParser {
     const frames = extractFrames(rest);
     this.emit({
       kind: 'crash',
-      ...this.base(),
+      time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid,
       message: cap(message),
       crashKind,
       signature: panicSignature(frames, message),
@@ -451,9 +452,11 @@ export class EventParser {
     if (level === 'FATAL') {
       // eras A–C and ezlinkai JSON print the message as a Go slice: `[dial tcp …: connection refused]`
       const m = msg.length >= 2 && msg.startsWith('[') && msg.endsWith(']') ? msg.slice(1, -1) : msg;
-      this.emit({ kind: 'fatal', ...this.base(), message: cap(m) });
+      this.emit({ kind: 'fatal', time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid, message: cap(m) });
       return;
     }
+    // The message's first character picks the pattern (the same prefixes `worthParsing` let through); the
+    // substring tests below are the fallback for wordings that do not start the message.
     switch (msg.charCodeAt(0)) {
       case 112: // p
         if (msg.startsWith('panic detected: ')) return this.panicDetected(msg.slice(16), r);
@@ -466,6 +469,14 @@ export class EventParser {
           if (this.panicRequest(msg, r)) return;
         }
         break;
+      case 0x26a0: // ⚠️ High goroutine count detected: N / ⚠️ Goroutine count elevated: N
+      case 71: // Goroutine count: N
+      case 72: // High goroutine count …
+        if (this.goroutine(msg)) return;
+        break;
+      case 77: // Memory: Alloc=…
+        if (this.memory(msg)) return;
+        break;
     }
     if (msg.includes('elay error (') || msg.includes('hannel error (')) {
       const m = RELAY_ERROR.exec(msg);
@@ -474,14 +485,14 @@ export class EventParser {
     if (msg.includes('渠道切换: #')) {
       const m = RETRY_EZ.exec(msg);
       if (m !== null) {
-        this.emit({ kind: 'retry', ...this.base(), fromChannel: Number(m[1]), toChannel: Number(m[3]), remaining: null });
+        this.emit({ kind: 'retry', time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid, fromChannel: Number(m[1]), toChannel: Number(m[3]), remaining: null });
         return;
       }
     }
     if (msg.includes(' to retry')) {
       const m = RETRY.exec(msg);
       if (m !== null) {
-        this.emit({ kind: 'retry', ...this.base(), fromChannel: null, toChannel: Number(m[1]), remaining: Number(m[3]) });
+        this.emit({ kind: 'retry', time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid, fromChannel: null, toChannel: Number(m[1]), remaining: Number(m[3]) });
         return;
       }
     }
@@ -490,7 +501,7 @@ export class EventParser {
       if (m !== null) {
         const kind = m[3] === 'disabled' ? 'channel_disabled' : 'channel_enabled';
         const reason = m[4] ?? (m[5] !== undefined && m[5].trim() !== '' ? cap(m[5].trim()) : null);
-        this.emit({ kind, ...this.base(), channel: Number(m[1]), reason });
+        this.emit({ kind, time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid, channel: Number(m[1]), reason });
         return;
       }
     }
@@ -498,37 +509,17 @@ export class EventParser {
       const m = CHANNEL_STATE_ZH.exec(msg);
       if (m !== null) {
         const reason = m[4] !== undefined && m[4].trim() !== '' ? cap(m[4].trim()) : null;
-        this.emit({ kind: m[3] === '禁用' ? 'channel_disabled' : 'channel_enabled', ...this.base(), channel: Number(m[2]), reason });
+        this.emit({ kind: m[3] === '禁用' ? 'channel_disabled' : 'channel_enabled', time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid, channel: Number(m[2]), reason });
         return;
       }
     }
     if (msg.includes('child goroutine panic occ')) return this.goroutinePanic(msg, r, idx);
-    if (msg.includes('oroutine count')) {
-      const m = GOROUTINE.exec(msg);
-      if (m !== null) {
-        const level = m[1] === 'High goroutine count detected' ? 'high' : m[1] === 'Goroutine count elevated' ? 'elevated' : 'debug';
-        this.emit({ kind: 'goroutine', ...this.base(), count: Number(m[2]), level });
-        return;
-      }
-    }
-    if (msg.includes('Memory: ')) {
-      const m = MEMORY.exec(msg);
-      if (m !== null) {
-        this.emit({
-          kind: 'memory',
-          ...this.base(),
-          allocMb: Number(m[1]),
-          totalAllocMb: m[2] !== undefined ? Number(m[2]) : null,
-          sysMb: m[3] !== undefined ? Number(m[3]) : null,
-          numGc: m[4] !== undefined ? Number(m[4]) : null,
-        });
-        return;
-      }
-    }
+    if (msg.includes('oroutine count') && this.goroutine(msg)) return;
+    if (msg.includes('Memory: ') && this.memory(msg)) return;
     if (msg.endsWith(' started')) {
       const m = STARTUP.exec(msg);
       if (m !== null) {
-        this.emit({ kind: 'startup', ...this.base(), version: m[2] ?? null, product: m[1]! });
+        this.emit({ kind: 'startup', time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid, version: m[2] ?? null, product: m[1]! });
         return;
       }
     }
@@ -536,7 +527,35 @@ export class EventParser {
     // the same failure as the relay error logged right after them, so they are not counted twice.
     if (msg.includes('do request failed') || msg.startsWith('error happened, status code')) return;
     const tc = classifyTimeout(msg);
-    if (tc !== null) this.emit({ kind: 'timeout', ...this.base(), timeoutClass: tc, message: cap(msg) });
+    if (tc !== null) this.emit({ kind: 'timeout', time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid, timeoutClass: tc, message: cap(msg) });
+  }
+
+  /** `⚠️ High goroutine count detected: 5234`, `⚠️ Goroutine count elevated: 2417`, `Goroutine count: 312` */
+  private goroutine(msg: string): boolean {
+    const m = GOROUTINE.exec(msg);
+    if (m === null) return false;
+    const level = m[1] === 'High goroutine count detected' ? 'high' : m[1] === 'Goroutine count elevated' ? 'elevated' : 'debug';
+    this.emit({ kind: 'goroutine', time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid, count: Number(m[2]), level });
+    return true;
+  }
+
+  /** `Memory: Alloc=812MB, TotalAlloc=91234MB, Sys=1630MB, NumGC=4521` */
+  private memory(msg: string): boolean {
+    const m = MEMORY.exec(msg);
+    if (m === null) return false;
+    this.emit({
+      kind: 'memory',
+      time: this.time(),
+      stream: this.rec!.stream,
+      source: this.rec!.source,
+      raw: this.rawText(),
+      requestId: this.rid,
+      allocMb: Number(m[1]),
+      totalAllocMb: m[2] !== undefined ? Number(m[2]) : null,
+      sysMb: m[3] !== undefined ? Number(m[3]) : null,
+      numGc: m[4] !== undefined ? Number(m[4]) : null,
+    });
+    return true;
   }
 
   private relayError(m: RegExpExecArray, msg: string, r: LogRecord, idx: number): void {
@@ -560,7 +579,7 @@ export class EventParser {
     }
     const ev: GEvent = {
       kind: 'relay_error',
-      ...this.base(),
+      time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid,
       channel: channel !== undefined ? Number(channel) : null,
       userId: user !== undefined ? Number(user) : null,
       statusCode: status,
@@ -587,7 +606,7 @@ export class EventParser {
         this.lastGinPanic.delete(sk);
         return;
       }
-      this.emit({ kind: 'panic', ...this.base(), message: cap(value), signature: panicSignature([], value), frames: [], recoveredBy: 'unknown' });
+      this.emit({ kind: 'panic', time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid, message: cap(value), signature: panicSignature([], value), frames: [], recoveredBy: 'unknown' });
       return;
     }
     const key = this.panicKey(r);
@@ -601,7 +620,7 @@ export class EventParser {
       }
       this.emitPending(old);
     }
-    const event: PanicEvent = { kind: 'panic', ...this.base(), message: cap(value), signature: '', frames: [], recoveredBy: 'relay' };
+    const event: PanicEvent = { kind: 'panic', time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid, message: cap(value), signature: '', frames: [], recoveredBy: 'relay' };
     this.pending.set(key, { key, streamKey: sk, seen: 0, event, hasDetected: true });
   }
 
@@ -612,7 +631,7 @@ export class EventParser {
     const key = this.panicKey(r);
     let p = this.pending.get(key);
     if (p === undefined) {
-      const event: PanicEvent = { kind: 'panic', ...this.base(), message: '', signature: '', frames: [], recoveredBy: 'relay' };
+      const event: PanicEvent = { kind: 'panic', time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid, message: '', signature: '', frames: [], recoveredBy: 'relay' };
       p = { key, streamKey: this.streamKey(r), seen: 0, event, hasDetected: false };
       this.pending.set(key, p);
     }
@@ -641,7 +660,7 @@ export class EventParser {
     const frames = extractFrames(stack);
     this.emit({
       kind: 'panic',
-      ...this.base(),
+      time: this.time(), stream: this.rec!.stream, source: this.rec!.source, raw: this.rawText(), requestId: this.rid,
       message: cap(message),
       signature: panicSignature(frames, message),
       frames,
@@ -678,17 +697,21 @@ export class EventParser {
 
   // ---- event plumbing ---------------------------------------------------------------------------------------------
 
-  private base(): EventBase {
+  // Events are built as one object literal each (no spread of a base object: logs where half the lines are
+  // goroutine/memory samples make this the hot path). `requestId: undefined` is left out by JSON.stringify.
+
+  /** The event time of the current record: Docker's, else the app's naive time in the zone, else the JSON `ts`. */
+  private time(): string | null {
     const r = this.rec!;
     let time: string | null = null;
     if (r.dockerTime !== null) time = this.dockerIso(r.dockerTime);
-    if (time === null && this.naive !== null) {
-      time = this.naiveIso(this.naive);
-    }
-    if (time === null) time = this.iso;
-    const b: EventBase = { time, stream: r.stream, source: r.source, raw: cap(cleanLine(this.raw)) };
-    if (this.rid !== undefined) b.requestId = this.rid;
-    return b;
+    if (time === null && this.naive !== null) time = this.naiveIso(this.naive);
+    return time ?? this.iso;
+  }
+
+  /** The current record's first line as events carry it. */
+  private rawText(): string {
+    return cap(cleanLine(this.raw));
   }
 
   /** `2025/02/21 - 19:30:16` / `2025/02/21 19:30:16` in the zone → ISO UTC. The zone is consulted once per minute. */
@@ -717,9 +740,12 @@ export class EventParser {
 
   /** Docker's `2025-02-21T11:30:16.123456789Z` → `2025-02-21T11:30:16.123Z` without a Date round trip. */
   private dockerIso(ts: string): string | null {
-    if (ts.length >= 20 && ts.charCodeAt(10) === 84 /* T */ && ts.charCodeAt(ts.length - 1) === 90 /* Z */ && ts.charCodeAt(19) === 46 /* . */) {
-      const frac = ts.slice(20, ts.length - 1);
-      if (/^\d+$/.test(frac) && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(ts.slice(0, 19))) return ts.slice(0, 20) + (frac + '00').slice(0, 3) + 'Z';
+    const n = ts.length;
+    if (n >= 21 && n <= 30 && ts.charCodeAt(19) === 46 /* . */ && ts.charCodeAt(n - 1) === 90 /* Z */) {
+      const second = ts.slice(0, 19);
+      // the date part is checked once per second of log time
+      const ok = second === this.lastDockerSecond || (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(second) && ((this.lastDockerSecond = second), true));
+      if (ok && isDigits(ts, 20, n - 1)) return second + '.' + (ts.slice(20, n - 1) + '00').slice(0, 3) + 'Z';
     }
     return dockerTimeToIso(ts);
   }
@@ -761,6 +787,14 @@ function statusBetween(s: string, from: number, to: number): number {
   i += 3;
   while (i < to && s.charCodeAt(i) === 32) i++;
   return i === to ? v : -1;
+}
+
+function isDigits(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function str(v: unknown): string | undefined {

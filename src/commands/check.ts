@@ -39,7 +39,8 @@ export async function run(names: string[], opts: CheckOptions, ctx: CommandConte
   if (notifying) (await import('../notify/index.js')).makeNotifier(opts, ctx); // a bad --notify fails before the check
   // compose:PROJECT, service:NAME and several --host values name several containers (README "fleet").
   const hostsDown: { host: string; error: string; exitCode: number }[] = [];
-  const { expandCheckTargets, hostDownLine } = await import('../sources/fleet.js');
+  const { expandCheckTargets, hostDownLine, mapLimit, parseMaxStreams } = await import('../sources/fleet.js');
+  const maxStreams = parseMaxStreams(ctx.globals.maxStreams) ?? 8;
   const targets = await expandCheckTargets(names, {
     hosts: ctx.globals.host,
     signal: ctx.signal,
@@ -48,15 +49,14 @@ export async function run(names: string[], opts: CheckOptions, ctx: CommandConte
       ctx.stderr.write(hostDownLine(host, err));
     },
   });
-  const checked = await Promise.all(
-    targets.map(async (t): Promise<CheckedContainer> => {
-      const thresholds = resolveThresholds(opts, ctx.env, ctx.config, t.name.split('@')[0]!);
-      const c = await collectFacts(t.lookup, { healthUrl: opts.healthUrl, timeoutMs, logFallback: true, stats: true, client: t.client }, ctx);
-      c.name = t.name;
-      const v = verdict({ ...c.facts, baselineRestarts: baseline, thresholds });
-      return { ...c, ...v, thresholds };
-    }),
-  );
+  // Each check holds a stats stream and maybe a log stream: at most --max-streams containers at once.
+  const checked = await mapLimit(targets, maxStreams, async (t): Promise<CheckedContainer> => {
+    const thresholds = resolveThresholds(opts, ctx.env, ctx.config, t.name.split('@')[0]!);
+    const c = await collectFacts(t.lookup, { healthUrl: opts.healthUrl, timeoutMs, logFallback: true, stats: true, client: t.client }, ctx);
+    c.name = t.name;
+    const v = verdict({ ...c.facts, baselineRestarts: baseline, thresholds });
+    return { ...c, ...v, thresholds };
+  });
   // A host that could not be reached leaves its containers unchecked: at least unknown, never ok.
   const overall = worst([...checked.map((c) => c.level), ...(hostsDown.length > 0 ? (['unknown'] as const) : [])]);
   const json = { ...toJson(overall, checked), ...(hostsDown.length > 0 ? { hostsDown } : {}) };

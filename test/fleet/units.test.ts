@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { TimeMerge } from '../../src/stream/merge.js';
 import { ServiceFrameRouter, parseDetails } from '../../src/docker/services.js';
-import { hostLabel, parseMaxStreams, tagFor } from '../../src/sources/fleet.js';
+import { hostLabel, mapLimit, parseMaxStreams, tagFor } from '../../src/sources/fleet.js';
 
 interface Ev {
   id: string;
@@ -125,5 +125,24 @@ describe('flags', () => {
 
   it.each(['0', '1001', 'x', '-2', '1.5'])('--max-streams %s is a usage error (64)', (v) => {
     expect(() => parseMaxStreams(v)).toThrowError(expect.objectContaining({ exitCode: 64 }) as Error);
+  });
+});
+
+describe('mapLimit', () => {
+  it.each([
+    { name: 'limit 2 of 5', input: { n: 5, limit: 2 }, want: { out: [0, 2, 4, 6, 8], peak: 2 } },
+    { name: 'limit above the count', input: { n: 3, limit: 8 }, want: { out: [0, 2, 4], peak: 3 } },
+    { name: 'nothing', input: { n: 0, limit: 8 }, want: { out: [], peak: 0 } },
+  ])('$name', async ({ input, want }) => {
+    let running = 0;
+    let peak = 0;
+    const out = await mapLimit(Array.from({ length: input.n }, (_, i) => i), input.limit, async (x) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setImmediate(r));
+      running--;
+      return x * 2;
+    });
+    expect({ out, peak }).toEqual(want);
   });
 });

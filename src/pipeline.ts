@@ -115,9 +115,11 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
     for (const spec of specs) sources.push(...(typeof spec === 'string' ? await openSources(spec, sourceOpts) : [spec]));
     stats.sources = sources.map((s) => s.info);
 
-    // Several sources, ordered output: each source is a lane of a bounded k-way merge.
+    // Several sources, ordered output: each source is a lane of a bounded k-way merge. A service's stream carries
+    // several replicas in the daemon's order: each replica gets a lane of its own, and the service's own lane stays
+    // open and empty until its stream ends, so the replicas are held (within the merge's bounds) and sorted.
     const merge =
-      opts.ordered && sources.length > 1
+      opts.ordered && (sources.length > 1 || sources.some((s) => s.info.kind === 'service'))
         ? new TimeMerge<GEvent>(sources.length, onEvent, {
             timeOf: (e) => (e.time === null ? null : Date.parse(e.time)),
             windowMs: opts.follow ? MERGE_FOLLOW_WINDOW_MS : undefined,
@@ -140,7 +142,16 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
     await Promise.all(
       sources.map(async (source, lane) => {
         const tags = source.tags;
-        const out = merge ? (e: GEvent) => merge.push(lane, e) : onEvent;
+        const replicas = new Map<string, number>();
+        const out = !merge
+          ? onEvent
+          : source.info.kind === 'service'
+            ? (e: GEvent) => {
+                let l = replicas.get(e.source);
+                if (l === undefined) replicas.set(e.source, (l = merge.addLane()));
+                merge.push(l, e);
+              }
+            : (e: GEvent) => merge.push(lane, e);
         const tagged = tags
           ? (e: GEvent) => {
               const t = tags(e);
@@ -191,6 +202,7 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
           parser.flush();
           stats.unparsed += parser.unparsed;
           freeSlot();
+          for (const l of replicas.values()) merge?.end(l);
           merge?.end(lane);
         }
       }),

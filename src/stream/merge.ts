@@ -68,6 +68,12 @@ export class TimeMerge<T> {
     this.max = opts.maxBuffered ?? MERGE_MAX_BUFFERED;
   }
 
+  /** A new lane (a replica seen for the first time in a service's stream); returns its number. */
+  addLane(): number {
+    this.lanes.push(new Lane<T>());
+    return this.lanes.length - 1;
+  }
+
   /** Events currently held. */
   get held(): number {
     return this.buffered;

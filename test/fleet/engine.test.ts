@@ -133,7 +133,9 @@ describe.skipIf(noEngine)('service:NAME on a single-node swarm', () => {
     );
     // Slot 2's two runs are two tasks: each run's startup and relay error carry that run's task id.
     const two = events.filter((e) => e.source === `${svc}.2`);
-    // (The daemon sends a task's stdout and stderr apart, so only the pairing per task is fixed, not the order.)
+    // The daemon sends a task's stdout and stderr apart; the replicas' lanes put them back in time order.
+    const times = events.map((e) => e.time!);
+    expect(times).toEqual([...times].sort());
     const byTask = new Map<string, string[]>();
     for (const e of two) byTask.set(e.task!, [...(byTask.get(e.task!) ?? []), e.kind].sort());
     expect([...byTask.keys()].sort()).toEqual([...slot2].sort());

@@ -146,3 +146,21 @@ describe('mapLimit', () => {
     expect({ out, peak }).toEqual(want);
   });
 });
+
+describe('TimeMerge lanes added later', () => {
+  it('a lane added while an empty lane holds the rest back is merged in time', () => {
+    const out: string[] = [];
+    const m = new TimeMerge<Ev>(1, (e) => out.push(e.id), { timeOf: (e) => e.t });
+    const a = m.addLane();
+    const b = m.addLane();
+    m.push(a, { id: 'a3', t: 3 });
+    m.push(b, { id: 'b2', t: 2 });
+    m.push(a, { id: 'a1', t: 1 });
+    m.push(b, { id: 'b4', t: 4 });
+    const heldBeforeEnd = m.held;
+    m.end(a);
+    m.end(b);
+    m.end(0);
+    expect({ out, heldBeforeEnd, held: m.held }).toEqual({ out: ['a1', 'b2', 'a3', 'b4'], heldBeforeEnd: 4, held: 0 });
+  });
+});

@@ -10,8 +10,12 @@ import type { Readable } from 'node:stream';
 import { DataError, InputError, PermissionError } from '../errors.js';
 import { DetectingDecoder, type LineSink } from '../stream/decode.js';
 
-/** Read size for files: big chunks keep the per-chunk cost of the splitter negligible. */
-export const FILE_CHUNK = 1 << 20;
+/**
+ * Read size for files. 256 KB keeps the per-chunk cost of the splitter negligible (same CPU as 1 MB, ~1,200 lines per
+ * chunk) while every read buffer waiting for the garbage collector costs a quarter: peak RSS of a 150 MB scan
+ * 128–138 MB with 1 MB reads, 78 MB with 256 KB; 64 KB costs ~25 % more CPU.
+ */
+export const FILE_CHUNK = 1 << 18;
 
 /** Maps a failed fs call on a user-named path to the error the user sees. */
 export function fileError(err: unknown, path: string): Error {

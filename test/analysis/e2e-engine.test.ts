@@ -32,6 +32,9 @@ echo "[ERR] $(ts) | 2026030208000212345678912345678 | relay error (channel id 3,
 echo "[INFO] $(ts) | 2026030208000212345678912345678 | using channel #7 to retry (remain times 2) "
 echo "[ERR] $(ts) | 2026030208000312345678912345679 | relay error (channel id 3, user id: 1): bad response status code 503 " >&2
 echo "[SYS] $(ts) | channel #3 has been disabled: bad response status code 503 "
+# Docker stamps stdout and stderr in two goroutines: without a pause, the crash (stderr) can be stamped before the
+# last stdout sample and the run would end early.
+sleep 0.3
 printf 'panic: runtime error: invalid memory address or nil pointer dereference\\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a1b2c]\\n\\ngoroutine 1 [running]:\\nmain.main()\\n\\t/build/main.go:10 +0x1d\\n' >&2
 exit 2
 `;

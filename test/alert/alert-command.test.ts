@@ -2,30 +2,13 @@
 // the test rewrites, log lines written to its stdout with docker exec) and a real HTTP server recording the posts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT } from '../helpers/cli.js';
 import { BUSYBOX, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
 import { httpRecorder, type HttpRecorder } from './servers.js';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-/** Poll until `ok()` holds; fails the test with `what` after `ms`. */
-async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { freePort, until } from '../helpers/wait.js';
 
 describe.skipIf(noEngine)('goroscope alert (real engine, real webhook)', () => {
   const name = uniqueName('alert');

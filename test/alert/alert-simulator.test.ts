@@ -2,7 +2,6 @@
 // recovered panics, a channel really disabled by failing relays, and a real crash with a restart — each alerted
 // once, through a recording webhook.
 import { spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import { join } from 'node:path';
 import { BIN, ROOT } from '../helpers/cli.js';
 import { SIMULATOR, docker, engineAvailable, removeContainers, uniqueName } from '../helpers/engine.js';
 import { httpRecorder, type HttpRecorder } from './servers.js';
+import { freePort, until } from '../helpers/wait.js';
 
 async function hasSimulator(): Promise<boolean> {
   if (!engineAvailable()) return false;
@@ -21,22 +21,6 @@ async function hasSimulator(): Promise<boolean> {
   }
 }
 const noSimulator = !(await hasSimulator());
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function until(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(noSimulator)('goroscope alert against the simulator', () => {
   const name = uniqueName('alertsim');
@@ -88,19 +72,19 @@ describe.skipIf(noSimulator)('goroscope alert against the simulator', () => {
     const levels = () => bodies().filter((b) => b.event === null).map((b) => `${b.previous}→${b.level}`);
     const events = () => bodies().filter((b) => b.event !== null).map((b) => b.event!.kind);
     try {
-      await until('two ok rounds', () => (stdout.match(/: ok \(/g) ?? []).length >= 2);
+      await until('two ok rounds', () => (stdout.match(/: ok \(/g) ?? []).length >= 2, 20_000);
       await sim('/sim/leak?n=60');
-      await until('the warning', () => levels().length >= 1);
+      await until('the warning', () => levels().length >= 1, 20_000);
       await sim('/sim/leak?n=300');
-      await until('the emergency', () => levels().length >= 2);
+      await until('the emergency', () => levels().length >= 2, 20_000);
       expect(levels()).toEqual(['ok→warning', 'warning→emergency']);
 
       await Promise.all([sim('/sim/panic'), sim('/sim/panic')]);
-      await until('the panic burst', () => events().length >= 1);
+      await until('the panic burst', () => events().length >= 1, 20_000);
       await sim('/sim/load?requests=1&channel=2');
-      await until('the disabled channel', () => events().length >= 2);
+      await until('the disabled channel', () => events().length >= 2, 20_000);
       await sim('/sim/crash');
-      await until('the crash', () => events().length >= 3);
+      await until('the crash', () => events().length >= 3, 20_000);
       expect(events()).toEqual(['panic_burst', 'channel_disabled', 'crash']);
       const ev = bodies().filter((b) => b.event !== null);
       expect(ev[0]!.event).toMatchObject({ kind: 'panic_burst', count: 2 });

@@ -2,7 +2,6 @@
 // container whose health JSON the test rewrites, one state file, a recording webhook, a Feishu-format hook, a real
 // SMTP server, and a target that hangs. One alert per change; the verdict's exit code never depends on notifying.
 import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,22 +9,7 @@ import { spawn } from 'node:child_process';
 import { BIN, goroscope } from '../helpers/cli.js';
 import { BUSYBOX, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
 import { httpRecorder, parseMail, smtpRecorder, type HttpRecorder } from './servers.js';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { freePort, until } from '../helpers/wait.js';
 
 describe.skipIf(noEngine)('check --notify (real engine, real targets)', () => {
   const name = uniqueName('alertchk');

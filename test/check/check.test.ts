@@ -8,23 +8,7 @@ import { join } from 'node:path';
 import net from 'node:net';
 import { noEngine, docker, dockerRaw, uniqueName, removeContainers, waitExited, BUSYBOX } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
-
-/** stdout as JSON; on failure the error carries what the binary said (a half-rebuilt dist/ shows up here). */
-function parsed(r: { code: number | null; stdout: string; stderr: string }) {
-  try {
-    return JSON.parse(r.stdout);
-  } catch {
-    throw new Error(`exit ${r.code}, stdout not JSON: ${r.stdout.slice(0, 300)}\nstderr: ${r.stderr.slice(0, 1000)}`);
-  }
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freePort, parsedJson as parsed } from '../helpers/wait.js';
 
 async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -1,34 +1,9 @@
 // End to end against the One API simulator (fixtures/simulator): a real Go process, its real health endpoint and
 // /metrics, a real leak through /sim/leak crossing each threshold, its monitor lines, and a crash restarted by Docker.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import net from 'node:net';
 import { noEngine, docker, uniqueName, removeContainers, SIMULATOR } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
-
-/** stdout as JSON; on failure the error carries what the binary said (a half-rebuilt dist/ shows up here). */
-function parsed(r: { code: number | null; stdout: string; stderr: string }) {
-  try {
-    return JSON.parse(r.stdout);
-  } catch {
-    throw new Error(`exit ${r.code}, stdout not JSON: ${r.stdout.slice(0, 300)}\nstderr: ${r.stderr.slice(0, 1000)}`);
-  }
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-async function until(what: string, ok: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { freePort, until, parsedJson as parsed } from '../helpers/wait.js';
 
 const simulatorImage = await docker('images', '-q', SIMULATOR).then((s) => s.trim() !== '').catch(() => false);
 
@@ -45,7 +20,7 @@ describe.skipIf(noEngine || !simulatorImage)('check against the simulator', { ti
     // --port on the command line is how check finds the endpoint on the host network.
     await docker('run', '-d', '--name', sim, '--network', 'host', '--restart', 'on-failure', SIMULATOR,
       '--port', String(port), '--metrics-port', String(metricsPort), '--monitor-interval', '200ms', '--warn-threshold', '50', '--high-threshold', '100');
-    await until('the simulator to answer', async () => (await fetch(`${base()}/api/monitor/health`).catch(() => null))?.status === 200);
+    await until('the simulator to answer', async () => (await fetch(`${base()}/api/monitor/health`).catch(() => null))?.status === 200, 45_000);
   }, 60_000);
 
   afterAll(() => removeContainers(sim));
@@ -93,8 +68,8 @@ describe.skipIf(noEngine || !simulatorImage)('check against the simulator', { ti
   it('a crash restarted by Docker is a warning once the gateway is back', async () => {
     await post('/sim/release');
     await post('/sim/crash');
-    await until('the restart', async () => (await docker('inspect', '--format', '{{.RestartCount}} {{.State.Status}}', sim)).trim() === '1 running');
-    await until('the endpoint again', async () => (await fetch(`${base()}/api/monitor/health`).catch(() => null))?.status === 200);
+    await until('the restart', async () => (await docker('inspect', '--format', '{{.RestartCount}} {{.State.Status}}', sim)).trim() === '1 running', 45_000);
+    await until('the endpoint again', async () => (await fetch(`${base()}/api/monitor/health`).catch(() => null))?.status === 200, 45_000);
     const r = await goroscope(['check', sim, '--json', ...T]);
     const c = parsed(r).containers[0];
     expect([r.code, c.level, c.restartCount, c.reasonCodes]).toEqual([1, 'warning', 1, ['restarts', 'goroutines_ok']]);

@@ -1,18 +1,8 @@
 // Helpers for tests that run the One API simulator container (fixtures/simulator): a free host port and polling.
-import { createServer } from 'node:net';
 import { SIMULATOR, docker } from '../helpers/engine.js';
+import { freePort } from '../helpers/wait.js';
 
-/** A port nobody listens on right now (simulator containers use --network host, so ports are shared). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
 /** Calls fn every 50 ms until it returns something other than undefined (errors count as undefined). */
 export async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {

@@ -64,26 +64,48 @@ export function noBaseline(rows: readonly ChannelRow[]): boolean {
   return rows.every((r) => r.baselineRate === null);
 }
 
+/**
+ * The cells of one channel row in `CHANNEL_MSG.head` order, cut to `keep` columns. Every renderer (text, Markdown,
+ * HTML) uses it; only the ratio and the flag cell differ in how they are drawn.
+ */
+export function channelCells(
+  r: ChannelRow,
+  o: { lang: Lang; tz: string },
+  keep: number,
+  ratio: (r: ChannelRow) => string,
+  flag: string,
+): (string | number)[] {
+  return [
+    channelName(r, o.lang),
+    r.relayErrors,
+    r.timeouts,
+    causeSummary(r.causes, o.lang) || '-',
+    r.retriesAway,
+    r.disabled,
+    localTime(r.firstError, o.tz),
+    localTime(r.lastError, o.tz),
+    r.windowRate,
+    r.baselineRate ?? '-',
+    ratio(r),
+    r.flagged ? flag : '',
+  ].slice(0, keep);
+}
+
+/** Columns to show: without a baseline (the window is the whole input) the rate columns say nothing. */
+export function channelColumns(rows: readonly ChannelRow[], lang: Lang): string[] {
+  const head = CHANNEL_MSG[lang].head;
+  return head.slice(0, noBaseline(rows) ? 8 : head.length);
+}
+
 export function renderChannelTable(rows: readonly ChannelRow[], o: { lang: Lang; tz: string; color?: ChalkInstance }): string {
   const M = CHANNEL_MSG[o.lang];
   const c = o.color;
-  const keep = noBaseline(rows) ? 8 : M.head.length;
+  const head = channelColumns(rows, o.lang);
+  const ratio = (r: ChannelRow) =>
+    r.ratio === null ? (r.baselineRate === 0 && r.relayErrors > 0 ? 'new' : '-') : `${r.ratio >= 10 ? Math.round(r.ratio) : r.ratio}×`;
   return table(
-    M.head.slice(0, keep),
-    rows.map((r) => [
-      channelName(r, o.lang),
-      r.relayErrors,
-      r.timeouts,
-      causeSummary(r.causes, o.lang) || '-',
-      r.retriesAway,
-      r.disabled,
-      r.firstError ? localTime(r.firstError, o.tz) : '-',
-      r.lastError ? localTime(r.lastError, o.tz) : '-',
-      r.windowRate,
-      r.baselineRate ?? '-',
-      r.ratio === null ? (r.baselineRate === 0 && r.relayErrors > 0 ? 'new' : '-') : `${r.ratio >= 10 ? Math.round(r.ratio) : r.ratio}×`,
-      r.flagged ? (c ? c.red.bold(M.flagged) : M.flagged) : '',
-    ].slice(0, keep)),
+    head,
+    rows.map((r) => channelCells(r, o, head.length, ratio, c ? c.red.bold(M.flagged) : M.flagged)),
     c,
   );
 }

@@ -5,7 +5,7 @@ import type { Thresholds } from '../config.js';
 import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
 import { Chalk } from 'chalk';
-import { CHANNEL_MSG, causeSummary, channelName, noBaseline, windowReason } from './channels.js';
+import { CHANNEL_MSG, channelCells, channelColumns, windowReason } from './channels.js';
 import { REVIEW_MSG, sourcesLabel, stepText } from './review.js';
 import { localTime, renderTrendSummary, signed, TREND_MSG } from './trend.js';
 
@@ -202,23 +202,10 @@ export function renderReviewHtml(d: ReviewData, series: Series, o: { lang: Lang;
     if (p.sampleFrames.length > 0) parts.push(`<details><summary>${esc(M.sampleStack)}</summary><pre>${esc(p.sampleFrames.join('\n'))}</pre></details>`);
   }
   const chTable = (list: typeof d.channels) => {
-    const keep = noBaseline(list) ? 8 : C.head.length;
+    const head = channelColumns(list, o.lang);
     return htmlTable(
-      C.head.slice(0, keep),
-      list.map((r) => [
-        channelName(r, o.lang),
-        r.relayErrors,
-        r.timeouts,
-        causeSummary(r.causes, o.lang) || '-',
-        r.retriesAway,
-        r.disabled,
-        localTime(r.firstError, o.tz),
-        localTime(r.lastError, o.tz),
-        r.windowRate,
-        r.baselineRate ?? '-',
-        r.ratio === null ? '-' : `${r.ratio}×`,
-        r.flagged ? `<span class="flag">${esc(C.flagged)}</span>` : '',
-      ].slice(0, keep)),
+      head,
+      list.map((r) => channelCells(r, o, head.length, (x) => (x.ratio === null ? '-' : `${x.ratio}×`), `<span class="flag">${esc(C.flagged)}</span>`)),
       new Set([11]),
     );
   };

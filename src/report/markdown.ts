@@ -5,7 +5,7 @@ import type { Series } from '../analyze/trend.js';
 import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
 import { renderChart } from './chart.js';
-import { CHANNEL_MSG, causeSummary, channelName, noBaseline, windowReason } from './channels.js';
+import { CHANNEL_MSG, channelCells, channelColumns, windowReason } from './channels.js';
 import { REVIEW_MSG, sourcesLabel, stepText } from './review.js';
 import { chartLabels, localTime, renderTrendSummary, TREND_MSG, signed } from './trend.js';
 
@@ -63,23 +63,10 @@ export function renderReviewMarkdown(d: ReviewData, series: Series, o: { lang: L
 
   out.push(`## ${M.channels}`, '');
   const chRows = (list: typeof d.channels) => {
-    const keep = noBaseline(list) ? 8 : C.head.length;
+    const head = channelColumns(list, o.lang);
     return mdTable(
-      C.head.slice(0, keep),
-      list.map((r) => [
-        channelName(r, o.lang),
-        r.relayErrors,
-        r.timeouts,
-        causeSummary(r.causes, o.lang) || '-',
-        r.retriesAway,
-        r.disabled,
-        localTime(r.firstError, o.tz),
-        localTime(r.lastError, o.tz),
-        r.windowRate,
-        r.baselineRate ?? '-',
-        r.ratio === null ? '-' : `${r.ratio}×`,
-        r.flagged ? C.flagged : '',
-      ].slice(0, keep)),
+      head,
+      list.map((r) => channelCells(r, o, head.length, (x) => (x.ratio === null ? '-' : `${x.ratio}×`), C.flagged)),
     );
   };
   if (d.channels.length === 0) out.push(M.channelsNone, '');

@@ -4,7 +4,7 @@ import type { Line } from '../stream/types.js';
 import { connect, type DockerClient } from '../docker/client.js';
 import { resolveContainer, type ContainerInfo } from '../docker/containers.js';
 import { readContainerLines } from '../docker/logs.js';
-import type { Source, SourceOptions } from './index.js';
+import type { EventTags, Source, SourceOptions } from './index.js';
 
 const clients = new Map<string, Promise<DockerClient>>();
 
@@ -39,11 +39,22 @@ export async function findContainer(spec: string, opts: SourceOptions): Promise<
   throw notFound!;
 }
 
-export async function openContainer(spec: string, opts: SourceOptions): Promise<Source> {
-  const { client, info } = await findContainer(spec, opts);
-  const name = info.name;
+/**
+ * A Source reading one container's logs. `name` is the source name events carry (the container name, or
+ * `name@host` when several hosts are read); `extra` adds fields to the source's info and tags to its events.
+ */
+export function containerSource(
+  spec: string,
+  client: DockerClient,
+  info: ContainerInfo,
+  opts: SourceOptions,
+  name: string = info.name,
+  extra: { host?: string; tags?: EventTags } = {},
+): Source {
+  const tags = extra.tags;
   return {
-    info: { spec, kind: 'container', name, id: info.id },
+    info: { spec, kind: 'container', name, id: info.id, ...(extra.host !== undefined ? { host: extra.host } : {}) },
+    tags: tags ? () => tags : undefined,
     async read(onLine) {
       await readContainerLines(
         client,
@@ -56,4 +67,9 @@ export async function openContainer(spec: string, opts: SourceOptions): Promise<
       );
     },
   };
+}
+
+export async function openContainer(spec: string, opts: SourceOptions): Promise<Source> {
+  const { client, info } = await findContainer(spec, opts);
+  return containerSource(spec, client, info, opts);
 }

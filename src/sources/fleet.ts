@@ -7,9 +7,8 @@ import { GoroscopeError, NotFoundError, UsageError } from '../errors.js';
 import type { Line } from '../stream/types.js';
 import type { DockerClient } from '../docker/client.js';
 import { resolveContainer, type ContainerInfo } from '../docker/containers.js';
-import { readContainerLines } from '../docker/logs.js';
 import { composeMembers, readServiceLines, resolveService, serviceTasks, type ServiceInfo, type TaskInfo } from '../docker/services.js';
-import { clientFor } from './docker.js';
+import { clientFor, containerSource as readOneContainer } from './docker.js';
 import type { EventTags, Source, SourceOptions } from './index.js';
 
 /** Exit codes that mean "this host is not there" (unreachable daemon, refused socket) rather than "bad request". */
@@ -64,23 +63,8 @@ async function onEveryHost<T>(opts: SourceOptions, fn: (client: DockerClient, ho
 }
 
 function containerSource(spec: string, client: DockerClient, info: ContainerInfo, host: string | undefined, opts: SourceOptions): Source {
-  const name = host !== undefined ? `${info.name}@${hostLabel(host)}` : info.name;
-  const tags: EventTags | undefined = host !== undefined ? { host } : undefined;
-  return {
-    info: { spec, kind: 'container', name, id: info.id, ...(host !== undefined ? { host } : {}) },
-    tags: tags ? () => tags : undefined,
-    async read(onLine) {
-      await readContainerLines(
-        client,
-        info,
-        { since: opts.since, until: opts.until, tail: opts.tail, follow: opts.follow, signal: opts.signal },
-        (stream, dockerTime, text, oversized) => {
-          const line: Line = oversized ? { source: name, stream, dockerTime, text, oversized } : { source: name, stream, dockerTime, text };
-          onLine(line);
-        },
-      );
-    },
-  };
+  if (host === undefined) return readOneContainer(spec, client, info, opts);
+  return readOneContainer(spec, client, info, opts, `${info.name}@${hostLabel(host)}`, { host, tags: { host } });
 }
 
 /** A container spec read on every `--host` that has it (only used when there are several). */

@@ -10,41 +10,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BIN, docker, ensureLogContainer, flag, median, opt } from './common.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'bin', 'goroscope.js');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : dflt;
-};
 const RUNS = Number(opt('--runs', '3'));
 const LINES = Number(opt('--lines', '1000000'));
-const KEEP = args.includes('--keep');
+const KEEP = flag('--keep');
 const NAME = `gs-bench-bundle-${LINES}`;
-const IMAGE = 'goroscope-test/busybox:latest';
 const TARGET = 1.2;
-
-const GIN = '[GIN] 2026/03/02 - 10:00:00 | 20260302100000123456789abcdefgh |  200 |    1.234567ms |      172.18.0.1 |    POST /v1/chat/completions';
-const MON = '[SYS] 2026/03/02 - 10:00:00 | ⚠️ Goroutine count elevated: 2345 ';
-
-function docker(...a) {
-  return execFileSync('docker', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
-
-function ensureContainer() {
-  try {
-    if (docker('inspect', '--format', '{{.State.Status}}', NAME) === 'exited') return;
-  } catch {
-    /* not there */
-  }
-  spawnSync('docker', ['rm', '-f', NAME], { stdio: 'ignore' });
-  const tenth = Math.floor(LINES / 10);
-  docker('run', '-d', '--name', NAME, '--network', 'none', IMAGE, 'sh', '-c', `yes '${GIN}' | head -n ${LINES - tenth}; yes '${MON}' | head -n ${tenth} >&2`);
-  while (docker('inspect', '--format', '{{.State.Status}}', NAME) !== 'exited') spawnSync('sleep', ['0.5']);
-}
 
 function timeIt(fn) {
   const t = process.hrtime.bigint();
@@ -52,9 +25,8 @@ function timeIt(fn) {
   return Number(process.hrtime.bigint() - t) / 1e9;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-ensureContainer();
+ensureLogContainer(NAME, LINES);
 const work = mkdtempSync(join(tmpdir(), 'gs-bench-bundle-'));
 const times = { docker: [], raw: [], redacted: [] };
 let dockerBytes = 0;

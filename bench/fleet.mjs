@@ -5,36 +5,18 @@
 // `goroscope scan compose:<project> --json` with the default --max-streams 8 and with --max-streams N
 // (median of 3 runs each) and reads goroscope's peak RSS from the summary. Containers are removed at the end.
 // Usage: node bench/fleet.mjs [--runs 3] [--lines 10000] [--sizes 1,10,50]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BIN, IMAGE, docker, median, opt } from './common.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'bin', 'goroscope.js');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : dflt;
-};
 const RUNS = Number(opt('--runs', '3'));
 const LINES = Number(opt('--lines', '10000'));
 const SIZES = opt('--sizes', '1,10,50').split(',').map(Number);
-const IMAGE = 'goroscope-test/busybox:latest';
 
 // Nine access lines then one monitor line, LINES / 10 times.
 const SCRIPT = `i=0; while [ $i -lt ${LINES / 10} ]; do
 printf '%s\\n' '[GIN] 2026/03/02 - 10:00:00 | 20260302100000123456789abcdefgh |  200 |    1.234567ms |      172.18.0.1 |    POST /v1/chat/completions' '[GIN] 2026/03/02 - 10:00:00 | 20260302100000123456789abcdefgh |  200 |    1.234567ms |      172.18.0.1 |    POST /v1/chat/completions' '[GIN] 2026/03/02 - 10:00:00 | 20260302100000123456789abcdefgh |  200 |    1.234567ms |      172.18.0.1 |    POST /v1/chat/completions' '[GIN] 2026/03/02 - 10:00:00 | 20260302100000123456789abcdefgh |  200 |    1.234567ms |      172.18.0.1 |    POST /v1/chat/completions' '[GIN] 2026/03/02 - 10:00:00 | 20260302100000123456789abcdefgh |  200 |    1.234567ms |      172.18.0.1 |    POST /v1/chat/completions' '[GIN] 2026/03/02 - 10:00:00 | 20260302100000123456789abcdefgh |  200 |    1.234567ms |      172.18.0.1 |    POST /v1/chat/completions' '[GIN] 2026/03/02 - 10:00:00 | 20260302100000123456789abcdefgh |  200 |    1.234567ms |      172.18.0.1 |    POST /v1/chat/completions' '[GIN] 2026/03/02 - 10:00:00 | 20260302100000123456789abcdefgh |  200 |    1.234567ms |      172.18.0.1 |    POST /v1/chat/completions' '[GIN] 2026/03/02 - 10:00:00 | 20260302100000123456789abcdefgh |  500 |    1.234567ms |      172.18.0.1 |    POST /v1/chat/completions' "[SYS] 2026/03/02 - 10:00:00 | ⚠️ Goroutine count elevated: $((2000 + i)) "
 i=$((i+1)); done`;
-
-function docker(...a) {
-  return execFileSync('docker', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 }).trim();
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function scan(project, maxStreams) {
   const a = ['scan', `compose:${project}`, '--json'];

@@ -6,58 +6,17 @@
 //    (alternating, 3 runs each, median) and reports the ratio (target: within 1.2×) and goroscope's peak RSS.
 // Usage: node bench/scan-container.mjs [--runs 3] [--lines 1000000] [--keep]
 //   --keep leaves the container for the next run (it is reused when its line count matches).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BIN, ROOT, docker, ensureLogContainer, flag, median, opt } from './common.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'bin', 'goroscope.js');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : dflt;
-};
 const RUNS = Number(opt('--runs', '3'));
 const LINES = Number(opt('--lines', '1000000'));
-const KEEP = args.includes('--keep');
+const KEEP = flag('--keep');
 const NAME = `gs-bench-scan-container-${LINES}`;
-const IMAGE = 'goroscope-test/busybox:latest';
 const TARGET_RATIO = 1.2;
-
-const GIN = '[GIN] 2026/03/02 - 10:00:00 | 20260302100000123456789abcdefgh |  200 |    1.234567ms |      172.18.0.1 |    POST /v1/chat/completions';
-const MON = '[SYS] 2026/03/02 - 10:00:00 | ⚠️ Goroutine count elevated: 2345 ';
-
-function docker(...a) {
-  return execFileSync('docker', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
-
-function ensureContainer() {
-  let exists = false;
-  try {
-    exists = docker('inspect', '--format', '{{.State.Status}}', NAME) === 'exited';
-  } catch {
-    exists = false;
-  }
-  if (exists) return false;
-  try {
-    docker('rm', '-f', NAME);
-  } catch {
-    /* not there */
-  }
-  const tenth = Math.floor(LINES / 10);
-  // Batches of 9 access lines on stdout then 1 monitor line on stderr, like a busy gateway.
-  const script = `i=0; while [ $i -lt ${tenth} ]; do yes '${GIN}' | head -n 9; echo '${MON}' >&2; i=$((i+1)); done`;
-  const fast = `yes '${GIN}' | head -n ${LINES - tenth}; yes '${MON}' | head -n ${tenth} >&2`;
-  // The interleaved form costs ~2 process spawns per 10 lines; beyond 100k lines use the two-block form.
-  docker('run', '-d', '--name', NAME, '--network', 'none', IMAGE, 'sh', '-c', LINES <= 100_000 ? script : fast);
-  for (;;) {
-    if (docker('inspect', '--format', '{{.State.Status}}', NAME) === 'exited') break;
-    spawnSync('sleep', ['0.5']);
-  }
-  return true;
-}
 
 const HAVE_TIME = existsSync('/usr/bin/time');
 
@@ -82,13 +41,12 @@ function measure(cmd, cmdArgs, stdoutToNull = true) {
   return { ms, rssMb: m ? Number(m[1]) / 1024 : null, cpuS, stdout: res.stdout };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const cpuMedian = (runs) => (runs.every((r) => r.cpuS !== null) ? +median(runs.map((r) => r.cpuS)).toFixed(2) : null);
 
 function main() {
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run npx tsc -p tsconfig.build.json first');
   const t0 = Date.now();
-  const created = ensureContainer();
+  const created = ensureLogContainer(NAME, LINES);
   process.stdout.write(`container ${NAME}: ${created ? `created in ${((Date.now() - t0) / 1000).toFixed(1)} s` : 'reused'}\n`);
 
   // Check once that goroscope sees every line.

@@ -26,6 +26,8 @@ export interface SmtpSettings {
   pass?: string;
   from?: string;
   to?: string[];
+  /** PEM file of certificates trusted for the server besides the system CAs (self-signed / private CA). */
+  ca?: string;
 }
 
 export interface FileConfig {

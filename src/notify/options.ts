@@ -23,5 +23,6 @@ export function addNotifyOptions(cmd: Command): Command {
     .option('--smtp-port <port>', 'SMTP port (default 465 for tls, 587 for starttls, 25 for none)')
     .option('--smtp-secure <mode>', 'SMTP TLS mode: tls, starttls or none (default starttls; tls on port 465)')
     .option('--smtp-user <user>', 'SMTP user; the password comes from GOROSCOPE_SMTP_PASS or config smtp.pass')
-    .option('--smtp-from <address>', 'sender address (default the SMTP user, else goroscope@HOSTNAME)');
+    .option('--smtp-from <address>', 'sender address (default the SMTP user, else goroscope@HOSTNAME)')
+    .option('--smtp-ca <file>', 'PEM certificates to trust for the SMTP server besides the system CAs (env GOROSCOPE_SMTP_CA, config smtp.ca)');
 }

@@ -2,9 +2,10 @@
 // Slack, Telegram) and email over SMTP. Every delivery is bounded (a deadline across all attempts, a few retries
 // with backoff) and returns a result instead of throwing: a target that is down or slow is reported, never fatal.
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Env, FileConfig, SmtpSettings } from '../config.js';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import type { Lang } from '../i18n.js';
 import { messageText, renderMessage } from './message.js';
 import { webhookBody, type Alert } from './types.js';
@@ -138,6 +139,8 @@ export interface SmtpConfig {
   user?: string;
   pass?: string;
   from: string;
+  /** Extra CA certificates (PEM) trusted for this server besides the system's: a self-signed or private-CA server. */
+  ca?: string;
 }
 
 export interface SmtpFlags {
@@ -146,11 +149,14 @@ export interface SmtpFlags {
   smtpSecure?: string;
   smtpUser?: string;
   smtpFrom?: string;
+  smtpCa?: string;
 }
 
 /**
  * SMTP settings: flag, else GOROSCOPE_SMTP_HOST / _PORT / _SECURE / _USER / _PASS / _FROM, else the config file's
  * `smtp`. The password never comes from a flag (it would show in `ps`). Null when no host is set anywhere.
+ * `--smtp-ca FILE` / GOROSCOPE_SMTP_CA / `smtp.ca`: a PEM file of certificates trusted for the server on top of the
+ * system's (a self-signed or private-CA mail server); read here, so a missing file is refused before anything runs.
  */
 export function resolveSmtp(flags: SmtpFlags, env: Env, file: FileConfig): SmtpConfig | null {
   const s: SmtpSettings = file.smtp ?? {};
@@ -171,7 +177,17 @@ export function resolveSmtp(flags: SmtpFlags, env: Env, file: FileConfig): SmtpC
   const user = flags.smtpUser ?? (env.GOROSCOPE_SMTP_USER || undefined) ?? s.user;
   const pass = (env.GOROSCOPE_SMTP_PASS || undefined) ?? s.pass;
   const from = flags.smtpFrom ?? (env.GOROSCOPE_SMTP_FROM || undefined) ?? s.from ?? user ?? `goroscope@${hostname()}`;
-  return { host, port, secure, from, ...(user ? { user } : {}), ...(pass ? { pass } : {}) };
+  const caFile = flags.smtpCa ?? (env.GOROSCOPE_SMTP_CA || undefined) ?? s.ca;
+  let ca: string | undefined;
+  if (caFile !== undefined) {
+    try {
+      ca = readFileSync(caFile, 'utf8');
+    } catch (err) {
+      throw new InputError('cannot read the SMTP CA file', caFile, (err as NodeJS.ErrnoException).code ?? (err as Error).message);
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new InputError('the SMTP CA file holds no PEM certificate', caFile);
+  }
+  return { host, port, secure, from, ...(user ? { user } : {}), ...(pass ? { pass } : {}), ...(ca ? { ca } : {}) };
 }
 
 export interface DeliveryOptions {
@@ -289,6 +305,7 @@ async function sendMail(target: Target, a: Alert, opts: DeliveryOptions, timeout
   const smtp = opts.smtp;
   if (!smtp) throw new Permanent('no SMTP host (--smtp-host, GOROSCOPE_SMTP_HOST or config smtp.host)');
   const { createTransport } = await import('nodemailer');
+  const { rootCertificates } = await import('node:tls');
   const transport = createTransport({
     host: smtp.host,
     port: smtp.port,
@@ -296,6 +313,8 @@ async function sendMail(target: Target, a: Alert, opts: DeliveryOptions, timeout
     requireTLS: smtp.secure === 'starttls',
     ignoreTLS: smtp.secure === 'none',
     ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.pass ?? '' } } : {}),
+    // Node's `ca` replaces the system roots: keep them and add the given certificates.
+    ...(smtp.ca ? { tls: { ca: [...rootCertificates, smtp.ca] } } : {}),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
@@ -311,6 +330,10 @@ async function sendMail(target: Target, a: Alert, opts: DeliveryOptions, timeout
     // 5xx SMTP replies (bad recipient, auth refused) will not get better by trying again.
     if (e.responseCode !== undefined && e.responseCode >= 500) throw new Permanent(`SMTP ${e.responseCode}: ${e.message}`);
     if (e.code === 'EAUTH') throw new Permanent(`SMTP authentication failed: ${e.message}`);
+    // A certificate that is not trusted will not become trusted by trying again (nodemailer reports it as ESOCKET).
+    if (/certificate|Hostname\/IP does not match/i.test(e.message)) {
+      throw new Permanent(`TLS certificate of ${smtp.host} not trusted (${e.message}); trust its CA with --smtp-ca FILE or GOROSCOPE_SMTP_CA`);
+    }
     throw new Error(e.message);
   } finally {
     transport.close();

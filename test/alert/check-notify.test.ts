@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { BIN, goroscope } from '../helpers/cli.js';
 import { BUSYBOX, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
-import { httpRecorder, parseMail, smtpRecorder, type HttpRecorder } from './servers.js';
+import { httpRecorder, parseMail, selfSigned, smtpRecorder, type HttpRecorder } from './servers.js';
 import { freePort, until } from '../helpers/wait.js';
 
 describe.skipIf(noEngine)('check --notify (real engine, real targets)', () => {
@@ -118,6 +118,30 @@ describe.skipIf(noEngine)('check --notify (real engine, real targets)', () => {
       expect(await exited).toBe(0);
     } finally {
       child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('email over implicit TLS to a self-signed server: trusted with GOROSCOPE_SMTP_CA it is sent; untrusted it is one FAILED line and the same exit code', async () => {
+    const tls = selfSigned(dir);
+    const server = await smtpRecorder({ tls: { mode: 'tls', key: tls.key, cert: tls.cert } });
+    try {
+      setGoroutines(5300);
+      const args = (state: string) => [
+        'check', name, '--health-url', `http://127.0.0.1:${port}/api/monitor/health`, '--state', join(dir, state),
+        '--notify', 'mailto:ops@example.com', '--smtp-host', '127.0.0.1', '--smtp-port', String(server.port), '--smtp-secure', 'tls', '--smtp-from', 'g@example.com',
+      ];
+      const cases = [
+        { name: 'untrusted', env: {}, state: 'state-tls1.json', want: { code: 2, stderr: `notify: FAILED critical ${name} → email ops@example.com: TLS certificate of 127.0.0.1 not trusted (self-signed certificate); trust its CA with --smtp-ca FILE or GOROSCOPE_SMTP_CA (1 attempt(s), MS)`, mails: 0 } },
+        { name: 'trusted', env: { GOROSCOPE_SMTP_CA: tls.certFile }, state: 'state-tls2.json', want: { code: 2, stderr: `notify: sent critical ${name} → email ops@example.com (1 attempt(s), MS)`, mails: 1 } },
+      ];
+      const got = [];
+      for (const c of cases) {
+        const r = await goroscope(args(c.state), { env: { XDG_CONFIG_HOME: dir, ...c.env }, cwd: dir, timeoutMs: 20_000 });
+        got.push({ code: r.code, stderr: r.stderr.trim().replace(/\d+ ms\)$/, 'MS)').replace('self signed', 'self-signed'), mails: server.mails.length });
+      }
+      expect(got).toEqual(cases.map((c) => c.want));
+    } finally {
+      await server.close();
     }
   }, 60_000);
 

@@ -1,5 +1,8 @@
 // Real servers on loopback for the alert tests: an HTTP server that records what is posted (and answers as told),
 // and an SMTP server (smtp-server, by the nodemailer authors) that records what is mailed.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -68,10 +71,18 @@ export interface Mail {
   user?: string;
 }
 
-export async function smtpRecorder(opts: { auth?: { user: string; pass: string } } = {}): Promise<{ port: number; mails: Mail[]; close(): Promise<void> }> {
+/** `tls`: implicit TLS (`secure: true`) or STARTTLS offered, with this key and certificate (PEM). */
+export interface SmtpTls {
+  mode: 'tls' | 'starttls';
+  key: string;
+  cert: string;
+}
+
+export async function smtpRecorder(opts: { auth?: { user: string; pass: string }; tls?: SmtpTls } = {}): Promise<{ port: number; mails: Mail[]; close(): Promise<void> }> {
   const mails: Mail[] = [];
   const server = new SMTPServer({
-    disabledCommands: opts.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    disabledCommands: [...(opts.tls?.mode === 'starttls' ? [] : ['STARTTLS']), ...(opts.auth ? [] : ['AUTH'])],
+    ...(opts.tls ? { key: opts.tls.key, cert: opts.tls.cert, secure: opts.tls.mode === 'tls' } : {}),
     authOptional: !opts.auth,
     allowInsecureAuth: true,
     logger: false,
@@ -93,6 +104,8 @@ export async function smtpRecorder(opts: { auth?: { user: string; pass: string }
       });
     },
   });
+  // A client that refuses the certificate closes the socket mid-handshake: the server reports it as an error event.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return { port, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
@@ -122,4 +135,15 @@ function qp(s: string): string {
     } else bytes.push(...Buffer.from(s[i]!, 'utf8'));
   }
   return Buffer.from(bytes).toString('utf8');
+}
+
+/** A throwaway self-signed certificate (openssl) for localhost / 127.0.0.1 in `dir`, valid one day. */
+export function selfSigned(dir: string): { key: string; cert: string; certFile: string } {
+  const keyFile = join(dir, 'key.pem');
+  const certFile = join(dir, 'cert.pem');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
+  ], { stdio: 'ignore' });
+  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
 }

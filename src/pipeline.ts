@@ -27,6 +27,11 @@ export interface PipelineOptions {
   ordered?: boolean;
   /** A host that could not be reached (several hosts given): reported here, the others go on. */
   onHostDown?: (host: string, err: GoroscopeError) => void;
+  /**
+   * Also hand over the ready-made events sources carry beside their lines (`Source.events`, e.g. a bundle's health
+   * snapshot), after each source's lines. Off by default, so `scan` counts what the logs say.
+   */
+  sourceEvents?: boolean;
 }
 
 /** Default of `--max-streams`: log streams read at once. */
@@ -188,6 +193,11 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
         await slot();
         try {
           if (!stop.signal.aborted) await source.read(onLine);
+          if (opts.sourceEvents && source.events && !stop.signal.aborted) {
+            grouper.flush();
+            parser.flush();
+            for (const e of source.events()) emitLane(e);
+          }
         } catch (err) {
           // Several hosts: a host lost while reading is reported like one that was down from the start.
           if (source.info.host !== undefined && err instanceof GoroscopeError && (err.exitCode === 69 || err.exitCode === 77)) {

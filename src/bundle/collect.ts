@@ -368,7 +368,8 @@ async function collectHealth(
     body: r.body === null ? null : opts.redact ? table.redactText(r.body, 'health.json') : r.body,
     latencyMs: r.latencyMs,
     error: r.error,
-    // extras: what goroscope read from it
+    // extras: when the answer came (trend and review place the snapshot's sample there), what goroscope read from it
+    time: new Date(opts.now()).toISOString(),
     ok: r.ok,
     errorKind: r.errorKind,
     format: r.format,

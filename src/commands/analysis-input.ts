@@ -89,6 +89,8 @@ export async function readInput(specs: string[], window: { since?: string; until
         hosts: ctx.globals.host,
         signal: ctx.signal,
         maxStreams: parseMaxStreams(ctx.globals.maxStreams),
+        // A bundle's health snapshot is one more goroutine/memory sample of the series.
+        sourceEvents: true,
         // Several hosts: one that cannot be reached is skipped with a warning (README "fleet").
         onHostDown: (host, err) => ctx.stderr.write(hostDownLine(host, err)),
       },

@@ -7,7 +7,8 @@ import { mkdtemp, readFile as readText, readdir, rm, stat } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataError, InputError } from '../errors.js';
-import type { Stream } from '../events.js';
+import type { GEvent, Stream } from '../events.js';
+import { recordLineEvents } from './record.js';
 import { LineSplitter } from '../stream/lines.js';
 import { stripDockerTs } from '../stream/wrappers.js';
 import type { Line } from '../stream/types.js';
@@ -18,6 +19,43 @@ export const BUNDLE_LOGS = { stdout: 'logs/stdout.log', stderr: 'logs/stderr.log
 
 interface ManifestHead {
   container?: { name?: string; id?: string };
+  startedAt?: string;
+  items?: { health?: { status?: string; ms?: number } };
+}
+
+/**
+ * The bundle's health snapshot (`health.json`) as events: a goroutine `sample` and a memory event, at the snapshot's
+ * time: its own `time` (bundles since this field was added), else the manifest's `startedAt` plus the health item's
+ * `ms` (when the answer came). The count and memory are what goroscope read from the answer (`goroutines`,
+ * `memory`), else the ezlinkai body (`{"goroutines":…,"memory":{"alloc_mb":…}}`). No count or no time: no events.
+ */
+export async function healthSnapshotEvents(root: string, name: string, manifest: ManifestHead): Promise<GEvent[]> {
+  let snap: Record<string, unknown>;
+  try {
+    snap = JSON.parse(await readText(join(root, 'health.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return []; // no snapshot (skipped, or not ours): nothing to add
+  }
+  if (snap === null || typeof snap !== 'object') return [];
+  let body: Record<string, unknown> = {};
+  if (typeof snap.body === 'string') {
+    try {
+      const b = JSON.parse(snap.body) as unknown;
+      if (b !== null && typeof b === 'object') body = b as Record<string, unknown>;
+    } catch {
+      // /metrics text or an error page: only the extras can say something
+    }
+  }
+  let ms = typeof snap.time === 'string' ? Date.parse(snap.time) : NaN;
+  if (!Number.isFinite(ms) && typeof manifest.startedAt === 'string') {
+    const took = manifest.items?.health?.ms;
+    ms = Date.parse(manifest.startedAt) + (typeof took === 'number' && took > 0 ? took : 0);
+  }
+  if (!Number.isFinite(ms)) return [];
+  const goroutines = typeof snap.goroutines === 'number' ? snap.goroutines : body.goroutines;
+  const memory = snap.memory !== null && typeof snap.memory === 'object' ? snap.memory : body.memory;
+  const line = JSON.stringify({ time: new Date(ms).toISOString(), container: name, goroutines, memory });
+  return recordLineEvents(line, name, null).events.map((e) => ({ ...e, raw: 'health.json' }));
 }
 
 /** The bundle root inside an unpacked archive: the archive holds one top directory `<name>/`. */
@@ -191,8 +229,10 @@ export async function openBundle(path: string, spec: string, opts: SourceOptions
     throw new InputError('the bundle manifest names no container', join(spec, 'manifest.json'));
   }
   const id = manifest.container?.id;
+  const snapshot = await healthSnapshotEvents(root, name, manifest);
   return {
     info: { spec, kind: 'bundle', name, ...(typeof id === 'string' ? { id } : {}) },
+    events: () => snapshot,
     read: async (onLine) => {
       try {
         await readBundleLogs(root, name, onLine, opts.signal);

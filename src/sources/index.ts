@@ -54,6 +54,12 @@ export interface Source {
   read(onLine: LineSink): Promise<void>;
   /** Tags for an event of this source (task, node, host); the pipeline adds them to the event. */
   tags?: (e: GEvent) => EventTags | undefined;
+  /**
+   * Ready-made events the source carries beside its log lines (a bundle's health snapshot: a goroutine `sample` and
+   * a memory event at the snapshot's time). The pipeline hands them over after the lines, through the same time
+   * window, kind filter and tags, only when asked to (`PipelineOptions.sourceEvents`; trend, channels, review).
+   */
+  events?: () => GEvent[];
 }
 
 interface Resolver {

@@ -118,6 +118,11 @@ interface SourceState {
   /** An event of this source was seen before (a later startup banner is then a restart). */
   seen: boolean;
   b: Breakdown;
+  /**
+   * The first event of this source here was a startup banner that was not counted as a restart (nothing came
+   * before it here): when this builder is merged after one that saw the source, it is a restart. Its node/host tags.
+   */
+  firstStartup?: { node?: string; host?: string };
 }
 
 function newBreakdown(): Breakdown {
@@ -267,6 +272,8 @@ export class SummaryBuilder {
         if (e.restart ?? src.seen) {
           this.restarts += 1;
           restart = true;
+        } else if (e.restart === undefined && src.b.events === 0) {
+          src.firstStartup = { node: e.node, host: e.host };
         }
         if (e.version !== null && this.versions.size < 100) this.versions.add(e.version);
         break;
@@ -295,6 +302,99 @@ export class SummaryBuilder {
     addTo(src.b, e, restart);
     if (e.node !== undefined) addTo(tagged(this.perNode, e.node), e, restart);
     if (e.host !== undefined) addTo(tagged(this.perHost, e.host), e, restart);
+  }
+
+  /**
+   * Folds in the builder of the events that came right AFTER this one's (the next byte range of a file scanned in
+   * parallel, src/commands/scan-parallel.ts): the result is what one builder fed both streams of events in order
+   * would hold. Counts add; min/max/first/last/from/to combine; a startup banner that opened a source in `later` is a
+   * restart when this builder saw the source. `goroutines.last` is the later builder's unless its latest sample is
+   * older than this one's (then this one's stands, as the sequential "latest in time, input order on ties" rule gives
+   * when times run forward; samples without a time are taken in input order).
+   */
+  merge(later: SummaryBuilder): this {
+    const o = later;
+    for (const [k, n] of o.counts) this.counts.set(k, (this.counts.get(k) ?? 0) + n);
+    if (o.from !== null && (this.from === null || o.from < this.from)) this.from = o.from;
+    if (o.to !== null && (this.to === null || o.to > this.to)) this.to = o.to;
+    if (o.gSamples > 0) {
+      this.gSamples += o.gSamples;
+      if (this.gMin === null || (o.gMin !== null && o.gMin < this.gMin)) this.gMin = o.gMin;
+      if (this.gMax === null || (o.gMax !== null && o.gMax > this.gMax)) {
+        this.gMax = o.gMax;
+        this.gMaxAt = o.gMaxAt;
+      }
+      if (o.gLastAt === null || this.gLastAt === null || o.gLastAt >= this.gLastAt) {
+        this.gLast = o.gLast;
+        if (o.gLastAt !== null) this.gLastAt = o.gLastAt;
+      }
+    }
+    this.relayTotal += o.relayTotal;
+    this.relayTimeouts += o.relayTimeouts;
+    this.relayNoChannel += o.relayNoChannel;
+    for (const [k, n] of o.byCause) this.byCause.set(k, (this.byCause.get(k) ?? 0) + n);
+    for (const [ch, c] of o.byChannel) {
+      const mine = this.byChannel.get(ch);
+      if (mine) {
+        mine.count += c.count;
+        mine.timeouts += c.timeouts;
+      } else if (this.byChannel.size < MAX_KEYS) this.byChannel.set(ch, { ...c });
+      else this.relayNoChannel += c.count;
+    }
+    this.restarts += o.restarts;
+    this.truncatedCrashes += o.truncatedCrashes;
+    for (const [key, g] of o.signatures) {
+      const mine = this.signatures.get(key);
+      if (mine) {
+        mine.count += g.count;
+        if (g.firstAt !== null && (mine.firstAt === null || g.firstAt < mine.firstAt)) mine.firstAt = g.firstAt;
+        if (g.lastAt !== null && (mine.lastAt === null || g.lastAt > mine.lastAt)) mine.lastAt = g.lastAt;
+      } else if (this.signatures.size < MAX_KEYS) this.signatures.set(key, { ...g });
+    }
+    for (const [table, other] of [
+      [this.disabled, o.disabled],
+      [this.enabled, o.enabled],
+    ] as const) {
+      for (const [ch, c] of other) {
+        const mine = table.get(ch);
+        if (mine) {
+          mine.count += c.count;
+          if (c.lastAt !== null) mine.lastAt = c.lastAt;
+          if (c.lastReason !== null) mine.lastReason = c.lastReason;
+        } else if (table.size < MAX_KEYS) table.set(ch, { ...c });
+      }
+    }
+    for (const [k, n] of o.timeoutClasses) this.timeoutClasses.set(k, (this.timeoutClasses.get(k) ?? 0) + n);
+    for (const v of o.versions) if (this.versions.size < 100) this.versions.add(v);
+    for (const [name, st] of o.perSource) {
+      const mine = this.perSource.get(name);
+      const restart = mine?.seen === true && st.firstStartup !== undefined;
+      if (restart) {
+        this.restarts += 1;
+        st.b.restarts += 1;
+        const { node, host } = st.firstStartup!;
+        if (node !== undefined) bumpRestart(o.perNode, node);
+        if (host !== undefined) bumpRestart(o.perHost, host);
+      }
+      if (mine) mergeBreakdown(mine.b, st.b);
+      else if (this.perSource.size < MAX_KEYS) this.perSource.set(name, { seen: st.seen, b: st.b, firstStartup: st.firstStartup });
+    }
+    for (const [mine, other] of [
+      [this.perNode, o.perNode],
+      [this.perHost, o.perHost],
+    ] as const) {
+      for (const [k, b] of other) {
+        const m = mine.get(k);
+        if (m) mergeBreakdown(m, b);
+        else if (mine.size < MAX_KEYS) mine.set(k, b);
+      }
+    }
+    return this;
+  }
+
+  /** A builder sent through `postMessage` (a structured clone: own fields kept, the class lost) made whole again. */
+  static revive(state: unknown): SummaryBuilder {
+    return Object.assign(new SummaryBuilder(), state);
   }
 
   finish(stats: InputStats): Summary {
@@ -349,6 +449,49 @@ export class SummaryBuilder {
       hostsDown: (stats.hostsDown ?? []).map((h) => ({ ...h })),
     };
   }
+}
+
+/** PipelineStats of consecutive parts of one input (the byte ranges of a parallel file scan) added up. */
+export function mergeInputStats<T extends InputStats>(a: T, b: T): T {
+  return {
+    ...a,
+    lines: a.lines + b.lines,
+    oversized: a.oversized + b.oversized,
+    unparsed: a.unparsed + b.unparsed,
+    records: a.records + b.records,
+    sources: a.sources.map((s) => ({ ...s })),
+    hostsDown: [...(a.hostsDown ?? []), ...(b.hostsDown ?? [])],
+  };
+}
+
+function bumpRestart(m: Map<string, Breakdown>, key: string): void {
+  const b = m.get(key);
+  if (b) b.restarts += 1;
+}
+
+/** `later`'s share folded into `b` (same rules as SummaryBuilder.merge). */
+function mergeBreakdown(b: Breakdown, later: Breakdown): void {
+  b.events += later.events;
+  const g = b.goroutines;
+  const lg = later.goroutines;
+  g.samples += lg.samples;
+  if (g.first === null) g.first = lg.first;
+  if (lg.last !== null) g.last = lg.last;
+  if (g.max === null || (lg.max !== null && lg.max > g.max)) g.max = lg.max;
+  b.relayErrors += later.relayErrors;
+  b.timeouts += later.timeouts;
+  b.panics += later.panics;
+  b.crashes += later.crashes;
+  b.restarts += later.restarts;
+  for (const t of later.tasks ?? []) {
+    b.tasks ??= [];
+    if (!b.tasks.includes(t) && b.tasks.length < MAX_TAGS) b.tasks.push(t);
+  }
+  for (const n of later.nodes ?? []) {
+    b.nodes ??= [];
+    if (!b.nodes.includes(n) && b.nodes.length < MAX_TAGS) b.nodes.push(n);
+  }
+  if (later.host !== undefined) b.host = later.host;
 }
 
 function tagged(m: Map<string, Breakdown>, key: string): Breakdown {

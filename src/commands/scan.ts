@@ -20,6 +20,8 @@ export interface ScanOptions {
   follow?: boolean;
   jsonl?: boolean;
   json?: boolean;
+  /** Hidden: byte ranges scanned at once for `--json` over one big plain file (1 = sequential). */
+  workers?: string;
 }
 
 /** `relay_error,timeout` (and repeated flags) → a set of kinds; a UsageError listing the kinds otherwise. */
@@ -34,6 +36,13 @@ export function parseKinds(values: string[] | undefined): ReadonlySet<Kind> | un
   }
   if (kinds.size === 0) throw new UsageError('--kind needs at least one kind', values.join(','), `kinds: ${KINDS.join(', ')}`);
   return kinds;
+}
+
+/** Hidden `--workers N`: a number from 1 to 64 (checked before anything is read); undefined = the default. */
+function parseWorkersOpt(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > 64) throw new UsageError('--workers takes a number from 1 to 64', text);
+  return Number(text);
 }
 
 /** `--tail 500` → 500; `all` → undefined. */
@@ -54,6 +63,7 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
   }
   const tail = parseTail(opts.tail);
   const maxStreams = parseMaxStreams(ctx.globals.maxStreams);
+  const workers = parseWorkersOpt(opts.workers);
   const mode = opts.json ? 'json' : opts.jsonl ? 'jsonl' : 'table';
 
   // stdout itself is written synchronously, so a slow reader holds the pipeline back instead of filling memory.
@@ -79,24 +89,38 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
             return out.push(tableRow(e, c));
           };
 
-  const stats = await runPipeline(
-    sources,
-    {
-      since,
-      until,
-      tail,
-      follow: opts.follow ?? false,
-      kinds,
-      tz: ctx.tz,
-      hosts: ctx.globals.host,
-      signal: ctx.signal,
-      maxStreams,
-      // Table and JSON lines are read in order: several sources are merged by time (README "fleet").
-      ordered: mode !== 'json',
-      onHostDown: (host, err) => ctx.stderr.write(hostDownLine(host, err)),
-    },
-    onEvent,
-  );
+  // `--json` over one big plain file: both cores (src/commands/scan-parallel.ts); null when that does not apply.
+  const parallel =
+    mode === 'json' && sources.length === 1 && !opts.follow && since === undefined && until === undefined
+      ? await (await import('./scan-parallel.js')).scanParallel(sources[0]!, workers, {
+          kinds,
+          tz: ctx.tz,
+          signal: ctx.signal,
+          env: ctx.env as NodeJS.ProcessEnv,
+          trace: (line) => ctx.stderr.write(line),
+        })
+      : null;
+  if (parallel) summary.merge(parallel.builder);
+  const stats = parallel
+    ? parallel.stats
+    : await runPipeline(
+        sources,
+        {
+          since,
+          until,
+          tail,
+          follow: opts.follow ?? false,
+          kinds,
+          tz: ctx.tz,
+          hosts: ctx.globals.host,
+          signal: ctx.signal,
+          maxStreams,
+          // Table and JSON lines are read in order: several sources are merged by time (README "fleet").
+          ordered: mode !== 'json',
+          onHostDown: (host, err) => ctx.stderr.write(hostDownLine(host, err)),
+        },
+        onEvent,
+      );
   const result = { ...summary.finish(stats), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
   if (mode === 'json') out.push(summaryJson(result));
   await out.end();

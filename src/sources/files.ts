@@ -9,6 +9,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { DataError, InputError, PermissionError } from '../errors.js';
 import { DetectingDecoder, type LineSink } from '../stream/decode.js';
+import type { TextFormat } from '../stream/wrappers.js';
 
 /**
  * Read size for files. 256 KB keeps the per-chunk cost of the splitter negligible (same CPU as 1 MB, ~1,200 lines per
@@ -54,12 +55,27 @@ function aborted(signal: AbortSignal | undefined, err: unknown): boolean {
   return signal?.aborted === true && (err as Error)?.name === 'AbortError';
 }
 
-/** Decode one file into lines with `source` set to `name`. Resolves at end of file; a user abort ends it quietly. */
-export async function readFile(path: string, name: string, onLine: LineSink, signal?: AbortSignal): Promise<void> {
-  const decoder = new DetectingDecoder(name, onLine);
+/**
+ * A byte range of a plain (not gzipped) file, `start` inclusive, `end` exclusive, both at line starts, read with a
+ * format detected once on the file's head (the parallel scan, src/sources/split.ts).
+ */
+export interface FileRange {
+  start: number;
+  end: number;
+  format: TextFormat;
+}
+
+/**
+ * Decode one file (or a byte range of it) into lines with `source` set to `name`. Resolves at end of file; a user
+ * abort ends it quietly.
+ */
+export async function readFile(path: string, name: string, onLine: LineSink, signal?: AbortSignal, range?: FileRange): Promise<void> {
+  const decoder = new DetectingDecoder(name, onLine, range?.format);
   try {
-    const gz = await isGzip(path);
-    const input = createReadStream(path, { highWaterMark: FILE_CHUNK });
+    const gz = range ? false : await isGzip(path);
+    const input = range
+      ? createReadStream(path, { highWaterMark: FILE_CHUNK, start: range.start, end: range.end - 1 })
+      : createReadStream(path, { highWaterMark: FILE_CHUNK });
     const sink = async (src: AsyncIterable<Buffer>) => {
       for await (const chunk of src) decoder.push(chunk);
     };

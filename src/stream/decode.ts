@@ -106,10 +106,17 @@ export class DetectingDecoder implements ByteDecoder {
   private inner: ByteDecoder | null = null;
   readonly info: DecodeInfo = { format: null, truncatedFrameBytes: 0 };
 
+  /**
+   * `format`: a text format already detected on the file's head (a byte range that starts mid-file, src/sources/split.ts):
+   * no detection, every line unwrapped with it.
+   */
   constructor(
     private readonly source: string,
     private readonly emit: LineSink,
-  ) {}
+    format?: TextFormat,
+  ) {
+    if (format !== undefined) this.textDecoder(format);
+  }
 
   push(chunk: Buffer): void {
     if (this.inner) return this.inner.push(chunk);
@@ -141,20 +148,31 @@ export class DetectingDecoder implements ByteDecoder {
         },
       };
     } else {
-      const sample = head.toString('utf8', 0, Math.min(head.length, SAMPLE_BYTES)).split('\n');
-      if (!atEnd || head.length > SAMPLE_BYTES) sample.pop(); // the last piece may be a cut line
-      const format = detectTextFormat(sample.slice(0, SAMPLE_LINES).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)));
-      this.info.format = format;
-      const unwrap = new Unwrapper(this.source, format, this.emit);
-      const split = new LineSplitter((text, oversized) => unwrap.line(text, oversized));
-      this.inner = {
-        push: (c) => split.push(c),
-        end: () => {
-          split.end();
-          unwrap.end();
-        },
-      };
+      this.textDecoder(detectHeadFormat(head, atEnd));
     }
-    if (head.length > 0) this.inner.push(head);
+    if (head.length > 0) this.inner!.push(head);
+  }
+
+  private textDecoder(format: TextFormat): void {
+    this.info.format = format;
+    const unwrap = new Unwrapper(this.source, format, this.emit);
+    const split = new LineSplitter((text, oversized) => unwrap.line(text, oversized));
+    this.inner = {
+      push: (c) => split.push(c),
+      end: () => {
+        split.end();
+        unwrap.end();
+      },
+    };
   }
 }
+
+/** The text format of a saved log from its first bytes (not a multiplexed stream); `atEnd`: the head is the whole input. */
+export function detectHeadFormat(head: Buffer, atEnd: boolean): TextFormat {
+  const sample = head.toString('utf8', 0, Math.min(head.length, SAMPLE_BYTES)).split('\n');
+  if (!atEnd || head.length > SAMPLE_BYTES) sample.pop(); // the last piece may be a cut line
+  return detectTextFormat(sample.slice(0, SAMPLE_LINES).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)));
+}
+
+/** How many bytes of a file's head the format is detected on. */
+export const HEAD_SAMPLE_BYTES = SAMPLE_BYTES;

@@ -1,4 +1,5 @@
 // `goroscope scan SOURCE…`: declares arguments and options; the body lives in src/commands/scan.ts.
+import { Option } from 'commander';
 import type { Register } from './index.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -17,6 +18,8 @@ export const register: Register = (program, context) => {
     .option('-f, --follow', 'keep reading new lines (containers: across restarts) until Ctrl-C')
     .option('--jsonl', 'one JSON event per line (README "Events")')
     .option('--json', 'one JSON summary object at the end (README "scan")')
+    // Hidden: byte ranges of one big plain file scanned at once for --json (1 = sequential; tests and the bench).
+    .addOption(new Option('--workers <n>', 'ranges scanned at once').hideHelp())
     .addHelpText(
       'after',
       `

@@ -37,6 +37,9 @@ export async function run(names: string[], opts: CheckOptions, ctx: CommandConte
   }
   const notifying = opts.notify !== undefined || opts.dryRun === true;
   if (notifying) (await import('../notify/index.js')).makeNotifier(opts, ctx); // a bad --notify fails before the check
+  // With --notify, each container's logs since the previous run are read for crashes, fatal records, panics and
+  // disabled channels (the same read as the monitor-line fallback).
+  const alertSince = notifying ? (await import('../notify/index.js')).alertLogSince(opts, ctx) : null;
   // compose:PROJECT, service:NAME and several --host values name several containers (README "fleet").
   const hostsDown: { host: string; error: string; exitCode: number }[] = [];
   const { expandCheckTargets, hostDownLine, mapLimit, parseMaxStreams } = await import('../sources/fleet.js');
@@ -52,7 +55,11 @@ export async function run(names: string[], opts: CheckOptions, ctx: CommandConte
   // Each check holds a stats stream and maybe a log stream: at most --max-streams containers at once.
   const checked = await mapLimit(targets, maxStreams, async (t): Promise<CheckedContainer> => {
     const thresholds = resolveThresholds(opts, ctx.env, ctx.config, t.name.split('@')[0]!);
-    const c = await collectFacts(t.lookup, { healthUrl: opts.healthUrl, timeoutMs, logFallback: true, stats: true, client: t.client }, ctx);
+    const c = await collectFacts(
+      t.lookup,
+      { healthUrl: opts.healthUrl, timeoutMs, logFallback: true, stats: true, client: t.client, ...(alertSince ? { alertEventsSince: alertSince(t.name) } : {}) },
+      ctx,
+    );
     c.name = t.name;
     const v = verdict({ ...c.facts, baselineRestarts: baseline, thresholds });
     return { ...c, ...v, thresholds };
@@ -65,7 +72,8 @@ export async function run(names: string[], opts: CheckOptions, ctx: CommandConte
     // Deliveries are reported on stderr and never change the verdict's exit code.
     const { notifyChanges } = await import('../notify/index.js');
     const shown = (c: CheckedContainer) => (ctx.lang === 'en' ? {} : { displayReasons: c.reasons.map((r) => reasonText(r, ctx.lang)) });
-    await notifyChanges(json.containers.map((j, i) => ({ ...j, ...shown(checked[i]!) })), opts, ctx);
+    const logs = checked.flatMap((c) => (c.alertEvents && c.logsReadAt !== null ? [{ container: c.name, events: c.alertEvents, readAt: c.logsReadAt }] : []));
+    await notifyChanges(json.containers.map((j, i) => ({ ...j, ...shown(checked[i]!) })), opts, ctx, logs);
   }
   process.exitCode = LEVEL_EXIT[overall];
 }

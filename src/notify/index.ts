@@ -7,7 +7,7 @@ import { UsageError, type GoroscopeError } from '../errors.js';
 import { fmt, type Lang } from '../i18n.js';
 import { requireDuration } from '../time.js';
 import { messageText } from './message.js';
-import { DEFAULT_POLICY, PENDING_MAX_AGE_MS, decide, loadState, saveState, statePath, type AlertState, type PendingDelivery, type Policy } from './state.js';
+import { DEFAULT_POLICY, PENDING_MAX_AGE_MS, containerKey, decide, loadState, saveState, statePath, type AlertState, type PendingDelivery, type Policy } from './state.js';
 import { deliver, parseTarget, payload, resolveSmtp, type Delivery, type DeliveryOptions, type SmtpFlags, type Target } from './targets.js';
 import type { Alert, AlertLevel, EventObservation, LevelObservation } from './types.js';
 import type { GEvent, Kind } from '../events.js';
@@ -204,13 +204,19 @@ export async function notifyChanges(
   results: CheckedContainer[],
   flags: NotifyFlags & { warning?: string | number; critical?: string | number; emergency?: string | number },
   ctx: CommandContext,
+  logs: CheckedLogs[] = [],
 ): Promise<Delivery[]> {
   const n = makeNotifier(flags, ctx);
   if (!n) return [];
   const host = ctx.globals.host?.length === 1 ? ctx.globals.host[0]! : null;
   const levels = results.map((r) => toObservation(r, resolveThresholds(flags, ctx.env, ctx.config, r.name), host));
+  const events = logs.flatMap((l) => l.events.map((e) => toEventObservation(l.container, host, e)).filter((o): o is EventObservation => o !== null));
   const state = readState(n, ctx.stderr);
-  const res = await round(n, state, { levels, events: [] }, ctx.now(), ctx.stderr);
+  const res = await round(n, state, { levels, events }, ctx.now(), ctx.stderr);
+  for (const l of logs) {
+    const cs = (res.state.containers[containerKey(host, l.container)] ??= { level: null, announced: null, reasons: [], goroutines: null });
+    cs.logCheckedUntil = new Date(l.readAt).toISOString();
+  }
   try {
     writeState(n, res.state);
   } catch (err) {
@@ -219,6 +225,36 @@ export async function notifyChanges(
     ctx.stderr.write(`${fmt(OUT[n.lang].warn, { v: e.headline?.() ?? String(err) })}\n`);
   }
   return res.deliveries;
+}
+
+/** What one `check --notify` run read from a container's logs: the alert-worthy events and the time it read up to. */
+export interface CheckedLogs {
+  container: string;
+  events: GEvent[];
+  /** Epoch ms, exclusive: saved as the container's `logCheckedUntil`, where the next run starts. */
+  readAt: number;
+}
+
+/** First `check --notify` run for a container: look back this far for alert events. */
+export const FIRST_LOG_LOOKBACK_MS = 10 * 60_000;
+/** A run after a long pause reads at most this far back. */
+export const MAX_LOG_LOOKBACK_MS = 24 * 60 * 60_000;
+
+/**
+ * For `check --notify`, before checking: from when to read each container's logs for alert events — where the
+ * previous run stopped (the state's `logCheckedUntil`), else the last 10 minutes; never more than 24 hours back.
+ * Reads the state file quietly (`notifyChanges` reports a damaged one).
+ */
+export function alertLogSince(flags: NotifyFlags, ctx: CommandContext): (container: string) => number {
+  const n = makeNotifier(flags, ctx);
+  const containers = n ? loadState(n.statePath).state.containers : {};
+  const host = ctx.globals.host?.length === 1 ? ctx.globals.host[0]! : null;
+  const now = ctx.now();
+  return (container) => {
+    const last = containers[containerKey(host, container)]?.logCheckedUntil;
+    const t = last === undefined ? NaN : Date.parse(last);
+    return Number.isFinite(t) ? Math.max(t, now - MAX_LOG_LOOKBACK_MS) : now - FIRST_LOG_LOOKBACK_MS;
+  };
 }
 
 /** How often a long-running session tries the deliveries that failed again. */

@@ -17,6 +17,8 @@ export interface ContainerState {
   goroutines: number | null;
   /** Newest log event time (ISO) seen: for people reading the state file. */
   lastEventTime?: string;
+  /** `check --notify`: the logs were checked for alert events up to this time (ISO, exclusive); the next run reads from here. */
+  logCheckedUntil?: string;
   /** Epoch ms of recent panics, for burst detection. */
   panics?: number[];
 }

@@ -1,7 +1,7 @@
 // What `check`, `watch` (and `alert`) need to know about one container, collected in parallel and bounded:
 // inspect (state, restarts), the health endpoint, one stats sample, and — when the endpoint gives no count —
-// the newest goroutine monitor line of the last 10 minutes of logs. Failures become facts, never throws,
-// except bad usage.
+// the newest goroutine monitor line of the last 10 minutes of logs; for `check --notify`, the same single log read
+// also brings the events worth an alert since the previous run. Failures become facts, never throws, except bad usage.
 import type Docker from 'dockerode';
 import type { CommandContext } from '../cli/context.js';
 import { GoroscopeError, UsageError } from '../errors.js';
@@ -11,7 +11,7 @@ import { connect, mapDockerError, type DockerClient } from '../docker/client.js'
 import { inspectRaw } from '../docker/containers.js';
 import { sampleStats } from '../docker/stats.js';
 import { deriveHealthUrl, probeWithFallback, type HealthResult } from './health.js';
-import type { GoroutineEvent, MemoryEvent } from '../events.js';
+import type { GEvent, GoroutineEvent, Kind, MemoryEvent } from '../events.js';
 
 export interface ContainerState {
   status: string;
@@ -38,6 +38,10 @@ export interface Collected {
   /** Newest goroutine / memory monitor lines from the logs (only read when the endpoint gave no count). */
   logGoroutine: GoroutineEvent | null;
   logMemory: MemoryEvent | null;
+  /** Alert-worthy log events (ALERT_KINDS) stamped in [alertEventsSince, logsReadAt); null when not asked or unreadable. */
+  alertEvents: GEvent[] | null;
+  /** Epoch ms the alert read covers up to (exclusive): the next run starts there. Null when the logs were not read. */
+  logsReadAt: number | null;
   facts: Omit<CheckFacts, 'baselineRestarts' | 'thresholds'>;
 }
 
@@ -52,7 +56,15 @@ export interface CollectOptions {
   logWindowMs?: number;
   /** Reuse a connection (watch samples many times). */
   client?: DockerClient;
+  /**
+   * Epoch ms: also collect the events worth an alert (crash, fatal, panic, channel_disabled) stamped from then up
+   * to the start of the read, in the same log read as the monitor fallback (running or not: a crash stops it).
+   */
+  alertEventsSince?: number;
 }
+
+/** The log event kinds an alert is about (the same set as notify's ALERT_KINDS, kept here so check loads no notify code). */
+const ALERT_KINDS: ReadonlySet<Kind> = new Set<Kind>(['crash', 'fatal', 'panic', 'channel_disabled']);
 
 /** healthError when no URL is configured or derivable (translated by the renderers). */
 export const NO_URL = 'has no known URL (give --health-url)';
@@ -91,6 +103,8 @@ export async function collectFacts(name: string, opts: CollectOptions, ctx: Comm
     statsError: null,
     logGoroutine: null,
     logMemory: null,
+    alertEvents: null,
+    logsReadAt: null,
     facts: { state: null, restartCount: 0, goroutines: null, goroutineSource: null, healthError: null },
   };
   let client: DockerClient;
@@ -137,14 +151,22 @@ export async function collectFacts(name: string, opts: CollectOptions, ctx: Comm
   ]);
   out.health = health;
   out.stats = stats;
+  const monitor = !(health?.goroutines !== null && health?.goroutines !== undefined) && opts.logFallback && running;
+  const found =
+    monitor || opts.alertEventsSince !== undefined
+      ? await readRecentLogs(raw.Id, { monitorWindowMs: monitor ? (opts.logWindowMs ?? 600_000) : undefined, alertSince: opts.alertEventsSince }, ctx)
+      : null;
+  if (found) {
+    out.alertEvents = found.alerts;
+    out.logsReadAt = found.alerts ? found.readAt : null;
+  }
   if (health?.goroutines !== null && health?.goroutines !== undefined) {
     out.facts.goroutines = health.goroutines;
     out.facts.goroutineSource = 'health';
   } else {
     out.facts.healthError = health ? (health.ok ? null : `${health.errorKind}: ${health.error}`) : url ? 'not asked (container not running)' : NO_URL;
     out.facts.healthNote = health?.note ?? null;
-    if (opts.logFallback && running) {
-      const found = await newestMonitorLines(raw.Id, opts.logWindowMs ?? 600_000, ctx);
+    if (monitor && found) {
       out.logGoroutine = found.goroutine;
       out.logMemory = found.memory;
       if (found.goroutine) {
@@ -163,14 +185,42 @@ export async function newestMonitorLines(
   windowMs: number,
   ctx: CommandContext,
 ): Promise<{ goroutine: GoroutineEvent | null; memory: MemoryEvent | null }> {
+  const { goroutine, memory } = await readRecentLogs(id, { monitorWindowMs: windowMs }, ctx);
+  return { goroutine, memory };
+}
+
+/**
+ * One read of a container's recent logs for two purposes: the newest monitor lines of the last `monitorWindowMs`
+ * (when given) and the alert-worthy events stamped in [`alertSince`, the start of the read) (when given). Reads
+ * from the older of the two bounds, once. `alerts` is null when not asked, or when the logs could not be read.
+ */
+export async function readRecentLogs(
+  id: string,
+  want: { monitorWindowMs?: number | undefined; alertSince?: number | undefined },
+  ctx: CommandContext,
+): Promise<{ goroutine: GoroutineEvent | null; memory: MemoryEvent | null; alerts: GEvent[] | null; readAt: number }> {
   let goroutine: GoroutineEvent | null = null;
   let memory: MemoryEvent | null = null;
+  const readAt = ctx.now();
+  const monitorSince = want.monitorWindowMs !== undefined ? readAt - want.monitorWindowMs : undefined;
+  const alertSince = want.alertSince;
+  const alerts: GEvent[] | null = alertSince !== undefined ? [] : null;
+  const kinds = new Set<Kind>([...(monitorSince !== undefined ? (['goroutine', 'memory'] as const) : []), ...(alerts ? ALERT_KINDS : [])]);
+  if (kinds.size === 0) return { goroutine, memory, alerts, readAt };
+  const since = Math.min(monitorSince ?? Infinity, alertSince ?? Infinity);
   try {
     const { runPipeline } = await import('../pipeline.js');
     await runPipeline(
       [id],
-      { since: ctx.now() - windowMs, kinds: new Set(['goroutine', 'memory'] as const), tz: ctx.tz, hosts: ctx.globals.host, signal: ctx.signal },
+      { since, kinds, tz: ctx.tz, hosts: ctx.globals.host, signal: ctx.signal },
       (e) => {
+        const t = e.time === null ? NaN : Date.parse(e.time);
+        if (alerts && ALERT_KINDS.has(e.kind)) {
+          // Half-open [alertSince, readAt): a line stamped later belongs to the next run, which starts at readAt.
+          if (t >= alertSince! && t < readAt) alerts.push(e);
+          return;
+        }
+        if (monitorSince === undefined || !(t >= monitorSince)) return;
         // Events arrive in input order; stdout and stderr interleave, so compare times.
         // Same millisecond (stdout and stderr written together): keep the higher count, the safer reading.
         if (e.kind === 'goroutine' && (!goroutine || (e.time ?? '') > (goroutine.time ?? '') || (e.time === goroutine.time && e.count > goroutine.count))) goroutine = e;
@@ -179,6 +229,7 @@ export async function newestMonitorLines(
     );
   } catch {
     // Unreadable logs (driver without read support, daemon gone) leave the count unknown; the verdict says so.
+    return { goroutine, memory, alerts: null, readAt };
   }
-  return { goroutine, memory };
+  return { goroutine, memory, alerts, readAt };
 }

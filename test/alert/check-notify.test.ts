@@ -1,7 +1,7 @@
 // `goroscope check --notify` end to end, as a scheduler runs it: the real binary, run again and again against a real
 // container whose health JSON the test rewrites, one state file, a recording webhook, a Feishu-format hook, a real
 // SMTP server, and a target that hangs. One alert per change; the verdict's exit code never depends on notifying.
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +144,32 @@ describe.skipIf(noEngine)('check --notify (real engine, real targets)', () => {
       await server.close();
     }
   }, 60_000);
+
+  it('log events between runs: a crash printed between two runs is one crash alert, the next run none; a first run looks back 10 minutes', async () => {
+    const quiet = uniqueName('alertlog');
+    await docker('run', '-d', '--name', quiet, '--network', 'none', BUSYBOX, 'sleep', '600');
+    try {
+      const crashes = (path: string) => hook.posts.filter((p) => p.path === path && (p.json as { event: { kind: string } | null }).event?.kind === 'crash');
+      // --cooldown 1ms: only the log position kept in the state stops a crash from alerting twice.
+      const run = async (state: string, path: string) => {
+        const before = crashes(path).length;
+        const r = await goroscope(['check', quiet, '--state', join(dir, state), '--notify', `${hook.url}${path}`, '--cooldown', '1ms'], { env: { XDG_CONFIG_HOME: dir }, cwd: dir, timeoutMs: 20_000 });
+        if (r.stderr && !/^(notify: sent [^\n]*\n)+$/.test(r.stderr)) throw new Error(`unexpected stderr: ${r.stderr}`);
+        return { code: r.code, crashes: crashes(path).length - before };
+      };
+      const got = [await run('state-log.json', '/log')];
+      await docker('exec', quiet, 'sh', '-c', `printf '%s\\n' 'panic: between runs' '' 'goroutine 1 [running]:' 'main.main()' '	/app/main.go:3 +0x1d' > /proc/1/fd/1`);
+      await until('the crash in the logs', async () => (await docker('logs', quiet)).includes('between runs'));
+      got.push(await run('state-log.json', '/log'), await run('state-log.json', '/log'), await run('state-log-fresh.json', '/log-fresh'));
+      expect(got.map((g) => g.crashes)).toEqual([0, 1, 0, 1]);
+      expect(new Set(got.map((g) => g.code)).size).toBe(1); // the verdict does not depend on the crash alert
+      expect(crashes('/log')[0]!.json).toMatchObject({ container: quiet, previous: null, event: { kind: 'crash', message: 'between runs' } });
+      const saved = JSON.parse(readFileSync(join(dir, 'state-log.json'), 'utf8')) as { containers: Record<string, { logCheckedUntil?: string }> };
+      expect(saved.containers[quiet]?.logCheckedUntil).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    } finally {
+      await removeContainers(quiet);
+    }
+  }, 90_000);
 
   it('--dry-run prints what would be sent and changes no state', async () => {
     const state = join(dir, 'state3.json');

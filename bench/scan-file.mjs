@@ -3,8 +3,10 @@
 // 1. Generates (seeded, streamed, never held in memory) a ~700 MB One API log in bench/out/: an ezlinkai
 //    gateway in `docker logs -t` form, the same line shapes as fixtures/sample (access lines, consume logs,
 //    goroutine monitor, relay errors with retries, recovered panics with stacks, crash dumps, GORM noise).
-// 2. In the same run, times `goroscope scan FILE --json` against `grep -cE 'goroutine|relay error|panic|timeout' FILE`
-//    (3 runs each, median), and `goroscope --help`; reports MB/s, the ratio and the peak RSS.
+// 2. In the same run, times `goroscope scan FILE --json` (parallel: the default, both cores) and
+//    `goroscope scan FILE --json --workers 1` (sequential) against `grep -cE 'goroutine|relay error|panic|timeout' FILE`
+//    (3 runs each, alternating, median), and `goroscope --help`; reports MB/s, the ratios and the peak RSS, and checks
+//    that both scans give the same summary.
 // Usage: node bench/scan-file.mjs [--mb 700] [--runs 3] [--reuse] [--seed N]
 //   --reuse keeps an existing bench/out file of the same size and seed (saves the ~10 s of generation).
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -172,8 +174,10 @@ async function main() {
 
   const grep = [];
   const scan = [];
+  const seq = [];
   let summary = null;
   let grepCount = null;
+  const same = (a, b) => JSON.stringify({ ...a, peakRssMb: 0 }) === JSON.stringify({ ...b, peakRssMb: 0 });
   for (let i = 0; i < RUNS; i++) {
     const g = measure('grep', ['-cE', GREP_PATTERN, FILE]);
     grepCount = Number(g.stdout.trim());
@@ -181,9 +185,11 @@ async function main() {
     const s = measure(process.execPath, [BIN, 'scan', FILE, '--json']);
     summary = JSON.parse(s.stdout);
     scan.push(s);
-    process.stdout.write(
-      `run ${i + 1}: scan ${(s.ms / 1000).toFixed(2)} s (cpu ${fmtS(s.cpuMs)}, ${s.rssMb?.toFixed(0) ?? '?'} MB RSS), grep ${(g.ms / 1000).toFixed(2)} s (cpu ${fmtS(g.cpuMs)}), load ${loadavg()[0].toFixed(1)}\n`,
-    );
+    const q = measure(process.execPath, [BIN, 'scan', FILE, '--json', '--workers', '1']);
+    if (!same(summary, JSON.parse(q.stdout))) throw new Error('the parallel summary differs from --workers 1');
+    seq.push(q);
+    const one = (x) => `${(x.ms / 1000).toFixed(2)} s (cpu ${fmtS(x.cpuMs)}, ${x.rssMb?.toFixed(0) ?? '?'} MB RSS)`;
+    process.stdout.write(`run ${i + 1}: scan ${one(s)}, --workers 1 ${one(q)}, grep ${(g.ms / 1000).toFixed(2)} s (cpu ${fmtS(g.cpuMs)}), load ${loadavg()[0].toFixed(1)}\n`);
   }
   const help = [];
   for (let i = 0; i < 5; i++) help.push(measure(process.execPath, [BIN, '--help']).ms);
@@ -194,12 +200,23 @@ async function main() {
   const scanCpu = cpuOf(scan);
   const grepCpu = cpuOf(grep);
   const rss = Math.max(...scan.map((x) => x.rssMb ?? summary.peakRssMb ?? 0));
+  const seqMs = median(seq.map((x) => x.ms));
+  const seqCpu = cpuOf(seq);
+  const seqRss = Math.max(...seq.map((x) => x.rssMb ?? 0));
   const result = {
     machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadAvg1m: +loadavg()[0].toFixed(1) },
     file: { path: FILE, mb: Number(mb.toFixed(1)), lines: meta.lines },
     scan: { medianS: +(scanMs / 1000).toFixed(2), mbPerSec: Math.round(mb / (scanMs / 1000)), peakRssMb: Math.round(rss), events: summary.events, lines: summary.lines },
     grep: { medianS: +(grepMs / 1000).toFixed(2), mbPerSec: Math.round(mb / (grepMs / 1000)), matchingLines: grepCount },
     ratio: +(scanMs / grepMs).toFixed(2),
+    sequential: {
+      medianS: +(seqMs / 1000).toFixed(2),
+      mbPerSec: Math.round(mb / (seqMs / 1000)),
+      ratio: +(seqMs / grepMs).toFixed(2),
+      peakRssMb: Math.round(seqRss),
+      cpuS: seqCpu === null ? null : +(seqCpu / 1000).toFixed(2),
+      speedup: +(seqMs / scanMs).toFixed(2),
+    },
     // CPU seconds (user + sys) tell what the wall clock hides on a busy machine.
     cpu: scanCpu === null ? null : { scanS: +(scanCpu / 1000).toFixed(2), grepS: +(grepCpu / 1000).toFixed(2), scanMbPerCpuSec: Math.round(mb / (scanCpu / 1000)), ratio: +(scanCpu / grepCpu).toFixed(2) },
     helpMs: Math.round(median(help)),
@@ -215,6 +232,7 @@ async function main() {
   console.log(`
 file           ${result.file.mb} MB, ${result.file.lines} lines (${result.machine.nproc} × ${result.machine.cpu}, node ${result.machine.node})
 scan --json    ${result.scan.medianS} s median of ${RUNS} = ${result.scan.mbPerSec} MB/s   target ≥ ${TARGETS.mbPerSec} MB/s  ${ok(verdict.mbPerSec)}
+--workers 1    ${result.sequential.medianS} s = ${result.sequential.mbPerSec} MB/s, ${result.sequential.ratio}× grep, cpu ${result.sequential.cpuS ?? '?'} s, ${result.sequential.peakRssMb} MB RSS (parallel is ${result.sequential.speedup}× faster)
 grep -cE       ${result.grep.medianS} s median of ${RUNS} = ${result.grep.mbPerSec} MB/s   (${grepCount} matching lines)
 ratio          ${result.ratio}× grep                       target ≤ ${TARGETS.grepRatio}×      ${ok(verdict.grepRatio)}
 peak RSS       ${result.scan.peakRssMb} MB                         target < ${TARGETS.rssMb} MB    ${ok(verdict.rssMb)}

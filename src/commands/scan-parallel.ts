@@ -57,15 +57,26 @@ export async function scanParallel(
   if (workers < 2) return null;
   const st = await stat(path).catch(() => null);
   if (!st?.isFile() || st.size < minBytes(opts.env) || /\.(?:gz|tgz)$/.test(path)) return null;
+  // The workers start loading their modules while this thread looks for the cuts.
+  const pool = Array.from({ length: workers - 1 }, () => new Worker(new URL('./scan-worker.js', import.meta.url)));
   const { findSplit } = await import('../sources/split.js');
-  const split = await findSplit(path, st.size, workers);
+  let split;
+  try {
+    split = await findSplit(path, st.size, workers);
+  } catch (err) {
+    for (const w of pool) void w.terminate();
+    throw err;
+  }
   // Hidden, for tests: where the file was cut.
   if (opts.env.GOROSCOPE_PARALLEL_TRACE) {
     opts.trace?.(`parallel: ${split ? split.ranges.map((r) => `${r.start}-${r.end}`).join(' ') : 'no cut'}\n`);
   }
-  if (!split) return null;
+  if (!split) {
+    for (const w of pool) void w.terminate();
+    return null;
+  }
   const [first, ...rest] = split.ranges;
-  const spawned = rest.map((range) => inWorker({ path, range, kinds: opts.kinds, tz: opts.tz }, opts.signal));
+  const spawned = rest.map((range, i) => inWorker(pool[i]!, { path, range, kinds: opts.kinds, tz: opts.tz }, opts.signal));
   const results = [await runRange({ path, range: first!, kinds: opts.kinds, tz: opts.tz }, opts.signal), ...(await Promise.all(spawned))];
   return results.reduce((a, b) => ({ builder: a.builder.merge(b.builder), stats: mergeInputStats(a.stats, b.stats) }));
 }
@@ -76,9 +87,9 @@ interface WorkerReply {
   error?: { message: string; exitCode?: number; value?: string; hint?: string };
 }
 
-function inWorker(job: RangeJob, signal: AbortSignal): Promise<RangeResult> {
+function inWorker(w: Worker, job: RangeJob, signal: AbortSignal): Promise<RangeResult> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: job });
+    w.postMessage(job);
     let done = false;
     // Ctrl-C: the worker stops where it is; its part is left out of the summary so far.
     const onAbort = () => {

@@ -1,18 +1,21 @@
-// A worker of the parallel `scan --json` (src/commands/scan-parallel.ts): one byte range through the pipeline,
-// the summary builder's state posted back.
-import { parentPort, workerData } from 'node:worker_threads';
+// A worker of the parallel `scan --json` (src/commands/scan-parallel.ts): started before the cuts are known (its
+// modules load meanwhile), it gets one byte range, runs it through the pipeline and posts the summary builder back.
+import { parentPort } from 'node:worker_threads';
 import { GoroscopeError } from '../errors.js';
 import { runRange, type RangeJob } from './scan-parallel.js';
+import '../sources/split.js';
 
-try {
-  const { builder, stats } = await runRange(workerData as RangeJob);
-  parentPort!.postMessage({ builder: { ...builder }, stats });
-} catch (err) {
-  const e = err as Error;
-  parentPort!.postMessage({
-    error:
-      err instanceof GoroscopeError
-        ? { message: err.message, exitCode: err.exitCode, value: err.value, hint: err.hint }
-        : { message: e?.message ?? String(err) },
-  });
-}
+parentPort!.once('message', (job: RangeJob) => {
+  runRange(job).then(
+    ({ builder, stats }) => parentPort!.postMessage({ builder: { ...builder }, stats }),
+    (err: unknown) => {
+      const e = err as Error;
+      parentPort!.postMessage({
+        error:
+          err instanceof GoroscopeError
+            ? { message: err.message, exitCode: err.exitCode, value: err.value, hint: err.hint }
+            : { message: e?.message ?? String(err) },
+      });
+    },
+  );
+});

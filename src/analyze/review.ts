@@ -5,6 +5,7 @@ import { goroutineLevel } from '../config.js';
 import { trendOf, withEffectiveTimes, type Series, type TrendResult } from './trend.js';
 import { groupPanics, type PanicGroup } from './panics.js';
 import { rankChannels, spanOf, spikeWindow, type ChannelReport, type ChannelRow } from './channels.js';
+import { spanText, type LeakSuspects } from './suspects.js';
 
 /** What the command could learn about a container source (inspect and one stats sample); every part optional. */
 export interface ContainerInfo {
@@ -39,7 +40,7 @@ export interface DayRow {
 export interface NextStep {
   severity: 'emergency' | 'critical' | 'warning' | 'info';
   /** Which advice, so that renderers can word it in another language (`vars` fill the template). */
-  id: 'bundle_now' | 'watch' | 'bundle_next_time' | 'leak' | 'channel' | 'channel_disabled' | 'panic' | 'crash' | 'docker_restarts' | 'nothing';
+  id: 'bundle_now' | 'watch' | 'bundle_next_time' | 'leak' | 'suspect' | 'channel' | 'channel_disabled' | 'panic' | 'crash' | 'docker_restarts' | 'nothing';
   vars: Record<string, string | number>;
   /** The advice in English. */
   text: string;
@@ -60,6 +61,8 @@ export interface ReviewData {
   channels: ChannelRow[];
   spike: ChannelReport | null;
   container: ContainerInfo | null;
+  /** Leak suspects of the bundle sources with two goroutine dumps (src/analyze/suspects.ts); absent when none. */
+  suspects?: LeakSuspects[];
   nextSteps: NextStep[];
 }
 
@@ -75,6 +78,8 @@ export interface ReviewOptions {
   tickMs?: number;
   /** Rows of the channel table. */
   topChannels?: number;
+  /** Leak suspects from the bundle sources' goroutine dumps. */
+  suspects?: LeakSuspects[];
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
@@ -202,6 +207,7 @@ export function buildReview(input: readonly GEvent[], opts: ReviewOptions): { da
     channels: whole.channels.slice(0, opts.topChannels ?? 10),
     spike,
     container,
+    ...(opts.suspects && opts.suspects.length > 0 ? { suspects: opts.suspects } : {}),
     nextSteps: [],
   };
   data.nextSteps = nextSteps(data);
@@ -248,6 +254,18 @@ export function nextSteps(d: ReviewData): NextStep[] {
       vars: { slope: d.trend.slopePerHour === null ? '?' : Math.round(d.trend.slopePerHour), ...(d.trend.projection ? { threshold: d.trend.projection.threshold, projectedAt: d.trend.projection.at } : {}) },
       text: `goroutines leak (${d.trend.slopePerHour ?? '?'} per hour within runs${proj}): take two goroutine dumps an hour apart and compare them to find the leaking stack`,
       command: 'goroscope goroutines --compare BEFORE AFTER',
+    });
+  }
+  // A bundle whose goroutine total grew between its dumps: its top growing stack is where to look.
+  for (const b of d.suspects ?? []) {
+    const top = b.suspects[0];
+    if (!top || b.totalAfter <= b.totalBefore) continue;
+    const span = spanText(b);
+    out.push({
+      severity: 'critical',
+      id: 'suspect',
+      vars: { top: top.top, growth: top.growth, span: span ?? '', source: b.source },
+      text: `a leak suspect: ${top.top} (+${top.growth}${span ? ` in ${span}` : ' between the dumps'}) — look at that function`,
     });
   }
   for (const c of d.spike?.channels ?? []) {

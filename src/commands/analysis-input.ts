@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import type { CommandContext } from '../cli/context.js';
 import type { GEvent } from '../events.js';
-import { UsageError } from '../errors.js';
+import { GoroscopeError, UsageError } from '../errors.js';
+import type { LeakSuspects } from '../analyze/suspects.js';
 import { parseDuration, parseTimeArg } from '../time.js';
 import { runPipeline } from '../pipeline.js';
 import { isRecordFile, readRecordFile } from '../sources/record.js';
@@ -116,6 +117,30 @@ export async function readInput(specs: string[], window: { since?: string; until
     }
   }
   return { events: byTime(kept), sources, since, until, relativeToLatest: relative, lines, unparsed };
+}
+
+/**
+ * Leak suspects of every bundle source with two goroutine dumps (`pprof/goroutine-1.txt`, `-2.txt`; the rate from
+ * the manifest's pprof interval). A bundle without dumps, or with dumps that cannot be compared, adds nothing.
+ */
+export async function readBundleSuspects(sources: readonly InputSource[]): Promise<LeakSuspects[]> {
+  const out: LeakSuspects[] = [];
+  const bundles = sources.filter((s) => s.kind === 'bundle');
+  if (bundles.length === 0) return out;
+  const { readDumpSource } = await import('../sources/pprof.js');
+  const { leakSuspectsOf } = await import('../analyze/suspects.js');
+  for (const b of bundles) {
+    let dumps;
+    try {
+      dumps = await readDumpSource(b.spec);
+    } catch (err) {
+      if (err instanceof GoroscopeError) continue; // no pprof in this bundle (collected without --pprof-url, or skipped)
+      throw err;
+    }
+    const s = leakSuspectsOf(b.spec, dumps.dumps, dumps.secondsApart);
+    if (s) out.push(s);
+  }
+  return out;
 }
 
 /** Events inside [since, until]; an event without a time keeps the fate of the last timed event before it. */

@@ -9,7 +9,7 @@ import { renderReviewText } from '../report/review.js';
 import { renderReviewMarkdown } from '../report/markdown.js';
 import { renderReviewHtml } from '../report/html.js';
 import { write } from '../cli/output.js';
-import { readInput, type InputSource } from './analysis-input.js';
+import { readBundleSuspects, readInput, type InputSource } from './analysis-input.js';
 import { checkWritable, writeReportFile } from './trend.js';
 
 export interface ReviewOptions {
@@ -101,6 +101,7 @@ export async function run(sources: string[], opts: ReviewOptions, ctx: CommandCo
     sources: input.sources.map((s) => ({ spec: s.spec, kind: s.kind, name: s.name })),
     container,
     tickMs,
+    suspects: await readBundleSuspects(input.sources),
   });
   let text: string;
   if (format === 'json') text = `${JSON.stringify(data, null, 2)}\n`;

@@ -10,7 +10,7 @@ import { compareTrends, trendOf, type Comparison, type Series, type TrendResult 
 import { renderTrendText, trendJson } from '../report/trend.js';
 import { renderTrendHtml } from '../report/html.js';
 import { write } from '../cli/output.js';
-import { readInput } from './analysis-input.js';
+import { readBundleSuspects, readInput } from './analysis-input.js';
 
 export interface TrendOptions {
   since?: string;
@@ -60,15 +60,16 @@ export async function run(sources: string[], opts: TrendOptions, ctx: CommandCon
     const bt = trendOf(b.events, seriesOpts);
     baseline = { result: bt.result, series: bt.series, comparison: compareTrends(bt.result, cur.result), label: opts.baseline };
   }
+  const suspects = await readBundleSuspects(input.sources);
   const label = input.sources.map((s) => s.name).join(', ');
   if (opts.html !== undefined) {
     await writeReportFile(opts.html, renderTrendHtml(cur.result, cur.series, { lang: ctx.lang, tz: ctx.tz, sources: label, baseline }));
   }
   if (opts.json) {
-    await write(ctx.stdout, `${JSON.stringify(trendJson(cur.result, baseline), null, 2)}\n`);
+    await write(ctx.stdout, `${JSON.stringify(trendJson(cur.result, baseline, suspects), null, 2)}\n`);
     return;
   }
   const width = Math.max(40, Math.min(100, (ctx.stdout.columns ?? 100) - 30));
-  await write(ctx.stdout, renderTrendText(cur.result, cur.series, { lang: ctx.lang, tz: ctx.tz, color: ctx.color, width, baseline }));
+  await write(ctx.stdout, renderTrendText(cur.result, cur.series, { lang: ctx.lang, tz: ctx.tz, color: ctx.color, width, baseline, suspects }));
   if (opts.html !== undefined) await write(ctx.stderr, `wrote ${opts.html}\n`);
 }

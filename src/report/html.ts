@@ -6,7 +6,7 @@ import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
 import { Chalk } from 'chalk';
 import { CHANNEL_MSG, channelCells, channelColumns, windowReason } from './channels.js';
-import { REVIEW_MSG, sourcesLabel, stepText } from './review.js';
+import { REVIEW_MSG, sourcesLabel, stepText, suspectBlocks } from './review.js';
 import { localTime, renderTrendSummary, signed, TREND_MSG } from './trend.js';
 
 const plain = new Chalk({ level: 0 });
@@ -190,6 +190,14 @@ export function renderReviewHtml(d: ReviewData, series: Series, o: { lang: Lang;
   parts.push(`<h2>${esc(M.goroutines)}</h2>`);
   parts.push(trendBlock(d.trend, series, o));
   if (d.peaks.length > 0) parts.push(`<p>${esc(M.peaks)}: ${d.peaks.map((p) => esc(`${p.count} (${localTime(p.at, o.tz)})`)).join(', ')}</p>`);
+  if (d.suspects && d.suspects.length > 0) {
+    parts.push(`<h2>${esc(M.suspects)}</h2>`);
+    for (const b of suspectBlocks(d, o.lang)) {
+      parts.push(`<p>${esc(b.head)}</p>`);
+      if (b.note) parts.push(`<p class="muted">${esc(b.note)}</p>`);
+      parts.push(htmlTable(M.suspectCols, b.rows));
+    }
+  }
   parts.push(`<h2>${esc(M.perDay)}</h2>`);
   const rows: (string | number)[][] = d.days.map((r) => [r.day, r.goroutineWarnings, r.peak ?? '-', r.relayErrors, r.timeouts, r.panics, r.crashes, r.restarts]);
   rows.push([M.total, d.totals.goroutineWarnings, d.trend.peak ?? '-', d.totals.relayErrors, d.totals.timeouts, d.totals.panics, d.totals.crashes, d.totals.restarts]);

@@ -6,7 +6,7 @@ import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
 import { renderChart } from './chart.js';
 import { CHANNEL_MSG, channelCells, channelColumns, windowReason } from './channels.js';
-import { REVIEW_MSG, sourcesLabel, stepText } from './review.js';
+import { REVIEW_MSG, sourcesLabel, stepText, suspectBlocks } from './review.js';
 import { chartLabels, localTime, renderTrendSummary, TREND_MSG, signed } from './trend.js';
 
 const plain = new Chalk({ level: 0 });
@@ -46,6 +46,15 @@ export function renderReviewMarkdown(d: ReviewData, series: Series, o: { lang: L
       ),
       '',
     );
+  }
+
+  if (d.suspects && d.suspects.length > 0) {
+    out.push(`## ${M.suspects}`, '');
+    for (const b of suspectBlocks(d, o.lang)) {
+      out.push(mdCell(b.head), '');
+      if (b.note) out.push(`_${mdCell(b.note)}_`, '');
+      out.push(...mdTable(M.suspectCols, b.rows), '');
+    }
   }
 
   out.push(`## ${M.perDay}`, '');

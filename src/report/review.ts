@@ -2,6 +2,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { NextStep, ReviewData } from '../analyze/review.js';
 import type { Series } from '../analyze/trend.js';
+import { spanText } from '../analyze/suspects.js';
 import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
 import { renderChart } from './chart.js';
@@ -32,6 +33,11 @@ export const REVIEW_MSG = {
     spikeNone: 'no goroutine excursion or relay-error burst to look at',
     restarts: 'Restarts',
     restartNone: 'none in the logs',
+    suspects: 'Leak suspects (goroutine dumps of the bundle)',
+    suspectsHead: '{source}: goroutines {before} → {after}{span}',
+    suspectsSpan: ' in {span}',
+    suspectsFlat: 'the total did not grow: the groups below changed places, which is not a leak by itself',
+    suspectCols: ['growth', 'before', 'after', 'per minute', 'function', 'created by'],
     restartKinds: { startup: 'started', crash: 'crash', fatal: 'FATAL', gap: 'restart inferred from a gap' },
     container: 'Container',
     containerLine: 'state {state}, restarts {restarts}, started {started}',
@@ -44,6 +50,9 @@ export const REVIEW_MSG = {
       bundle_next_time: 'goroutines reached the emergency level ({peak} at {at}); next time collect a bundle before the restart',
       leak: 'goroutines leak ({slope} per hour within runs{projection}): take two goroutine dumps an hour apart and compare them to find the leaking stack',
       leakProjection: '; at this rate it crosses {threshold} at {projectedAt}',
+      suspect: 'a leak suspect: {top} (+{growth}{span}) — look at that function',
+      suspectSpan: ' in {span}',
+      suspectNoSpan: ' between the dumps',
       channel: 'channel {channel} failed {errors} times in the window before the spike ({ratio} its usual rate): disable it or check its upstream',
       channel_disabled: 'channel {channel} failed {errors} times in the window before the spike ({ratio} its usual rate) and was auto-disabled: keep it off until its upstream is fixed',
       panic: 'panic ×{count} "{message}": fix {frame}',
@@ -75,6 +84,11 @@ export const REVIEW_MSG = {
     spikeNone: '没有可分析的 goroutine 上升或中继错误爆发',
     restarts: '重启',
     restartNone: '日志中没有',
+    suspects: '泄漏嫌疑（应急包中的 goroutine 转储）',
+    suspectsHead: '{source}：goroutine {before} → {after}{span}',
+    suspectsSpan: '（{span}）',
+    suspectsFlat: '总数没有增长：下列调用栈组只是此消彼长，本身不是泄漏',
+    suspectCols: ['增长', '之前', '之后', '每分钟', '函数', '创建者'],
     restartKinds: { startup: '启动', crash: '崩溃', fatal: 'FATAL', gap: '由中断推断的重启' },
     container: '容器',
     containerLine: '状态 {state}，重启 {restarts} 次，启动于 {started}',
@@ -87,6 +101,9 @@ export const REVIEW_MSG = {
       bundle_next_time: 'goroutine 曾达到紧急阈值（{peak}，{at}）；下次请在重启前收集应急包',
       leak: 'goroutine 泄漏（运行内每小时 {slope}{projection}）：间隔一小时抓取两次 goroutine 转储并对比，找出泄漏的调用栈',
       leakProjection: '；按此速度将在 {projectedAt} 超过 {threshold}',
+      suspect: '泄漏嫌疑：{top}（{span}+{growth}）——检查这个函数',
+      suspectSpan: '{span} 内 ',
+      suspectNoSpan: '两次转储之间 ',
       channel: '渠道 {channel} 在尖峰前的窗口内失败 {errors} 次（平常速率的 {ratio}）：禁用它或检查其上游',
       channel_disabled: '渠道 {channel} 在尖峰前的窗口内失败 {errors} 次（平常速率的 {ratio}），已被自动禁用：上游修复之前保持禁用',
       panic: 'panic ×{count}「{message}」：修复 {frame}',
@@ -103,7 +120,21 @@ export function stepText(s: NextStep, lang: Lang, tz: string): string {
   const vars: Record<string, string | number> = { ...s.vars };
   for (const k of ['at', 'projectedAt']) if (typeof vars[k] === 'string') vars[k] = localTime(vars[k] as string, tz);
   if (s.id === 'leak') vars.projection = vars.threshold !== undefined ? fmt(M.leakProjection, vars) : '';
+  if (s.id === 'suspect') vars.span = vars.span ? fmt(M.suspectSpan, { span: vars.span }) : M.suspectNoSpan;
   return fmt(M[s.id], vars);
+}
+
+/** The suspects section of every format: per bundle a heading line, an optional note, and table rows. */
+export function suspectBlocks(d: ReviewData, lang: Lang): { head: string; note: string | null; rows: (string | number)[][] }[] {
+  const M = REVIEW_MSG[lang];
+  return (d.suspects ?? []).map((b) => {
+    const span = spanText(b);
+    return {
+      head: fmt(M.suspectsHead, { before: b.totalBefore, after: b.totalAfter, span: span ? fmt(M.suspectsSpan, { span }) : '', source: b.source }),
+      note: b.totalAfter > b.totalBefore ? null : M.suspectsFlat,
+      rows: b.suspects.map((r) => [`+${r.growth}`, r.before, r.after, r.perMinute ?? '-', r.top, r.createdBy ?? '-']),
+    };
+  });
 }
 
 export interface ReviewTextOptions {
@@ -143,6 +174,15 @@ export function renderReviewText(d: ReviewData, series: Series, o: ReviewTextOpt
   if (d.trend.runs.length > 0) {
     out.push('');
     for (const l of renderRunsTable(d.trend, o).trimEnd().split('\n')) out.push(`  ${l}`);
+  }
+
+  if (d.suspects && d.suspects.length > 0) {
+    h(M.suspects);
+    for (const b of suspectBlocks(d, o.lang)) {
+      out.push(`  ${b.head}`);
+      if (b.note) out.push(c.dim(`  (${b.note})`));
+      for (const l of table(M.suspectCols, b.rows, c).trimEnd().split('\n')) out.push(`  ${l}`);
+    }
   }
 
   h(M.perDay);

@@ -4,6 +4,7 @@ import type { Comparison, Series, TrendResult, Verdict } from '../analyze/trend.
 import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
 import { renderChart } from './chart.js';
+import { spanText, suspectLine, type LeakSuspects } from '../analyze/suspects.js';
 
 /** `2026-03-05 14:39` in the zone. */
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
@@ -59,6 +60,9 @@ export const TREND_MSG = {
     runs: 'runs',
     runHead: ['#', 'from', 'to', 'samples', 'censored', 'slope/h', 'peak', 'ended by', 'verdict'],
     baseline: 'baseline comparison',
+    suspects: 'leak suspects of {source} (goroutines {before} → {after}{span}):',
+    suspectsSpan: ' in {span}',
+    suspectsMore: '; {n} more in --json',
     cmpHead: ['', 'baseline', 'current'],
     metrics: { verdict: 'verdict', peak: 'peak', median: 'median', slopePerHour: 'slope/h', runs: 'runs', samples: 'samples', restarts: 'restarts' },
     verdicts: { leak: 'LEAK', stable: 'STABLE', spike: 'SPIKE', 'insufficient-data': 'INSUFFICIENT DATA' },
@@ -96,6 +100,9 @@ export const TREND_MSG = {
     runs: '运行',
     runHead: ['#', '开始', '结束', '样本', '删失', '斜率/小时', '峰值', '结束原因', '结论'],
     baseline: '基线对比',
+    suspects: '{source} 的泄漏嫌疑（goroutine {before} → {after}{span}）：',
+    suspectsSpan: '，{span}',
+    suspectsMore: '；另有 {n} 个见 --json',
     cmpHead: ['', '基线', '当前'],
     metrics: { verdict: '结论', peak: '峰值', median: '中位数', slopePerHour: '斜率/小时', runs: '运行次数', samples: '样本', restarts: '重启' },
     verdicts: { leak: '泄漏', stable: '稳定', spike: '尖峰', 'insufficient-data': '数据不足' },
@@ -147,6 +154,8 @@ export interface TrendTextOptions {
   color: ChalkInstance;
   width?: number;
   baseline?: { result: TrendResult; comparison: Comparison; label: string } | null;
+  /** Leak suspects of bundle sources (one line each). */
+  suspects?: readonly LeakSuspects[];
 }
 
 export function renderTrendSummary(r: TrendResult, o: { lang: Lang; tz: string; color: ChalkInstance }): string[] {
@@ -228,6 +237,18 @@ export function renderTrendText(r: TrendResult, series: Series, o: TrendTextOpti
     out.push(c.bold(M.runs));
     out.push(renderRunsTable(r, o).trimEnd());
   }
+  for (const b of o.suspects ?? []) {
+    if (b.suspects.length === 0) continue;
+    // one short line per bundle: the top suspects of its two goroutine dumps
+    const span = spanText(b);
+    out.push('');
+    out.push(
+      c.bold(fmt(M.suspects, { source: b.source, before: b.totalBefore, after: b.totalAfter, span: span ? fmt(M.suspectsSpan, { span }) : '' })) +
+        ' ' +
+        suspectLine(b.suspects[0]!, o.lang) +
+        (b.suspects.length > 1 ? fmt(M.suspectsMore, { n: b.suspects.length - 1 }) : ''),
+    );
+  }
   if (o.baseline) {
     out.push('');
     out.push(c.bold(`${M.baseline} (${o.baseline.label})`));
@@ -252,8 +273,9 @@ function fmtCell(v: string | number | null): string {
 }
 
 /** The `--json` document: the issue's shape (`verdict`, `samples`, `runs`, `slopePerHour`, `peak`, `projection`) plus extras. */
-export function trendJson(r: TrendResult, baseline?: { result: TrendResult; comparison: Comparison; label: string } | null): unknown {
+export function trendJson(r: TrendResult, baseline?: { result: TrendResult; comparison: Comparison; label: string } | null, suspects?: readonly LeakSuspects[]): unknown {
   const doc: Record<string, unknown> = { ...r };
+  if (suspects && suspects.length > 0) doc.suspects = suspects;
   if (baseline) {
     doc.baseline = { source: baseline.label, ...baseline.result };
     doc.comparison = baseline.comparison.rows;

@@ -1,0 +1,101 @@
+// End to end (issues 5 and 7): a real bundle of the simulator with a real leak between its two goroutine dumps, then
+// `review BUNDLE --format json` and `trend BUNDLE --json` name main.leakyRelay first, and trend has the bundle's
+// health snapshot as a sample at the snapshot's time.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SIMULATOR, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
+import { BIN, goroscope } from '../helpers/cli.js';
+import { poll, startSimulator } from '../simulator/sim.js';
+import type { LeakSuspects } from '../../src/analyze/suspects.js';
+
+let hasSimulator = false;
+if (!noEngine) {
+  try {
+    await docker('image', 'inspect', SIMULATOR);
+    hasSimulator = true;
+  } catch {
+    hasSimulator = false;
+  }
+}
+
+describe.skipIf(noEngine || !hasSimulator)('trend and review of a simulator bundle (real engine)', () => {
+  const name = uniqueName('analysis-bundle');
+  let out: string;
+  let root: string;
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'gs-analysis-bundle-'));
+    const base = await startSimulator(name, ['--monitor-interval', '200ms', '--warn-threshold', '20', '--high-threshold', '400']);
+    await fetch(`${base}/sim/leak?n=30`, { method: 'POST' });
+    await poll('elevated goroutine line', async () => ((await docker('logs', name)).includes('Goroutine count elevated') ? true : undefined));
+    const child = spawn(process.execPath, [BIN, 'bundle', name, '--format', 'dir', '--out', out, '--no-redact', '--pprof-interval', '1500ms'], {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    // between the two dumps: 300 more goroutines in main.leakyRelay
+    await poll(
+      'first goroutine dump',
+      async () => {
+        const staging = (await readdir(out)).find((n) => n.endsWith('.partial'));
+        if (!staging) return undefined;
+        return (await stat(join(out, staging, 'pprof', 'goroutine-1.txt'))).size > 0 ? true : undefined;
+      },
+      10_000,
+    );
+    await fetch(`${base}/sim/leak?n=300`, { method: 'POST' });
+    expect({ code: await exited, stderr }).toEqual({ code: 0, stderr: '' });
+    root = /^bundle: (.*) \(/m.exec(stdout)![1]!;
+  }, 40_000);
+
+  afterAll(async () => {
+    await removeContainers(name);
+    if (out) await rm(out, { recursive: true, force: true });
+  });
+
+  const checkSuspects = (list: LeakSuspects[] | undefined) => {
+    expect(list).toHaveLength(1);
+    const b = list![0]!;
+    expect(b.source).toBe(root);
+    expect(b.secondsApart).toBe(1.5);
+    expect(b.totalAfter - b.totalBefore).toBeGreaterThanOrEqual(250);
+    const top = b.suspects[0]!;
+    expect(top.top).toBe('main.leakyRelay');
+    expect(top.createdBy).toBe('main.leak');
+    expect(top.growth).toBe(300);
+    expect(top.after - top.before).toBe(300);
+    expect(top.perMinute).toBe(12000);
+    expect(b.suspects.length).toBeLessThanOrEqual(5);
+  };
+
+  it('review --format json: suspects and the next step name main.leakyRelay first', async () => {
+    const r = await goroscope(['review', root, '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { suspects?: LeakSuspects[]; nextSteps: { id: string; vars: Record<string, unknown>; text: string }[] };
+    checkSuspects(j.suspects);
+    const step = j.nextSteps.find((s) => s.id === 'suspect');
+    expect(step?.text).toBe('a leak suspect: main.leakyRelay (+300 in 1.5 s) — look at that function');
+  });
+
+  it('trend --json: suspects, and the health snapshot is the last sample at its time', async () => {
+    const health = JSON.parse(await readFile(join(root, 'health.json'), 'utf8')) as { time: string; goroutines: number; memory: { allocMb: number } };
+    const r = await goroscope(['trend', root, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { suspects?: LeakSuspects[]; series: { time: string; count: number }[]; memory: { peakAt: string; lastMb: number } | null };
+    checkSuspects(j.suspects);
+    expect(j.series.at(-1)).toEqual({ time: health.time, count: health.goroutines });
+    // the simulator logs no memory lines without --debug: the snapshot is the only memory sample
+    expect(j.memory).toMatchObject({ peakAt: health.time, lastMb: health.memory.allocMb });
+    const text = await goroscope(['trend', root]);
+    expect(text.stdout).toMatch(/\nleak suspects of .* \(goroutines \d+ → \d+ in 1\.5 s\): main\.leakyRelay \+300 \(\d+ → \d+, 12000\/min, created by main\.leak\)/);
+  });
+});

@@ -7,8 +7,11 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { BUSYBOX, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
-import { goroscope } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { BUSYBOX, docker, dockerRaw, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
+import { BIN, goroscope } from '../helpers/cli.js';
 import { poll } from '../simulator/sim.js';
 
 interface Breakdown {
@@ -29,6 +32,18 @@ interface SummaryJson {
   byNode: Record<string, Breakdown>;
   byHost: Record<string, Breakdown>;
   hostsDown: { host: string; error: string; exitCode: number }[];
+}
+interface FleetManifest {
+  kind: string;
+  spec: string;
+  complete: boolean;
+  containers: { name: string; dir: string; host?: string; complete: boolean; failed: string[] }[];
+  hostsDown: unknown[];
+}
+interface ContainerManifest {
+  complete: boolean;
+  container: { name: string };
+  files: { path: string; bytes: number; sha256: string }[];
 }
 interface EventJson {
   kind: string;
@@ -55,9 +70,21 @@ echo "[ERR] $(ts) | ${REQ} | relay error (channel id 3, user id: 1): bad respons
 exit 1
 `;
 
+// Two replicas that stay up: One API lines on both streams, then sleep (PID 1, so `docker exec … > /proc/1/fd/1`
+// writes into the task's log). For bundle service:NAME and scan service:NAME --follow.
+const STEADY_SCRIPT = `${ts}
+echo "[SYS] $(ts) | One API v0.6.7 started "
+echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: 20$SLOT$SLOT "
+echo "[ERR] $(ts) | ${REQ} | relay error (channel id $SLOT, user id: 1): bad response status code 502 " >&2
+exec sleep 600
+`;
+
 describe.skipIf(noEngine)('service:NAME on a single-node swarm', () => {
   const svc = uniqueName('fleet-svc');
+  const steady = uniqueName('fleet-steady');
   let joined = false;
+  /** slot → the running task's id (its container is `${steady}.${slot}.${id}`). */
+  const steadyTasks = new Map<number, string>();
 
   beforeAll(async () => {
     const state = (await docker('info', '--format', '{{.Swarm.LocalNodeState}}')).trim();
@@ -69,6 +96,10 @@ describe.skipIf(noEngine)('service:NAME on a single-node swarm', () => {
       'service', 'create', '--detach', '--no-resolve-image', '--name', svc, '--replicas', '2',
       '--restart-condition', 'on-failure', '--restart-max-attempts', '1', '--restart-delay', '0s',
       '--env', 'SLOT={{.Task.Slot}}', BUSYBOX, 'sh', '-c', SERVICE_SCRIPT,
+    );
+    await docker(
+      'service', 'create', '--detach', '--no-resolve-image', '--name', steady, '--replicas', '2', '--restart-condition', 'none',
+      '--env', 'SLOT={{.Task.Slot}}', BUSYBOX, 'sh', '-c', STEADY_SCRIPT,
     );
     // Settled: three tasks (slot 1 running with its lines out, slot 2 failed twice) and nothing left to start.
     await poll(
@@ -82,10 +113,26 @@ describe.skipIf(noEngine)('service:NAME on a single-node swarm', () => {
       },
       60_000,
     );
-  }, 90_000);
+    await poll(
+      'both steady replicas running with their lines out',
+      async () => {
+        const rows = (await docker('service', 'ps', '--no-trunc', '--format', '{{.Name}} {{.ID}} {{.CurrentState}}', steady)).trim().split('\n');
+        if (!(rows.length === 2 && rows.every((r) => /Running/.test(r)))) return undefined;
+        const logs = await docker('service', 'logs', steady);
+        if (logs.split('Goroutine count elevated').length !== 3) return undefined;
+        for (const r of rows) {
+          const [name, id] = r.split(' ') as [string, string];
+          steadyTasks.set(Number(name.slice(steady.length + 1)), id);
+        }
+        return true;
+      },
+      60_000,
+    );
+  }, 120_000);
 
   afterAll(async () => {
     await docker('service', 'rm', svc).catch(() => undefined);
+    await docker('service', 'rm', steady).catch(() => undefined);
     if (joined) await docker('swarm', 'leave', '--force').catch(() => undefined);
   }, 60_000);
 
@@ -153,6 +200,80 @@ describe.skipIf(noEngine)('service:NAME on a single-node swarm', () => {
     expect(j.containers.map((c) => [c.name, c.state, c.goroutines, c.goroutineSource])).toEqual([[`${svc}.1.${task}`, 'running', 3100, 'log']]);
     expect([j.level, r.code]).toEqual(['warning', 1]);
   });
+
+  it('bundle service:NAME --format dir: one fleet bundle, a directory per task container, logs as docker logs -t per stream, checksums', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'gs-fleet-svcbundle-'));
+    try {
+      const r = await goroscope(['bundle', `service:${steady}`, '--format', 'dir', '--no-redact', '--out', out]);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      const path = /^bundle: (\S+) \(2 containers\)\n$/.exec(r.stdout)?.[1];
+      expect(path, r.stdout).toBeDefined();
+      expect(readdirSync(out)).toEqual([basename(path!)]);
+      const m = JSON.parse(readFileSync(join(path!, 'manifest.json'), 'utf8')) as FleetManifest;
+      const names = [1, 2].map((slot) => `${steady}.${slot}.${steadyTasks.get(slot)!}`);
+      expect({ kind: m.kind, spec: m.spec, complete: m.complete, hostsDown: m.hostsDown, names: m.containers.map((c) => c.name).sort() }).toEqual({
+        kind: 'goroscope-fleet-bundle',
+        spec: `service:${steady}`,
+        complete: true,
+        hostsDown: [],
+        names,
+      });
+      expect(readdirSync(path!).sort()).toEqual([...m.containers.map((c) => c.dir), 'manifest.json'].sort());
+      for (const c of m.containers) {
+        const root = join(path!, c.dir);
+        const cm = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as ContainerManifest;
+        expect([c.complete, c.failed, cm.complete, cm.container.name]).toEqual([true, [], true, c.name]);
+        for (const f of cm.files) {
+          const b = readFileSync(join(root, f.path));
+          expect({ path: f.path, bytes: b.length, sha256: createHash('sha256').update(b).digest('hex') }).toEqual(f);
+        }
+        const want = await dockerRaw('logs', '-t', c.name);
+        const got = { stdout: readFileSync(join(root, 'logs/stdout.log')), stderr: readFileSync(join(root, 'logs/stderr.log')) };
+        expect([got.stdout.toString('latin1'), got.stderr.toString('latin1')]).toEqual([want.stdout.toString('latin1'), want.stderr.toString('latin1')]);
+        expect([got.stdout.toString().split('\n').length - 1, got.stderr.toString().split('\n').length - 1]).toEqual([2, 1]);
+      }
+      // scan reads the fleet bundle directory as its two containers
+      const s = JSON.parse((await goroscope(['scan', path!, '--json'])).stdout) as SummaryJson;
+      expect([s.sources.map((x) => x.kind), s.lines, s.events.relay_error]).toEqual([['bundle', 'bundle'], 6, 2]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('scan service:NAME --follow --jsonl: a line printed later by one replica arrives tagged with its task and node; SIGINT is exit 0', async () => {
+    const child = spawn(process.execPath, [BIN, 'scan', `service:${steady}`, '--follow', '--jsonl'], {
+      env: { ...process.env, NO_COLOR: '1', LANG: 'C', TZ: 'UTC' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const events = () => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as EventJson);
+    try {
+      await poll('the history of both replicas', async () => (events().filter((e) => e.kind === 'goroutine').length === 2 ? true : undefined), 20_000);
+      const task = steadyTasks.get(2)!;
+      await docker('exec', `${steady}.2.${task}`, 'sh', '-c', `echo "[SYS] $(date '+%Y/%m/%d - %H:%M:%S') | ⚠️ Goroutine count elevated: 4321 " > /proc/1/fd/1`);
+      const late = await poll('the new line', async () => events().find((e) => e.kind === 'goroutine' && e.count === 4321), 20_000);
+      expect([late.source, late.task, late.node]).toEqual([`${steady}.2`, task, hostname()]);
+      expect(events().map((e) => [e.kind, e.source, e.task]).sort()).toEqual(
+        [
+          ['goroutine', `${steady}.1`, steadyTasks.get(1)],
+          ['goroutine', `${steady}.2`, task],
+          ['goroutine', `${steady}.2`, task],
+          ['relay_error', `${steady}.1`, steadyTasks.get(1)],
+          ['relay_error', `${steady}.2`, task],
+          ['startup', `${steady}.1`, steadyTasks.get(1)],
+          ['startup', `${steady}.2`, task],
+        ].sort(),
+      );
+      child.kill('SIGINT');
+      expect([await exited, stderr]).toEqual([0, '']);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('an unknown service is exit 67 with one line', async () => {
     const r = await goroscope(['scan', `service:${svc}-nope`, '--json']);

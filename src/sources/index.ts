@@ -1,9 +1,9 @@
 // A source spec → a Source that hands over Lines. `-` is stdin, an existing path is a file or directory (or a
 // goroscope bundle), anything else is a container. New kinds of spec (`service:NAME`, `compose:PROJECT`) are one
 // more entry in RESOLVERS.
-import { readFile as readFileText, stat } from 'node:fs/promises';
+import { readFile as readFileText, readdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, rmSync } from 'node:fs';
 import { DataError, GoroscopeError, InputError } from '../errors.js';
 import type { GEvent } from '../events.js';
 import type { LineSink } from '../stream/decode.js';
@@ -149,6 +149,8 @@ export async function openSources(spec: string, opts: SourceOptions = {}): Promi
     for (const p of parts) out.push(await openSource(p, opts));
     return out;
   }
+  const fromArchive = await fleetArchiveSources(spec, opts);
+  if (fromArchive) return fromArchive;
   if (spec.startsWith('service:') || spec.startsWith('compose:')) {
     const { openFleet } = await import('./fleet.js');
     const list = await openFleet(spec, opts);
@@ -162,6 +164,53 @@ export async function openSources(spec: string, opts: SourceOptions = {}): Promi
     return openContainerOnHosts(spec, opts);
   }
   return [await openSource(spec, opts)];
+}
+
+/**
+ * A fleet bundle archive as `bundle` names it (`goroscope-fleet-….tar.gz`): unpacked once into a private temporary
+ * directory (src/sources/bundle.ts `unpackBundle`), its container bundles read from there as directories, the
+ * directory removed when the last of them has been read (or at exit). Null for any other path, and for an archive of
+ * that name that holds a single container bundle (the ordinary bundle reader takes it).
+ */
+async function fleetArchiveSources(spec: string, opts: SourceOptions): Promise<Source[] | null> {
+  if (!/^goroscope-fleet-.*\.(?:tar\.gz|tgz)$/.test(basename(spec))) return null;
+  const st = await stat(spec).catch(() => null);
+  if (!st?.isFile()) return null; // the ordinary resolvers report it
+  const { unpackBundle } = (await import('./bundle.js')) as { unpackBundle: (archive: string) => Promise<string> };
+  const tmp = await unpackBundle(spec);
+  const remove = () => rmSync(tmp, { recursive: true, force: true });
+  process.once('exit', remove);
+  const cleanup = async () => {
+    process.removeListener('exit', remove);
+    await rm(tmp, { recursive: true, force: true });
+  };
+  try {
+    const tops = (await readdir(tmp, { withFileTypes: true })).filter((e) => e.isDirectory());
+    const root = tops.length === 1 && !existsSync(join(tmp, 'manifest.json')) ? join(tmp, tops[0]!.name) : tmp;
+    const parts = await fleetBundleParts(root);
+    if (!parts) {
+      await cleanup();
+      return null;
+    }
+    const opened: Source[] = [];
+    for (const p of parts) opened.push(await openSource(p, opts));
+    if (opened.length === 0) await cleanup();
+    let left = opened.length;
+    return opened.map((s, i) => ({
+      ...s,
+      info: { ...s.info, spec: join(spec, basename(parts[i]!)) },
+      read: async (onLine) => {
+        try {
+          return await s.read(onLine);
+        } finally {
+          if (--left === 0) await cleanup();
+        }
+      },
+    }));
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
 }
 
 /** The container bundle directories of a fleet bundle directory (its manifest's `kind` says so), else null. */

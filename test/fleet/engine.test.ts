@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection, createServer, type Server } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
@@ -235,6 +235,19 @@ describe.skipIf(noEngine)('service:NAME on a single-node swarm', () => {
       // scan reads the fleet bundle directory as its two containers
       const s = JSON.parse((await goroscope(['scan', path!, '--json'])).stdout) as SummaryJson;
       expect([s.sources.map((x) => x.kind), s.lines, s.events.relay_error]).toEqual([['bundle', 'bundle'], 6, 2]);
+      // the .tar.gz form reads the same, unpacked into a temporary directory that is gone afterwards
+      const t = await goroscope(['bundle', `service:${steady}`, '--no-redact', '--out', out]);
+      const archive = /^bundle: (\S+\.tar\.gz) \(2 containers, [^)]+\)\n$/.exec(t.stdout)?.[1];
+      expect([t.code, archive !== undefined], t.stdout + t.stderr).toEqual([0, true]);
+      const tmp = join(out, 'tmp');
+      mkdirSync(tmp);
+      const z = await goroscope(['scan', archive!, '--json'], { env: { TMPDIR: tmp } });
+      expect([z.code, z.stderr]).toEqual([0, '']);
+      const sz = JSON.parse(z.stdout) as SummaryJson;
+      const brief = (x: SummaryJson) => ({ kinds: x.sources.map((y) => y.kind), names: Object.keys(x.bySource).sort(), lines: x.lines, events: x.events });
+      expect(brief(sz)).toEqual(brief(s));
+      expect(Object.keys(sz.bySource).sort()).toEqual(names);
+      expect(readdirSync(tmp)).toEqual([]);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

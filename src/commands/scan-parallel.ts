@@ -77,7 +77,13 @@ export async function scanParallel(
   }
   const [first, ...rest] = split.ranges;
   const spawned = rest.map((range, i) => inWorker(pool[i]!, { path, range, kinds: opts.kinds, tz: opts.tz }, opts.signal));
-  const results = [await runRange({ path, range: first!, kinds: opts.kinds, tz: opts.tz }, opts.signal), ...(await Promise.all(spawned))];
+  let results: RangeResult[];
+  try {
+    results = [await runRange({ path, range: first!, kinds: opts.kinds, tz: opts.tz }, opts.signal), ...(await Promise.all(spawned))];
+  } catch (err) {
+    for (const w of pool) void w.terminate();
+    throw err;
+  }
   return results.reduce((a, b) => ({ builder: a.builder.merge(b.builder), stats: mergeInputStats(a.stats, b.stats) }));
 }
 
@@ -107,6 +113,7 @@ function inWorker(w: Worker, job: RangeJob, signal: AbortSignal): Promise<RangeR
     };
     w.once('message', (m: WorkerReply) =>
       finish(() => {
+        void w.terminate();
         if (m.error) reject(new GoroscopeError(m.error.message, m.error.exitCode ?? 70, m.error.value, m.error.hint));
         else resolve({ builder: SummaryBuilder.revive(m.builder), stats: m.stats! });
       }),

@@ -5,7 +5,9 @@ import { GoroscopeError } from '../errors.js';
 import { runRange, type RangeJob } from './scan-parallel.js';
 import '../sources/split.js';
 
-parentPort!.once('message', (job: RangeJob) => {
+// `on`, not `once`: the port keeps the worker alive after it answered, so its exit can never overtake the answer;
+// the main thread terminates it once the answer is in.
+parentPort!.on('message', (job: RangeJob) => {
   runRange(job).then(
     ({ builder, stats }) => parentPort!.postMessage({ builder: { ...builder }, stats }),
     (err: unknown) => {

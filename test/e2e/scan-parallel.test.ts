@@ -76,8 +76,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function scan(file: string, workers: string | null): Promise<{ summary: Record<string, unknown>; trace: string }> {
-  const r = await goroscope(['scan', file, '--json', ...(workers ? ['--workers', workers] : [])], { env: ENV });
+async function scan(file: string, workers: string | null, args: string[] = []): Promise<{ summary: Record<string, unknown>; trace: string }> {
+  const r = await goroscope(['scan', file, '--json', ...args, ...(workers ? ['--workers', workers] : [])], { env: ENV });
   expect(r.stderr.replace(/^parallel: .*\n/, '')).toBe('');
   expect(r.code).toBe(0);
   const summary = JSON.parse(r.stdout) as Record<string, unknown>;
@@ -89,12 +89,13 @@ async function scan(file: string, workers: string | null): Promise<{ summary: Re
 const offsetOfLine = (text: string, n: number) => Buffer.byteLength(text.split('\n').slice(0, n).join('\n')) + (n > 0 ? 1 : 0);
 
 describe('scan --json in parallel equals --workers 1', () => {
-  const cases: { name: string; form: Form; lines: () => [string, string][]; workers: string | null; want: { ranges: number; cutAfterLine?: number } }[] = [];
+  const cases: { name: string; form: Form; lines: () => [string, string][]; workers: string | null; args?: string[]; want: { ranges: number; cutAfterLine?: number } }[] = [];
   for (const form of ['plain', 'docker-t', 'json-file'] as const) {
     cases.push({ name: `sample twice, ${form}`, form, lines: () => [...SAMPLE, ...SAMPLE], workers: null, want: { ranges: 2 } });
     const d = withDenseMiddle(1200);
     cases.push({ name: `dense panics/crashes/GORM in the middle, ${form}`, form, lines: () => d.lines, workers: null, want: { ranges: 2, cutAfterLine: d.denseEnd } });
   }
+  cases.push({ name: 'sample twice, --kind startup,panic,goroutine, docker-t', form: 'docker-t', lines: () => [...SAMPLE, ...SAMPLE], workers: null, args: ['--kind', 'startup,panic,goroutine'], want: { ranges: 2 } });
   cases.push({ name: 'sample three times, --workers 3, docker-t', form: 'docker-t', lines: () => [...SAMPLE, ...SAMPLE, ...SAMPLE], workers: '3', want: { ranges: 3 } });
 
   for (const c of cases) {
@@ -102,7 +103,7 @@ describe('scan --json in parallel equals --workers 1', () => {
       const text = render(c.lines(), c.form);
       const file = join(dir, `${c.name.replace(/[^a-z0-9]+/gi, '-')}.log`);
       writeFileSync(file, text);
-      const [par, seq] = await Promise.all([scan(file, c.workers), scan(file, '1')]);
+      const [par, seq] = await Promise.all([scan(file, c.workers, c.args), scan(file, '1', c.args)]);
       expect(seq.trace).toBe('');
       const m = /^parallel: (.*)\n$/.exec(par.trace);
       expect(m, par.trace).not.toBeNull();
@@ -117,6 +118,28 @@ describe('scan --json in parallel equals --workers 1', () => {
       expect((par.summary.lines as number) > 0 && (par.summary.records as number) > 0).toBe(true);
     });
   }
+
+  it('a startup banner right at the cut is a restart (the first range saw the source): restarts 1 either way', async () => {
+    // The two halves have exactly the same bytes, so the cut search starts right on the banner.
+    const gin = (i: number, len: number) => {
+      const t = `[GIN] ${APP} | rid${i} | 200 |    1.5ms |      172.18.0.1 |    POST /v1/chat/completions?q=`;
+      return `${t}${'x'.repeat(len - t.length - 1)}\n`;
+    };
+    const line = (i: number) => (i % 2 === 0 ? gin(i, 120) : `[SYS] ${APP} | Goroutine count: ${900 + (i % 50)} \n`);
+    const n = 10_000;
+    const a = [...Array.from({ length: n - 1 }, (_, i) => line(i)), gin(n, 400)];
+    const banner = `[SYS] ${APP} | One API v1.9.2 started \n`;
+    const b = [banner, ...a.slice(0, -1), gin(n + 1, 400 - banner.length)];
+    const text = a.join('') + b.join('');
+    const half = Buffer.byteLength(a.join(''));
+    expect(Buffer.byteLength(text)).toBe(2 * half);
+    const file = join(dir, 'restart-at-cut.log');
+    writeFileSync(file, text);
+    const [par, seq] = await Promise.all([scan(file, null), scan(file, '1')]);
+    expect(par.trace).toBe(`parallel: 0-${half} ${half}-${2 * half}\n`);
+    expect([seq.summary.restarts, (seq.summary.events as Record<string, number>).startup]).toEqual([1, 1]);
+    expect(par.summary).toEqual(seq.summary);
+  });
 
   it('no safe cut (the whole file is multi-line records and panic groups): read sequentially, same summary', async () => {
     const lines: [string, string][] = [];

@@ -2,13 +2,12 @@
 // `review BUNDLE --format json` and `trend BUNDLE --json` name main.leakyRelay first, and trend has the bundle's
 // health snapshot as a sample at the snapshot's time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SIMULATOR, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
-import { BIN, goroscope } from '../helpers/cli.js';
-import { poll, startSimulator } from '../simulator/sim.js';
+import { goroscope } from '../helpers/cli.js';
+import { bundleWithLeakBetweenDumps, poll, startSimulator } from '../simulator/sim.js';
 import type { LeakSuspects } from '../../src/analyze/suspects.js';
 
 let hasSimulator = false;
@@ -31,28 +30,10 @@ describe.skipIf(noEngine || !hasSimulator)('trend and review of a simulator bund
     const base = await startSimulator(name, ['--monitor-interval', '200ms', '--warn-threshold', '20', '--high-threshold', '400']);
     await fetch(`${base}/sim/leak?n=30`, { method: 'POST' });
     await poll('elevated goroutine line', async () => ((await docker('logs', name)).includes('Goroutine count elevated') ? true : undefined));
-    const child = spawn(process.execPath, [BIN, 'bundle', name, '--format', 'dir', '--out', out, '--no-redact', '--pprof-interval', '1500ms'], {
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     // between the two dumps: 300 more goroutines in main.leakyRelay
-    await poll(
-      'first goroutine dump',
-      async () => {
-        const staging = (await readdir(out)).find((n) => n.endsWith('.partial'));
-        if (!staging) return undefined;
-        return (await stat(join(out, staging, 'pprof', 'goroutine-1.txt'))).size > 0 ? true : undefined;
-      },
-      10_000,
-    );
-    await fetch(`${base}/sim/leak?n=300`, { method: 'POST' });
-    expect({ code: await exited, stderr }).toEqual({ code: 0, stderr: '' });
-    root = /^bundle: (.*) \(/m.exec(stdout)![1]!;
+    const r = await bundleWithLeakBetweenDumps(name, base, out, 300);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    root = r.root!;
   }, 40_000);
 
   afterAll(async () => {

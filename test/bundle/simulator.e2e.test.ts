@@ -1,13 +1,11 @@
 // End to end: a bundle of the One API simulator (a real Go process) with a real leak between the two goroutine
 // dumps: health and pprof found from the container alone, leak suspects in summary.md, logs equal to Docker's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SIMULATOR, docker, dockerRaw, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
-import { BIN } from '../helpers/cli.js';
-import { poll, startSimulator } from '../simulator/sim.js';
+import { bundleWithLeakBetweenDumps, poll, startSimulator } from '../simulator/sim.js';
 
 let hasSimulator = false;
 if (!noEngine) {
@@ -40,29 +38,11 @@ describe.skipIf(noEngine || !hasSimulator)('goroscope bundle of the simulator (r
   });
 
   it('health and pprof derived from the container, a leak between the dumps named as suspect, logs as Docker holds them', async () => {
-    const child = spawn(process.execPath, [BIN, 'bundle', name, '--format', 'dir', '--out', out, '--no-redact', '--pprof-interval', '1500ms'], {
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     // once the first dump is on disk, leak 300 more goroutines before the second one
-    await poll(
-      'first goroutine dump',
-      async () => {
-        const staging = (await readdir(out)).find((n) => n.endsWith('.partial'));
-        if (!staging) return undefined;
-        return (await stat(join(out, staging, 'pprof', 'goroutine-1.txt'))).size > 0 ? true : undefined;
-      },
-      10_000,
-    );
-    await fetch(`${base}/sim/leak?n=300`, { method: 'POST' });
-    expect(await exited).toBe(0);
-    expect(stderr).toBe('');
-    const root = /^bundle: (.*) \(/m.exec(stdout)![1]!;
+    const r = await bundleWithLeakBetweenDumps(name, base, out, 300);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const root = r.root!;
 
     const m = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8')) as {
       complete: boolean;

@@ -1,6 +1,10 @@
 // Helpers for tests that run the One API simulator container (fixtures/simulator): a free host port and polling.
 import { SIMULATOR, docker } from '../helpers/engine.js';
 import { freePort } from '../helpers/wait.js';
+import { spawn } from 'node:child_process';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BIN } from '../helpers/cli.js';
 
 export { freePort };
 
@@ -25,4 +29,38 @@ export async function startSimulator(name: string, flags: string[] = [], dockerO
   const base = `http://127.0.0.1:${port}`;
   await poll('simulator health', async () => ((await fetch(`${base}/api/monitor/health`)).ok ? true : undefined));
   return base;
+}
+
+/**
+ * `goroscope bundle NAME --format dir --no-redact` of a running simulator, leaking `leak` more goroutines in
+ * main.leakyRelay between the bundle's two goroutine dumps (1.5 s apart). Resolves the exit code, the output and
+ * the bundle directory the final line names.
+ */
+export async function bundleWithLeakBetweenDumps(
+  name: string,
+  base: string,
+  out: string,
+  leak = 300,
+): Promise<{ code: number | null; stdout: string; stderr: string; root: string | undefined }> {
+  const child = spawn(process.execPath, [BIN, 'bundle', name, '--format', 'dir', '--out', out, '--no-redact', '--pprof-interval', '1500ms'], {
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  await poll(
+    'first goroutine dump',
+    async () => {
+      const staging = (await readdir(out)).find((n) => n.endsWith('.partial'));
+      if (!staging) return undefined;
+      return (await stat(join(out, staging, 'pprof', 'goroutine-1.txt'))).size > 0 ? true : undefined;
+    },
+    10_000,
+  );
+  await fetch(`${base}/sim/leak?n=${leak}`, { method: 'POST' });
+  const code = await exited;
+  return { code, stdout, stderr, root: /^bundle: (.*) \(/m.exec(stdout)?.[1] };
 }

@@ -7,20 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT } from '../helpers/cli.js';
-import { SIMULATOR, docker, engineAvailable, removeContainers, uniqueName } from '../helpers/engine.js';
+import { SIMULATOR, docker, noSimulator, removeContainers, uniqueName } from '../helpers/engine.js';
 import { httpRecorder, type HttpRecorder } from './servers.js';
 import { freePort, until } from '../helpers/wait.js';
 
-async function hasSimulator(): Promise<boolean> {
-  if (!engineAvailable()) return false;
-  try {
-    await docker('image', 'inspect', SIMULATOR);
-    return true;
-  } catch {
-    return false;
-  }
-}
-const noSimulator = !(await hasSimulator());
 
 describe.skipIf(noSimulator)('goroscope alert against the simulator', () => {
   const name = uniqueName('alertsim');

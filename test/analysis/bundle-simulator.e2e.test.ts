@@ -5,22 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SIMULATOR, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
+import { noSimulator, docker, removeContainers, uniqueName } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
 import { bundleWithLeakBetweenDumps, poll, startSimulator } from '../simulator/sim.js';
 import type { LeakSuspects } from '../../src/analyze/suspects.js';
 
-let hasSimulator = false;
-if (!noEngine) {
-  try {
-    await docker('image', 'inspect', SIMULATOR);
-    hasSimulator = true;
-  } catch {
-    hasSimulator = false;
-  }
-}
-
-describe.skipIf(noEngine || !hasSimulator)('trend and review of a simulator bundle (real engine)', () => {
+describe.skipIf(noSimulator)('trend and review of a simulator bundle (real engine)', () => {
   const name = uniqueName('analysis-bundle');
   let out: string;
   let root: string;

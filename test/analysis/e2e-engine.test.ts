@@ -2,8 +2,7 @@
 // prints One API lines and crashes once (Docker restarts it), and the One API simulator driven into a real leak.
 // Build first: npx tsc -p tsconfig.build.json
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { BUSYBOX, SIMULATOR, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
+import { BUSYBOX, docker, noEngine, noSimulator, removeContainers, uniqueName } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
 import { poll, startSimulator } from '../simulator/sim.js';
 
@@ -89,16 +88,8 @@ describe.skipIf(noEngine)('busybox container: monitor lines, relay errors, a cra
   });
 });
 
-const haveSimulator = !noEngine && (() => {
-  try {
-    execFileSync('docker', ['image', 'inspect', SIMULATOR], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
-describe.skipIf(!haveSimulator)('the One API simulator: a real leak, a failing channel, a crash and a restart', () => {
+describe.skipIf(noSimulator)('the One API simulator: a real leak, a failing channel, a crash and a restart', () => {
   const name = uniqueName('analysis-sim');
   let base = '';
   const post = async (path: string) => (await fetch(base + path, { method: 'POST' })).json() as Promise<Record<string, unknown>>;

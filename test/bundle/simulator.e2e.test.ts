@@ -4,20 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SIMULATOR, docker, dockerRaw, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
+import { noSimulator, docker, dockerRaw, removeContainers, uniqueName } from '../helpers/engine.js';
 import { bundleWithLeakBetweenDumps, poll, startSimulator } from '../simulator/sim.js';
 
-let hasSimulator = false;
-if (!noEngine) {
-  try {
-    await docker('image', 'inspect', SIMULATOR);
-    hasSimulator = true;
-  } catch {
-    hasSimulator = false;
-  }
-}
-
-describe.skipIf(noEngine || !hasSimulator)('goroscope bundle of the simulator (real engine)', () => {
+describe.skipIf(noSimulator)('goroscope bundle of the simulator (real engine)', () => {
   const name = uniqueName('bundle-sim');
   let base: string;
   let out: string;

@@ -1,13 +1,12 @@
 // End to end against the One API simulator (fixtures/simulator): a real Go process, its real health endpoint and
 // /metrics, a real leak through /sim/leak crossing each threshold, its monitor lines, and a crash restarted by Docker.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { noEngine, docker, uniqueName, removeContainers, SIMULATOR } from '../helpers/engine.js';
+import { noSimulator, docker, uniqueName, removeContainers, SIMULATOR } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
 import { freePort, until, parsedJson as parsed } from '../helpers/wait.js';
 
-const simulatorImage = await docker('images', '-q', SIMULATOR).then((s) => s.trim() !== '').catch(() => false);
 
-describe.skipIf(noEngine || !simulatorImage)('check against the simulator', { timeout: 90_000 }, () => {
+describe.skipIf(noSimulator)('check against the simulator', { timeout: 90_000 }, () => {
   const sim = uniqueName('check-sim');
   let port = 0;
   let metricsPort = 0;

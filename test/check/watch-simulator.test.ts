@@ -8,11 +8,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SIMULATOR, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
+import { noSimulator, removeContainers, uniqueName } from '../helpers/engine.js';
 import { BIN, ROOT } from '../helpers/cli.js';
 import { startSimulator } from '../simulator/sim.js';
 
-const simulatorImage = noEngine ? false : await docker('images', '-q', SIMULATOR).then((s) => s.trim() !== '').catch(() => false);
 
 const SAMPLE = /^(\S+Z) goroutines=(\S+) level=(\S+)( source=log)?( alloc=\S+ sys=\S+ gc=\S+)? cpu=\S+ restarts=(\S+) state=(\S+)/;
 interface Sample {
@@ -40,7 +39,7 @@ async function until(what: string, ok: () => boolean, show: () => string, timeou
   }
 }
 
-describe.skipIf(noEngine || !simulatorImage)('watch against the simulator', () => {
+describe.skipIf(noSimulator)('watch against the simulator', () => {
   const sim = uniqueName('watch-sim');
   const dir = mkdtempSync(join(tmpdir(), 'gs-watch-sim-'));
   let base = '';

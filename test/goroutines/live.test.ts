@@ -1,11 +1,11 @@
 // Live: the simulator container leaks while `goroutines URL --interval 2s` samples it; main.leakyRelay must be the
 // first suspect. Also the URL error paths against the same real process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerRaw, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
+import { dockerRaw, noSimulator, removeContainers, uniqueName } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
 import { poll, startSimulator } from '../simulator/sim.js';
 
-describe.skipIf(noEngine)('goroutines against the live simulator', () => {
+describe.skipIf(noSimulator)('goroutines against the live simulator', () => {
   const name = uniqueName('goroutines');
   let base = '';
   beforeAll(async () => {

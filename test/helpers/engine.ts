@@ -63,3 +63,24 @@ export async function waitExited(name: string, timeoutMs = 30_000): Promise<void
 
 export const BUSYBOX = 'goroscope-test/busybox:latest';
 export const SIMULATOR = 'goroscope-test/simulator:latest';
+
+function imageExists(image: string): boolean {
+  try {
+    execFileSync('docker', ['image', 'inspect', image], { stdio: 'pipe', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when the simulator tests cannot run. With an engine but no simulator image: under CI=true a loud failure
+ * (scripts/engine.sh builds it), elsewhere a visible notice and a skip.
+ */
+export const noSimulator: boolean = (() => {
+  if (noEngine) return true;
+  if (imageExists(SIMULATOR)) return false;
+  if (process.env.CI === 'true') throw new Error(`CI=true but the image ${SIMULATOR} is missing: scripts/engine.sh builds it (scripts/simulator-image.sh)`);
+  process.stderr.write(`\n[goroscope tests] NOTICE: no ${SIMULATOR} image; simulator tests are SKIPPED. Run scripts/simulator-image.sh.\n\n`);
+  return true;
+})();

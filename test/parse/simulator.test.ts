@@ -2,7 +2,7 @@
 // a real crash dump and restart, real net/http timeout texts), each stream parsed apart as Docker keeps them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrashEvent, GEvent, GoroutineEvent, PanicEvent, RelayErrorEvent } from '../../src/events.js';
-import { dockerRaw, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
+import { dockerRaw, noSimulator, removeContainers, uniqueName } from '../helpers/engine.js';
 import { poll, startSimulator } from '../simulator/sim.js';
 import { parse } from './helpers.js';
 
@@ -20,7 +20,7 @@ function lines(buf: Buffer, stream: 'stdout' | 'stderr') {
     });
 }
 
-describe.skipIf(noEngine)('parse: simulator logs (real Go output)', () => {
+describe.skipIf(noSimulator)('parse: simulator logs (real Go output)', () => {
   let events: GEvent[] = [];
   let unparsed = -1;
 

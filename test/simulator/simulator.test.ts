@@ -1,9 +1,9 @@
 // The One API simulator as a real container: health, leak, monitor lines, relay errors, panic, crash + restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, dockerRaw, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
+import { docker, dockerRaw, noSimulator, removeContainers, uniqueName } from '../helpers/engine.js';
 import { poll, startSimulator } from './sim.js';
 
-describe.skipIf(noEngine)('simulator container', () => {
+describe.skipIf(noSimulator)('simulator container', () => {
   const name = uniqueName('sim');
   let base = '';
   const post = async (path: string) => (await fetch(base + path, { method: 'POST' })).json() as Promise<Record<string, unknown>>;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import type { Alert } from '../../src/notify/types.js';
 
 export interface Posted {
   method: string;
@@ -147,3 +148,15 @@ export function selfSigned(dir: string): { key: string; cert: string; certFile: 
   ], { stdio: 'ignore' });
   return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
 }
+
+/** The alert the target tests deliver: one container going from warning to critical. */
+export const alert: Alert = {
+  container: 'one-api',
+  host: null,
+  level: 'critical',
+  previous: 'warning',
+  reasons: ['goroutines 5234 ≥ 5000'],
+  goroutines: 5234,
+  time: '2026-11-26T10:00:00.000Z',
+  event: null,
+};

@@ -7,19 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoroscopeError } from '../../src/errors.js';
 import { deliver, parseTarget, resolveSmtp, type SmtpConfig } from '../../src/notify/targets.js';
-import type { Alert } from '../../src/notify/types.js';
-import { parseMail, selfSigned, smtpRecorder } from './servers.js';
-
-const alert: Alert = {
-  container: 'one-api',
-  host: null,
-  level: 'critical',
-  previous: 'warning',
-  reasons: ['goroutines 5234 ≥ 5000'],
-  goroutines: 5234,
-  time: '2026-11-26T10:00:00.000Z',
-  event: null,
-};
+import { alert, parseMail, selfSigned, smtpRecorder } from './servers.js';
 
 describe('email over TLS and STARTTLS with a self-signed certificate', () => {
   let dir: string;

@@ -284,10 +284,10 @@ async function exchange(target: Target, url: string, body: unknown, timeout: Abo
     signal,
     redirect: 'error',
   }).catch((err: Error) => {
-    throw new Error(timeout.aborted ? `no answer within ${timeoutMs} ms` : signal.aborted ? 'interrupted' : describeFetchError(err));
+    throw timeout.aborted ? new AttemptTimeout(timeoutMs) : new Error(signal.aborted ? 'interrupted' : describeFetchError(err));
   });
   const text = await res.text().catch(() => {
-    throw new Error(timeout.aborted ? `no answer within ${timeoutMs} ms` : signal.aborted ? 'interrupted' : 'connection dropped while reading the answer');
+    throw timeout.aborted ? new AttemptTimeout(timeoutMs) : new Error(signal.aborted ? 'interrupted' : 'connection dropped while reading the answer');
   });
   if (res.status === 429 || res.status >= 500) throw new Error(`HTTP ${res.status}`);
   if (res.status < 200 || res.status >= 300) throw new Permanent(`HTTP ${res.status}${text ? `: ${text.slice(0, 120)}` : ''}`);
@@ -323,7 +323,7 @@ async function sendMail(target: Target, a: Alert, opts: DeliveryOptions, timeout
   try {
     await Promise.race([
       transport.sendMail({ from: smtp.from, to: target.to, subject: title, text: `${lines.join('\n')}\n` }),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+      new Promise((_, reject) => setTimeout(() => reject(new AttemptTimeout(timeoutMs)), timeoutMs).unref()),
     ]);
   } catch (err) {
     const e = err as Error & { responseCode?: number; code?: string };
@@ -337,6 +337,13 @@ async function sendMail(target: Target, a: Alert, opts: DeliveryOptions, timeout
     throw new Error(e.message);
   } finally {
     transport.close();
+  }
+}
+
+/** An attempt that got no answer within the time it was given. */
+class AttemptTimeout extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
   }
 }
 
@@ -355,7 +362,8 @@ export async function deliver(target: Target, a: Alert, opts: DeliveryOptions): 
       else await postJson(target, payload(target, a, opts.lang), remaining, opts.signal);
       return { target: target.label, format: target.format, container: a.container, ok: true, attempts, ms: Date.now() - start };
     } catch (err) {
-      error = (err as Error).message;
+      // An attempt gets what is left of the deadline; the user is told the deadline itself.
+      error = err instanceof AttemptTimeout ? `no answer within ${opts.timeoutMs} ms` : (err as Error).message;
       if (err instanceof Permanent || attempts > opts.retries) break;
     }
     const wait = (opts.backoffMs ?? BACKOFF_MS) * 2 ** (attempts - 1);

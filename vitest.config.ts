@@ -1,11 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: `unit` needs nothing but Node (and the built binary for the CLI tests); `engine` (*.engine.test.ts)
+// needs a Docker engine, whose test images its global setup makes (or skips the suites, with one notice).
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    // Integration tests share one Docker engine on a 2-core machine: keep the pool small.
+    // Engine suites share one Docker engine on a 2-core machine: keep the pool small.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/**/*.engine.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'engine', include: ['test/**/*.engine.test.ts'], globalSetup: ['test/helpers/engine-setup.ts'] },
+      },
+    ],
   },
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install (from Debian's packages), start and prepare the Docker engine the integration tests use.
+# Install (from Debian's packages), start and prepare the Docker engine the engine tests use (CI runs this).
 # Idempotent: safe to run again on a machine where the engine already answers.
 # Images cannot be pulled here, so the test image is made locally with `docker import`.
 set -euo pipefail
@@ -8,7 +8,7 @@ need_pkgs=()
 command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
 [ -x /bin/busybox ] || need_pkgs+=(busybox-static)
 command -v go >/dev/null 2>&1 || need_pkgs+=(golang-go)
-command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium) # the HTML report check (test/analysis/html-browser.test.ts)
+command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium) # the HTML report check (test/report/html-browser.test.ts)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "engine.sh: installing ${need_pkgs[*]}"
   apt-get update -qq
@@ -27,17 +27,6 @@ if ! docker version >/dev/null 2>&1; then
   docker version >/dev/null 2>&1 || { echo "engine.sh: dockerd did not start; see /tmp/dockerd.log" >&2; tail -20 /tmp/dockerd.log >&2; exit 1; }
 fi
 
-# goroscope-test/busybox: the tiny image most integration tests run.
-if ! docker image inspect goroscope-test/busybox:latest >/dev/null 2>&1; then
-  echo "engine.sh: importing goroscope-test/busybox"
-  root=$(mktemp -d)
-  mkdir -p "$root/bin" "$root/tmp" "$root/www"
-  cp /bin/busybox "$root/bin/"
-  for c in sh echo cat sleep printf seq httpd head tr yes wget date env kill true false ls mkdir rm; do ln -sf busybox "$root/bin/$c"; done
-  tar -C "$root" -c . | docker import - goroscope-test/busybox:latest >/dev/null
-  rm -rf "$root"
-fi
-
-# goroscope-test/simulator: the One API simulator (fixtures/simulator), built statically.
-if [ -x scripts/simulator-image.sh ]; then scripts/simulator-image.sh; fi
+# The test images (goroscope-test/busybox, goroscope-test/simulator); the test setup runs this too.
+scripts/test-images.sh --strict
 echo "engine.sh: engine ready ($(docker version --format '{{.Server.Version}} API {{.Server.APIVersion}}'))"

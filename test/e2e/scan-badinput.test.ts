@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goroscope, BIN, ROOT } from '../helpers/cli.js';
-import { noEngine } from '../helpers/engine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gs-scan-bad-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -181,12 +180,5 @@ describe('scan: user mistakes end with one clear line and a documented exit code
     const cmd = asRoot ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'scan', file]] : [process.execPath, [BIN, 'scan', file]];
     const r = spawnSync(cmd[0] as string, cmd[1] as string[], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expectOneClearError({ code: r.status, stdout: r.stdout, stderr: r.stderr }, 77, /^error: permission denied reading the file \(.*secret\.log\)$/);
-  });
-});
-
-describe.skipIf(noEngine)('scan: Docker failures (real engine)', () => {
-  it('no such container: exit 67', async () => {
-    const r = await goroscope(['scan', 'gs-scan-no-such-container-4711']);
-    expectOneClearError(r, 67, /^error: no such container \(gs-scan-no-such-container-4711\)$/);
   });
 });

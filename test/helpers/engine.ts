@@ -1,32 +1,28 @@
-// Access to the real Docker engine for integration tests.
-// Under CI=true a missing engine fails the suite loudly; elsewhere the tests skip with a visible notice.
-import { execFileSync, execFile } from 'node:child_process';
+// Access to the real Docker engine for the engine suites (*.engine.test.ts). What exists (engine, images) was
+// found once by the global setup (engine-setup.ts), which also printed any notice and, under CI=true, failed
+// loudly on anything missing; here each suite only reads it.
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { inject } from 'vitest';
+import { BUSYBOX_IMAGE, SIMULATOR_IMAGE, type EngineStatus } from './engine-status.js';
 
 const run = promisify(execFile);
 
-let cached: boolean | undefined;
+const status: EngineStatus = (() => {
+  const s = inject('engine');
+  if (s === undefined) throw new Error('test/helpers/engine.ts is for *.engine.test.ts files (the engine project, whose setup probes the engine)');
+  return s;
+})();
 
-/** True when `docker version` reaches a daemon. */
-export function engineAvailable(): boolean {
-  if (cached !== undefined) return cached;
-  try {
-    execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'pipe', timeout: 10_000 });
-    cached = true;
-  } catch {
-    cached = false;
-  }
-  if (!cached) {
-    if (process.env.CI === 'true') {
-      throw new Error('CI=true but no Docker engine answers: .ci/run must start it (scripts/engine.sh)');
-    }
-    process.stderr.write('\n[goroscope tests] NOTICE: no Docker engine answers; integration tests are SKIPPED. Run scripts/engine.sh (as root) to start one.\n\n');
-  }
-  return cached;
-}
+/** No Docker engine answers: skip the suite (`describe.skipIf(noEngine)`). */
+export const noEngine = !status.engine;
+/** No engine or no goroscope-test/busybox image. */
+export const noBusybox = !status.busybox;
+/** No engine or no goroscope-test/simulator image. */
+export const noSimulator = !status.simulator;
 
-/** `describe.skipIf(!engine)`-style flag, evaluated once per file. */
-export const noEngine = !engineAvailable();
+export const BUSYBOX = BUSYBOX_IMAGE;
+export const SIMULATOR = SIMULATOR_IMAGE;
 
 /** Run the docker CLI; resolves stdout. */
 export async function docker(...args: string[]): Promise<string> {
@@ -60,27 +56,3 @@ export async function waitExited(name: string, timeoutMs = 30_000): Promise<void
   }
   throw new Error(`container ${name} did not exit within ${timeoutMs} ms`);
 }
-
-export const BUSYBOX = 'goroscope-test/busybox:latest';
-export const SIMULATOR = 'goroscope-test/simulator:latest';
-
-function imageExists(image: string): boolean {
-  try {
-    execFileSync('docker', ['image', 'inspect', image], { stdio: 'pipe', timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * True when the simulator tests cannot run. With an engine but no simulator image: under CI=true a loud failure
- * (scripts/engine.sh builds it), elsewhere a visible notice and a skip.
- */
-export const noSimulator: boolean = (() => {
-  if (noEngine) return true;
-  if (imageExists(SIMULATOR)) return false;
-  if (process.env.CI === 'true') throw new Error(`CI=true but the image ${SIMULATOR} is missing: scripts/engine.sh builds it (scripts/simulator-image.sh)`);
-  process.stderr.write(`\n[goroscope tests] NOTICE: no ${SIMULATOR} image; simulator tests are SKIPPED. Run scripts/simulator-image.sh.\n\n`);
-  return true;
-})();

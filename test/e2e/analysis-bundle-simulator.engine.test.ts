@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noSimulator, docker, removeContainers, uniqueName } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
-import { bundleWithLeakBetweenDumps, poll, startSimulator } from '../simulator/sim.js';
+import { bundleWithLeakBetweenDumps, poll, startSimulator } from '../helpers/sim.js';
 import type { LeakSuspects } from '../../src/analyze/suspects.js';
 
 describe.skipIf(noSimulator)('trend and review of a simulator bundle (real engine)', () => {

@@ -1,5 +1,5 @@
 // Golden files for every renderer: whole reports from one synthetic scenario whose answers are known.
-// Regenerate after an intended change with `UPDATE_GOLDEN=1 npx vitest run test/analysis/golden.test.ts`, then read the diff.
+// Regenerate after an intended change with `UPDATE_GOLDEN=1 npx vitest run test/report/golden.test.ts`, then read the diff.
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ import { renderReviewMarkdown } from '../../src/report/markdown.js';
 import { renderReviewHtml, renderTrendHtml } from '../../src/report/html.js';
 import { DEFAULT_THRESHOLDS } from '../../src/config.js';
 import type { GEvent } from '../../src/events.js';
-import { T0, MIN, HOUR, samples, startup, crash, noise, warningsOnly, relay, retry, disabled, panic, memory } from './synth.js';
+import { T0, MIN, HOUR, samples, startup, crash, noise, warningsOnly, relay, retry, disabled, panic, memory } from '../helpers/synth.js';
 
 const DIR = fileURLToPath(new URL('../../fixtures/golden/', import.meta.url));
 const plain = new Chalk({ level: 0 });

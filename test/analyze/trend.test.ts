@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSeries, analyzeTrend, compareTrends, theilSen, trendOf } from '../../src/analyze/trend.js';
 import { DEFAULT_THRESHOLDS } from '../../src/config.js';
 import type { GEvent } from '../../src/events.js';
-import { T0, MIN, HOUR, samples, startup, crash, noise, warningsOnly, activity, gor, memory } from './synth.js';
+import { T0, MIN, HOUR, samples, startup, crash, noise, warningsOnly, activity, gor, memory } from '../helpers/synth.js';
 
 const th = DEFAULT_THRESHOLDS;
 

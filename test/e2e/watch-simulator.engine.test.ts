@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noSimulator, removeContainers, uniqueName } from '../helpers/engine.js';
 import { BIN, ROOT } from '../helpers/cli.js';
-import { startSimulator } from '../simulator/sim.js';
+import { startSimulator } from '../helpers/sim.js';
 
 
 const SAMPLE = /^(\S+Z) goroutines=(\S+) level=(\S+)( source=log)?( alloc=\S+ sys=\S+ gc=\S+)? cpu=\S+ restarts=(\S+) state=(\S+)/;

@@ -1,6 +1,6 @@
 // `goroscope stats` compared with `docker stats --no-stream` on the same containers, sampled at the same time.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { noEngine, docker, uniqueName, removeContainers, waitExited, BUSYBOX } from '../helpers/engine.js';
+import { noBusybox, docker, uniqueName, removeContainers, waitExited, BUSYBOX } from '../helpers/engine.js';
 import { goroscope, BIN, ROOT } from '../helpers/cli.js';
 
 /** stdout as JSON; on failure the error carries what the binary said (a half-rebuilt dist/ shows up here). */
@@ -31,7 +31,7 @@ interface DockerRow {
   PIDs: string;
 }
 
-describe.skipIf(noEngine)('stats against docker stats --no-stream', { timeout: 60_000 }, () => {
+describe.skipIf(noBusybox)('stats against docker stats --no-stream', { timeout: 60_000 }, () => {
   const busy = uniqueName('stats-busy');
   const idle = uniqueName('stats-idle');
   const exited = uniqueName('stats-exited');

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrashEvent, GEvent, GoroutineEvent, PanicEvent, RelayErrorEvent } from '../../src/events.js';
 import { dockerRaw, noSimulator, removeContainers, uniqueName } from '../helpers/engine.js';
-import { poll, startSimulator } from '../simulator/sim.js';
+import { poll, startSimulator } from '../helpers/sim.js';
 import { parse } from './helpers.js';
 
 const NAME = uniqueName('parse');

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noSimulator, docker, dockerRaw, removeContainers, uniqueName } from '../helpers/engine.js';
-import { bundleWithLeakBetweenDumps, poll, startSimulator } from '../simulator/sim.js';
+import { bundleWithLeakBetweenDumps, poll, startSimulator } from '../helpers/sim.js';
 
 describe.skipIf(noSimulator)('goroscope bundle of the simulator (real engine)', () => {
   const name = uniqueName('bundle-sim');

@@ -1,7 +1,7 @@
 // The One API simulator as a real container: health, leak, monitor lines, relay errors, panic, crash + restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, dockerRaw, noSimulator, removeContainers, uniqueName } from '../helpers/engine.js';
-import { poll, startSimulator } from './sim.js';
+import { poll, startSimulator } from '../helpers/sim.js';
 
 describe.skipIf(noSimulator)('simulator container', () => {
   const name = uniqueName('sim');

@@ -1,7 +1,7 @@
 // The Docker adapter against the real engine: demux, 16 KB partials, TTY, since/until/tail, errors, follow across restarts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from 'node:http';
-import { BUSYBOX, docker, dockerRaw, noEngine, removeContainers, uniqueName, waitExited } from '../helpers/engine.js';
+import { BUSYBOX, docker, dockerRaw, noBusybox, removeContainers, uniqueName, waitExited } from '../helpers/engine.js';
 import { connect, type DockerClient } from '../../src/docker/client.js';
 import { inspectRaw, resolveContainer } from '../../src/docker/containers.js';
 import { readContainerLines, streamLogFrames } from '../../src/docker/logs.js';
@@ -27,7 +27,7 @@ async function lines(name: string, req: Parameters<typeof readContainerLines>[2]
   return { out, ts };
 }
 
-describe.skipIf(noEngine)('docker logs (real engine)', () => {
+describe.skipIf(noBusybox)('docker logs (real engine)', () => {
   beforeAll(async () => {
     client = await connect();
     await Promise.all([
@@ -162,7 +162,7 @@ describe.skipIf(noEngine)('docker logs (real engine)', () => {
   });
 });
 
-describe.skipIf(noEngine)('docker logs --follow (real engine)', () => {
+describe.skipIf(noBusybox)('docker logs --follow (real engine)', () => {
   const RESTARTS = uniqueName('docker-follow');
   afterAll(() => removeContainers(RESTARTS));
 

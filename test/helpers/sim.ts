@@ -1,10 +1,10 @@
 // Helpers for tests that run the One API simulator container (fixtures/simulator): a free host port and polling.
-import { SIMULATOR, docker } from '../helpers/engine.js';
-import { freePort } from '../helpers/wait.js';
+import { SIMULATOR, docker } from './engine.js';
+import { freePort } from './wait.js';
 import { spawn } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BIN } from '../helpers/cli.js';
+import { BIN } from './cli.js';
 
 export { freePort };
 

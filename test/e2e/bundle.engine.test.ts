@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { BUSYBOX, docker, dockerRaw, noEngine, removeContainers, uniqueName, waitExited } from '../helpers/engine.js';
+import { BUSYBOX, docker, dockerRaw, noBusybox, removeContainers, uniqueName, waitExited } from '../helpers/engine.js';
 import { BIN, goroscope } from '../helpers/cli.js';
 
 const KEY = 'sk-AbCdEf0123456789XyZ0123456789ab';
@@ -61,7 +61,7 @@ function bundlePath(stdout: string): string {
   return m[1]!;
 }
 
-describe.skipIf(noEngine)('goroscope bundle (real engine)', () => {
+describe.skipIf(noBusybox)('goroscope bundle (real engine)', () => {
   const name = uniqueName('bundle');
   let out: string;
   let stdoutRaw: Buffer;
@@ -366,7 +366,7 @@ describe.skipIf(noEngine)('goroscope bundle (real engine)', () => {
   });
 });
 
-describe.skipIf(noEngine)('goroscope bundle interrupted (real engine)', () => {
+describe.skipIf(noBusybox)('goroscope bundle interrupted (real engine)', () => {
   const name = uniqueName('bundle-big');
   let out: string;
 

@@ -5,7 +5,7 @@ import { buildSeries } from '../../src/analyze/trend.js';
 import { groupPanics, topFrame } from '../../src/analyze/panics.js';
 import { DEFAULT_THRESHOLDS } from '../../src/config.js';
 import type { GEvent } from '../../src/events.js';
-import { T0, MIN, HOUR, relay, retry, disabled, panic, crash, samples, gor } from './synth.js';
+import { T0, MIN, HOUR, relay, retry, disabled, panic, crash, samples, gor } from '../helpers/synth.js';
 
 const th = DEFAULT_THRESHOLDS;
 

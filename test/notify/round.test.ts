@@ -11,7 +11,7 @@ import type { CommandContext } from '../../src/cli/context.js';
 import { loadState, saveState, emptyState, statePath } from '../../src/notify/state.js';
 import type { LevelObservation } from '../../src/notify/types.js';
 import { GoroscopeError } from '../../src/errors.js';
-import { httpRecorder } from './servers.js';
+import { httpRecorder } from '../helpers/servers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gs-alert-round-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

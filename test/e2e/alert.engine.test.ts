@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT } from '../helpers/cli.js';
-import { BUSYBOX, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
-import { httpRecorder, type HttpRecorder } from './servers.js';
+import { BUSYBOX, docker, noBusybox, removeContainers, uniqueName } from '../helpers/engine.js';
+import { httpRecorder, type HttpRecorder } from '../helpers/servers.js';
 import { freePort, until } from '../helpers/wait.js';
 
-describe.skipIf(noEngine)('goroscope alert (real engine, real webhook)', () => {
+describe.skipIf(noBusybox)('goroscope alert (real engine, real webhook)', () => {
   const name = uniqueName('alert');
   let dir: string;
   let port: number;

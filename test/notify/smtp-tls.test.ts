@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoroscopeError } from '../../src/errors.js';
 import { deliver, parseTarget, resolveSmtp, type SmtpConfig } from '../../src/notify/targets.js';
-import { alert, parseMail, selfSigned, smtpRecorder } from './servers.js';
+import { alert, parseMail, selfSigned, smtpRecorder } from '../helpers/servers.js';
 
 describe('email over TLS and STARTTLS with a self-signed certificate', () => {
   let dir: string;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { goroscope, ROOT } from '../helpers/cli.js';
 
 const D = 'fixtures/dumps';
-const golden = (name: string) => readFile(join(ROOT, 'test/goroutines/golden', name), 'utf8');
+const golden = (name: string) => readFile(join(ROOT, 'fixtures/golden/goroutines', name), 'utf8');
 
 describe('goroutines CLI', () => {
   let dir = '';

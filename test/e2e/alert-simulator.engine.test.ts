@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT } from '../helpers/cli.js';
 import { SIMULATOR, docker, noSimulator, removeContainers, uniqueName } from '../helpers/engine.js';
-import { httpRecorder, type HttpRecorder } from './servers.js';
+import { httpRecorder, type HttpRecorder } from '../helpers/servers.js';
 import { freePort, until } from '../helpers/wait.js';
 
 

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { BIN, goroscope } from '../helpers/cli.js';
-import { BUSYBOX, docker, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
-import { httpRecorder, parseMail, selfSigned, smtpRecorder, type HttpRecorder } from './servers.js';
+import { BUSYBOX, docker, noBusybox, removeContainers, uniqueName } from '../helpers/engine.js';
+import { httpRecorder, parseMail, selfSigned, smtpRecorder, type HttpRecorder } from '../helpers/servers.js';
 import { freePort, until } from '../helpers/wait.js';
 
-describe.skipIf(noEngine)('check --notify (real engine, real targets)', () => {
+describe.skipIf(noBusybox)('check --notify (real engine, real targets)', () => {
   const name = uniqueName('alertchk');
   let dir: string;
   let port: number;

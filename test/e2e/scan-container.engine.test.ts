@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goroscope, BIN, ROOT } from '../helpers/cli.js';
-import { BUSYBOX, docker, noEngine, removeContainers, uniqueName, waitExited } from '../helpers/engine.js';
+import { BUSYBOX, docker, noBusybox, removeContainers, uniqueName, waitExited } from '../helpers/engine.js';
 
 const STARTUP = '[SYS] 2026/03/02 - 08:00:00 | One API v1.9.2 started ';
 const RELAY = (ch: number) => `[ERR] 2026/03/02 - 08:00:01 | 2026030208000112345678912345678 | relay error (userId #3,channel #${ch}): bad response status code 503 `;
@@ -13,7 +13,7 @@ const GIN502 = '[GIN] 2026/03/02 - 08:00:31 | 2026030208003112345678912345678 | 
 /** A shell line that prints `text` on stdout or stderr; single quotes in text are not used. */
 const say = (text: string, err = false) => `echo '${text}'${err ? ' >&2' : ''}`;
 
-describe.skipIf(noEngine)('scan a container (real engine)', () => {
+describe.skipIf(noBusybox)('scan a container (real engine)', () => {
   const done = uniqueName('scan');
   const looping = uniqueName('scan-follow');
 

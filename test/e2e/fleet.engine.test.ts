@@ -10,9 +10,9 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { BUSYBOX, docker, dockerRaw, noEngine, removeContainers, uniqueName } from '../helpers/engine.js';
+import { BUSYBOX, docker, dockerRaw, noBusybox, removeContainers, uniqueName } from '../helpers/engine.js';
 import { BIN, goroscope } from '../helpers/cli.js';
-import { poll } from '../simulator/sim.js';
+import { poll } from '../helpers/sim.js';
 
 interface Breakdown {
   events: number;
@@ -79,7 +79,7 @@ echo "[ERR] $(ts) | ${REQ} | relay error (channel id $SLOT, user id: 1): bad res
 exec sleep 600
 `;
 
-describe.skipIf(noEngine)('service:NAME on a single-node swarm', () => {
+describe.skipIf(noBusybox)('service:NAME on a single-node swarm', () => {
   const svc = uniqueName('fleet-svc');
   const steady = uniqueName('fleet-steady');
   let joined = false;
@@ -306,7 +306,7 @@ const DB_SCRIPT = `${ts}
 for n in 2101 2201 2301 2401; do echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: $n "; sleep 0.4; done
 `;
 
-describe.skipIf(noEngine)('compose:PROJECT and several --host values', () => {
+describe.skipIf(noBusybox)('compose:PROJECT and several --host values', () => {
   const project = uniqueName('fleetp');
   const api = `${project}-api-1`;
   const db = `${project}-db-1`;

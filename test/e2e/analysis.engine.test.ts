@@ -2,9 +2,9 @@
 // prints One API lines and crashes once (Docker restarts it), and the One API simulator driven into a real leak.
 // Build first: npx tsc -p tsconfig.build.json
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUSYBOX, docker, noEngine, noSimulator, removeContainers, uniqueName } from '../helpers/engine.js';
+import { BUSYBOX, docker, noBusybox, noSimulator, removeContainers, uniqueName } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
-import { poll, startSimulator } from '../simulator/sim.js';
+import { poll, startSimulator } from '../helpers/sim.js';
 
 async function restartedOnceAndExited(name: string): Promise<void> {
   await poll(
@@ -38,7 +38,7 @@ printf 'panic: runtime error: invalid memory address or nil pointer dereference\
 exit 2
 `;
 
-describe.skipIf(noEngine)('busybox container: monitor lines, relay errors, a crash and a restart', () => {
+describe.skipIf(noBusybox)('busybox container: monitor lines, relay errors, a crash and a restart', () => {
   const name = uniqueName('analysis');
   beforeAll(async () => {
     await docker('run', '-d', '--name', name, '--network', 'none', '--restart', 'on-failure:1', BUSYBOX, 'sh', '-c', SCRIPT);

@@ -15,7 +15,7 @@ import { renderReviewHtml } from '../../src/report/html.js';
 import { renderTrendText, trendJson } from '../../src/report/trend.js';
 import { DEFAULT_THRESHOLDS } from '../../src/config.js';
 import { goroscope, ROOT } from '../helpers/cli.js';
-import { T0, HOUR, samples, startup } from './synth.js';
+import { T0, HOUR, samples, startup } from '../helpers/synth.js';
 
 const dump = (name: string) => readFileSync(join(ROOT, 'fixtures/dumps', name), 'utf8');
 const BEFORE = dump('sim-debug2-before.txt');

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { noEngine, docker, uniqueName, removeContainers, BUSYBOX } from '../helpers/engine.js';
+import { noBusybox, docker, uniqueName, removeContainers, BUSYBOX } from '../helpers/engine.js';
 import { BIN, ROOT } from '../helpers/cli.js';
 
 interface Running {
@@ -38,7 +38,7 @@ async function until(what: string, ok: () => boolean, show?: () => string, timeo
 const SAMPLE = /^\S+Z goroutines=(\S+) level=(\S+)/;
 const sampleLines = (text: string) => text.split('\n').filter((l) => SAMPLE.test(l));
 
-describe.skipIf(noEngine)('watch', () => {
+describe.skipIf(noBusybox)('watch', () => {
   const gw = uniqueName('watch-gw');
   let dir = '';
   let goroutines = 900;

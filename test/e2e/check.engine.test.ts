@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync, chmodSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { noEngine, docker, dockerRaw, uniqueName, removeContainers, waitExited, BUSYBOX } from '../helpers/engine.js';
+import { noBusybox, docker, dockerRaw, uniqueName, removeContainers, waitExited, BUSYBOX } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
 import { freePort, parsedJson as parsed } from '../helpers/wait.js';
 
@@ -21,7 +21,7 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 
 
 const health = (g: number) => JSON.stringify({ status: 'ok', goroutines: g, memory: { alloc_mb: 12, total_alloc_mb: 345, sys_mb: 67, num_gc: 8 } });
 
-describe.skipIf(noEngine)('check against the engine', { timeout: 60_000 }, () => {
+describe.skipIf(noBusybox)('check against the engine', { timeout: 60_000 }, () => {
   const gw = uniqueName('check-gw'); // the One API look-alike
   const logOnly = uniqueName('check-log'); // monitor lines in its logs, no endpoint
   const stopped = uniqueName('check-stopped');

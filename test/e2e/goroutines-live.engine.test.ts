@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerRaw, noSimulator, removeContainers, uniqueName } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
-import { poll, startSimulator } from '../simulator/sim.js';
+import { poll, startSimulator } from '../helpers/sim.js';
 
 describe.skipIf(noSimulator)('goroutines against the live simulator', () => {
   const name = uniqueName('goroutines');

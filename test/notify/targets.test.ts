@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoroscopeError } from '../../src/errors.js';
 import { deliver, parseTarget, resolveSmtp, type DeliveryOptions, type Format } from '../../src/notify/targets.js';
-import { alert, httpRecorder, parseMail, smtpRecorder, type HttpRecorder } from './servers.js';
+import { alert, httpRecorder, parseMail, smtpRecorder, type HttpRecorder } from '../helpers/servers.js';
 
 const EN_TEXT = '[goroscope] CRITICAL: one-api (was WARNING)\nGoroutines: 5234\nReasons: goroutines 5234 ≥ 5000\nTime: 2026-11-26T10:00:00.000Z';
 const ZH_TEXT = '[goroscope] 严重：one-api（之前：警告）\nGoroutine 数：5234\n原因：goroutines 5234 ≥ 5000\n时间：2026-11-26T10:00:00.000Z';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The bundle benchmark (figure in README "bundle").
+// The bundle benchmark (figure in docs/performance.md).
 // 1. Creates (or reuses with --keep) a stopped busybox container holding 1,000,000 log lines: One API `[GIN]`
 //    access lines on stdout and one ezlinkai goroutine-monitor line in ten on stderr.
 // 2. In the same run, alternating, 3 runs each (median): `docker logs -t c > file` (both streams into one file),

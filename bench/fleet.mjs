@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The fleet benchmark (figures in README "fleet"): N concurrent container streams.
+// The fleet benchmark (figures in docs/performance.md): N concurrent container streams.
 // For N = 1, 10, 50: starts N stopped busybox containers labelled as one compose project, each holding 10,000 log
 // lines (One API `[GIN]` access lines, one goroutine-monitor line in ten), then times
 // `goroscope scan compose:<project> --json` with the default --max-streams 8 and with --max-streams N

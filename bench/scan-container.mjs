@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The container-scan benchmark (figures in README "Performance").
+// The container-scan benchmark (figures in docs/performance.md).
 // 1. Creates (or reuses) a stopped busybox container holding 1,000,000 log lines: One API `[GIN]` access lines
 //    on stdout with one ezlinkai goroutine-monitor line in ten on stderr.
 // 2. In the same run, times `goroscope scan <c> --json` against `docker logs -t <c> > /dev/null`

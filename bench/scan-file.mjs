@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The file-scan benchmark (`npm run bench`, figures in README "Performance").
+// The file-scan benchmark (`npm run bench`, figures in docs/performance.md).
 // 1. Generates (seeded, streamed, never held in memory) a ~700 MB One API log in bench/out/: an ezlinkai
 //    gateway in `docker logs -t` form, the same line shapes as fixtures/sample (access lines, consume logs,
 //    goroutine monitor, relay errors with retries, recovered panics with stacks, crash dumps, GORM noise).

@@ -1,6 +1,6 @@
 // Settings that can come from a flag, the environment or a config file, in that order of precedence.
 // The config file is JSON: `--config FILE`, else $GOROSCOPE_CONFIG, else ./goroscope.json, else
-// $XDG_CONFIG_HOME/goroscope/config.json (~/.config/goroscope/config.json). README "Configuration".
+// $XDG_CONFIG_HOME/goroscope/config.json (~/.config/goroscope/config.json). docs/config.md.
 import { readFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // Error classes a user can cause, each with its exit code and a hint. The CLI's one top-level handler
-// turns them into `error: <what failed> (<value>)` plus a hint line (README "Exit codes").
+// turns them into `error: <what failed> (<value>)` plus a hint line (docs/exit-codes.md).
 
 /** Exit codes. 0–3 are the Nagios levels `check` uses; the others are shared by every command. */
 export const EXIT = {

@@ -1,5 +1,5 @@
 // The event union every stage of the pipeline speaks: types, plus the list of kinds.
-// Field names are a public contract (README "Events"): add fields, never rename them.
+// Field names are a public contract (docs/events.md): add fields, never rename them.
 
 /** Which Docker stream a line came from. `unknown` for saved text that lost the distinction. */
 export type Stream = 'stdout' | 'stderr' | 'unknown';
@@ -42,7 +42,7 @@ export interface EventBase {
   /** The One API request id when the record carries one. */
   requestId?: string;
   /**
-   * Fleet tags (README "fleet"), present only where they apply. `task`: the Swarm task id that wrote the line
+   * Fleet tags (docs/sources.md), present only where they apply. `task`: the Swarm task id that wrote the line
    * (`service:` sources). `node`: the Swarm node's hostname (its id when the node list is not readable).
    * `host`: the `--host` value the source was read from, when several hosts were given.
    */

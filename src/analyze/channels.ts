@@ -6,7 +6,7 @@ import { largestExcursion, relayErrorBurst } from './spike.js';
 
 export const CAUSES: readonly Cause[] = ['timeout', 'rate_limit', 'auth', 'quota', 'upstream_5xx', 'network', 'other'];
 
-/** The flag rule (README "channels"): at least FLAG_MIN_ERRORS relay errors in the window, and a window rate at
+/** The flag rule (docs/channels.md): at least FLAG_MIN_ERRORS relay errors in the window, and a window rate at
  * least FLAG_RATIO times the channel's rate in the rest of the input (or no error there at all). */
 export const FLAG_MIN_ERRORS = 5;
 export const FLAG_RATIO = 3;

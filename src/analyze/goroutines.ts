@@ -395,12 +395,12 @@ export function compareDumps(a: GoroutineDump, b: GoroutineDump, secondsApart?: 
 
 // ───────────────────────────── shapes for other commands ─────────────────────────────
 
-/** The README's JSON group: `{count, state, maxWaitMinutes, top, createdBy, frames}`. */
+/** The JSON group of docs/goroutines.md: `{count, state, maxWaitMinutes, top, createdBy, frames}`. */
 export function groupJson(g: GoroutineGroup): { count: number; state: string | null; maxWaitMinutes: number | null; top: string; createdBy: string | null; frames: DumpFrame[] } {
   return { count: g.count, state: g.state, maxWaitMinutes: g.maxWaitMinutes, top: g.top, createdBy: g.createdBy, frames: g.frames };
 }
 
-/** The README's JSON suspect: `{top, before, after, growth, perMinute, createdBy}`. */
+/** The JSON suspect of docs/goroutines.md: `{top, before, after, growth, perMinute, createdBy}`. */
 export function suspectJson(s: Suspect): { top: string; before: number; after: number; growth: number; perMinute: number | null; createdBy: string | null } {
   return { top: s.top, before: s.before, after: s.after, growth: s.growth, perMinute: s.perMinute, createdBy: s.createdBy };
 }

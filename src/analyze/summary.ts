@@ -1,4 +1,4 @@
-// The scan summary (`goroscope scan --json`, README "scan"): one pass over the events, constant memory.
+// The scan summary (`goroscope scan --json`, docs/scan.md): one pass over the events, constant memory.
 // Pure: no I/O, no clock. State grows only with the number of distinct channels, signatures and sources,
 // never with the number of events, so a 700 MB log keeps it flat.
 import { KINDS, type GEvent, type Kind } from '../events.js';
@@ -16,7 +16,7 @@ export interface InputStats {
 }
 
 /**
- * One source's share of the events (README "fleet"): a container, a file, a Swarm replica (`svc.1`), or
+ * One source's share of the events (docs/sources.md): a container, a file, a Swarm replica (`svc.1`), or
  * `name@host` when several hosts are read. Also used per node and per host.
  */
 export interface Breakdown {

@@ -1,6 +1,6 @@
 // Goroutine and memory trend: the series behind "is it still leaking?". Pure: a function of events.
 //
-// How the series is built (README "trend" documents the same rules):
+// How the series is built (docs/trend.md documents the same rules):
 // - Observed samples are `goroutine` events: the ezlinkai monitor lines (`⚠️ High goroutine count detected: N`,
 //   `⚠️ Goroutine count elevated: N`, DEBUG `Goroutine count: N`) and health samples (`watch --record`, bundles).
 // - Censored ticks: the ezlinkai monitor checks every 30 s but logs below 2000 only in DEBUG mode. In a run
@@ -336,7 +336,7 @@ export function trendGamma(points: readonly { t: number; v: number }[]): number 
 // ---------------------------------------------------------------------------------------------------------------
 // Verdicts
 
-/** The numbers the verdict rules use (README "trend: verdict rules"). */
+/** The numbers the verdict rules use (docs/trend.md, "Verdict rules"). */
 export const RULES = {
   /** A run needs at least this many points (samples + censored ticks)… */
   minPoints: 6,

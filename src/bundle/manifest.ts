@@ -1,5 +1,5 @@
 // `manifest.json`: what the bundle holds and how each part went. Field names are a public contract
-// (README "bundle"): add, never rename.
+// (docs/bundle.md): add, never rename.
 import type { FileEntry } from './writer.js';
 
 /** How one item of the bundle went: ok, failed with the error, or skipped with the reason. Extra fields per item. */

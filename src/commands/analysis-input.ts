@@ -92,7 +92,7 @@ export async function readInput(specs: string[], window: { since?: string; until
         maxStreams: parseMaxStreams(ctx.globals.maxStreams),
         // A bundle's health snapshot is one more goroutine/memory sample of the series.
         sourceEvents: true,
-        // Several hosts: one that cannot be reached is skipped with a warning (README "fleet").
+        // Several hosts: one that cannot be reached is skipped with a warning (docs/sources.md).
         onHostDown: (host, err) => ctx.stderr.write(hostDownLine(host, err)),
       },
       push,

@@ -1,5 +1,5 @@
 // `goroscope bundle compose:PROJECT | service:NAME | CONTAINER with several --host`: one bundle holding one ordinary
-// container bundle directory per container and one fleet manifest (README "fleet"). Each container is collected by
+// container bundle directory per container and one fleet manifest (docs/sources.md). Each container is collected by
 // the single-container bundle code, so every directory reads like any bundle; the fleet manifest lists them.
 import { mkdir, readdir, rename, rm, writeFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';

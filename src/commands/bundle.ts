@@ -1,5 +1,5 @@
 // `goroscope bundle CONTAINER`: validate the flags, wire the real Docker / HTTP / pipeline calls into the
-// collector (src/bundle/collect.ts), show progress, and say where the bundle is (README "bundle").
+// collector (src/bundle/collect.ts), show progress, and say where the bundle is (docs/bundle.md).
 import { createRequire } from 'node:module';
 import type { CommandContext } from '../cli/context.js';
 import { EXIT, UsageError, UnavailableError } from '../errors.js';
@@ -39,7 +39,7 @@ export interface BundleTarget {
 }
 
 export async function run(container: string, opts: BundleCliOptions, ctx: CommandContext): Promise<void> {
-  // compose:PROJECT, service:NAME or several --host values: one bundle with a directory per container (README "fleet").
+  // compose:PROJECT, service:NAME or several --host values: one bundle with a directory per container (docs/sources.md).
   if (container.startsWith('compose:') || container.startsWith('service:') || new Set(ctx.globals.host ?? []).size > 1) {
     const { runFleet } = await import('./bundle-fleet.js');
     return runFleet(container, opts, ctx);

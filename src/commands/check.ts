@@ -40,7 +40,7 @@ export async function run(names: string[], opts: CheckOptions, ctx: CommandConte
   // With --notify, each container's logs since the previous run are read for crashes, fatal records, panics and
   // disabled channels (the same read as the monitor-line fallback).
   const alertSince = notifying ? (await import('../notify/index.js')).alertLogSince(opts, ctx) : null;
-  // compose:PROJECT, service:NAME and several --host values name several containers (README "fleet").
+  // compose:PROJECT, service:NAME and several --host values name several containers (docs/sources.md).
   const hostsDown: { host: string; error: string; exitCode: number }[] = [];
   const { expandCheckTargets, hostDownLine, mapLimit, parseMaxStreams } = await import('../sources/fleet.js');
   const maxStreams = parseMaxStreams(ctx.globals.maxStreams) ?? 8;
@@ -83,7 +83,7 @@ function wholeNumber(flag: string, v: string): number {
   return Number(v);
 }
 
-/** The shape, plus a few fields named in the README. */
+/** The shape, plus a few fields named in docs/check.md. */
 export function toJson(level: Level, checked: CheckedContainer[]) {
   return {
     level,

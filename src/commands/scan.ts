@@ -1,5 +1,5 @@
 // `goroscope scan SOURCE…`: validate the flags, run the pipeline, render events as a table, JSON lines,
-// or one summary object (README "scan").
+// or one summary object (docs/scan.md).
 import type { CommandContext } from '../cli/context.js';
 import { KINDS, type GEvent, type Kind } from '../events.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -115,7 +115,7 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
           hosts: ctx.globals.host,
           signal: ctx.signal,
           maxStreams,
-          // Table and JSON lines are read in order: several sources are merged by time (README "fleet").
+          // Table and JSON lines are read in order: several sources are merged by time (docs/sources.md).
           ordered: mode !== 'json',
           onHostDown: (host, err) => ctx.stderr.write(hostDownLine(host, err)),
         },

@@ -31,7 +31,7 @@ export interface WatchOptions extends NotifyFlags {
   timeout?: string;
 }
 
-/** One line of `--record FILE.jsonl` (README "watch"): the guide's baseline file, read by `goroscope trend`. */
+/** One line of `--record FILE.jsonl` (docs/check.md): the guide's baseline file, read by `goroscope trend`. */
 export interface WatchRecord {
   time: string;
   container: string;

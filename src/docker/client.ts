@@ -22,7 +22,7 @@ export interface Endpoint {
 
 type Env = Record<string, string | undefined>;
 
-/** Bounds connecting only; streams have no idle timeout (dockerode-notes.md §5 "Timeouts"). */
+/** Bounds connecting only; streams have no idle timeout (docs/docker.md, "Connecting"). */
 export const CONNECTION_TIMEOUT_MS = 5_000;
 
 function readTls(dir: string, what: string): { ca: Buffer; cert: Buffer; key: Buffer } {

@@ -1,5 +1,5 @@
 // Container logs through the Engine API, always as a stream (`modem.dial({isStream: true})`): dockerode's
-// follow:false path buffers the whole body in memory (dockerode-notes.md §1.2). Frames are demultiplexed here,
+// follow:false path buffers the whole body in memory (docs/docker.md, "Logs: always a stream"). Frames are demultiplexed here,
 // TTY containers are read raw, and `follow` survives restarts by reconnecting with `since` and skipping what
 // was already delivered.
 import type { IncomingMessage } from 'node:http';

@@ -1,4 +1,4 @@
-// One stats sample of a container through the Engine API (dockerode notes §4). `stream:false` waits for two
+// One stats sample of a container through the Engine API (docs/docker.md, "Stats"). `stream:false` waits for two
 // collector ticks (~1 s) so precpu is filled and CPU % is right; a stopped container answers at once with zeros.
 // The connection comes from src/docker/client.ts; this file opens none of its own.
 import type Docker from 'dockerode';

@@ -1,5 +1,5 @@
 // What the alert machinery speaks: observations in (from a check or the log stream), alerts out (to targets).
-// The webhook body is the public contract (README "alert"): {container, host, level, previous, reasons, goroutines, time, event}.
+// The webhook body is the public contract (docs/alert.md): {container, host, level, previous, reasons, goroutines, time, event}.
 
 /** A container's level. `emergency` is the check's `critical` at or above the emergency threshold (10000 by default). */
 export type AlertLevel = 'ok' | 'unknown' | 'warning' | 'critical' | 'emergency';

@@ -1,4 +1,4 @@
-// `--jsonl`: one event per line, the events contract (README "Events"). Pure.
+// `--jsonl`: one event per line, the events contract (docs/events.md). Pure.
 import type { GEvent } from '../events.js';
 
 /** One event as one JSON line, newline included. Field order is the parser's; keys are never renamed. */

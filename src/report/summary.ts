@@ -1,4 +1,4 @@
-// Renderers of the scan summary: `--json` (the summary contract, README "scan") and the one-line footer
+// Renderers of the scan summary: `--json` (the summary contract, docs/scan.md) and the one-line footer
 // the table prints on a terminal. Pure.
 import type { ChalkInstance } from 'chalk';
 import type { Summary } from '../analyze/summary.js';

@@ -1,7 +1,7 @@
 // Specs that name more than one log: `service:NAME` (a Swarm service: every task on every node, one stream through
 // the manager), `compose:PROJECT[/SERVICE]` (every container labelled with the project), and any container spec
 // when `--host` is repeated (one source per host that has it). A host that cannot be reached is reported through
-// `opts.onHostDown` and skipped, so the others still answer (README "fleet").
+// `opts.onHostDown` and skipped, so the others still answer (docs/sources.md).
 import type { GEvent } from '../events.js';
 import { GoroscopeError, NotFoundError, UsageError } from '../errors.js';
 import type { Line } from '../stream/types.js';

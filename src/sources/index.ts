@@ -24,7 +24,7 @@ export interface SourceInfo {
   host?: string;
 }
 
-/** Fleet tags an event gets from its source (README "fleet"): Swarm task and node, Docker host. */
+/** Fleet tags an event gets from its source (docs/sources.md): Swarm task and node, Docker host. */
 export interface EventTags {
   task?: string;
   node?: string;

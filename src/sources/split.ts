@@ -1,7 +1,7 @@
 // Where a big plain log file can be cut into byte ranges that are scanned independently (the parallel
 // `scan --json`, src/commands/scan-parallel.ts) and still give, merged, exactly the sequential answer.
 //
-// The rule (README "scan", parallel): a cut is the start of a line such that
+// The rule (docs/scan.md, "Both cores for one big file"): a cut is the start of a line such that
 //   - the CUT_WINDOW lines before it and the CUT_WINDOW lines from it on are each, unwrapped with the file's
 //     format, a one-line `[GIN]` access line or One API app line (`[SYS]`, `[INFO]`, `[WARN]`, `[ERR]`, `[ERROR]`,
 //     `[DEBUG]`, `[FATAL]`): a record START in its stream, never a continuation, a blank, a std-log (GORM,

@@ -1,5 +1,5 @@
 // Docker's multiplexed log stream: `[type:1][0 0 0][size:uint32 BE]` + size bytes of payload per message
-// (dockerode-notes.md §1.3). Type 1 = stdout, 2 = stderr, 3 = the daemon's own error text.
+// (docs/docker.md, "Framing"). Type 1 = stdout, 2 = stderr, 3 = the daemon's own error text.
 import { DataError, UnavailableError } from '../errors.js';
 
 export type FrameStream = 'stdout' | 'stderr';

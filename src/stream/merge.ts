@@ -1,4 +1,4 @@
-// Events of several sources in time order, with bounded memory (README "fleet", merge). Each source is a lane whose
+// Events of several sources in time order, with bounded memory (docs/sources.md, "Time order"). Each source is a lane whose
 // events come roughly in time order (stdout and stderr, or the tasks of a service, can be a little out of order:
 // a lane keeps its queue sorted by insertion from the back). The oldest head is released as soon as every open lane
 // has something queued, so the output never waits longer than the slowest lane. Two bounds keep it from waiting

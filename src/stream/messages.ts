@@ -1,5 +1,5 @@
 // Docker log messages → lines. One frame is one message: a line, or one 16 KB part of a longer line
-// (dockerode-notes.md §1.6). With timestamps every part carries the first part's timestamp, so the prefix is
+// (docs/docker.md, "Long lines: 16 KB parts"). With timestamps every part carries the first part's timestamp, so the prefix is
 // stripped per frame and parts are joined until `\n`.
 import type { Stream } from '../events.js';
 import type { FrameStream } from './frames.js';

@@ -1,5 +1,5 @@
 // Wrappers that Docker tooling puts around application lines, recognised and removed before parsing
-// (oneapi-log-formats.md "Strip wrappers first"): the `docker logs -t` timestamp, the `docker compose logs`
+// (docs/formats.md): the `docker logs -t` timestamp, the `docker compose logs`
 // service prefix and the json-file driver envelope.
 import type { Stream } from '../events.js';
 

@@ -33,7 +33,7 @@ describe('goroutines CLI', () => {
     expect(r.stdout).toBe(await golden(want));
   });
 
-  it('--json: the README shape, exactly', async () => {
+  it('--json: the docs/goroutines.md shape, exactly', async () => {
     const r = await goroscope(['goroutines', `${D}/sim-debug2-before.txt`, '--compare', `${D}/sim-debug2-after.txt`, '--interval', '1m', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as { total: number; groups: Record<string, unknown>[]; suspects: Record<string, unknown>[] };

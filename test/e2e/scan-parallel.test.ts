@@ -1,4 +1,4 @@
-// The parallel `scan --json` (one big plain file cut into byte ranges, README "scan"): its summary must be
+// The parallel `scan --json` (one big plain file cut into byte ranges, docs/scan.md): its summary must be
 // deep-equal to the sequential one (`--workers 1`) whatever the file's form, and the cut must land where no record
 // or relay-panic group spans it. The size threshold is lowered (GOROSCOPE_PARALLEL_MIN_BYTES) so a few MB do;
 // GOROSCOPE_PARALLEL_TRACE makes the CLI print where it cut.

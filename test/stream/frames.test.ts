@@ -26,7 +26,7 @@ function demuxLines(chunks: Buffer[]): { lines: Out[]; truncated: number } {
 const T1 = '2026-11-26T12:37:49.450722864Z';
 const T2 = '2026-11-26T12:37:49.937927709Z';
 
-// The measured stream of dockerode-notes.md §7.1: stdout/stderr, a 20,000-byte line in 16 KB parts, unterminated last lines.
+// The stream measured on a real engine (docs/docker.md, "Long lines: 16 KB parts"): stdout/stderr, a 20,000-byte line in 16 KB parts, unterminated last lines.
 const long = 'x'.repeat(20_000);
 const measured = Buffer.concat([
   frame(2, `${T1} err-1\n`),

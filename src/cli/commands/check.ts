@@ -13,7 +13,7 @@ export const register: Register = (program, context) => {
     .option('--emergency <n>', 'goroutines at or above: emergency, collect a bundle (default 10000; GOROSCOPE_EMERGENCY)')
     .option('--baseline-restarts <n>', 'restarts accepted without a warning (default 0; GOROSCOPE_BASELINE_RESTARTS)')
     .option('--timeout <ms>', 'health endpoint timeout in ms (default 5000)')
-    .option('--json', 'one JSON object (README "check")');
+    .option('--json', 'one JSON object (docs/check.md)');
   addNotifyOptions(cmd)
     .addHelpText(
       'after',

@@ -8,7 +8,7 @@ export const register: Register = (program, context) => {
     .argument('<source>', 'pprof URL (http://host:port or …/debug/pprof/goroutine?debug=2), dump file, - (stdin), or bundle')
     .option('--compare <source>', 'a later dump to compare SOURCE with: groups that grew are leak suspects')
     .option('--interval <duration>', 'with a URL: take two samples this far apart and compare them; with --compare: how far apart the dumps were')
-    .option('--json', 'JSON: {"total", "groups": [...]} plus "suspects" when comparing (README "goroutines")')
+    .option('--json', 'JSON: {"total", "groups": [...]} plus "suspects" when comparing (docs/goroutines.md)')
     .option('--top <n>', 'rows per table in text output (default 15)')
     .option('--timeout <duration>', 'per request to a pprof URL (default 15s)')
     .addHelpText(

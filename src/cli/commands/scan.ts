@@ -16,8 +16,8 @@ export const register: Register = (program, context) => {
     .option('--until <time>', 'up to this time (same forms as --since)')
     .option('--tail <n>', 'containers: only the last N lines ("all" for everything)')
     .option('-f, --follow', 'keep reading new lines (containers: across restarts) until Ctrl-C')
-    .option('--jsonl', 'one JSON event per line (README "Events")')
-    .option('--json', 'one JSON summary object at the end (README "scan")')
+    .option('--jsonl', 'one JSON event per line (docs/events.md)')
+    .option('--json', 'one JSON summary object at the end (docs/scan.md)')
     // Hidden: byte ranges of one big plain file scanned at once for --json (1 = sequential; tests and the bench).
     .addOption(new Option('--workers <n>', 'ranges scanned at once').hideHelp())
     .addHelpText(

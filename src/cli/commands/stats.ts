@@ -8,7 +8,7 @@ export const register: Register = (program, context) => {
     .argument('<container...>', 'container names or ids')
     .option('--no-stream', 'one sample, then exit')
     .option('--interval <duration>', 'refresh period when streaming (default 2s; a sample itself takes ~1 s)')
-    .option('--json', 'JSON (README "stats"); streaming prints one JSON object per line')
+    .option('--json', 'JSON (docs/check.md); streaming prints one JSON object per line')
     .addHelpText(
       'after',
       `

@@ -11,7 +11,7 @@ export const register: Register = (program, context) => {
     .option('--baseline <source>', 'compare with another source or period (before the fix)')
     .option('--baseline-since <time>', '--since for the baseline source')
     .option('--baseline-until <time>', '--until for the baseline source')
-    .option('--json', 'one JSON object (README "trend")')
+    .option('--json', 'one JSON object (docs/trend.md)')
     .option('--html <file>', 'also write a self-contained HTML page with an SVG chart')
     .option('--assume-monitor', 'treat silence as "< warning" even when the logs hold no goroutine line at all (ezlinkai without DEBUG)')
     .option('--monitor-interval <duration>', "the goroutine monitor's period (ezlinkai: 30s); silence and run rules count in these ticks", '30s')
@@ -21,7 +21,7 @@ export const register: Register = (program, context) => {
     .addHelpText(
       'after',
       `
-Verdicts: leak, stable, spike, insufficient-data (rules in the README, "trend").
+Verdicts: leak, stable, spike, insufficient-data (rules in docs/trend.md).
 Examples:
   goroscope trend one-api --since 24h
   goroscope trend fixtures/sample/one-api-week.log --html trend.html

@@ -1,12 +1,12 @@
 // Goroutine dumps (`/debug/pprof/goroutine?debug=2` full stacks, `?debug=1` counted profiles, Go crash dumps with
 // GOTRACEBACK=all) → goroutines → groups by stack → leak suspects between two dumps. Pure: text in, data out.
 //
-// Why a parser of its own next to `parse/stack.ts` (whose `stripArgs` it reuses): the log parser is lenient by
-// design (any stack text inside a log record), while a dump is a whole document that must be rejected with one clear
-// line when it is cut off, empty, or not a dump at all; and it needs the header details (wait minutes, locked to
-// thread, the Go 1.22+ `gp=… m=…` form) and the debug=1 profile format.
+// debug=2 text is read by the Go stack parser the log dialects use (`parse/stack.ts` `scanStack`), in its strict
+// mode: a dump is a whole document that must be rejected with one clear line when it is cut off, empty, or not a
+// dump at all. This file adds the document rules (where the dump starts, what a cut-off looks like) and the debug=1
+// profile format, which only `goroutines` reads.
 import { DataError } from '../errors.js';
-import { stripArgs } from '../parse/stack.js';
+import { goroutineHeader, headerState, scanStack, type RawFrame } from '../parse/stack.js';
 
 export interface DumpFrame {
   /** Function without arguments: `main.leakyRelay`, `net/http.(*conn).serve`, `main.main.func1`. */
@@ -79,29 +79,9 @@ export interface DumpComparison {
 const HINT = 'give a goroutine dump: curl -s "http://HOST:PORT/debug/pprof/goroutine?debug=2" > dump.txt';
 
 // ───────────────────────────── debug=2 (and crash dumps) ─────────────────────────────
-// States of the machine, one per kind of line:
-//   HEADER   `goroutine 18 [chan receive, 12 minutes]:`                     → FUNC
-//            `goroutine 7 [syscall, 3 minutes, locked to thread]:`
-//            `goroutine 1 gp=0xc000002380 m=nil [chan receive]:`  (Go ≥ 1.22 tracebacks, GOTRACEBACK=system)
-//            `goroutine 1 gp=0xc000006380 m=0 mp=0x5a4f60 [running]:`
-//   FUNC     `main.leakyRelay(0xc000022120)` / `main.(*T).M(...)` / `panic({0x6ff820, 0x9fd490})` → FILE
-//            `created by main.leak` (Go < 1.21) / `created by main.leak in goroutine 1` (Go ≥ 1.21) → FILE
-//            `...additional frames elided...` → FUNC;  `\tgoroutine running on other thread; stack unavailable` → FUNC
-//   FILE     `\tgoroscope.test/simulator/sim.go:39 +0x1a` / `\t/usr/lib/go/src/runtime/proc.go:363` (inlined: no offset) → FUNC
-//   blank    ends the goroutine → HEADER (or the end)
-// Lines before the first header (`panic: …`, `[signal SIGSEGV …]`) and after the last goroutine (`exit status 2`,
-// register dumps) are not part of the dump and are skipped.
-
-// `goroutine 18 [chan receive, 12 minutes]:` (optionally ` gp=0x… m=… mp=0x…` before the bracket)
-const HEADER = /^goroutine (\d+)(?: gp=0x[0-9a-f]+ m=\S+(?: mp=0x[0-9a-f]+)?)? \[([^\]]*)\]:\s*$/;
-// `\tgoroscope.test/simulator/sim.go:39 +0x1a` (tabs may have become spaces in a copy)
-const FILE = /^\s+(\S.*?:\d+)(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?\s*$/;
-// `created by main.leak in goroutine 1`
-const CREATED_IN = / in goroutine (\d+)$/;
-// A function line ends with its argument list: `main.leakyRelay(0xc000022120)`, `sync.(*Mutex).Lock(...)`; or `created by X`.
-const FUNC_LIKE = /^(?:created by \S|\S+\(.*\)\s*$)/;
-const ELIDED = /^\.\.\.(?:additional frames elided|\d+ frames elided)\.\.\.\s*$/;
-const UNAVAILABLE = /^\s+goroutine running on other thread; stack unavailable\s*$/;
+// The grammar and its states are in parse/stack.ts (`scanStack`). Lines before the first header (`panic: …`,
+// `[signal SIGSEGV …]`) and after the last goroutine (`exit status 2`, register dumps) are not part of the dump and are
+// skipped.
 
 // ───────────────────────────── debug=1 ─────────────────────────────
 //   `goroutine profile: total 102`                                 → RECORD
@@ -123,7 +103,7 @@ export function parseDump(text: string): GoroutineDump {
   if (endsMidLine === false) lines.pop(); // the '' after the final newline
   const first = lines.findIndex((l) => l.trim() !== '');
   if (PROFILE_HEADER.test(lines[first]!)) return parseProfile(lines, first, endsMidLine);
-  const firstHeader = lines.findIndex((l) => HEADER.test(l));
+  const firstHeader = lines.findIndex((l) => goroutineHeader(l) !== null);
   if (firstHeader === -1) {
     const head = lines[first]!.trim();
     if (/^<(!doctype|html|head|body|\?xml)/i.test(head) || /<html[\s>]/i.test(text.slice(0, 2000))) {
@@ -138,98 +118,28 @@ function cutOff(what: string): never {
   throw new DataError(`goroutine dump cut off: ${what}`, undefined, 'take the dump again; save it whole (curl -s URL > file)');
 }
 
-function parseState(bracket: string): { state: string; waitMinutes: number; lockedToThread: boolean } {
-  const parts = bracket.split(', ');
-  let waitMinutes = 0;
-  let lockedToThread = false;
-  for (const p of parts.slice(1)) {
-    const m = /^(\d+) minutes?$/.exec(p);
-    if (m) waitMinutes = Number(m[1]);
-    else if (p === 'locked to thread') lockedToThread = true;
-  }
-  return { state: parts[0]!, waitMinutes, lockedToThread };
-}
-
 function parseStacks(lines: string[], start: number, endsMidLine: boolean): GoroutineDump {
-  const records: DumpRecord[] = [];
-  let cur: DumpRecord | null = null;
-  let unavailable = false;
-  let trailer = false;
-  // Leaked goroutines share their frames: one object per distinct frame keeps a 100k-goroutine dump small.
-  const interned = new Map<string, DumpFrame>();
-  const close = (lineNo: number) => {
-    if (cur && cur.frames.length === 0 && cur.createdBy === null && !unavailable) {
-      cutOff(`goroutine ${cur.id} has no stack (line ${lineNo})`);
-    }
-    cur = null;
-  };
-  for (let i = start; i < lines.length; i++) {
-    const line = lines[i]!;
-    const h = HEADER.exec(line);
-    if (h) {
-      close(i + 1);
-      const s = parseState(h[2]!);
-      cur = { count: 1, id: Number(h[1]), state: s.state, waitMinutes: s.waitMinutes, lockedToThread: s.lockedToThread, frames: [], createdBy: null, createdByGoroutine: null };
-      unavailable = false;
-      records.push(cur);
-      continue;
-    }
-    if (line.trim() === '') {
-      close(i + 1);
-      continue;
-    }
-    if (cur === null) {
-      // Text after a goroutine's blank line that is not a header: the dump is over (crash trailer, registers).
-      trailer = true;
-      break;
-    }
-    const c: DumpRecord = cur;
-    if (UNAVAILABLE.test(line)) {
-      unavailable = true;
-      continue;
-    }
-    if (ELIDED.test(line)) continue;
-    // A dump cut inside one of its last lines shows up as a broken frame: call that what it is.
-    const fail: (what: string) => never = (what) => {
-      if (endsMidLine && i >= lines.length - 2) cutOff('it ends in the middle of a line');
-      throw new DataError(`not a goroutine dump: ${what} (line ${i + 1})`, undefined, HINT);
-    };
-    if (line.charCodeAt(0) === 9 || line.charCodeAt(0) === 32) fail('a file line without its function');
-    const next = lines[i + 1];
-    const file = next === undefined ? null : FILE.exec(next);
-    if (file === null) {
-      if (!FUNC_LIKE.test(line) && (c.frames.length > 0 || c.createdBy !== null)) {
-        // `exit status 2` (go run) right after the last frame: the dump is over.
-        trailer = true;
-        break;
+  const scan = scanStack(lines, { strict: true, from: start, intern: new Map<string, RawFrame>() });
+  const p = scan.problem;
+  if (p !== null) {
+    switch (p.kind) {
+      case 'no-stack':
+        cutOff(`goroutine ${p.goroutine} has no stack (line ${p.line})`);
+      case 'last-frame-without-file':
+        cutOff(`the last frame of goroutine ${p.goroutine} has no file line`);
+      default: {
+        // A dump cut inside one of its last lines shows up as a broken frame: call that what it is.
+        if (endsMidLine && p.line - 1 >= lines.length - 2) cutOff('it ends in the middle of a line');
+        const what = p.kind === 'file-without-function' ? 'a file line without its function' : 'a function line without its file line';
+        throw new DataError(`not a goroutine dump: ${what} (line ${p.line})`, undefined, HINT);
       }
-      if (next === undefined) cutOff(`the last frame of goroutine ${c.id} has no file line`);
-      fail('a function line without its file line');
-    }
-    i++;
-    if (line.startsWith('created by ')) {
-      let fn = line.slice('created by '.length).trim();
-      const m = CREATED_IN.exec(fn);
-      if (m) {
-        c.createdByGoroutine = Number(m[1]);
-        fn = fn.slice(0, m.index);
-      }
-      c.createdBy = stripArgs(fn);
-    } else {
-      const func = stripArgs(line);
-      const key = `${func}\n${file[1]!}`;
-      let frame = interned.get(key);
-      if (frame === undefined) {
-        frame = { func, file: file[1]! };
-        interned.set(key, frame);
-      }
-      c.frames.push(frame);
     }
   }
-  if (!trailer) {
-    close(lines.length);
-    if (endsMidLine) cutOff('it ends in the middle of a line');
-  }
+  if (scan.end === lines.length && endsMidLine) cutOff('it ends in the middle of a line');
+  const records: DumpRecord[] = scan.blocks.map((b) => {
+    const s = headerState(b.state ?? '');
+    return { count: 1, id: b.id, state: s.state, waitMinutes: s.waitMinutes, lockedToThread: s.lockedToThread, frames: b.frames, createdBy: b.createdBy, createdByGoroutine: b.createdByGoroutine };
+  });
   return { format: 'debug=2', total: records.length, records };
 }
 

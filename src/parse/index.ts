@@ -5,13 +5,21 @@ export { classifyCause, classifyTimeout } from './classify.js';
 export {
   extractFrames,
   goroutineBlocks,
+  goroutineHeader,
+  headerState,
   panicSignature,
+  scanStack,
   signatureFrames,
   shortFunc,
   stripArgs,
+  type AncestorSection,
   type GoroutineBlock,
+  type StackProblem,
+  type StackScan,
   type RawFrame,
 } from './stack.js';
 export { cleanLine, stripAnsi } from './text.js';
-export { startKind } from './starts.js';
+export { startKind, dialectsFor } from './starts.js';
+export { DIALECTS } from './dialects/index.js';
+export type { Dialect, StartKind } from './dialect.js';
 export { goDurationMs } from './patterns.js';

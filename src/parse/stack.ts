@@ -1,5 +1,6 @@
-// Go stack text → frames → a stable panic signature. Used for recovered panics, crash dumps, and by the
-// goroutine-dump analysis (`goroutineBlocks`), so it accepts any Go stack text:
+// The one Go stack parser: Go stack text → goroutines (headers, frames, creators) → a stable panic signature. The log
+// dialects read stacks inside records with it (recovered panics, crash dumps, gin dumps) and `goroutines` reads whole
+// dumps with it (analyze/goroutines.ts, strict mode). It accepts any Go stack text:
 //
 //   goroutine 2087 [running]:                                         ← block header (goroutine id dropped)
 //   github.com/songquanpeng/one-api/relay/adaptor/gemini.StreamHandler(0xc000a8e100, 0xc0004f2000)   ← function line
@@ -9,13 +10,20 @@
 // and gin's `[Recovery]` dumps, which only have `file:line (0xPC)` lines:
 //   github.com/songquanpeng/one-api/controller/channel.go:212 (0x1a9c5e3)
 import { createHash } from 'node:crypto';
-import { stripAnsi } from './text.js';
+import { cleanLine, stripAnsi } from './text.js';
 
 export interface RawFrame {
   /** Full function name without arguments: `github.com/gin-gonic/gin.(*Context).Next`. For gin dumps, the file:line. */
   func: string;
   /** `github.com/gin-gonic/gin@v1.10.0/context.go:185`, when the next line names it. */
   file: string | null;
+}
+
+/** A `[originating from goroutine N]:` section (GODEBUG=tracebackancestors): the stack of a goroutine's creator. */
+export interface AncestorSection {
+  id: number;
+  frames: RawFrame[];
+  createdBy: string | null;
 }
 
 export interface GoroutineBlock {
@@ -26,16 +34,32 @@ export interface GoroutineBlock {
   frames: RawFrame[];
   /** `created by net/http.(*Server).Serve in goroutine 1` → `net/http.(*Server).Serve`. */
   createdBy: string | null;
+  /** `created by X in goroutine 7` (Go ≥ 1.21) → 7. */
+  createdByGoroutine: number | null;
+  /** `\tgoroutine running on other thread; stack unavailable` instead of frames. */
+  unavailable: boolean;
+  ancestors: AncestorSection[];
 }
 
-// `goroutine 2087 [running]:`, `goroutine 17 [chan receive, 5 minutes]:`; may follow a prefix such as `stacktrace from panic: `.
-// GOTRACEBACK=system (Go ≥ 1.23): `goroutine 1 gp=0xc000002380 m=0 mp=0x7a1b80 [running]:`
-const GOROUTINE_HEADER = /(?:^|\s)goroutine (\d+)(?: gp=\S+)?(?: m=\S+)?(?: mp=\S+)? \[([^\]]*)\]:?\s*$/;
+// ───────────────────────────── the kinds of line ─────────────────────────────
+// `goroutine 2087 [running]:`, `goroutine 17 [chan receive, 5 minutes]:`; in log text it may follow a prefix such as
+// `stacktrace from panic: `. GOTRACEBACK=system (Go ≥ 1.22): `goroutine 1 gp=0xc000002380 m=0 mp=0x7a1b80 [running]:`
+const HEADER_IN_TEXT = /(?:^|\s)goroutine (\d+)(?: gp=\S+)?(?: m=\S+)?(?: mp=\S+)? \[([^\]]*)\]:?\s*$/;
+// The same, alone on its line (a dump): `goroutine 1 gp=0xc000002380 m=nil [chan receive]:`
+const HEADER = /^goroutine (\d+)(?: gp=0x[0-9a-f]+ m=\S+(?: mp=0x[0-9a-f]+)?)? \[([^\]]*)\]:\s*$/;
 // `\tgithub.com/…/main.go:301 +0x2f4`, `        /build/controller/channel-test.go:227 +0x3e2` (tabs turned into spaces), `\truntime/panic.go:785`
 // (GOTRACEBACK=system/crash adds ` fp=0xc000057f90 sp=0xc000057f70 pc=0x43a1b4`)
 const FILE_LINE = /^\s+(\S.*?:\d+)(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?\s*$/;
 // gin Recovery: `runtime/panic.go:115 (0x43a1b4)`, `D:/a/one-api/one-api/providers/openai/chat.go:44 (0x7ff69e98fd7e)`
 const PC_LINE = /^(\S.*?:\d+) \(0x[0-9a-f]+\)\s*$/;
+// `created by main.leak in goroutine 1` → 1
+const CREATED_IN = / in goroutine (\d+)$/;
+// A function line ends with its argument list: `main.leakyRelay(0xc000022120)`, `sync.(*Mutex).Lock(...)`; or `created by X`.
+const FUNC_LIKE = /^(?:created by \S|\S+\(.*\)\s*$)/;
+// `...additional frames elided...`, `...7 frames elided...`
+const ELIDED = /^\.\.\.(?:additional frames elided|\d+ frames elided)\.\.\.\s*$/;
+// `\tgoroutine running on other thread; stack unavailable`
+const UNAVAILABLE = /^\s+goroutine running on other thread; stack unavailable\s*$/;
 
 /** Removes the argument list of a function line: `pkg.(*T).M(0xc0, {0x1, 0x2}, ...)` → `pkg.(*T).M`. */
 export function stripArgs(fn: string): string {
@@ -53,19 +77,121 @@ export function stripArgs(fn: string): string {
   return fn;
 }
 
-/** Splits Go stack text (lines or one string) into goroutine blocks. Lines that are neither headers nor frames are skipped. */
-export function goroutineBlocks(input: string | readonly string[]): GoroutineBlock[] {
+/** `goroutine 18 [chan receive, 12 minutes]:` alone on its line → id and bracket text, or null. */
+export function goroutineHeader(line: string): { id: number; state: string } | null {
+  const h = HEADER.exec(line);
+  return h === null ? null : { id: Number(h[1]), state: h[2]! };
+}
+
+/** `chan receive, 12 minutes, locked to thread` → its parts. */
+export function headerState(bracket: string): { state: string; waitMinutes: number; lockedToThread: boolean } {
+  const parts = bracket.split(', ');
+  let waitMinutes = 0;
+  let lockedToThread = false;
+  for (const p of parts.slice(1)) {
+    const m = /^(\d+) minutes?$/.exec(p);
+    if (m) waitMinutes = Number(m[1]);
+    else if (p === 'locked to thread') lockedToThread = true;
+  }
+  return { state: parts[0]!, waitMinutes, lockedToThread };
+}
+
+/** Why a strict scan stopped before the end of its text. */
+export type StackProblem =
+  | { kind: 'file-without-function'; line: number }
+  | { kind: 'function-without-file'; line: number }
+  | { kind: 'last-frame-without-file'; line: number; goroutine: number | null }
+  | { kind: 'no-stack'; line: number; goroutine: number | null };
+
+export interface StackScan {
+  blocks: GoroutineBlock[];
+  /** Strict: index of the first line after the stack text (a crash trailer such as `exit status 2`), or lines.length. */
+  end: number;
+  /** Strict: the first line that breaks the stack grammar; the scan stopped there. */
+  problem: StackProblem | null;
+}
+
+/**
+ * The Go stack parser, shared by the log dialects (a stack inside a log record) and `goroutines` (a whole dump).
+ * Its states, one per kind of line:
+ *
+ *   BETWEEN   (start, or after a blank line)
+ *             HEADER `goroutine 18 [chan receive, 12 minutes]:`                        → HEADER
+ *             lenient: anything else is skipped; strict: anything else ends the stack   → (end: trailer)
+ *   HEADER / FRAMES
+ *             FUNC `main.leakyRelay(0xc000022120)` followed by FILE `\tsim.go:39 +0x1a`  → FRAMES (a frame; both lines read)
+ *             CREATED `created by main.leak in goroutine 1` + FILE                       → FRAMES (creator, not a frame)
+ *             ELIDED `...additional frames elided...`                                   → FRAMES
+ *             UNAVAILABLE `\tgoroutine running on other thread; stack unavailable`       → FRAMES
+ *             HEADER (log text: no blank line between goroutines is needed)             → HEADER
+ *             blank                                                                     → BETWEEN
+ *             lenient: gin's `file.go:212 (0x1a9c5e3)` is a frame; other lines are skipped
+ *             strict: a FILE line alone is an error; a FUNC line without FILE is an error (or, after some frames and
+ *             not shaped like a call, the trailer: `exit status 2`); a header with no stack is a cut-off dump
+ *
+ * Lenient mode (`strict` false) reads any text: ANSI removed, the header may follow a prefix (`stacktrace from
+ * panic: goroutine 2087 [running]:`), frames may come without a header (debug.Stack() pasted alone).
+ */
+export function scanStack(input: string | readonly string[], opts: { strict?: boolean; from?: number; intern?: Map<string, RawFrame> } = {}): StackScan {
   const lines = typeof input === 'string' ? input.split('\n') : input;
+  const strict = opts.strict === true;
+  const intern = opts.intern;
   const blocks: GoroutineBlock[] = [];
   let cur: GoroutineBlock | null = null;
-  for (let i = 0; i < lines.length; i++) {
+  const open = (id: number | null, state: string | null): GoroutineBlock => {
+    cur = { id, state, frames: [], createdBy: null, createdByGoroutine: null, unavailable: false, ancestors: [] };
+    blocks.push(cur);
+    return cur;
+  };
+  // strict: a goroutine closed by a blank line or the end must have a stack
+  const closeStrict = (lineNo: number): StackProblem | null => {
+    const c = cur as GoroutineBlock | null;
+    cur = null;
+    if (c !== null && c.frames.length === 0 && c.createdBy === null && !c.unavailable) return { kind: 'no-stack', line: lineNo, goroutine: c.id };
+    return null;
+  };
+  for (let i = opts.from ?? 0; i < lines.length; i++) {
     let line = lines[i]!;
-    if (line.indexOf('\x1b') !== -1) line = stripAnsi(line);
+    if (!strict && line.indexOf('\x1b') !== -1) line = stripAnsi(line);
+    if (strict) {
+      const h = HEADER.exec(line);
+      if (h !== null) {
+        const p = closeStrict(i + 1);
+        if (p !== null) return { blocks, end: i, problem: p };
+        open(Number(h[1]), h[2]!);
+        continue;
+      }
+      if (line.trim() === '') {
+        const p = closeStrict(i + 1);
+        if (p !== null) return { blocks, end: i, problem: p };
+        continue;
+      }
+      // text after a goroutine's blank line that is not a header: the dump is over (crash trailer, registers)
+      if (cur === null) return { blocks, end: i, problem: null };
+      const c: GoroutineBlock = cur;
+      if (UNAVAILABLE.test(line)) {
+        c.unavailable = true;
+        continue;
+      }
+      if (ELIDED.test(line)) continue;
+      const c0 = line.charCodeAt(0);
+      if (c0 === 9 || c0 === 32) return { blocks, end: i, problem: { kind: 'file-without-function', line: i + 1 } };
+      const next = lines[i + 1];
+      const file = next === undefined ? null : FILE_LINE.exec(next);
+      if (file === null) {
+        // `exit status 2` (go run) right after the last frame: the dump is over
+        if (!FUNC_LIKE.test(line) && (c.frames.length > 0 || c.createdBy !== null)) return { blocks, end: i, problem: null };
+        if (next === undefined) return { blocks, end: i, problem: { kind: 'last-frame-without-file', line: i + 1, goroutine: c.id } };
+        return { blocks, end: i, problem: { kind: 'function-without-file', line: i + 1 } };
+      }
+      i++;
+      addFrame(c, line, file[1]!, intern);
+      continue;
+    }
     // (headers are short; the length test keeps a hostile megabyte line from costing a quadratic regex search)
-    const h = line.length < 512 && line.includes('goroutine ') ? GOROUTINE_HEADER.exec(line) : null;
+    const h = line.length < 512 && line.includes('goroutine ') ? HEADER_IN_TEXT.exec(line) : null;
     if (h !== null) {
-      cur = { id: Number(h[1]), state: h[2]!, frames: [], createdBy: null };
-      blocks.push(cur);
+      open(Number(h[1]), h[2]!);
       continue;
     }
     const c = line.charCodeAt(0);
@@ -73,29 +199,50 @@ export function goroutineBlocks(input: string | readonly string[]): GoroutineBlo
     const next = lines[i + 1];
     const file = next !== undefined && next.length < 4096 ? FILE_LINE.exec(next.indexOf('\x1b') !== -1 ? stripAnsi(next) : next) : null;
     if (file !== null) {
-      if (cur === null) {
-        cur = { id: null, state: null, frames: [], createdBy: null };
-        blocks.push(cur);
-      }
-      const fnText = line.replace(/\r$/, '');
-      if (fnText.startsWith('created by ')) {
-        cur.createdBy = stripArgs(fnText.slice(11).replace(/ in goroutine \d+$/, ''));
-      } else {
-        cur.frames.push({ func: stripArgs(fnText), file: file[1]! });
-      }
+      addFrame(cur ?? open(null, null), line.replace(/\r$/, ''), file[1]!, intern);
       i++;
       continue;
     }
     const pc = line.length < 4096 ? PC_LINE.exec(line) : null;
-    if (pc !== null) {
-      if (cur === null) {
-        cur = { id: null, state: null, frames: [], createdBy: null };
-        blocks.push(cur);
-      }
-      cur.frames.push({ func: pc[1]!, file: pc[1]! });
-    }
+    if (pc !== null) (cur ?? open(null, null)).frames.push({ func: pc[1]!, file: pc[1]! });
   }
-  return blocks;
+  if (strict) {
+    const p = closeStrict(lines.length);
+    if (p !== null) return { blocks, end: lines.length, problem: p };
+  }
+  return { blocks, end: lines.length, problem: null };
+}
+
+/** A function line (or `created by …`) and the file of the line after it, into a goroutine. */
+function addFrame(b: GoroutineBlock, fnLine: string, file: string, intern: Map<string, RawFrame> | undefined): void {
+  if (fnLine.startsWith('created by ')) {
+    let fn = fnLine.slice(11).trim();
+    const m = CREATED_IN.exec(fn);
+    if (m !== null) {
+      b.createdByGoroutine = Number(m[1]);
+      fn = fn.slice(0, m.index);
+    }
+    b.createdBy = stripArgs(fn);
+    return;
+  }
+  const func = stripArgs(fnLine);
+  if (intern === undefined) {
+    b.frames.push({ func, file });
+    return;
+  }
+  // Leaked goroutines share their frames: one object per distinct frame keeps a 100k-goroutine dump small.
+  const key = func + '\n' + file;
+  let f = intern.get(key);
+  if (f === undefined) {
+    f = { func, file };
+    intern.set(key, f);
+  }
+  b.frames.push(f);
+}
+
+/** Splits Go stack text (lines or one string) into goroutine blocks, leniently (`scanStack`). */
+export function goroutineBlocks(input: string | readonly string[]): GoroutineBlock[] {
+  return scanStack(input).blocks;
 }
 
 /** `github.com/songquanpeng/one-api/relay/adaptor/gemini.StreamHandler` → `gemini.StreamHandler`; closures (`.func1.2`) stay. */
@@ -170,4 +317,20 @@ export function panicSignature(frames: readonly string[], message = ''): string 
 
 function hash8(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 8);
+}
+
+/**
+ * Whether a crash dump looks whole: it has a goroutine header and its last non-blank line is a file line
+ * (`\tgithub.com/…/relay.go:63 +0x4a5`) or the elision marker, not a function line waiting for its file.
+ */
+export function dumpComplete(lines: readonly string[]): boolean {
+  let header = false;
+  let last = '';
+  for (const l of lines) {
+    if (!header && /^goroutine \d+ /.test(l)) header = true;
+    if (l.trim() !== '') last = l;
+  }
+  if (!header) return false;
+  const t = cleanLine(last);
+  return /^\s+\S+:\d+(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?\s*$/.test(t) || t.includes('additional frames elided');
 }

@@ -1,52 +1,26 @@
-// Which physical lines open a record. Every other line continues the previous record of its stream
-// (a stack trace, a multi-line JSON body, the second line of a GORM trace).
+// Which physical lines open a record: a fold over the dialects (dialects/index.ts). Every other line continues the
+// previous record of its stream (a stack trace, a multi-line JSON body, the second line of a GORM trace).
+import { BLANK, CONTINUATION, type Dialect, type StartKind } from './dialect.js';
+import { DIALECTS } from './dialects/index.js';
 import { isBlank, stripAnsi } from './text.js';
 
-/** Not a record start: continues the open record of its stream. */
-export const CONTINUATION = 0;
-/** Empty / `\r` / whitespace-only: belongs to the following GORM or `[Recovery]` record, else to the previous one. */
-export const BLANK = 1;
-/** Opens a record. */
-export const START = 2;
-/** Opens a Go std-log record (`2025/02/21 19:31:07 …`: GORM, gin `[Recovery]`, net/http): takes the blank lines before it. */
-export const STDLOG_START = 3;
+export { BLANK, CONTINUATION, DETAIL_START, STACK_START, START, STDLOG_START, type StartKind } from './dialect.js';
 
-export type StartKind = typeof CONTINUATION | typeof BLANK | typeof START | typeof STDLOG_START;
-
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-
-/** `[SYS] 2024/…`, `[INFO] 2025/…`, `[GIN] 2025/…`, `[mysql] 2025/…`, `[GIN-debug] …`. */
-function bracketStart(t: string): boolean {
-  const close = t.indexOf(']', 2);
-  if (close < 0 || close > 10 || t.charCodeAt(close + 1) !== 32) return false;
-  switch (close) {
-    case 4: // [SYS] [ERR] [GIN]
-      if (!(t.startsWith('[SYS') || t.startsWith('[ERR') || t.startsWith('[GIN'))) return false;
-      break;
-    case 5: // [INFO] [WARN]
-      if (!(t.startsWith('[INFO') || t.startsWith('[WARN'))) return false;
-      break;
-    case 6: // [ERROR] [DEBUG] [FATAL] [mysql]
-      if (!(t.startsWith('[ERROR') || t.startsWith('[DEBUG') || t.startsWith('[FATAL') || t.startsWith('[mysql'))) return false;
-      break;
-    case 10: // [GIN-debug] [WARNING] Running in "debug" mode.
-      return t.startsWith('[GIN-debug');
-    default:
-      return false;
+/** The dialects to ask for a line, by its first character (codes < 128; the rest in a map). */
+const ASCII: (Dialect[] | undefined)[] = new Array<Dialect[] | undefined>(128);
+const OTHER = new Map<number, Dialect[]>();
+for (const d of DIALECTS) {
+  for (const c of d.firstChars) {
+    const list = (c < 128 ? ASCII[c] : OTHER.get(c)) ?? [];
+    if (!list.includes(d)) list.push(d);
+    if (c < 128) ASCII[c] = list;
+    else OTHER.set(c, list);
   }
-  return isDigit(t.charCodeAt(close + 2));
 }
 
-/**
- * `2025/02/21 19:31:07 …` (std log: GORM, Recovery, net/http) → STDLOG_START;
- * `2025/01/05 - 10:20:30\tINFO\t…` (one-hub zap) → START.
- */
-function dateStart(t: string): StartKind {
-  if (t.charCodeAt(4) !== 47 || t.charCodeAt(7) !== 47 || t.charCodeAt(10) !== 32) return CONTINUATION;
-  if (!isDigit(t.charCodeAt(1)) || !isDigit(t.charCodeAt(2)) || !isDigit(t.charCodeAt(3))) return CONTINUATION;
-  if (isDigit(t.charCodeAt(11)) && t.charCodeAt(13) === 58) return STDLOG_START;
-  if (t.charCodeAt(11) === 45 && t.charCodeAt(12) === 32 && isDigit(t.charCodeAt(13))) return START;
-  return CONTINUATION;
+/** The dialects whose records can open with a line starting with character `c`. */
+export function dialectsFor(c: number): readonly Dialect[] | undefined {
+  return c < 128 ? ASCII[c] : OTHER.get(c);
 }
 
 /** Classifies a physical line (as the stream layer hands it over: ANSI and `\r` still in). */
@@ -56,17 +30,13 @@ export function startKind(text: string): StartKind {
     text = stripAnsi(text).replace(/^[\0\ufeff]+/, '');
     c = text.charCodeAt(0);
   }
-  switch (c) {
-    case 91: // [
-      return bracketStart(text) ? START : CONTINUATION;
-    case 123: // {"ts":"2026-08-21T10:15:30.48+08:00",…}
-      return text.startsWith('{"ts":') ? START : CONTINUATION;
-    case 112: // panic: runtime error: …
-      return text.startsWith('panic: ') ? START : CONTINUATION;
-    case 102: // fatal error: concurrent map writes
-      return text.startsWith('fatal error: ') ? START : CONTINUATION;
-    default:
-      if (isDigit(c)) return dateStart(text);
-      return isBlank(text) ? BLANK : CONTINUATION;
+  const list = c < 128 ? ASCII[c] : OTHER.get(c);
+  if (list !== undefined) {
+    for (let i = 0; i < list.length; i++) {
+      const k = list[i]!.start(text);
+      if (k !== CONTINUATION) return k;
+    }
+    return CONTINUATION;
   }
+  return isBlank(text) ? BLANK : CONTINUATION;
 }

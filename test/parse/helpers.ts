@@ -1,4 +1,5 @@
 // Shared by the parse tests: run lines through RecordGrouper + EventParser the way the pipeline does.
+import { expect, it } from 'vitest';
 import { EventParser, RecordGrouper } from '../../src/parse/index.js';
 import type { GEvent, Stream } from '../../src/events.js';
 import type { Line, LogRecord } from '../../src/stream/types.js';
@@ -38,4 +39,22 @@ export function base(raw: string, time: string | null, extra: { stream?: Stream;
   const b: Record<string, unknown> = { time, stream: extra.stream ?? 'unknown', source: extra.source ?? SOURCE, raw };
   if (extra.requestId !== undefined) b['requestId'] = extra.requestId;
   return b;
+}
+
+/** A table row: lines in, the exact events out (and how many records nothing was known of). */
+export interface Case {
+  name: string;
+  input: LineInput[];
+  want: Record<string, unknown>[];
+  unparsed?: number;
+}
+
+/** One `it` per row: the events equal `want` exactly, in order, and `unparsed` is as stated (0 by default). */
+export function runTable(cases: readonly Case[]): void {
+  it.each(cases)('$name', ({ input, want, unparsed }) => {
+    const got = parse(input);
+    expect(got.events).toEqual(want);
+    expect(got.events).toHaveLength(want.length);
+    expect(got.unparsed).toBe(unparsed ?? 0);
+  });
 }

@@ -1,17 +1,13 @@
-// Table tests per dialect: input lines → the exact events. Times: naive app times read in Asia/Shanghai (UTC+8).
+// Table tests of the oneapi dialect: One API app lines of every era (A–D), new-api's and ezlinkai's text lines,
+// and the message forms they carry (message.ts). Input lines → the exact events. Times: naive app times in Asia/Shanghai.
 import { describe, expect, it } from 'vitest';
-import { base, parse, type LineInput } from './helpers.js';
-
-interface Case {
-  name: string;
-  input: LineInput[];
-  want: Record<string, unknown>[];
-  unparsed?: number;
-}
+import { oneapi } from '../../../src/parse/dialects/oneapi.js';
+import { CONTINUATION, START } from '../../../src/parse/dialect.js';
+import { base, runTable, type Case } from '../helpers.js';
 
 const RID = '2025022119390112345678955512345';
 
-const eraA: Case[] = [
+const cases: Case[] = [
   {
     name: 'startup banner',
     input: ['[SYS] 2023/04/24 - 01:57:22 | One API v0.1.1 started'],
@@ -34,56 +30,10 @@ const eraA: Case[] = [
     ],
   },
   {
-    name: 'gin default formatter, coloured (TTY), status 500',
-    input: ['[GIN] 2023/08/04 - 19:38:05 |\x1b[97;41m 500 \x1b[0m| 28.509584165s |      10.0.2.100 |\x1b[97;46m POST    \x1b[0m "/v1/chat/completions"'],
-    want: [
-      {
-        kind: 'http_error',
-        ...base('[GIN] 2023/08/04 - 19:38:05 | 500 | 28.509584165s |      10.0.2.100 | POST     "/v1/chat/completions"', '2023-08-04T11:38:05.000Z'),
-        status: 500,
-        method: 'POST',
-        path: '/v1/chat/completions',
-        latencyMs: 28509.584,
-      },
-    ],
-  },
-  {
-    name: 'gin default formatter, 200 and 307: no event',
-    input: [
-      '[GIN] 2023/08/04 - 19:37:18 | 200 |    8.213967ms |      10.0.2.100 | PUT      "/api/channel/"',
-      '[GIN] 2023/08/14 - 07:10:33 | 307 | 11.209367ms | 10.93.35.1 | GET "/api/channel/test/4"',
-    ],
-    want: [],
-  },
-  {
     name: '[FATAL] with the slice brackets',
     input: ['[FATAL] 2024/02/17 - 04:24:49 | [failed to get gpt-3.5-turbo token encoder: permission denied]'],
     want: [{ kind: 'fatal', ...base('[FATAL] 2024/02/17 - 04:24:49 | [failed to get gpt-3.5-turbo token encoder: permission denied]', '2024-02-16T20:24:49.000Z'), message: 'failed to get gpt-3.5-turbo token encoder: permission denied' }],
   },
-];
-
-const customGin: Case[] = [
-  {
-    name: 'custom [GIN] 5xx with a client-supplied request id containing spaces; 4xx and 200 make no event',
-    input: [
-      '[GIN] 2026/03/01 - 10:00:00 | my client 42 | 502 |  9.718004112s |     203.0.113.7 |    POST /v1/chat/completions',
-      '[GIN] 2026/03/01 - 10:00:01 | r2 | 499 |  9.718004112s |     203.0.113.7 |    POST /v1/chat/completions',
-      '[GIN] 2026/03/01 - 10:00:02 | r3 | 200 |     118.604µs |       127.0.0.1 |     GET /api/status',
-    ],
-    want: [
-      {
-        kind: 'http_error',
-        ...base('[GIN] 2026/03/01 - 10:00:00 | my client 42 | 502 |  9.718004112s |     203.0.113.7 |    POST /v1/chat/completions', '2026-03-01T02:00:00.000Z', { requestId: 'my client 42' }),
-        status: 502,
-        method: 'POST',
-        path: '/v1/chat/completions',
-        latencyMs: 9718.004,
-      },
-    ],
-  },
-];
-
-const eraBC: Case[] = [
   {
     name: 'era B relay error: request id segment and the (request id: …) suffix',
     input: ["[ERR] 2023/11/07 - 01:25:06 | 20231107012506800687616B4podcA5 | relay error (channel #8): invalid character 'd' after top-level value (request id: 20231107012506800687616B4podcA5) "],
@@ -181,9 +131,6 @@ const eraBC: Case[] = [
     input: ['[FATAL] 2024/09/10 - 11:00:05 | [Redis ping test failed: context deadline exceeded] '],
     want: [{ kind: 'fatal', ...base('[FATAL] 2024/09/10 - 11:00:05 | [Redis ping test failed: context deadline exceeded]', '2024-09-10T03:00:05.000Z'), message: 'Redis ping test failed: context deadline exceeded' }],
   },
-];
-
-const eraD: Case[] = [
   {
     name: 'startup with file:line [func]',
     input: ['[INFO] 2025/02/21 - 19:30:16 | main.go:32 [main] One API v0.6.11-preview.1 started '],
@@ -264,9 +211,6 @@ const eraD: Case[] = [
     input: ['[ERROR] 2025/02/21 - 19:47:00 | /build/relay/adaptor/openai/main.go:84 [StreamHandler] error reading stream: context deadline exceeded (Client.Timeout or context cancellation while reading body) '],
     want: [{ kind: 'timeout', ...base('[ERROR] 2025/02/21 - 19:47:00 | /build/relay/adaptor/openai/main.go:84 [StreamHandler] error reading stream: context deadline exceeded (Client.Timeout or context cancellation while reading body)', '2025-02-21T11:47:00.000Z'), timeoutClass: 'reading_body', message: 'error reading stream: context deadline exceeded (Client.Timeout or context cancellation while reading body)' }],
   },
-];
-
-const newApiOneHub: Case[] = [
   {
     name: 'new-api: status code in the head, SYSTEM is no id',
     input: ['[ERR] 2025/03/26 - 16:10:00 | SYSTEM | relay error (channel #3, status code: 429): You exceeded your current quota '],
@@ -327,44 +271,6 @@ const newApiOneHub: Case[] = [
     want: [{ kind: 'startup', ...base('[SYS] 2025/03/26 - 16:03:00 | New API v0.6.0.3 started', '2025-03-26T08:03:00.000Z'), version: 'v0.6.0.3', product: 'New API' }],
   },
   {
-    name: 'one-hub zap: relay error with channel name, retry at ERROR, GIN request 502, startup',
-    input: [
-      '2025/01/05 - 10:20:30\tERROR\trelay/common.go:548\t2025010510203012345678 | relay error (channel #4(openai-a)): connection refused ',
-      '',
-      '2025/01/05 - 10:20:30\tERROR\trelay/main.go:83\t2025010510203012345678 | using channel #7(openai-b) to retry (remain times 2) ',
-      '',
-      '2025/01/05 - 10:20:31\tINFO\tmiddleware/logger.go:71\tGIN request\t{"status": 502, "request_id": "2025010510203012345678", "method": "POST", "path": "/v1/chat/completions", "query": "", "ip": "172.18.0.1", "latency": "1.2345s", "channel_id": 4}',
-      '2025/01/05 - 10:20:32\tINFO\tmiddleware/logger.go:71\tGIN request\t{"status": 200, "request_id": "2025010510203212345678", "method": "GET", "path": "/api/status", "query": "", "latency": "1ms"}',
-      '2025/01/05 - 10:00:00\tINFO\tcommon/logger/logger.go:60\t[SYS] | One Hub v0.12.1 started',
-    ],
-    want: [
-      {
-        kind: 'relay_error',
-        ...base('2025/01/05 - 10:20:30\tERROR\trelay/common.go:548\t2025010510203012345678 | relay error (channel #4(openai-a)): connection refused', '2025-01-05T02:20:30.000Z', { requestId: '2025010510203012345678' }),
-        channel: 4,
-        channelName: 'openai-a',
-        userId: null,
-        statusCode: null,
-        cause: 'network',
-        timeoutClass: null,
-        message: 'connection refused',
-      },
-      { kind: 'retry', ...base('2025/01/05 - 10:20:30\tERROR\trelay/main.go:83\t2025010510203012345678 | using channel #7(openai-b) to retry (remain times 2)', '2025-01-05T02:20:30.000Z', { requestId: '2025010510203012345678' }), fromChannel: null, toChannel: 7, remaining: 2 },
-      {
-        kind: 'http_error',
-        ...base('2025/01/05 - 10:20:31\tINFO\tmiddleware/logger.go:71\tGIN request\t{"status": 502, "request_id": "2025010510203012345678", "method": "POST", "path": "/v1/chat/completions", "query": "", "ip": "172.18.0.1", "latency": "1.2345s", "channel_id": 4}', '2025-01-05T02:20:31.000Z', { requestId: '2025010510203012345678' }),
-        status: 502,
-        method: 'POST',
-        path: '/v1/chat/completions',
-        latencyMs: 1234.5,
-      },
-      { kind: 'startup', ...base('2025/01/05 - 10:00:00\tINFO\tcommon/logger/logger.go:60\t[SYS] | One Hub v0.12.1 started', '2025-01-05T02:00:00.000Z'), version: 'v0.12.1', product: 'One Hub' },
-    ],
-  },
-];
-
-const ezlinkai: Case[] = [
-  {
     name: 'goroutine monitor levels and memory (text era)',
     input: [
       '[SYS] 2025/11/03 - 14:22:05 | monitoring endpoints enabled at /api/monitor/health ',
@@ -416,76 +322,6 @@ const ezlinkai: Case[] = [
     ],
   },
   {
-    name: 'JSON era: goroutine, relay error, retry with \\u003e, access 502 (404 ignored), fatal, channel disabled',
-    input: [
-      '{"ts":"2026-08-21T10:15:30.482915337+08:00","level":"error","msg":"⚠️ High goroutine count detected: 5234","service":"one-api","instance":"3f2a9c1d7b4e"}',
-      '{"ts":"2026-08-21T10:15:30.5+08:00","level":"info","request_id":"r1","msg":"Relay START: path=/v1/chat/completions, relayMode=1, channelId=12, userId=34","service":"one-api","instance":"3f2a9c1d7b4e"}',
-      '{"ts":"2026-08-21T10:15:31.0112+08:00","level":"error","request_id":"r1","msg":"relay error (userId #34,channel #12): do request failed: Post \\"https://api.example.com/v1/chat/completions\\": net/http: timeout awaiting response headers","service":"one-api","instance":"3f2a9c1d7b4e"}',
-      '{"ts":"2026-08-21T10:15:31.0118+08:00","level":"info","request_id":"r1","msg":"Retry: 模型=gpt-4o, 原因=do request failed: ..., 尝试=1/3, 用户ID=34, 请求ID=r1, 渠道切换: #12(openai-a) -\\u003e #15(openai-b)","service":"one-api","instance":"3f2a9c1d7b4e"}',
-      '{"ts":"2026-08-21T10:15:40.2+08:00","level":"error","request_id":"r1","msg":"http request","status":502,"latency_ms":9718,"client_ip":"203.0.113.7","method":"POST","path":"/v1/chat/completions","service":"one-api","instance":"3f2a9c1d7b4e"}',
-      '{"ts":"2026-08-21T10:15:41+08:00","level":"warn","request_id":"r2","msg":"http request","status":404,"latency_ms":1,"client_ip":"203.0.113.7","method":"GET","path":"/nope","service":"one-api","instance":"3f2a9c1d7b4e"}',
-      '{"ts":"2026-08-21T10:20:00.5+08:00","level":"info","msg":"channel #12 has been disabled: Incorrect API key provided","service":"one-api","instance":"3f2a9c1d7b4e"}',
-      '{"ts":"2026-08-21T10:21:00+08:00","level":"fatal","msg":"[failed to initialize database: dial tcp: connection refused]","service":"one-api","instance":"3f2a9c1d7b4e"}',
-    ],
-    want: [
-      { kind: 'goroutine', ...base('{"ts":"2026-08-21T10:15:30.482915337+08:00","level":"error","msg":"⚠️ High goroutine count detected: 5234","service":"one-api","instance":"3f2a9c1d7b4e"}', '2026-08-21T02:15:30.482Z'), count: 5234, level: 'high' },
-      {
-        kind: 'relay_error',
-        ...base('{"ts":"2026-08-21T10:15:31.0112+08:00","level":"error","request_id":"r1","msg":"relay error (userId #34,channel #12): do request failed: Post \\"https://api.example.com/v1/chat/completions\\": net/http: timeout awaiting response headers","service":"one-api","instance":"3f2a9c1d7b4e"}', '2026-08-21T02:15:31.011Z', { requestId: 'r1' }),
-        channel: 12,
-        userId: 34,
-        statusCode: null,
-        cause: 'timeout',
-        timeoutClass: 'awaiting_headers',
-        message: 'do request failed: Post "https://api.example.com/v1/chat/completions": net/http: timeout awaiting response headers',
-      },
-      { kind: 'retry', ...base('{"ts":"2026-08-21T10:15:31.0118+08:00","level":"info","request_id":"r1","msg":"Retry: 模型=gpt-4o, 原因=do request failed: ..., 尝试=1/3, 用户ID=34, 请求ID=r1, 渠道切换: #12(openai-a) -\\u003e #15(openai-b)","service":"one-api","instance":"3f2a9c1d7b4e"}', '2026-08-21T02:15:31.011Z', { requestId: 'r1' }), fromChannel: 12, toChannel: 15, remaining: null },
-      { kind: 'http_error', ...base('{"ts":"2026-08-21T10:15:40.2+08:00","level":"error","request_id":"r1","msg":"http request","status":502,"latency_ms":9718,"client_ip":"203.0.113.7","method":"POST","path":"/v1/chat/completions","service":"one-api","instance":"3f2a9c1d7b4e"}', '2026-08-21T02:15:40.200Z', { requestId: 'r1' }), status: 502, method: 'POST', path: '/v1/chat/completions', latencyMs: 9718 },
-      { kind: 'channel_disabled', ...base('{"ts":"2026-08-21T10:20:00.5+08:00","level":"info","msg":"channel #12 has been disabled: Incorrect API key provided","service":"one-api","instance":"3f2a9c1d7b4e"}', '2026-08-21T02:20:00.500Z'), channel: 12, reason: 'Incorrect API key provided' },
-      { kind: 'fatal', ...base('{"ts":"2026-08-21T10:21:00+08:00","level":"fatal","msg":"[failed to initialize database: dial tcp: connection refused]","service":"one-api","instance":"3f2a9c1d7b4e"}', '2026-08-21T02:21:00.000Z'), message: 'failed to initialize database: dial tcp: connection refused' },
-    ],
-  },
-  {
-    name: 'a {"ts": line that is not JSON is unparsed',
-    input: ['{"ts":"2026-08-21T10:15:30+08:00","level":"error","msg":"⚠️ High goroutine count detected: 52'],
-    want: [],
-    unparsed: 1,
-  },
-];
-
-const gormMysql: Case[] = [
-  {
-    name: 'GORM record not found and SLOW SQL: no event; [error]: db_error; [mysql]: db_error',
-    input: [
-      '\r',
-      '2025/02/21 19:31:07 \x1b[31;1mgithub.com/songquanpeng/one-api/model/cache.go:40 \x1b[35;1mrecord not found',
-      "\x1b[0m\x1b[33m[0.812ms] \x1b[34;1m[rows:0]\x1b[0m SELECT * FROM `tokens` WHERE `key` = 'AbCdEf...' ORDER BY `tokens`.`id` LIMIT 1",
-      '\r',
-      '2025/02/21 19:31:09 \x1b[32mgithub.com/songquanpeng/one-api/model/user.go:402 \x1b[33mSLOW SQL >= 200ms',
-      '\x1b[0m\x1b[31;1m[231.554ms] \x1b[33m[rows:1]\x1b[35m UPDATE `users` SET `quota`=quota - 1335 WHERE id = 1\x1b[0m',
-      '\r',
-      '2023/04/24 01:30:38 \x1b[35m/build/model/main.go:49',
-      '\x1b[0m\x1b[31m[error] \x1b[0mfailed to initialize database, got error unable to open database file: no such file or directory',
-      { text: '[mysql] 2025/03/26 16:03:02 packets.go:37: unexpected EOF', stream: 'stderr' },
-    ],
-    want: [
-      { kind: 'db_error', ...base('2023/04/24 01:30:38 /build/model/main.go:49', '2023-04-23T17:30:38.000Z'), message: 'failed to initialize database, got error unable to open database file: no such file or directory', origin: 'gorm' },
-      { kind: 'db_error', ...base('[mysql] 2025/03/26 16:03:02 packets.go:37: unexpected EOF', '2025-03-26T08:03:02.000Z', { stream: 'stderr' }), message: 'unexpected EOF', origin: 'mysql' },
-    ],
-  },
-  {
-    name: 'GORM trace with an error in the head line',
-    input: [
-      '',
-      '2025/02/21 19:31:10 \x1b[31;1m/build/model/log.go:51 \x1b[35;1mError 1062 (23000): Duplicate entry \'5\' for key \'PRIMARY\'',
-      "\x1b[0m\x1b[33m[1.201ms] \x1b[34;1m[rows:0]\x1b[0m INSERT INTO `logs` ...",
-    ],
-    want: [{ kind: 'db_error', ...base("2025/02/21 19:31:10 /build/model/log.go:51 Error 1062 (23000): Duplicate entry '5' for key 'PRIMARY'", '2025-02-21T11:31:10.000Z'), message: "Error 1062 (23000): Duplicate entry '5' for key 'PRIMARY'", origin: 'gorm' }],
-  },
-];
-
-const robustness: Case[] = [
-  {
     name: 'timeout text is looked for on WARN/ERR/SYS lines, not on INFO/DEBUG (and JSON info/debug) lines',
     input: [
       '[INFO] 2025/02/21 - 19:31:02 | r1 | relay/controller/helper.go:86 [preConsumeQuota] request timeout set to 300s ',
@@ -510,13 +346,6 @@ const robustness: Case[] = [
     ],
   },
   {
-    name: 'noise lines are unparsed records; a std-log line is a known format',
-    // the last line continues the std-log record before it, as any non-start line does
-    input: ['setup log is already working', 'data: {"choices":[{"delta":{"content":"hi"}}]}', 'streaming timeout seconds: 300', '2025/02/21 19:30:16 setup log is already working', 'data: [DONE]'],
-    want: [],
-    unparsed: 3,
-  },
-  {
     name: 'a relay error whose upstream text spans lines keeps them in the message',
     input: ["[ERR] 2024/09/10 - 11:02:33 | 2024091011023348291533751023948 | relay error (channel #2): upstream said:", "line two of the body "],
     want: [
@@ -539,13 +368,14 @@ const robustness: Case[] = [
   },
 ];
 
-for (const [family, cases] of Object.entries({ eraA, customGin, eraBC, eraD, newApiOneHub, ezlinkai, gormMysql, robustness })) {
-  describe(family, () => {
-    it.each(cases)('$name', ({ input, want, unparsed }) => {
-      const got = parse(input);
-      expect(got.events).toEqual(want);
-      expect(got.events).toHaveLength(want.length);
-      expect(got.unparsed).toBe(unparsed ?? 0);
-    });
-  });
-}
+describe('oneapi', () => {
+  runTable(cases);
+  it.each([
+    { name: '[SYS]', input: '[SYS] 2024/02/17 - 04:24:47 | One API v0.0.0 started ', want: START },
+    { name: '[INFO]', input: '[INFO] 2025/02/21 - 19:30:16 | main.go:32 [main] One API v0.6.11-preview.1 started ', want: START },
+    { name: '[ERROR]', input: '[ERROR] 2025/02/21 - 19:31:07 | model/token.go:68 [ValidateUserToken] x', want: START },
+    { name: '[FATAL]', input: '[FATAL] 2024/02/17 - 04:24:49 | [x]', want: START },
+    { name: 'lower case is GORM, not One API', input: '[error] failed to initialize database', want: CONTINUATION },
+    { name: 'no date', input: '[INFO] hello', want: CONTINUATION },
+  ])('start: $name', ({ input, want }) => expect(oneapi.start(input)).toBe(want));
+});

@@ -1,0 +1,99 @@
+// One API's app lines, every era, and the forks that kept the format (new-api, ezlinkai before its JSON logs):
+//   era D (v0.6.11):  `[ERROR] 2025/02/21 - 19:31:07 | <rid> | controller/relay.go:125 [processChannelRelayError] <msg> ` (rid optional)
+//   eras B/C:         `[ERR] 2024/09/10 - 11:02:33 | <rid> | <msg> `; era B prints a missing id as `%!s(<nil>)`
+//   new-api:          `[ERR] 2025/03/26 - 16:10:01 | <rid> | controller/relay.go:374 | <msg> `, a missing id is `SYSTEM`
+//   eras A–C:         `[SYS] 2024/02/17 - 04:24:47 | <msg> `, `[FATAL] 2024/02/17 - 04:24:49 | [<msg>] `
+// The message goes to message.ts.
+import type { LogRecord } from '../../stream/types.js';
+import { recordContext, type Level, type Tools } from '../context.js';
+import { CONTINUATION, START, isDigit, type Dialect, type StartKind } from '../dialect.js';
+import { realRequestId, worthParsing } from '../patterns.js';
+import { cleanLine } from '../text.js';
+
+/** `[SYS] `/`[ERR] `, `[INFO] `/`[WARN] `, `[ERROR] `/`[DEBUG] `/`[FATAL] ` followed by a digit (the date). */
+function start(t: string): StartKind {
+  if (t.charCodeAt(0) !== 91) return CONTINUATION;
+  switch (level(t)) {
+    case 'SYS': case 'ERR':
+      return isDigit(t.charCodeAt(6)) ? START : CONTINUATION;
+    case 'INFO': case 'WARN':
+      return isDigit(t.charCodeAt(7)) ? START : CONTINUATION;
+    case 'ERROR': case 'DEBUG': case 'FATAL':
+      return isDigit(t.charCodeAt(8)) ? START : CONTINUATION;
+    default:
+      return CONTINUATION;
+  }
+}
+
+/** The level of `[LEVEL] ` at the start of a line, by character codes, or null. */
+function level(t: string): Level | null {
+  if (t.charCodeAt(4) === 93 /* ] */) {
+    if (t.charCodeAt(5) !== 32) return null;
+    const c1 = t.charCodeAt(1);
+    if (c1 === 83 && t.charCodeAt(2) === 89 && t.charCodeAt(3) === 83) return 'SYS';
+    if (c1 === 69 && t.charCodeAt(2) === 82 && t.charCodeAt(3) === 82) return 'ERR';
+    return null;
+  }
+  if (t.charCodeAt(5) === 93) {
+    if (t.charCodeAt(6) !== 32) return null;
+    if (t.startsWith('[INFO')) return 'INFO';
+    if (t.startsWith('[WARN')) return 'WARN';
+    return null;
+  }
+  if (t.charCodeAt(6) === 93) {
+    if (t.charCodeAt(7) !== 32) return null;
+    if (t.startsWith('[ERROR')) return 'ERROR';
+    if (t.startsWith('[DEBUG')) return 'DEBUG';
+    if (t.startsWith('[FATAL')) return 'FATAL';
+  }
+  return null;
+}
+
+/**
+ * The message start is found by scanning, without a regex, so lines that make no event allocate nothing.
+ */
+function parse(first: string, r: LogRecord, idx: number, t: Tools): boolean {
+  const lv = level(first);
+  if (lv === null) return false;
+  const tsAt = lv.length + 3;
+  // `2025/02/21 - 19:30:16` is 21 characters, then ` | `.
+  if (first.charCodeAt(tsAt + 21) !== 32 || first.charCodeAt(tsAt + 22) !== 124) return false;
+  const bodyAt = tsAt + 24;
+  let msgAt = bodyAt;
+  let ridEnd = -1;
+  if (lv !== 'SYS' && first.charCodeAt(bodyAt) !== 91 /* [ : FATAL's slice */) {
+    // `<rid> | `: an id has no spaces; an empty one (`… |  | msg`) is no id
+    const bar = first.indexOf(' | ', bodyAt);
+    if (bar === bodyAt) msgAt = bodyAt + 3;
+    else if (bar > bodyAt && first.lastIndexOf(' ', bar - 1) < bodyAt) {
+      ridEnd = bar;
+      msgAt = bar + 3;
+    }
+    // `<file>.go:<line> [<func>] ` (era D) or `<file>.go:<line> | ` (new-api variant), read backwards from the space
+    const sp = first.indexOf(' ', msgAt);
+    if (sp > msgAt && goFileEndsAt(first, sp)) {
+      const next = first.charCodeAt(sp + 1);
+      if (next === 91 /* [ */) {
+        const close = first.indexOf('] ', sp);
+        if (close > 0) msgAt = close + 2;
+        else if (first.endsWith(']')) msgAt = first.length;
+      } else if (next === 124 /* | */ && first.charCodeAt(sp + 2) === 32) msgAt = sp + 3;
+    }
+  }
+  // Timeout text is looked for in every level but INFO/DEBUG, the bulk of app lines (consume logs, quota checks):
+  // the gateways log their timeouts as errors or warnings (`[SYS]` is SysError too in eras A–C).
+  if (lv !== 'FATAL' && !worthParsing(first, msgAt, lv !== 'INFO' && lv !== 'DEBUG')) return true;
+  const c = recordContext(r, idx, first, first.slice(tsAt, tsAt + 21), ridEnd > 0 ? realRequestId(first.slice(bodyAt, ridEnd)) : undefined);
+  t.message(c, cleanLine(first.slice(msgAt)), lv, idx);
+  return true;
+}
+
+/** Whether `s` has `<something>.go:<digits>` ending right before `end`: `relay/controller/helper.go:86`. */
+export function goFileEndsAt(s: string, end: number): boolean {
+  let i = end - 1;
+  while (i > 0 && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i--;
+  // s[i] must be ':' after at least one digit, preceded by `.go`
+  return i < end - 1 && s.charCodeAt(i) === 58 && s.charCodeAt(i - 1) === 111 && s.charCodeAt(i - 2) === 103 && s.charCodeAt(i - 3) === 46;
+}
+
+export const oneapi: Dialect = { name: 'oneapi', firstChars: [91], start, parse };

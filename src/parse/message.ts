@@ -1,0 +1,175 @@
+// The message part of an app line, the same for every dialect that has one (One API text eras, new-api, ezlinkai
+// text and JSON, one-hub zap, std-log lines): relay errors, retries, channel state, the goroutine monitor, memory,
+// startup banners, the relay panic handler's parts and timeouts. The message's first character picks the pattern;
+// substring tests are the fallback for wordings that do not start the message. docs/formats.md lists them.
+import type { GEvent } from '../events.js';
+import { classifyCause, classifyTimeout } from './classify.js';
+import { rawText, withRid, type Level, type RecordContext, type Tools } from './context.js';
+import { CHANNEL_STATE, CHANNEL_STATE_ZH, GOROUTINE, MEMORY, RELAY_ERROR, REQUEST_ID_SUFFIX, RETRY, RETRY_EZ, STARTUP, STATUS_IN_TEXT, realRequestId } from './patterns.js';
+import { extractFrames, panicSignature } from './stack.js';
+import { cap, cleanLine } from './text.js';
+
+/**
+ * `msg` is the message of the record's first line (prefixes removed); `lineIdx` is that line's index in the record
+ * (the lines after it continue the message), or -1 when `msg` is all there is (JSON).
+ */
+export function analyseMessage(c: RecordContext, msg: string, level: Level, lineIdx: number, t: Tools): void {
+  if (level === 'FATAL') {
+    // eras A–C and ezlinkai JSON print the message as a Go slice: `[dial tcp …: connection refused]`
+    const m = msg.length >= 2 && msg.startsWith('[') && msg.endsWith(']') ? msg.slice(1, -1) : msg;
+    t.emit({ kind: 'fatal', time: t.time(c), stream: c.rec.stream, source: c.rec.source, raw: rawText(c), requestId: c.rid, message: cap(m) });
+    return;
+  }
+  switch (msg.charCodeAt(0)) {
+    case 112: // p
+      // `panic detected: runtime error: invalid memory address or nil pointer dereference`
+      if (msg.startsWith('panic detected: ')) return t.panics.detected(c, msg.slice(16));
+      break;
+    case 115: // s
+      // `stacktrace from panic: goroutine 2087 [running]:` and the stack on the following lines (or inside a JSON msg)
+      if (msg.startsWith('stacktrace from panic: ')) return t.panics.stack(c, lineIdx >= 0 ? [msg, ...c.rec.lines.slice(lineIdx + 1)] : msg.split('\n'));
+      break;
+    case 114: // r
+      // `request: POST /v1/chat/completions`, `request body: {"model":"gpt-4o",…}`
+      if ((msg.startsWith('request: ') || msg.startsWith('request body: ')) && t.panics.request(c, msg)) return;
+      break;
+    case 0x26a0: // ⚠️ High goroutine count detected: N / ⚠️ Goroutine count elevated: N
+    case 71: // Goroutine count: N
+    case 72: // High goroutine count …
+      if (goroutine(c, msg, t)) return;
+      break;
+    case 77: // Memory: Alloc=…
+      if (memory(c, msg, t)) return;
+      break;
+  }
+  if (msg.includes('elay error (') || msg.includes('hannel error (')) {
+    const m = RELAY_ERROR.exec(msg);
+    if (m !== null) return relayError(c, m, msg, lineIdx, t);
+  }
+  if (msg.includes('渠道切换: #')) {
+    const m = RETRY_EZ.exec(msg);
+    if (m !== null) {
+      t.emit({ kind: 'retry', time: t.time(c), stream: c.rec.stream, source: c.rec.source, raw: rawText(c), requestId: c.rid, fromChannel: Number(m[1]), toChannel: Number(m[3]), remaining: null });
+      return;
+    }
+  }
+  if (msg.includes(' to retry')) {
+    const m = RETRY.exec(msg);
+    if (m !== null) {
+      t.emit({ kind: 'retry', time: t.time(c), stream: c.rec.stream, source: c.rec.source, raw: rawText(c), requestId: c.rid, fromChannel: null, toChannel: Number(m[1]), remaining: Number(m[3]) });
+      return;
+    }
+  }
+  if (msg.includes(' has been ')) {
+    const m = CHANNEL_STATE.exec(msg);
+    if (m !== null) {
+      const kind = m[3] === 'disabled' ? 'channel_disabled' : 'channel_enabled';
+      const reason = m[4] ?? (m[5] !== undefined && m[5].trim() !== '' ? cap(m[5].trim()) : null);
+      t.emit({ kind, time: t.time(c), stream: c.rec.stream, source: c.rec.source, raw: rawText(c), requestId: c.rid, channel: Number(m[1]), reason });
+      return;
+    }
+  }
+  if (msg.includes('）已被')) {
+    const m = CHANNEL_STATE_ZH.exec(msg);
+    if (m !== null) {
+      const reason = m[4] !== undefined && m[4].trim() !== '' ? cap(m[4].trim()) : null;
+      t.emit({ kind: m[3] === '禁用' ? 'channel_disabled' : 'channel_enabled', time: t.time(c), stream: c.rec.stream, source: c.rec.source, raw: rawText(c), requestId: c.rid, channel: Number(m[2]), reason });
+      return;
+    }
+  }
+  if (msg.includes('child goroutine panic occ')) return goroutinePanic(c, msg, lineIdx, t);
+  if (msg.includes('oroutine count') && goroutine(c, msg, t)) return;
+  if (msg.includes('Memory: ') && memory(c, msg, t)) return;
+  if (msg.endsWith(' started')) {
+    const m = STARTUP.exec(msg);
+    if (m !== null) {
+      t.emit({ kind: 'startup', time: t.time(c), stream: c.rec.stream, source: c.rec.source, raw: rawText(c), requestId: c.rid, version: m[2] ?? null, product: m[1]! });
+      return;
+    }
+  }
+  // Timeouts outside relay errors. `DoRequest failed` / `[do_request_failed]` and the DEBUG `error happened` dump are
+  // the same failure as the relay error logged right after them, so they are not counted twice.
+  if (msg.includes('do request failed') || msg.startsWith('error happened, status code')) return;
+  const tc = classifyTimeout(msg);
+  if (tc !== null) t.emit({ kind: 'timeout', time: t.time(c), stream: c.rec.stream, source: c.rec.source, raw: rawText(c), requestId: c.rid, timeoutClass: tc, message: cap(msg) });
+}
+
+/** `⚠️ High goroutine count detected: 5234`, `⚠️ Goroutine count elevated: 2417`, `Goroutine count: 312` */
+function goroutine(c: RecordContext, msg: string, t: Tools): boolean {
+  const m = GOROUTINE.exec(msg);
+  if (m === null) return false;
+  const level = m[1] === 'High goroutine count detected' ? 'high' : m[1] === 'Goroutine count elevated' ? 'elevated' : 'debug';
+  t.emit({ kind: 'goroutine', time: t.time(c), stream: c.rec.stream, source: c.rec.source, raw: rawText(c), requestId: c.rid, count: Number(m[2]), level });
+  return true;
+}
+
+/** `Memory: Alloc=812MB, TotalAlloc=91234MB, Sys=1630MB, NumGC=4521` */
+function memory(c: RecordContext, msg: string, t: Tools): boolean {
+  const m = MEMORY.exec(msg);
+  if (m === null) return false;
+  t.emit({
+    kind: 'memory',
+    time: t.time(c),
+    stream: c.rec.stream,
+    source: c.rec.source,
+    raw: rawText(c),
+    requestId: c.rid,
+    allocMb: Number(m[1]),
+    totalAllocMb: m[2] !== undefined ? Number(m[2]) : null,
+    sysMb: m[3] !== undefined ? Number(m[3]) : null,
+    numGc: m[4] !== undefined ? Number(m[4]) : null,
+  });
+  return true;
+}
+
+function relayError(c: RecordContext, m: RegExpExecArray, msg: string, lineIdx: number, t: Tools): void {
+  const lines = c.rec.lines;
+  let text = msg.slice(m.index + m[0].length);
+  if (lineIdx >= 0 && lines.length > lineIdx + 1) {
+    // an upstream error text with newlines continues on the following lines
+    for (let i = lineIdx + 1; i < lines.length && text.length < 500; i++) text += '\n' + cleanLine(lines[i]!);
+    text = text.trimEnd();
+  }
+  const suffix = REQUEST_ID_SUFFIX.exec(text);
+  if (suffix !== null) {
+    text = text.slice(0, suffix.index);
+    // era B appends ` (request id: …)` to the message; the line's own id segment wins
+    if (c.rid === undefined) c = withRid(c, realRequestId(suffix[1]));
+  }
+  const channel = m[1] ?? m[3] ?? m[7];
+  const user = m[2] ?? m[6];
+  let status: number | null = m[5] !== undefined ? Number(m[5]) : null;
+  if (status === null) {
+    const s = STATUS_IN_TEXT.exec(text);
+    if (s !== null) status = Number(s[1]);
+  }
+  const ev: GEvent = {
+    kind: 'relay_error',
+    time: t.time(c), stream: c.rec.stream, source: c.rec.source, raw: rawText(c), requestId: c.rid,
+    channel: channel !== undefined ? Number(channel) : null,
+    userId: user !== undefined ? Number(user) : null,
+    statusCode: status,
+    cause: classifyCause(text, status),
+    timeoutClass: classifyTimeout(text),
+    message: cap(text),
+  };
+  if (m[4] !== undefined) ev.channelName = m[4];
+  t.emit(ev);
+}
+
+/** ezlinkai `SafeGoroutine`: `child goroutine panic occured: error: <v>, stack: goroutine 7 [running]:` + stack. */
+function goroutinePanic(c: RecordContext, msg: string, lineIdx: number, t: Tools): void {
+  const at = msg.indexOf('error: ');
+  const stackAt = msg.indexOf(', stack: ');
+  const message = at >= 0 ? msg.slice(at + 7, stackAt > at ? stackAt : undefined) : msg;
+  const stack = lineIdx >= 0 ? [msg, ...c.rec.lines.slice(lineIdx + 1)] : msg.split('\n');
+  const frames = extractFrames(stack);
+  t.emit({
+    kind: 'panic',
+    time: t.time(c), stream: c.rec.stream, source: c.rec.source, raw: rawText(c), requestId: c.rid,
+    message: cap(message),
+    signature: panicSignature(frames, message),
+    frames,
+    recoveredBy: 'goroutine',
+  });
+}

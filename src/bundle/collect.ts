@@ -11,7 +11,7 @@ import { GoroscopeError } from '../errors.js';
 import type { HealthResult } from '../sources/health.js';
 import type { ContainerEvents } from '../docker/events.js';
 import { BundleWriter, safeName, utcStamp, type BundleFormat, type Finished } from './writer.js';
-import { Redactions, StreamRedactor, redactHeaders, redactInspect, mapStrings } from './redact.js';
+import { Redactions, StreamRedactor, redactArgs, redactDockerEvents, redactHeaders, redactInspect, redactValue } from '../redact/index.js';
 import { LogSink } from './logsink.js';
 import { LiveLogs } from './livescan.js';
 import type { Source } from '../sources/index.js';
@@ -112,6 +112,11 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
+/** A JSON document for `file`, through the redactor unless --no-redact (fields by name, every string by the text rules). */
+function redacted(value: unknown, table: Redactions, file: string, redact: boolean): string {
+  return json(redact ? redactValue(value, table, file) : value);
+}
+
 export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Promise<BundleResult> {
   const startedAt = opts.now();
   const items: Record<string, ItemStatus> = {};
@@ -141,7 +146,7 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
         return x;
       });
     const live = new LiveLogs(name, inspect.Id);
-    const scanStep = runScan(deps, writer, live, signal);
+    const scanStep = runScan(deps, writer, live, signal, opts.redact ? table : null);
     scanStep.catch(() => undefined); // awaited after the logs; an early failure must not count as unhandled
     const logsStep = took(collectLogs(deps, writer, inspect, window, opts, table, live), (x) => x.status);
     const statsStep = took(collectStats(deps, writer, opts), (x) => x);
@@ -163,7 +168,7 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
     else if (interrupted()) items.scan = { status: 'failed', error: 'interrupted: events of the logs collected so far', files: scan.files, events: scan.count };
     else if (logs.status.status !== 'ok') items.scan = { status: 'failed', error: 'the logs were cut short: events of what was collected', files: scan.files, events: scan.count };
     else items.scan = { status: 'ok', files: scan.files, events: scan.count, ms: scan.ms };
-    if (summary !== null) await writer.write('summary.json', json(summary));
+    if (summary !== null) await writer.write('summary.json', redacted(summary, table, 'summary.json', opts.redact));
 
     // 4. summary.md (always: it says what is missing too)
     const compare = pprof.first && pprof.second && deps.compareDumps ? safeCompare(deps, pprof.first, pprof.second) : null;
@@ -188,18 +193,16 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
       md = `# Incident bundle: ${name}\n\nThe summary could not be written (${message(err)}); see summary.json and manifest.json.\n`;
       items.summaryMd = { status: 'failed', error: message(err) };
     }
-    await writer.write('summary.md', md);
-    if (compare) await writer.write('pprof/compare.json', json(compare.json));
+    await writer.write('summary.md', opts.redact ? table.redactString(md, 'summary.md') : md);
+    if (compare) await writer.write('pprof/compare.json', redacted(compare.json, table, 'pprof/compare.json', opts.redact));
 
-    // 5. redactions, manifest, rename
-    if (opts.redact) {
-      await writer.write('redactions.json', json({ redactions: table.report(), distinctSecrets: table.distinct(), total: table.total() }));
-    }
+    // 5. redactions, manifest, rename. The manifest is redacted (its URLs, errors and command line) before
+    // redactions.json is written, so that its counts are in it; only its file list comes after.
     const complete = !interrupted() && logs.status.status === 'ok';
-    const manifest: Manifest = {
+    const described: Omit<Manifest, 'files'> = {
       tool: 'goroscope',
       version: opts.version,
-      commandLine: opts.redact ? opts.commandLine.map((a) => table.redactText(a, 'manifest.json')) : opts.commandLine,
+      commandLine: opts.redact ? (redactArgs(opts.commandLine, table, 'manifest.json') as string[]) : opts.commandLine,
       host: { hostname: hostname(), platform: `${platform()} ${release()}`, docker: opts.dockerHost },
       container: {
         id: inspect.Id,
@@ -216,8 +219,13 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
       redacted: opts.redact,
       ...(interrupted() ? { interrupted: true } : {}),
       items,
-      files: writer.entries(),
     };
+    const { tool, version, commandLine, ...rest } = described;
+    const head = opts.redact ? (redactValue(rest, table, 'manifest.json') as typeof rest) : rest;
+    if (opts.redact) {
+      await writer.write('redactions.json', json({ redactions: table.report(), distinctSecrets: table.distinct(), total: table.total() }));
+    }
+    const manifest: Manifest = { tool, version, commandLine, ...head, files: writer.entries() };
     await writer.write('manifest.json', json(manifest));
     const finished = await writer.finish(complete);
     return { finished, manifest, interrupted: interrupted() };
@@ -237,7 +245,7 @@ interface ScanOutcome {
 }
 
 /** Run the pipeline over the live log feed; events go to events.jsonl as they come. Never rejects, except for an unwritable output. */
-async function runScan(deps: BundleDeps, writer: BundleWriter, live: LiveLogs, signal: AbortSignal): Promise<ScanOutcome> {
+async function runScan(deps: BundleDeps, writer: BundleWriter, live: LiveLogs, signal: AbortSignal, table: Redactions | null): Promise<ScanOutcome> {
   const start = Date.now();
   const goroutines: { time: string | null; count: number }[] = [];
   const out = await writer.create('events.jsonl');
@@ -246,7 +254,9 @@ async function runScan(deps: BundleDeps, writer: BundleWriter, live: LiveLogs, s
   let count = 0;
   const flush = () => {
     if (lines.length === 0) return;
-    const chunk = Buffer.from(lines.join(''), 'utf8');
+    // The events come from the redacted log bytes; this pass only catches what the log redaction could not see.
+    const text = lines.join('');
+    const chunk = Buffer.from(table ? table.redactString(text, 'events.jsonl') : text, 'utf8');
     lines = [];
     pending = pending.then(() => out.write(chunk));
     pending.catch(() => undefined); // the error is thrown where `pending` is awaited below
@@ -362,12 +372,12 @@ async function collectHealth(
   if (!info) return { status: { status: 'skipped', reason: 'no health URL given (--health-url) and none could be derived from the container' }, result: null };
   const r = await deps.health(info.url, info.derived, opts.signal);
   const snapshot = {
-    url: opts.redact ? table.redactText(r.url, 'health.json') : r.url,
+    url: opts.redact ? table.redactString(r.url, 'health.json') : r.url,
     status: r.status,
     headers: opts.redact ? redactHeaders(r.headers, table, 'health.json') : r.headers,
-    body: r.body === null ? null : opts.redact ? table.redactText(r.body, 'health.json') : r.body,
+    body: r.body === null ? null : opts.redact ? table.redactString(r.body, 'health.json') : r.body,
     latencyMs: r.latencyMs,
-    error: r.error,
+    error: opts.redact && r.error !== null ? table.redactString(r.error, 'health.json') : r.error,
     // extras: when the answer came (trend and review place the snapshot's sample there), what goroscope read from it
     time: new Date(opts.now()).toISOString(),
     ok: r.ok,
@@ -402,7 +412,7 @@ async function collectPprof(
       const text = await deps.fetchText(info.url, opts.signal);
       dumps.push(text);
       const path = `pprof/goroutine-${i}.txt`;
-      await writer.write(path, opts.redact ? table.redactText(text, path) : text);
+      await writer.write(path, opts.redact ? table.redactString(text, path) : text);
       files.push(path);
     }
   } catch (err) {
@@ -431,7 +441,7 @@ async function collectEvents(
   const since = opts.since ?? (Number.isFinite(created) ? created : until - 7 * 86_400_000);
   try {
     const r = await deps.events(inspect, { since, until, signal: opts.signal });
-    await writer.write('docker-events.json', json({ since: new Date(since).toISOString(), until: new Date(until).toISOString(), truncated: r.truncated, ...(r.reason ? { reason: r.reason } : {}), events: opts.redact ? mapStrings(r.events, (s) => table.redactText(s, 'docker-events.json')) : r.events }));
+    await writer.write('docker-events.json', json({ since: new Date(since).toISOString(), until: new Date(until).toISOString(), truncated: r.truncated, ...(r.reason ? { reason: r.reason } : {}), events: opts.redact ? redactDockerEvents(r.events, table, 'docker-events.json') : r.events }));
     return r.truncated
       ? { status: 'failed', error: `events cut short: ${r.reason ?? 'unknown'}`, files: ['docker-events.json'], count: r.events.length, events: r.events }
       : { status: 'ok', files: ['docker-events.json'], count: r.events.length, events: r.events };

@@ -3,7 +3,7 @@
 // `--no-redact`. Payloads are batched so 1,000,000 tiny frames become a few hundred writes. The bytes that
 // go to the file are also handed to `onOut` (the live scan) frame by frame, in Docker's order.
 import type { BundleFile } from './writer.js';
-import type { StreamRedactor } from './redact.js';
+import type { StreamRedactor } from '../redact/index.js';
 
 const BATCH = 256 * 1024;
 

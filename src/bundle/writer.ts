@@ -231,10 +231,22 @@ export class BundleWriter {
     });
     const fh = await open(file, 'w', FILE_MODE);
     const out = fh.createWriteStream();
-    const entries = (await readdir(this.staging)).sort();
-    const packer = tar.create({ gzip: { level: 6 }, cwd: this.staging, portable: true, prefix: name }, entries);
+    // `.` first: the archive has an entry for the top directory, so it unpacks 0700 like the rest (not umask's 0755)
+    const entries = ['.', ...(await this.walk(''))];
+    const packer = tar.create({ gzip: { level: 6 }, cwd: this.staging, portable: true, prefix: name, noDirRecurse: true }, entries);
     await pipeline(packer as unknown as NodeJS.ReadableStream, counter, out);
     return { bytes, sha256: hash.digest('hex') };
+  }
+
+  /** Every path under the staging directory (relative, `/`-separated), sorted, each directory before its files. */
+  private async walk(rel: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const e of (await readdir(join(this.staging, rel), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = rel === '' ? e.name : `${rel}/${e.name}`;
+      out.push(path);
+      if (e.isDirectory()) out.push(...(await this.walk(path)));
+    }
+    return out;
   }
 
   /** Remove everything this writer created (staging and partial archive). */

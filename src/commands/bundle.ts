@@ -178,6 +178,7 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
   if (!opts.quiet && failed.length > 0) {
     for (const [name, it] of failed) ctx.stderr.write(`warning: ${name} not collected: ${it.status === 'failed' ? it.error : ''}\n`);
   }
-  ctx.stdout.write(`${manifest.complete ? 'bundle' : 'incomplete bundle'}: ${finished.path} (${human(finished.bytes)})\n`);
+  // --no-redact is said where the bundle is named: the files hold every secret as the container logged it
+  ctx.stdout.write(`${manifest.complete ? 'bundle' : 'incomplete bundle'}: ${finished.path} (${human(finished.bytes)}${manifest.redacted ? '' : ', NOT redacted'})\n`);
   return result;
 }

@@ -203,7 +203,8 @@ describe.skipIf(noBusybox)('goroscope bundle (real engine)', () => {
     const inspect = JSON.parse(await readFile(join(root, 'inspect.json'), 'utf8')) as { Config: { Env: string[] } };
     expect(inspect.Config.Env).toContain('API_SECRET=[REDACTED:env:1]');
     const wantOut = replace(stdoutRaw, [[KEY, '[REDACTED:api_key:1]'], [TOKEN, '[REDACTED:bearer:1]']]);
-    const wantErr = replace(stderrRaw, [[DSN_PW, '[REDACTED:password:1]'], [ENV_SECRET, '[REDACTED:env:1]']]);
+    // SQL_DSN is a secret name: its whole value goes (the DSN rule alone would keep user and host)
+    const wantErr = replace(stderrRaw, [[`oneapi:${DSN_PW}@tcp(db:3306)/oneapi`, '[REDACTED:secret:1]'], [ENV_SECRET, '[REDACTED:env:1]']]);
     expect((await readFile(join(root, 'logs/stdout.log'))).equals(wantOut)).toBe(true);
     expect((await readFile(join(root, 'logs/stderr.log'))).equals(wantErr)).toBe(true);
 
@@ -211,7 +212,7 @@ describe.skipIf(noBusybox)('goroscope bundle (real engine)', () => {
     const logRows = red.redactions.filter((r) => r.file.startsWith('logs/'));
     expect(logRows).toEqual([
       { kind: 'env', file: 'logs/stderr.log', count: 3 },
-      { kind: 'password', file: 'logs/stderr.log', count: 3 },
+      { kind: 'secret', file: 'logs/stderr.log', count: 3 },
       { kind: 'api_key', file: 'logs/stdout.log', count: 6 },
       { kind: 'bearer', file: 'logs/stdout.log', count: 3 },
     ]);

@@ -14,7 +14,7 @@ import { BundleWriter, safeName, utcStamp, type BundleFormat, type Finished } fr
 import { Redactions, StreamRedactor, redactArgs, redactDockerEvents, redactHeaders, redactInspect, redactValue } from '../redact/index.js';
 import { LogSink } from './logsink.js';
 import { LiveLogs } from './livescan.js';
-import type { Source } from '../sources/index.js';
+import type { Source } from '../sources/types.js';
 import type { ItemStatus, Manifest } from './manifest.js';
 import { renderSummaryMd, type SummaryMdInput } from './summary-md.js';
 

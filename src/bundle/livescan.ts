@@ -4,7 +4,7 @@
 import type { Stream } from '../events.js';
 import { LineSplitter } from '../stream/lines.js';
 import type { Line } from '../stream/types.js';
-import type { LineSink, Source } from '../sources/index.js';
+import type { LineSink, Source } from '../sources/types.js';
 import { splitMessages } from '../sources/bundle.js';
 
 export class LiveLogs {

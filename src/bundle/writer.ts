@@ -124,6 +124,8 @@ export class BundleWriter {
   readonly staging: string;
   private readonly files = new Map<string, FileEntry>();
   private readonly dirs = new Set<string>();
+  /** Bytes of the directories adopted from other writers. */
+  private adopted = 0;
 
   constructor(
     readonly outDir: string,
@@ -180,6 +182,30 @@ export class BundleWriter {
     return entry;
   }
 
+  /**
+   * A private directory inside the staging area for a part written by another writer (a fleet bundle's container
+   * bundles); it is not part of the bundle until adopt() moves what was written there.
+   */
+  async workDir(rel: string): Promise<string> {
+    const dir = join(this.staging, rel);
+    try {
+      await mkdir(dir, { mode: DIR_MODE });
+    } catch (err) {
+      throw outputError('cannot write bundle file', dir, err);
+    }
+    return dir;
+  }
+
+  /** Move a finished directory (another writer's bundle) into this bundle as `rel`, counting its bytes. */
+  async adopt(path: string, rel: string, bytes: number): Promise<void> {
+    try {
+      await rename(path, join(this.staging, rel));
+    } catch (err) {
+      throw outputError('cannot write bundle file', join(this.staging, rel), err);
+    }
+    this.adopted += bytes;
+  }
+
   /** Absolute path of a staged file (to read it back, e.g. for the scan over the bundle's own logs). */
   pathOf(rel: string): string {
     return join(this.staging, rel);
@@ -200,7 +226,7 @@ export class BundleWriter {
       if (this.format === 'dir') {
         const dest = join(this.outDir, name);
         await rename(this.staging, dest);
-        let bytes = 0;
+        let bytes = this.adopted;
         for (const f of this.files.values()) bytes += f.bytes;
         return { path: dest, bytes };
       }

@@ -5,7 +5,7 @@ import type { CommandContext } from '../cli/context.js';
 import { EXIT, UsageError, UnavailableError } from '../errors.js';
 import { parseTimeArg, requireDuration } from '../time.js';
 import type { BundleDeps, BundleResult, InspectLike } from '../bundle/collect.js';
-import type { DockerClient } from '../docker/client.js';
+import type { DockerRuntime } from '../docker/index.js';
 import type { BundleFormat } from '../bundle/writer.js';
 
 export interface BundleCliOptions {
@@ -32,24 +32,67 @@ export function human(bytes: number): string {
   return `${v.toFixed(1)} ${units[i]}`;
 }
 
-/** One container of a fleet bundle: its client, and where (and how) its directory goes. */
+/** One container of a fleet bundle: the engine that has it, and where its directory goes. */
 export interface BundleTarget {
-  client: DockerClient;
+  docker: DockerRuntime;
   outDir: string;
 }
 
 export async function run(container: string, opts: BundleCliOptions, ctx: CommandContext): Promise<void> {
   // compose:PROJECT, service:NAME or several --host values: one bundle with a directory per container (docs/sources.md).
   if (container.startsWith('compose:') || container.startsWith('service:') || new Set(ctx.globals.host ?? []).size > 1) {
-    const { runFleet } = await import('./bundle-fleet.js');
-    return runFleet(container, opts, ctx);
+    return bundleFleet(container, opts, ctx);
   }
   await bundleContainer(container, opts, ctx);
 }
 
+async function bundleFleet(spec: string, opts: BundleCliOptions, ctx: CommandContext): Promise<void> {
+  const format = (opts.format ?? 'tgz') as BundleFormat;
+  if (format !== 'tgz' && format !== 'dir') throw new UsageError('--format takes tgz or dir', opts.format);
+  const [{ expandCheckTargets, hostDownLine, parseMaxStreams }, { collectFleet }, { dockerFor }] = await Promise.all([
+    import('../sources/fleet.js'),
+    import('../bundle/fleet.js'),
+    import('../docker/index.js'),
+  ]);
+  const limit = parseMaxStreams(ctx.globals.maxStreams) ?? 8;
+  const hostsDown: { host: string; error: string; exitCode: number }[] = [];
+  const targets = await expandCheckTargets([spec], {
+    hosts: ctx.globals.host,
+    signal: ctx.signal,
+    onHostDown: (host, err) => {
+      hostsDown.push({ host, error: err.headline().replace(/^error: /, ''), exitCode: err.exitCode });
+      ctx.stderr.write(hostDownLine(host, err));
+    },
+  });
+  const r = await collectFleet(
+    targets,
+    async (t, outDir) => bundleContainer(t.lookup, { ...opts, quiet: true }, ctx, { docker: t.docker ?? (await dockerFor(ctx.globals.host?.[0])), outDir }),
+    {
+      spec,
+      outDir: opts.out ?? '.',
+      format,
+      limit,
+      hostsDown,
+      now: ctx.now,
+      signal: ctx.signal,
+      onCollected: (e) => {
+        if (!opts.quiet) for (const f of e.failed) ctx.stderr.write(`warning: ${e.name}: ${f} not collected\n`);
+      },
+    },
+  );
+  if (r.interrupted) {
+    ctx.stderr.write(`interrupted: kept the incomplete bundle ${r.finished.path} (manifest.json says complete: false)\n`);
+    process.exitCode = EXIT.INTERRUPTED;
+    return;
+  }
+  const n = r.manifest.containers.length;
+  const size = format === 'tgz' ? `, ${human(r.finished.bytes)}` : '';
+  ctx.stdout.write(`${r.manifest.complete ? 'bundle' : 'incomplete bundle'}: ${r.finished.path} (${n} containers${size})\n`);
+}
+
 /**
  * Bundle one container. With `target` (a fleet bundle) it is written as a directory into `target.outDir` through
- * `target.client`, nothing is printed, and the result is returned for the fleet manifest.
+ * `target.docker`, nothing is printed, and the result is returned for the fleet manifest.
  */
 export async function bundleContainer(container: string, opts: BundleCliOptions, ctx: CommandContext, target?: BundleTarget): Promise<BundleResult> {
   const format = (target ? 'dir' : (opts.format ?? 'tgz')) as BundleFormat;
@@ -61,10 +104,10 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
   const pprofIntervalMs = opts.pprofInterval !== undefined ? requireDuration('--pprof-interval', opts.pprofInterval) : 5_000;
   const redact = opts.redact !== false;
 
-  const [{ collectBundle }, { connect, mapDockerError }, { inspectRaw }, { streamLogFrames }, { containerEvents }, health, { configuredHealthUrl }, { runPipeline }, { SummaryBuilder }, pprof, goroutines] =
+  const [{ collectBundle }, { dockerFor, mapDockerError }, { inspectRaw, toContainerInfo }, { streamLogFrames }, { containerEvents }, health, { configuredHealthUrl }, { runPipeline }, { SummaryBuilder }, pprof, goroutines] =
     await Promise.all([
       import('../bundle/collect.js'),
-      import('../docker/client.js'),
+      import('../docker/index.js'),
       import('../docker/containers.js'),
       import('../docker/logs.js'),
       import('../docker/events.js'),
@@ -78,37 +121,35 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
   configuredHealthUrl(container, opts.healthUrl, ctx); // a bad --health-url fails before anything is collected
   if (opts.pprofUrl) pprof.pprofUrl(opts.pprofUrl); // a bad --pprof-url fails before anything is collected
 
-  const client = target?.client ?? (await connect(ctx.globals.host?.[0]));
+  const docker = target?.docker ?? (await dockerFor(ctx.globals.host?.[0]));
   const step = (signal: AbortSignal) => AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
   let inspected: InspectLike | null = null;
 
   const deps: BundleDeps = {
     async inspect() {
-      inspected = (await inspectRaw(client, container, ctx.signal)) as unknown as InspectLike;
-      return inspected;
+      const raw = await inspectRaw(docker, container, ctx.signal);
+      inspected = raw;
+      return raw;
     },
     async logs(inspect, window, onFrame) {
-      const { toContainerInfo } = await import('../docker/containers.js');
-      const info = toContainerInfo(inspect as never);
       await streamLogFrames(
-        client,
-        info,
+        docker,
+        toContainerInfo(inspect as Parameters<typeof toContainerInfo>[0]),
         { timestamps: true, until: window.until, signal: window.signal, ...(window.since !== undefined ? { since: window.since } : {}) },
         onFrame,
       );
     },
     async stats(signal) {
       try {
-        const c = client.docker.getContainer(inspected!.Id);
-        return await c.stats({ stream: false, abortSignal: step(signal) } as never);
+        return await docker.stats(inspected!.Id, step(signal));
       } catch (err) {
         if (signal.aborted) throw new Error('interrupted');
         if ((err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError') throw new UnavailableError('stats timed out', `${timeoutMs} ms`);
-        throw mapDockerError(err, client);
+        throw mapDockerError(err, docker);
       }
     },
     async events(inspect, w) {
-      return containerEvents(client.docker, inspect.Id, { since: w.since, until: w.until, signal: w.signal, timeoutMs });
+      return containerEvents(docker, inspect.Id, { since: w.since, until: w.until, signal: w.signal, timeoutMs });
     },
     health(url, derived, signal) {
       return health.probeWithFallback(url, derived, { timeoutMs, signal });
@@ -155,7 +196,7 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
     statsIntervalMs: 1000,
     version,
     commandLine: ['goroscope', ...process.argv.slice(2)],
-    dockerHost: client.endpoint,
+    dockerHost: docker.endpoint,
     now: ctx.now,
     signal: ctx.signal,
     ...(showProgress

@@ -57,7 +57,7 @@ export async function run(names: string[], opts: CheckOptions, ctx: CommandConte
     const thresholds = resolveThresholds(opts, ctx.env, ctx.config, t.name.split('@')[0]!);
     const c = await collectFacts(
       t.lookup,
-      { healthUrl: opts.healthUrl, timeoutMs, logFallback: true, stats: true, client: t.client, ...(alertSince ? { alertEventsSince: alertSince(t.name) } : {}) },
+      { healthUrl: opts.healthUrl, timeoutMs, logFallback: true, stats: true, docker: t.docker, ...(alertSince ? { alertEventsSince: alertSince(t.name) } : {}) },
       ctx,
     );
     c.name = t.name;

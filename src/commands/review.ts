@@ -38,10 +38,10 @@ async function containerFacts(src: InputSource, ctx: CommandContext, healthFlag:
   let running = false;
   let derived: string | null = null;
   try {
-    const { connect } = await import('../docker/client.js');
+    const { dockerFor } = await import('../docker/index.js');
     const { inspectRaw, toContainerInfo } = await import('../docker/containers.js');
-    const client = await connect(ctx.globals.host?.[0], ctx.env);
-    const raw = await inspectRaw(client, src.id ?? src.name, ctx.signal);
+    const docker = await dockerFor(ctx.globals.host?.[0]);
+    const raw = await inspectRaw(docker, src.id ?? src.name, ctx.signal);
     const c = toContainerInfo(raw);
     running = c.state.running;
     info.state = c.state.status + (c.state.oomKilled ? ' (OOM killed)' : '');
@@ -49,11 +49,11 @@ async function containerFacts(src: InputSource, ctx: CommandContext, healthFlag:
     info.startedAt = c.state.startedAt || null;
     info.image = c.image;
     const { deriveHealthUrl } = await import('../sources/health.js');
-    derived = deriveHealthUrl(raw as Parameters<typeof deriveHealthUrl>[0])?.url ?? null;
+    derived = deriveHealthUrl(raw)?.url ?? null;
     if (running) {
       try {
         const { sampleStats } = await import('../docker/stats.js');
-        const s = await sampleStats(client.docker.getContainer(c.id));
+        const s = await sampleStats(docker, c.id);
         info.cpuPercent = s.cpuPercent;
         info.memoryMb = s.memory.usageBytes / 1048576;
         info.memoryLimitMb = s.memory.limitBytes ? s.memory.limitBytes / 1048576 : null;

@@ -4,10 +4,9 @@ import type { CommandContext } from '../cli/context.js';
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../time.js';
 import { bytesSize, humanSize, percent } from '../analyze/stats.js';
-import { connect, type DockerClient } from '../docker/client.js';
+import { dockerFor, mapDockerError, type DockerRuntime } from '../docker/index.js';
 import { inspectRaw } from '../docker/containers.js';
 import { sampleStats, EMPTY_STATS, type StatsSample } from '../docker/stats.js';
-import { mapDockerError } from '../docker/client.js';
 import { write } from '../cli/output.js';
 import type { Lang } from '../i18n.js';
 
@@ -35,16 +34,16 @@ export interface StatsRow {
 const ZERO_DATE = '0001-01-01T00:00:00Z';
 
 /** One row per container: inspect and a stats sample (in parallel; ~1 s for running ones, at once for stopped ones). */
-export async function sampleRows(client: DockerClient, names: string[]): Promise<StatsRow[]> {
+export async function sampleRows(docker: DockerRuntime, names: string[]): Promise<StatsRow[]> {
   return Promise.all(
     names.map(async (name) => {
-      const raw = await inspectRaw(client, name);
+      const raw = await inspectRaw(docker, name);
       let sample: StatsSample = { ...EMPTY_STATS, read: null };
       if (raw.State.Running) {
         try {
-          sample = await sampleStats(client.docker.getContainer(raw.Id));
+          sample = await sampleStats(docker, raw.Id);
         } catch (err) {
-          throw mapDockerError(err, client);
+          throw mapDockerError(err, docker);
         }
       }
       const { read: _read, ...numbers } = sample;
@@ -93,11 +92,11 @@ export function renderTable(rows: StatsRow[], lang: Lang): string {
 export async function run(names: string[], opts: StatsOptions, ctx: CommandContext): Promise<void> {
   const intervalMs = opts.interval === undefined ? 2000 : parseDuration(opts.interval);
   if (intervalMs === null || intervalMs <= 0) throw new UsageError('--interval must be a duration such as 2s or 1m', opts.interval);
-  const client = await connect(ctx.globals.host?.[0], ctx.env);
+  const docker = await dockerFor(ctx.globals.host?.[0]);
   const tty = ctx.stdout.isTTY === true && !opts.json;
   for (let first = true; ; first = false) {
     const started = ctx.now();
-    const rows = await sampleRows(client, names);
+    const rows = await sampleRows(docker, names);
     const text = opts.json
       ? JSON.stringify({ time: new Date(ctx.now()).toISOString(), containers: rows }, null, opts.stream === false ? 2 : undefined) + '\n'
       : renderTable(rows, ctx.lang);

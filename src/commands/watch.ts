@@ -7,7 +7,7 @@ import type { CommandContext } from '../cli/context.js';
 import { UsageError, OutputError } from '../errors.js';
 import { parseDuration } from '../time.js';
 import { resolveThresholds, goroutineLevel, type Thresholds } from '../config.js';
-import { connect } from '../docker/client.js';
+import { dockerFor } from '../docker/index.js';
 import { inspectRaw } from '../docker/containers.js';
 import { followStats, type StatsSample } from '../docker/stats.js';
 import { collectFacts, type Collected } from '../sources/facts.js';
@@ -67,8 +67,8 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
   // --notify: checked now (a bad target is a usage error before watching); alerts are sent in the background.
   const notifier = opts.notify !== undefined || opts.dryRun ? await import('../notify/index.js') : null;
   const notify = notifier?.notifySession(opts, ctx) ?? null;
-  const client = await connect(ctx.globals.host?.[0], ctx.env);
-  const first = await inspectRaw(client, name); // a typo or a dead daemon at the start is a clear error, not a retry loop
+  const docker = await dockerFor(ctx.globals.host?.[0]);
+  const first = await inspectRaw(docker, name); // a typo or a dead daemon at the start is a clear error, not a retry loop
   let recordFd: number | null = null;
   if (opts.record) {
     try {
@@ -113,7 +113,7 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
   const statsFollower = (async () => {
     while (!ctx.signal.aborted) {
       try {
-        await followStats(client.docker.getContainer(first.Id), (sample) => (latestStats = { at: ctx.now(), sample }), ctx.signal);
+        await followStats(docker, first.Id, (sample) => (latestStats = { at: ctx.now(), sample }), ctx.signal);
       } catch {
         // daemon gone or container removed: the sampler shows it; try again
       }
@@ -129,7 +129,7 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
   if (!tty) await write(ctx.stdout, `${fmt(m.watching, { name, interval: opts.interval ?? '5s' })}\n`);
   while (!ctx.signal.aborted) {
     const t0 = ctx.now();
-    const c = await collectFacts(name, { client, healthUrl: opts.healthUrl, timeoutMs, logFallback: false, stats: false }, ctx);
+    const c = await collectFacts(name, { docker, healthUrl: opts.healthUrl, timeoutMs, logFallback: false, stats: false }, ctx);
     const fresh = latestStats as { at: number; sample: StatsSample } | null;
     if (c.state?.running && fresh && ctx.now() - fresh.at < 5000) {
       const { read: _read, ...numbers } = fresh.sample;

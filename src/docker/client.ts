@@ -1,19 +1,12 @@
-// Connecting to a Docker daemon, the way the docker CLI would: `--host`, else DOCKER_HOST (unix, tcp with the
-// TLS variables, npipe, ssh), else the current Docker context from ~/.docker, else the default socket.
-// dockerode is imported here and in the other src/docker files only (docs/architecture.md).
+// Where a Docker daemon is, the way the docker CLI finds it: `--host`, else DOCKER_HOST (unix, tcp with the
+// TLS variables, npipe, ssh), else the current Docker context from ~/.docker, else the default socket; and how its
+// failures read. The connection itself is made in engine.ts.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { GoroscopeError, InputError, PermissionError, UnavailableError, UsageError } from '../errors.js';
-
-/** A connected client, and how to name its endpoint in messages. */
-export interface DockerClient {
-  docker: Docker;
-  /** `unix:///var/run/docker.sock`, `tcp://10.0.0.5:2376`, `ssh://ops@db1`, `context prod (tcp://…)`. */
-  endpoint: string;
-}
 
 export interface Endpoint {
   options: Docker.DockerOptions;
@@ -22,8 +15,18 @@ export interface Endpoint {
 
 type Env = Record<string, string | undefined>;
 
-/** Bounds connecting only; streams have no idle timeout (docs/docker.md, "Connecting"). */
-export const CONNECTION_TIMEOUT_MS = 5_000;
+/**
+ * How long a request waits for the daemon's answer (its response head) by default. Streams have no idle timeout
+ * once they answered: a quiet log is not a dead daemon (docs/docker.md, "Connecting").
+ */
+export const ANSWER_TIMEOUT_MS = 5_000;
+
+/** The daemon took longer than the answer timeout: it is there (it accepted the connection) but not answering. */
+export class DockerTimeout extends UnavailableError {
+  constructor(endpoint: string, ms: number, what: string) {
+    super(`the Docker daemon did not answer ${what} within ${ms < 1000 ? `${ms} ms` : `${+(ms / 1000).toFixed(1)} s`}`, endpoint, 'is dockerd overloaded or paused? check `docker info` and journalctl -u docker');
+  }
+}
 
 function readTls(dir: string, what: string): { ca: Buffer; cert: Buffer; key: Buffer } {
   try {
@@ -135,25 +138,6 @@ export function resolveEndpoint(host: string | undefined, env: Env = process.env
   return contextEndpoint(env) ?? defaultEndpoint();
 }
 
-let DockerCtor: typeof Docker | undefined;
-
-/**
- * A client for one endpoint. docker-modem merges DOCKER_HOST & co. over explicit options (and throws on a broken
- * DOCKER_CERT_PATH), so the environment is hidden from it while the client is built: our resolution is the only one.
- */
-export async function connect(host?: string, env: Env = process.env): Promise<DockerClient> {
-  const ep = resolveEndpoint(host, env);
-  DockerCtor ??= (await import('dockerode')).default;
-  const saved = process.env.DOCKER_HOST;
-  delete process.env.DOCKER_HOST;
-  try {
-    const docker = new DockerCtor({ ...ep.options, connectionTimeout: CONNECTION_TIMEOUT_MS } as Docker.DockerOptions);
-    return { docker, endpoint: ep.endpoint };
-  } finally {
-    if (saved !== undefined) process.env.DOCKER_HOST = saved;
-  }
-}
-
 interface DockerishError {
   code?: string;
   statusCode?: number;
@@ -175,7 +159,7 @@ export function daemonMessage(err: unknown): string {
  * socket permission → PermissionError (77). HTTP errors that need context (404, 501) are mapped by the caller;
  * here they become a generic UnavailableError with the daemon's message.
  */
-export function mapDockerError(err: unknown, client: Pick<DockerClient, 'endpoint'>): GoroscopeError {
+export function mapDockerError(err: unknown, client: { endpoint: string }): GoroscopeError {
   if (err instanceof GoroscopeError) return err;
   const e = err as DockerishError;
   switch (e.code) {

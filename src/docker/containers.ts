@@ -1,8 +1,7 @@
 // Container lookup: a name or id → what the log reader and the reports need, with "no such container" errors
 // that suggest close names.
-import type Docker from 'dockerode';
 import { NotFoundError, UnavailableError } from '../errors.js';
-import { mapDockerError, type DockerClient } from './client.js';
+import { isHttpStatus, type ContainerInspect, type DockerRuntime } from './runtime.js';
 
 export interface ContainerInfo {
   id: string;
@@ -23,10 +22,6 @@ export interface ContainerInfo {
   restartCount: number;
   restartPolicy: string;
   image: string;
-}
-
-function statusOf(err: unknown): number | undefined {
-  return (err as { statusCode?: number }).statusCode;
 }
 
 /** Levenshtein distance, two rows. */
@@ -63,10 +58,10 @@ export function suggestNames(wanted: string, names: readonly string[]): string[]
 }
 
 /** The NotFoundError for `name`, with close names from `docker ps -a` in the hint. */
-export async function noSuchContainer(client: DockerClient, name: string, cause?: unknown): Promise<NotFoundError> {
+export async function noSuchContainer(docker: DockerRuntime, name: string, cause?: unknown): Promise<NotFoundError> {
   let names: string[] = [];
   try {
-    const list = await client.docker.listContainers({ all: true, abortSignal: AbortSignal.timeout(5_000) } as Docker.ContainerListOptions);
+    const list = await docker.listContainers();
     names = list.flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')));
   } catch {
     names = [];
@@ -76,24 +71,24 @@ export async function noSuchContainer(client: DockerClient, name: string, cause?
   return new NotFoundError('no such container', name, hint, { cause });
 }
 
-/** The full `docker inspect` JSON, for bundles. */
-export async function inspectRaw(client: DockerClient, nameOrId: string, signal?: AbortSignal): Promise<Docker.ContainerInspectInfo> {
+/** The full `docker inspect` JSON (for bundles); NotFoundError with close names when there is no such container. */
+export async function inspectRaw(docker: DockerRuntime, nameOrId: string, signal?: AbortSignal): Promise<ContainerInspect> {
   try {
-    return await client.docker.getContainer(nameOrId).inspect({ abortSignal: signal ?? AbortSignal.timeout(15_000) } as object);
+    return await docker.inspect(nameOrId, signal);
   } catch (err) {
-    if (statusOf(err) === 404) throw await noSuchContainer(client, nameOrId, err);
-    throw mapDockerError(err, client);
+    if (isHttpStatus(err, 404)) throw await noSuchContainer(docker, nameOrId, err);
+    throw err;
   }
 }
 
-export function toContainerInfo(raw: Docker.ContainerInspectInfo): ContainerInfo {
+export function toContainerInfo(raw: ContainerInspect): ContainerInfo {
   const s = raw.State;
   return {
     id: raw.Id,
     name: raw.Name.replace(/^\//, ''),
     tty: raw.Config?.Tty === true,
     logDriver: raw.HostConfig?.LogConfig?.Type ?? 'json-file',
-    logOptions: (raw.HostConfig?.LogConfig?.Config as Record<string, string> | undefined) ?? {},
+    logOptions: raw.HostConfig?.LogConfig?.Config ?? {},
     state: {
       status: s.Status,
       running: s.Running,
@@ -105,13 +100,13 @@ export function toContainerInfo(raw: Docker.ContainerInspectInfo): ContainerInfo
     },
     restartCount: raw.RestartCount,
     restartPolicy: raw.HostConfig?.RestartPolicy?.Name ?? '',
-    image: raw.Config?.Image ?? raw.Image,
+    image: raw.Config?.Image ?? raw.Image ?? '',
   };
 }
 
 /** Resolve a name or id (or unique id prefix) → the container's facts. NotFoundError with suggestions otherwise. */
-export async function resolveContainer(client: DockerClient, nameOrId: string, signal?: AbortSignal): Promise<ContainerInfo> {
-  return toContainerInfo(await inspectRaw(client, nameOrId, signal));
+export async function resolveContainer(docker: DockerRuntime, nameOrId: string, signal?: AbortSignal): Promise<ContainerInfo> {
+  return toContainerInfo(await inspectRaw(docker, nameOrId, signal));
 }
 
 /** The error for a log driver without read support (HTTP 501). */

@@ -1,20 +1,10 @@
-// Docker events of one container over a bounded window (`GET /events?since&until&filters`), for bundles.
-// With `until` set the daemon ends the stream by itself; a timeout and a cap on the count bound it anyway.
-import type Docker from 'dockerode';
+// Docker events of one container over a bounded window, for bundles. With `until` set the daemon ends the stream
+// by itself; a timeout and a cap on the count bound it anyway.
 import { UnavailableError } from '../errors.js';
+import { msToDockerTs } from '../time.js';
+import type { DockerEvent, DockerRuntime } from './runtime.js';
 
-/** One event as the Engine API sends it (only the fields we rely on are typed). */
-export interface DockerEvent {
-  Type?: string;
-  Action?: string;
-  /** `status` on older APIs (`die`, `start`, …). */
-  status?: string;
-  id?: string;
-  Actor?: { ID?: string; Attributes?: Record<string, string> };
-  time?: number;
-  timeNano?: number;
-  [k: string]: unknown;
-}
+export type { DockerEvent };
 
 export interface ContainerEventsOptions {
   /** Epoch ms, inclusive. */
@@ -35,75 +25,29 @@ export interface ContainerEvents {
   reason?: string;
 }
 
-/** `1700000000123` → `"1700000000.123000000"` (the API accepts seconds with a fraction). */
-function apiTime(ms: number): string {
-  const sec = Math.floor(ms / 1000);
-  return `${sec}.${String(Math.round((ms - sec * 1000) * 1e6)).padStart(9, '0')}`;
-}
-
 /** Container events (start, die, restart, oom, kill, health_status, …) for `containerId` between since and until. */
-export async function containerEvents(docker: Docker, containerId: string, opts: ContainerEventsOptions): Promise<ContainerEvents> {
+export async function containerEvents(docker: DockerRuntime, containerId: string, opts: ContainerEventsOptions): Promise<ContainerEvents> {
   const max = opts.max ?? 10_000;
-  const timeoutMs = opts.timeoutMs ?? 10_000;
-  const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(new Error('timeout')), timeoutMs);
-  const onAbort = () => ctl.abort(opts.signal?.reason ?? new Error('aborted'));
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const timeout = AbortSignal.timeout(opts.timeoutMs ?? 10_000);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   const events: DockerEvent[] = [];
-  let truncated = false;
-  let reason: string | undefined;
+  let capped = false;
   try {
-    const stream = (await docker.getEvents({
-      since: apiTime(opts.since) as unknown as number,
-      until: apiTime(opts.until) as unknown as number,
-      filters: JSON.stringify({ type: ['container'], container: [containerId] }) as unknown as Record<string, string[]>,
-      abortSignal: ctl.signal,
-    } as Docker.GetEventsOptions)) as NodeJS.ReadableStream & { destroy?: () => void };
-    let rest = '';
-    await new Promise<void>((resolve, reject) => {
-      const finish = (why?: string) => {
-        if (why) {
-          truncated = true;
-          reason = why;
-        }
-        stream.removeAllListeners('data');
-        stream.destroy?.();
-        resolve();
-      };
-      stream.on('data', (chunk: Buffer | string) => {
-        rest += chunk.toString();
-        let nl: number;
-        while ((nl = rest.indexOf('\n')) >= 0) {
-          const line = rest.slice(0, nl).trim();
-          rest = rest.slice(nl + 1);
-          if (line === '') continue;
-          try {
-            events.push(JSON.parse(line) as DockerEvent);
-          } catch {
-            // a line that is not JSON is not an event: skip it
-          }
-          if (events.length >= max) return finish(`stopped at ${max} events`);
-        }
-      });
-      stream.on('end', () => finish());
-      stream.on('close', () => finish(ctl.signal.aborted ? abortReason(ctl.signal) : undefined));
-      stream.on('error', (err: Error) => {
-        if (ctl.signal.aborted) finish(abortReason(ctl.signal));
-        else reject(err);
-      });
-    });
+    await docker.events(
+      { since: msToDockerTs(opts.since), until: msToDockerTs(opts.until), filters: { type: ['container'], container: [containerId] }, signal },
+      (e) => {
+        events.push(e);
+        if (events.length < max) return true;
+        capped = true;
+        return false;
+      },
+    );
   } catch (err) {
-    if (ctl.signal.aborted) return { events, truncated: true, reason: abortReason(ctl.signal) };
-    const e = err as NodeJS.ErrnoException & { statusCode?: number };
-    throw new UnavailableError('cannot read Docker events', containerId, e.message, { cause: err });
-  } finally {
-    clearTimeout(timer);
-    opts.signal?.removeEventListener('abort', onAbort);
+    if (!signal.aborted) {
+      throw new UnavailableError('cannot read Docker events', containerId, (err as Error).message, { cause: err });
+    }
   }
-  return reason === undefined ? { events, truncated } : { events, truncated, reason };
-}
-
-function abortReason(signal: AbortSignal): string {
-  const r = signal.reason as Error | undefined;
-  return r?.message === 'timeout' ? 'timed out' : 'interrupted';
+  if (capped) return { events, truncated: true, reason: `stopped at ${max} events` };
+  if (signal.aborted) return { events, truncated: true, reason: timeout.aborted && !opts.signal?.aborted ? 'timed out' : 'interrupted' };
+  return { events, truncated: false };
 }

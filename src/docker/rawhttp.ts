@@ -4,22 +4,13 @@
 // alone put a container scan at ~1.3–1.5× `docker logs -t` on 2 cores. Here each socket read (up to 64 KB,
 // hundreds of messages) is de-chunked in one tight loop. TLS and ssh endpoints keep using docker-modem.
 import { connect as netConnect, type Socket } from 'node:net';
-import type { DockerClient } from './client.js';
-import { CONNECTION_TIMEOUT_MS } from './client.js';
 
 export interface RawTarget {
   socketPath?: string;
   host?: string;
   port?: number;
-}
-
-/** The endpoint of a client when it can be spoken to directly (unix socket, named pipe, plain http); null otherwise. */
-export function rawTargetOf(client: DockerClient): RawTarget | null {
-  const m = client.docker.modem as unknown as { socketPath?: unknown; host?: string; port?: string | number; protocol?: string; agent?: unknown };
-  if (m.agent) return null;
-  if (typeof m.socketPath === 'string' && !m.host) return { socketPath: m.socketPath };
-  if (m.host && m.protocol === 'http') return { host: m.host, port: Number(m.port) || 2375 };
-  return null;
+  /** How long to wait for the response head (default 5 s); then the request fails with `answerTimeout: true`. */
+  answerTimeoutMs?: number;
 }
 
 /** An error shaped like docker-modem's HTTP errors, so callers map both the same way. */
@@ -227,7 +218,8 @@ export function rawGet(
     if (signal?.aborted) return resolve();
     const sock: Socket = target.socketPath ? netConnect(target.socketPath) : netConnect(target.port ?? 2375, target.host ?? 'localhost');
     let settled = false;
-    const connectTimer = setTimeout(() => sock.destroy(Object.assign(new Error('connection timed out'), { code: 'ETIMEDOUT' })), CONNECTION_TIMEOUT_MS);
+    const answerMs = target.answerTimeoutMs ?? 5_000;
+    const connectTimer = setTimeout(() => sock.destroy(Object.assign(new Error(`no answer within ${answerMs} ms`), { answerTimeout: true })), answerMs);
     const finish = (err?: unknown) => {
       if (settled) return;
       settled = true;

@@ -2,14 +2,13 @@
 // (`GET /services/{id}/logs`, the same 8-byte framing as container logs). With `details=true` Engine 20.10 puts
 // the task attributes between the timestamp and the message of every frame, 16 KB parts included:
 //   `2026-11-26T14:32:49.017083542Z com.docker.swarm.node.id=lzqm…,com.docker.swarm.service.id=slzh…,com.docker.swarm.task.id=rlc2… hello`
-import type Docker from 'dockerode';
-import type { IncomingMessage } from 'node:http';
-import { NotFoundError, UnavailableError } from '../errors.js';
-import { FrameDemuxer, type FrameStream } from '../stream/frames.js';
+import { GoroscopeError, NotFoundError, UnavailableError } from '../errors.js';
+import type { FrameStream } from '../stream/frames.js';
 import { MessageAssembler, tsPrefixBytes, type DockerLineHandler } from '../stream/messages.js';
 import { msToDockerTs } from '../time.js';
-import { mapDockerError, type DockerClient } from './client.js';
+import { mapDockerError } from './client.js';
 import { suggestNames } from './containers.js';
+import { isHttpStatus, type ContainerSummary, type DockerRuntime, type ServiceInspect, type TaskInspect } from './runtime.js';
 
 export interface ServiceInfo {
   id: string;
@@ -35,31 +34,26 @@ export interface TaskInfo {
   timestamp: string;
 }
 
-function statusOf(err: unknown): number | undefined {
-  return (err as { statusCode?: number }).statusCode;
-}
-
 /** 503 "This node is not a swarm manager" → an UnavailableError that says so; the rest as usual. */
-function swarmError(err: unknown, client: DockerClient): Error {
-  const status = statusOf(err);
-  if (status === 503 || status === 406) {
-    return new UnavailableError('the Docker host is not a Swarm manager', client.endpoint, 'service: sources need a manager node (docker node ls); use --host to reach one', {
+function swarmError(err: unknown, docker: DockerRuntime): Error {
+  if (isHttpStatus(err, 503) || isHttpStatus(err, 406)) {
+    return new UnavailableError('the Docker host is not a Swarm manager', docker.endpoint, 'service: sources need a manager node (docker node ls); use --host to reach one', {
       cause: err,
     });
   }
-  return mapDockerError(err, client);
+  return err instanceof GoroscopeError ? err : mapDockerError(err, docker);
 }
 
 /** Look a service up by name or id. NotFoundError with close names otherwise. */
-export async function resolveService(client: DockerClient, nameOrId: string, signal?: AbortSignal): Promise<ServiceInfo> {
-  let raw: { ID: string; Spec?: { Name?: string; Mode?: { Global?: unknown }; TaskTemplate?: { ContainerSpec?: { TTY?: boolean } } } };
+export async function resolveService(docker: DockerRuntime, nameOrId: string, signal?: AbortSignal): Promise<ServiceInfo> {
+  let raw: ServiceInspect;
   try {
-    raw = (await client.docker.getService(nameOrId).inspect({ abortSignal: signal ?? AbortSignal.timeout(15_000) } as object)) as typeof raw;
+    raw = await docker.inspectService(nameOrId, signal);
   } catch (err) {
-    if (statusOf(err) !== 404) throw swarmError(err, client);
+    if (!isHttpStatus(err, 404)) throw swarmError(err, docker);
     let names: string[] = [];
     try {
-      const list = (await client.docker.listServices({ abortSignal: AbortSignal.timeout(5_000) } as object)) as { Spec?: { Name?: string } }[];
+      const list = await docker.listServices();
       names = list.map((s) => s.Spec?.Name ?? '').filter((n) => n !== '');
     } catch {
       names = [];
@@ -76,12 +70,9 @@ export async function resolveService(client: DockerClient, nameOrId: string, sig
 }
 
 /** Node id → hostname; an empty map when the node list is not readable (a worker, or a restricted API). */
-export async function nodeNames(client: DockerClient, signal?: AbortSignal): Promise<Map<string, string>> {
+export async function nodeNames(docker: DockerRuntime, signal?: AbortSignal): Promise<Map<string, string>> {
   try {
-    const nodes = (await client.docker.listNodes({ abortSignal: signal ?? AbortSignal.timeout(15_000) } as object)) as {
-      ID: string;
-      Description?: { Hostname?: string };
-    }[];
+    const nodes = await docker.listNodes(signal);
     return new Map(nodes.map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
   } catch {
     return new Map();
@@ -89,22 +80,14 @@ export async function nodeNames(client: DockerClient, signal?: AbortSignal): Pro
 }
 
 /** Every task of the service (running, finished, failed), oldest first. */
-export async function serviceTasks(client: DockerClient, service: ServiceInfo, signal?: AbortSignal): Promise<TaskInfo[]> {
-  let raw: {
-    ID: string;
-    Slot?: number;
-    NodeID?: string;
-    DesiredState?: string;
-    UpdatedAt?: string;
-    CreatedAt?: string;
-    Status?: { State?: string; Timestamp?: string; ContainerStatus?: { ContainerID?: string } };
-  }[];
+export async function serviceTasks(docker: DockerRuntime, service: ServiceInfo, signal?: AbortSignal): Promise<TaskInfo[]> {
+  let raw: TaskInspect[];
   try {
-    raw = (await client.docker.listTasks({ filters: { service: [service.id] }, abortSignal: signal ?? AbortSignal.timeout(15_000) } as object)) as typeof raw;
+    raw = await docker.listTasks(service.id, signal);
   } catch (err) {
-    throw swarmError(err, client);
+    throw swarmError(err, docker);
   }
-  const names = await nodeNames(client, signal);
+  const names = await nodeNames(docker, signal);
   return raw
     .map((t) => {
       const nodeId = t.NodeID ?? '';
@@ -137,19 +120,19 @@ export interface ComposeMember {
  * Containers labelled `com.docker.compose.project=PROJECT` (and `com.docker.compose.service=SERVICE` when given),
  * stopped ones included, ordered by service then name. NotFoundError naming the projects that exist when none match.
  */
-export async function composeMembers(client: DockerClient, project: string, service?: string, signal?: AbortSignal): Promise<ComposeMember[]> {
-  const label = [`com.docker.compose.project=${project}`];
-  if (service !== undefined) label.push(`com.docker.compose.service=${service}`);
-  let list: Docker.ContainerInfo[];
+export async function composeMembers(docker: DockerRuntime, project: string, service?: string, signal?: AbortSignal): Promise<ComposeMember[]> {
+  const labels = [`com.docker.compose.project=${project}`];
+  if (service !== undefined) labels.push(`com.docker.compose.service=${service}`);
+  let list: ContainerSummary[];
   try {
-    list = await client.docker.listContainers({ all: true, filters: { label }, abortSignal: signal ?? AbortSignal.timeout(15_000) } as Docker.ContainerListOptions);
+    list = await docker.listContainers({ labels }, signal);
   } catch (err) {
-    throw mapDockerError(err, client);
+    throw err instanceof GoroscopeError ? err : mapDockerError(err, docker);
   }
   if (list.length === 0) {
     let known: string[] = [];
     try {
-      const all = await client.docker.listContainers({ all: true, filters: { label: ['com.docker.compose.project'] } } as Docker.ContainerListOptions);
+      const all = await docker.listContainers({ labels: ['com.docker.compose.project'] });
       known = [
         ...new Set(
           all.map((c) => {
@@ -246,75 +229,32 @@ export class ServiceFrameRouter {
   }
 }
 
-/** Open a service's log body (details and timestamps on). */
-async function openServiceLogStream(client: DockerClient, service: ServiceInfo, req: ServiceLogRequest): Promise<IncomingMessage> {
-  const query: Record<string, string | boolean> = { stdout: true, stderr: true, follow: req.follow === true, timestamps: true, details: true };
-  if (req.since !== undefined) query.since = msToDockerTs(req.since);
-  if (req.tail !== undefined) query.tail = String(req.tail);
-  try {
-    return await new Promise<IncomingMessage>((resolve, reject) => {
-      client.docker.modem.dial(
-        {
-          path: `/services/${encodeURIComponent(service.id)}/logs?`,
-          method: 'GET',
-          isStream: true,
-          abortSignal: req.signal,
-          statusCodes: { 200: true, 404: 'no such service', 500: 'server error', 503: 'node is not part of a swarm' },
-          options: query,
-        } as never,
-        (err: unknown, res: unknown) => (err ? reject(err) : resolve(res as IncomingMessage)),
-      );
-    });
-  } catch (err) {
-    if (statusOf(err) === 404) throw new NotFoundError('no such service', service.name, 'docker service ls lists services', { cause: err });
-    throw swarmError(err, client);
-  }
-}
-
 /**
  * Every task's lines of a service, on every node, through the manager. Resolves at the end of the body (with
  * `follow`: when the user aborts or the service is removed); a connection cut short rejects.
  */
-export async function readServiceLines(client: DockerClient, service: ServiceInfo, req: ServiceLogRequest, onLine: TaskLineHandler): Promise<void> {
-  const res = await openServiceLogStream(client, service, req);
+export async function readServiceLines(docker: DockerRuntime, service: ServiceInfo, req: ServiceLogRequest, onLine: TaskLineHandler): Promise<void> {
   const router = new ServiceFrameRouter(onLine);
-  const demux = new FrameDemuxer((s, p) => router.frame(s, p));
-  const signal = req.signal;
-  await new Promise<void>((resolve, reject) => {
-    let settled = false;
-    const finish = (err?: unknown) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      res.removeAllListeners('data');
-      res.destroy();
-      if (err === undefined || signal?.aborted) resolve();
-      else reject(err instanceof Error && 'exitCode' in err ? err : mapDockerError(err, client));
-    };
-    const onAbort = () => finish();
-    if (signal?.aborted) return finish();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    res.on('data', (chunk: Buffer) => {
-      try {
-        demux.push(chunk);
-      } catch (err) {
-        finish(err);
-      }
-    });
-    res.once('end', () => {
-      try {
-        demux.end();
-      } catch (err) {
-        return finish(err);
-      }
-      finish();
-    });
-    res.once('error', (err) => finish(err));
-    res.once('close', () => {
-      if (!res.complete) finish(new UnavailableError('the service log stream from the Docker daemon was cut off', client.endpoint, 'run the command again'));
-      else finish();
-    });
-  });
+  try {
+    await docker.serviceLogs(
+      service.id,
+      {
+        follow: req.follow === true,
+        timestamps: true,
+        details: true,
+        // Read as frames, as the service log endpoint sends them (each frame carries its task details).
+        tty: false,
+        ...(req.since !== undefined ? { since: msToDockerTs(req.since) } : {}),
+        ...(req.tail !== undefined ? { tail: req.tail } : {}),
+        signal: req.signal,
+      },
+      (s, p) => router.frame(s, p),
+    );
+  } catch (err) {
+    if (req.signal?.aborted) return;
+    if (isHttpStatus(err, 404)) throw new NotFoundError('no such service', service.name, 'docker service ls lists services', { cause: err });
+    throw swarmError(err, docker);
+  }
   router.end();
 }
 

@@ -12,7 +12,7 @@ import { recordLineEvents } from './record.js';
 import { LineSplitter } from '../stream/lines.js';
 import { stripDockerTs } from '../stream/wrappers.js';
 import type { Line } from '../stream/types.js';
-import type { LineSink, Source, SourceOptions } from './index.js';
+import type { LineSink, Source, SourceOptions } from './types.js';
 import { fileError, FILE_CHUNK } from './files.js';
 
 export const BUNDLE_LOGS = { stdout: 'logs/stdout.log', stderr: 'logs/stderr.log' } as const;

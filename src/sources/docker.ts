@@ -1,33 +1,19 @@
 // A container spec (name, id or id prefix) → a Source reading its logs through src/docker.
 import { NotFoundError } from '../errors.js';
 import type { Line } from '../stream/types.js';
-import { connect, type DockerClient } from '../docker/client.js';
+import { dockerFor, type DockerRuntime } from '../docker/index.js';
 import { resolveContainer, type ContainerInfo } from '../docker/containers.js';
 import { readContainerLines } from '../docker/logs.js';
-import type { EventTags, Source, SourceOptions } from './index.js';
-
-const clients = new Map<string, Promise<DockerClient>>();
-
-/** One client per `--host` value (undefined: DOCKER_HOST, context, default socket), shared by every source. */
-export function clientFor(host: string | undefined): Promise<DockerClient> {
-  const key = host ?? '';
-  let c = clients.get(key);
-  if (!c) {
-    c = connect(host);
-    clients.set(key, c);
-    c.catch(() => clients.delete(key));
-  }
-  return c;
-}
+import type { EventTags, Source, SourceOptions } from './types.js';
 
 /** Find the container on the first host that has it (`--host` may be repeated). */
-export async function findContainer(spec: string, opts: SourceOptions): Promise<{ client: DockerClient; info: ContainerInfo }> {
+export async function findContainer(spec: string, opts: SourceOptions): Promise<{ docker: DockerRuntime; info: ContainerInfo }> {
   const hosts = opts.hosts && opts.hosts.length > 0 ? opts.hosts : [undefined];
   let notFound: NotFoundError | undefined;
   for (const host of hosts) {
-    const client = await clientFor(host);
+    const docker = await dockerFor(host);
     try {
-      return { client, info: await resolveContainer(client, spec, opts.signal) };
+      return { docker, info: await resolveContainer(docker, spec, opts.signal) };
     } catch (err) {
       if (err instanceof NotFoundError && hosts.length > 1) {
         notFound ??= err;
@@ -45,7 +31,7 @@ export async function findContainer(spec: string, opts: SourceOptions): Promise<
  */
 export function containerSource(
   spec: string,
-  client: DockerClient,
+  docker: DockerRuntime,
   info: ContainerInfo,
   opts: SourceOptions,
   name: string = info.name,
@@ -57,7 +43,7 @@ export function containerSource(
     tags: tags ? () => tags : undefined,
     async read(onLine) {
       await readContainerLines(
-        client,
+        docker,
         info,
         { since: opts.since, until: opts.until, tail: opts.tail, follow: opts.follow, signal: opts.signal },
         (stream, dockerTime, text, oversized) => {
@@ -70,6 +56,6 @@ export function containerSource(
 }
 
 export async function openContainer(spec: string, opts: SourceOptions): Promise<Source> {
-  const { client, info } = await findContainer(spec, opts);
-  return containerSource(spec, client, info, opts);
+  const { docker, info } = await findContainer(spec, opts);
+  return containerSource(spec, docker, info, opts);
 }

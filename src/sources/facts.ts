@@ -2,16 +2,30 @@
 // inspect (state, restarts), the health endpoint, one stats sample, and — when the endpoint gives no count —
 // the newest goroutine monitor line of the last 10 minutes of logs; for `check --notify`, the same single log read
 // also brings the events worth an alert since the previous run. Failures become facts, never throws, except bad usage.
-import type Docker from 'dockerode';
-import type { CommandContext } from '../cli/context.js';
 import { GoroscopeError, UsageError } from '../errors.js';
 import type { CheckFacts } from '../analyze/verdict.js';
 import type { ContainerStats } from '../analyze/stats.js';
-import { connect, mapDockerError, type DockerClient } from '../docker/client.js';
-import { inspectRaw } from '../docker/containers.js';
+import type { Env, FileConfig } from '../config.js';
+import { dockerFor, mapDockerError, type ContainerInspect, type DockerRuntime } from '../docker/index.js';
+import { inspectRaw, toContainerInfo } from '../docker/containers.js';
 import { sampleStats } from '../docker/stats.js';
 import { deriveHealthUrl, probeWithFallback, type HealthResult } from './health.js';
+import { containerSource } from './docker.js';
 import type { GEvent, GoroutineEvent, Kind, MemoryEvent } from '../events.js';
+
+/** What collecting facts needs from its caller's surroundings (a command's context fits as it is). */
+export interface FactsContext {
+  env: Env;
+  config: FileConfig;
+  /** The clock (uptime, log windows). */
+  now: () => number;
+  /** Ends every probe and read early (Ctrl-C). */
+  signal: AbortSignal;
+  /** Zone of the app's naive timestamps (the log fallback). */
+  tz: string;
+  /** `--host`: the first one is asked when no runtime is given. */
+  globals: { host?: string[] };
+}
 
 export interface ContainerState {
   status: string;
@@ -54,8 +68,8 @@ export interface CollectOptions {
   stats: boolean;
   /** Window of the log fallback (default 10 minutes). */
   logWindowMs?: number;
-  /** Reuse a connection (watch samples many times). */
-  client?: DockerClient;
+  /** The engine to ask (a fleet target's host); default: the first `--host`, else the default endpoint. */
+  docker?: DockerRuntime;
   /**
    * Epoch ms: also collect the events worth an alert (crash, fatal, panic, channel_disabled) stamped from then up
    * to the start of the read, in the same log read as the monitor fallback (running or not: a crash stops it).
@@ -72,7 +86,7 @@ export const NO_URL = 'has no known URL (give --health-url)';
 const ZERO_DATE = '0001-01-01T00:00:00Z';
 
 /** The health URL a user configured for this container, and where it came from; null when none. */
-export function configuredHealthUrl(name: string, flag: string | undefined, ctx: Pick<CommandContext, 'env' | 'config'>): { url: string; source: string } | null {
+export function configuredHealthUrl(name: string, flag: string | undefined, ctx: Pick<FactsContext, 'env' | 'config'>): { url: string; source: string } | null {
   if (flag) return { url: checkUrl(flag, '--health-url'), source: '--health-url' };
   if (ctx.env.GOROSCOPE_HEALTH_URL) return { url: checkUrl(ctx.env.GOROSCOPE_HEALTH_URL, 'GOROSCOPE_HEALTH_URL'), source: 'GOROSCOPE_HEALTH_URL' };
   const file = ctx.config.containers?.[name]?.healthUrl ?? ctx.config.healthUrl;
@@ -90,7 +104,7 @@ function checkUrl(url: string, where: string): string {
   return url;
 }
 
-export async function collectFacts(name: string, opts: CollectOptions, ctx: CommandContext): Promise<Collected> {
+export async function collectFacts(name: string, opts: CollectOptions, ctx: FactsContext): Promise<Collected> {
   const configured = configuredHealthUrl(name, opts.healthUrl, ctx);
   const out: Collected = {
     name,
@@ -107,11 +121,11 @@ export async function collectFacts(name: string, opts: CollectOptions, ctx: Comm
     logsReadAt: null,
     facts: { state: null, restartCount: 0, goroutines: null, goroutineSource: null, healthError: null },
   };
-  let client: DockerClient;
-  let raw: Docker.ContainerInspectInfo;
+  let docker: DockerRuntime;
+  let raw: ContainerInspect;
   try {
-    client = opts.client ?? (await connect(ctx.globals.host?.[0], ctx.env));
-    raw = await inspectRaw(client, name);
+    docker = opts.docker ?? (await dockerFor(ctx.globals.host?.[0]));
+    raw = await inspectRaw(docker, name);
   } catch (err) {
     if (!(err instanceof GoroscopeError) || err instanceof UsageError) throw err;
     out.facts.lookupError = `${err.message}${err.value ? ` (${err.value})` : ''}`;
@@ -143,8 +157,8 @@ export async function collectFacts(name: string, opts: CollectOptions, ctx: Comm
   const [health, stats] = await Promise.all([
     url && running ? probeWithFallback(url, !configured, { timeoutMs: opts.timeoutMs, signal: ctx.signal }) : Promise.resolve(null),
     opts.stats && running
-      ? sampleStats(client.docker.getContainer(raw.Id)).catch((err: unknown) => {
-          out.statsError = mapDockerError(err, client).message;
+      ? sampleStats(docker, raw.Id).catch((err: unknown) => {
+          out.statsError = mapDockerError(err, docker).message;
           return null;
         })
       : Promise.resolve(null),
@@ -154,7 +168,7 @@ export async function collectFacts(name: string, opts: CollectOptions, ctx: Comm
   const monitor = !(health?.goroutines !== null && health?.goroutines !== undefined) && opts.logFallback && running;
   const found =
     monitor || opts.alertEventsSince !== undefined
-      ? await readRecentLogs(raw.Id, { monitorWindowMs: monitor ? (opts.logWindowMs ?? 600_000) : undefined, alertSince: opts.alertEventsSince }, ctx)
+      ? await readRecentLogs(docker, raw, { monitorWindowMs: monitor ? (opts.logWindowMs ?? 600_000) : undefined, alertSince: opts.alertEventsSince }, ctx)
       : null;
   if (found) {
     out.alertEvents = found.alerts;
@@ -179,25 +193,16 @@ export async function collectFacts(name: string, opts: CollectOptions, ctx: Comm
   return out;
 }
 
-/** The newest `goroutine` and `memory` events of the last `windowMs` of the container's logs; nulls when none or unreadable. */
-export async function newestMonitorLines(
-  id: string,
-  windowMs: number,
-  ctx: CommandContext,
-): Promise<{ goroutine: GoroutineEvent | null; memory: MemoryEvent | null }> {
-  const { goroutine, memory } = await readRecentLogs(id, { monitorWindowMs: windowMs }, ctx);
-  return { goroutine, memory };
-}
-
 /**
  * One read of a container's recent logs for two purposes: the newest monitor lines of the last `monitorWindowMs`
  * (when given) and the alert-worthy events stamped in [`alertSince`, the start of the read) (when given). Reads
  * from the older of the two bounds, once. `alerts` is null when not asked, or when the logs could not be read.
  */
 export async function readRecentLogs(
-  id: string,
+  docker: DockerRuntime,
+  inspect: ContainerInspect,
   want: { monitorWindowMs?: number | undefined; alertSince?: number | undefined },
-  ctx: CommandContext,
+  ctx: Pick<FactsContext, 'now' | 'signal' | 'tz'>,
 ): Promise<{ goroutine: GoroutineEvent | null; memory: MemoryEvent | null; alerts: GEvent[] | null; readAt: number }> {
   let goroutine: GoroutineEvent | null = null;
   let memory: MemoryEvent | null = null;
@@ -210,9 +215,10 @@ export async function readRecentLogs(
   const since = Math.min(monitorSince ?? Infinity, alertSince ?? Infinity);
   try {
     const { runPipeline } = await import('../pipeline.js');
+    const source = containerSource(inspect.Id, docker, toContainerInfo(inspect), { since, signal: ctx.signal });
     await runPipeline(
-      [id],
-      { since, kinds, tz: ctx.tz, hosts: ctx.globals.host, signal: ctx.signal },
+      [source],
+      { since, kinds, tz: ctx.tz, signal: ctx.signal },
       (e) => {
         const t = e.time === null ? NaN : Date.parse(e.time);
         if (alerts && ALERT_KINDS.has(e.kind)) {

@@ -5,11 +5,11 @@
 import type { GEvent } from '../events.js';
 import { GoroscopeError, NotFoundError, UsageError } from '../errors.js';
 import type { Line } from '../stream/types.js';
-import type { DockerClient } from '../docker/client.js';
+import { dockerFor, type DockerRuntime } from '../docker/index.js';
 import { resolveContainer, type ContainerInfo } from '../docker/containers.js';
 import { composeMembers, readServiceLines, resolveService, serviceTasks, type ServiceInfo, type TaskInfo } from '../docker/services.js';
-import { clientFor, containerSource as readOneContainer } from './docker.js';
-import type { EventTags, Source, SourceOptions } from './index.js';
+import { containerSource as readOneContainer } from './docker.js';
+import type { EventTags, Source, SourceOptions } from './types.js';
 
 /** Exit codes that mean "this host is not there" (unreachable daemon, refused socket) rather than "bad request". */
 const HOST_DOWN = new Set([69, 77]);
@@ -35,9 +35,9 @@ function hostsOf(opts: SourceOptions): (string | undefined)[] {
  * Run `fn` on every host at once. Hosts that are down are reported and dropped; NotFoundError on a host means
  * "not here". Throws the first host-down error when no host answered, the first NotFoundError when none had it.
  */
-async function onEveryHost<T>(opts: SourceOptions, fn: (client: DockerClient, host: string | undefined) => Promise<T[]>): Promise<T[]> {
+async function onEveryHost<T>(opts: SourceOptions, fn: (docker: DockerRuntime, host: string | undefined) => Promise<T[]>): Promise<T[]> {
   const hosts = hostsOf(opts);
-  const settled = await Promise.allSettled(hosts.map(async (h) => fn(await clientFor(h), h)));
+  const settled = await Promise.allSettled(hosts.map(async (h) => fn(await dockerFor(h), h)));
   const found: T[] = [];
   let down: GoroscopeError | undefined;
   let notFound: NotFoundError | undefined;
@@ -62,14 +62,14 @@ async function onEveryHost<T>(opts: SourceOptions, fn: (client: DockerClient, ho
   throw notFound ?? new NotFoundError('not found on any host', hosts.join(', '));
 }
 
-function containerSource(spec: string, client: DockerClient, info: ContainerInfo, host: string | undefined, opts: SourceOptions): Source {
-  if (host === undefined) return readOneContainer(spec, client, info, opts);
-  return readOneContainer(spec, client, info, opts, `${info.name}@${hostLabel(host)}`, { host, tags: { host } });
+function containerSource(spec: string, docker: DockerRuntime, info: ContainerInfo, host: string | undefined, opts: SourceOptions): Source {
+  if (host === undefined) return readOneContainer(spec, docker, info, opts);
+  return readOneContainer(spec, docker, info, opts, `${info.name}@${hostLabel(host)}`, { host, tags: { host } });
 }
 
 /** A container spec read on every `--host` that has it (only used when there are several). */
 async function openOnEveryHost(spec: string, opts: SourceOptions): Promise<Source[]> {
-  return onEveryHost(opts, async (client, host) => [containerSource(spec, client, await resolveContainer(client, spec, opts.signal), host, opts)]);
+  return onEveryHost(opts, async (docker, host) => [containerSource(spec, docker, await resolveContainer(docker, spec, opts.signal), host, opts)]);
 }
 
 /** `compose:PROJECT` / `compose:PROJECT/SERVICE` → its containers on every host, one source each. */
@@ -80,10 +80,10 @@ async function openCompose(spec: string, opts: SourceOptions): Promise<Source[]>
   const service = slash < 0 ? undefined : rest.slice(slash + 1);
   if (project === '' || service === '') throw new UsageError('compose: needs a project name', spec, 'examples: compose:oneapi, compose:oneapi/one-api');
   const multi = hostsOf(opts).length > 1;
-  return onEveryHost(opts, async (client, host) => {
-    const members = await composeMembers(client, project, service, opts.signal);
+  return onEveryHost(opts, async (docker, host) => {
+    const members = await composeMembers(docker, project, service, opts.signal);
     const out: Source[] = [];
-    for (const m of members) out.push(containerSource(spec, client, await resolveContainer(client, m.id, opts.signal), multi ? host : undefined, opts));
+    for (const m of members) out.push(containerSource(spec, docker, await resolveContainer(docker, m.id, opts.signal), multi ? host : undefined, opts));
     return out;
   });
 }
@@ -121,7 +121,7 @@ export function tagFor(spans: readonly TaskSpan[] | undefined, time: string | nu
 /** Most lines held back per unknown task while the task list is fetched again. */
 const MAX_PENDING_LINES = 10_000;
 
-function serviceSource(spec: string, client: DockerClient, service: ServiceInfo, firstTasks: TaskInfo[], host: string | undefined, opts: SourceOptions): Source {
+function serviceSource(spec: string, docker: DockerRuntime, service: ServiceInfo, firstTasks: TaskInfo[], host: string | undefined, opts: SourceOptions): Source {
   const tasks = new Map(firstTasks.map((t) => [t.id, t]));
   /** replica → its tasks in the order their lines appeared. */
   const spans = new Map<string, TaskSpan[]>();
@@ -154,7 +154,7 @@ function serviceSource(spec: string, client: DockerClient, service: ServiceInfo,
         pending.clear();
       };
       const refresh = () => {
-        refreshing ??= serviceTasks(client, service, opts.signal)
+        refreshing ??= serviceTasks(docker, service, opts.signal)
           .then((list) => {
             for (const t of list) tasks.set(t.id, t);
           })
@@ -164,7 +164,7 @@ function serviceSource(spec: string, client: DockerClient, service: ServiceInfo,
             flushPending();
           });
       };
-      await readServiceLines(client, service, { since: opts.since, tail: opts.tail, follow: opts.follow, signal: opts.signal }, (taskId, nodeId, stream, dockerTime, text, oversized) => {
+      await readServiceLines(docker, service, { since: opts.since, tail: opts.tail, follow: opts.follow, signal: opts.signal }, (taskId, nodeId, stream, dockerTime, text, oversized) => {
         const line: Omit<Line, 'source'> = oversized ? { stream, dockerTime, text, oversized } : { stream, dockerTime, text };
         if (!tasks.has(taskId) && taskId !== '') {
           let held = pending.get(taskId);
@@ -187,9 +187,9 @@ async function openService(spec: string, opts: SourceOptions): Promise<Source[]>
   const name = spec.slice('service:'.length);
   if (name === '') throw new UsageError('service: needs a service name', spec, 'example: service:oneapi_one-api (docker service ls)');
   const multi = hostsOf(opts).length > 1;
-  const all = await onEveryHost(opts, async (client, host) => {
-    const service = await resolveService(client, name, opts.signal);
-    return [serviceSource(spec, client, service, await serviceTasks(client, service, opts.signal), multi ? host : undefined, opts)];
+  const all = await onEveryHost(opts, async (docker, host) => {
+    const service = await resolveService(docker, name, opts.signal);
+    return [serviceSource(spec, docker, service, await serviceTasks(docker, service, opts.signal), multi ? host : undefined, opts)];
   });
   // Managers of one swarm all answer for the same service: read it once.
   const seen = new Set<string>();
@@ -212,18 +212,18 @@ export async function openContainerOnHosts(spec: string, opts: SourceOptions): P
 }
 
 /** The running tasks' containers of a service on the hosts given, for inspect and stats (bundle, check). */
-export async function serviceContainers(spec: string, opts: SourceOptions): Promise<{ client: DockerClient; task: TaskInfo; host: string | undefined }[]> {
+export async function serviceContainers(spec: string, opts: SourceOptions): Promise<{ docker: DockerRuntime; task: TaskInfo; host: string | undefined }[]> {
   const name = spec.slice('service:'.length);
-  return onEveryHost(opts, async (client, host) => {
-    const service = await resolveService(client, name, opts.signal);
-    const tasks = await serviceTasks(client, service, opts.signal);
-    const out: { client: DockerClient; task: TaskInfo; host: string | undefined }[] = [];
+  return onEveryHost(opts, async (docker, host) => {
+    const service = await resolveService(docker, name, opts.signal);
+    const tasks = await serviceTasks(docker, service, opts.signal);
+    const out: { docker: DockerRuntime; task: TaskInfo; host: string | undefined }[] = [];
     for (const task of tasks) {
       if (task.state !== 'running' || task.containerId === null) continue;
       // Only containers of this node can be inspected through this host.
       try {
-        await resolveContainer(client, task.containerId, opts.signal);
-        out.push({ client, task, host });
+        await resolveContainer(docker, task.containerId, opts.signal);
+        out.push({ docker, task, host });
       } catch (err) {
         if (!(err instanceof NotFoundError)) throw err;
       }
@@ -247,11 +247,11 @@ export function hostDownLine(host: string, err: GoroscopeError): string {
   return `warning: skipping Docker host ${host}: ${err.headline().replace(/^error: /, '')}\n`;
 }
 
-/** One container to check: shown as `name`, looked up as `lookup` through `client` (the default endpoint when absent). */
+/** One container to check: shown as `name`, looked up as `lookup` through `docker` (the default endpoint when absent). */
 export interface CheckTarget {
   name: string;
   lookup: string;
-  client?: DockerClient;
+  docker?: DockerRuntime;
   host?: string;
 }
 
@@ -272,8 +272,8 @@ export async function expandCheckTargets(names: string[], opts: SourceOptions): 
       const service = slash < 0 ? undefined : rest.slice(slash + 1);
       if (project === '' || service === '') throw new UsageError('compose: needs a project name', spec, 'examples: compose:oneapi, compose:oneapi/one-api');
       out.push(
-        ...(await onEveryHost(opts, async (client, host) =>
-          (await composeMembers(client, project, service, opts.signal)).map((m) => ({ name: at(m.name, host), lookup: m.id, client, ...(multi && host ? { host } : {}) })),
+        ...(await onEveryHost(opts, async (docker, host) =>
+          (await composeMembers(docker, project, service, opts.signal)).map((m) => ({ name: at(m.name, host), lookup: m.id, docker, ...(multi && host ? { host } : {}) })),
         )),
       );
     } else if (spec.startsWith('service:')) {
@@ -281,14 +281,14 @@ export async function expandCheckTargets(names: string[], opts: SourceOptions): 
       if (running.length === 0) {
         throw new NotFoundError('no running task of the service on these hosts', spec.slice('service:'.length), 'docker service ps shows where its tasks run; give that node with --host');
       }
-      for (const { client, task, host } of running) {
-        out.push({ name: at(`${task.replica}.${task.id}`, host), lookup: task.containerId!, client, ...(multi && host ? { host } : {}) });
+      for (const { docker, task, host } of running) {
+        out.push({ name: at(`${task.replica}.${task.id}`, host), lookup: task.containerId!, docker, ...(multi && host ? { host } : {}) });
       }
     } else if (multi) {
       out.push(
-        ...(await onEveryHost(opts, async (client, host) => {
-          const info = await resolveContainer(client, spec, opts.signal);
-          return [{ name: at(info.name, host), lookup: info.id, client, ...(host ? { host } : {}) }];
+        ...(await onEveryHost(opts, async (docker, host) => {
+          const info = await resolveContainer(docker, spec, opts.signal);
+          return [{ name: at(info.name, host), lookup: info.id, docker, ...(host ? { host } : {}) }];
         })),
       );
     } else out.push({ name: spec, lookup: spec });

@@ -5,62 +5,12 @@ import { readFile as readFileText, readdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createReadStream, existsSync, rmSync } from 'node:fs';
 import { DataError, GoroscopeError, InputError } from '../errors.js';
-import type { GEvent } from '../events.js';
-import type { LineSink } from '../stream/decode.js';
 import { FILE_CHUNK, fileError, readDirectory, readFile } from './files.js';
 import { readStdin, readStream } from './stdin.js';
 
-export type { LineSink } from '../stream/decode.js';
+import type { Source, SourceOptions } from './types.js';
 
-export interface SourceInfo {
-  /** What the user typed. */
-  spec: string;
-  kind: 'container' | 'file' | 'stdin' | 'bundle' | 'service';
-  /** Container name (no leading `/`, `name@host` when several hosts are read), service name, file or directory path, `-`. */
-  name: string;
-  /** Full container or service id. */
-  id?: string;
-  /** The `--host` value it was read from, when several were given. */
-  host?: string;
-}
-
-/** Fleet tags an event gets from its source (docs/sources.md): Swarm task and node, Docker host. */
-export interface EventTags {
-  task?: string;
-  node?: string;
-  host?: string;
-}
-
-export interface SourceOptions {
-  /** Epoch ms, inclusive. Containers apply them in the daemon; saved text is filtered by the pipeline. */
-  since?: number;
-  until?: number;
-  /** Containers only: the last N messages. */
-  tail?: number;
-  follow?: boolean;
-  /** `--host` values. */
-  hosts?: string[];
-  signal?: AbortSignal;
-  /** Several hosts: one that cannot be reached is reported here and skipped instead of failing the spec. */
-  onHostDown?: (host: string, err: GoroscopeError) => void;
-}
-
-export interface Source {
-  info: SourceInfo;
-  /**
-   * Hand over every line in input order and resolve at the end (for a followed container: when the user aborts
-   * or the container is removed). Rejects with a GoroscopeError on failure; never ends silently on an error.
-   */
-  read(onLine: LineSink): Promise<void>;
-  /** Tags for an event of this source (task, node, host); the pipeline adds them to the event. */
-  tags?: (e: GEvent) => EventTags | undefined;
-  /**
-   * Ready-made events the source carries beside its log lines (a bundle's health snapshot: a goroutine `sample` and
-   * a memory event at the snapshot's time). The pipeline hands them over after the lines, through the same time
-   * window, kind filter and tags, only when asked to (`PipelineOptions.sourceEvents`; trend, channels, review).
-   */
-  events?: () => GEvent[];
-}
+export type { EventTags, LineSink, Source, SourceInfo, SourceOptions } from './types.js';
 
 interface Resolver {
   /** Returns a Source when the spec is of this kind, null to let the next resolver try. */

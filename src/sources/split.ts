@@ -21,7 +21,7 @@ import type { TextFormat } from '../stream/wrappers.js';
 import { MAX_LINE_CHARS, type Line } from '../stream/types.js';
 import { START, startKind } from '../parse/starts.js';
 import { readFile, type FileRange } from './files.js';
-import type { Source } from './index.js';
+import type { Source } from './types.js';
 
 /** One-line record starts required on each side of a cut. */
 export const CUT_WINDOW = 16;

@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { connect } from '../../src/docker/client.js';
+import { connect } from '../../src/docker/engine.js';
 import { resolveContainer } from '../../src/docker/containers.js';
 import { EXIT, GoroscopeError } from '../../src/errors.js';
 import { BUSYBOX, docker, noBusybox, removeContainers, uniqueName } from '../helpers/engine.js';

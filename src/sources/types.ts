@@ -1,0 +1,58 @@
+// The Source contract every reader of logs fulfils (files, stdin, bundles, containers, services, several hosts),
+// apart from the resolvers that pick one, so the readers depend on this file and not on each other.
+import type { GEvent } from '../events.js';
+import type { GoroscopeError } from '../errors.js';
+import type { LineSink } from '../stream/decode.js';
+
+export type { LineSink };
+
+export interface SourceInfo {
+  /** What the user typed. */
+  spec: string;
+  kind: 'container' | 'file' | 'stdin' | 'bundle' | 'service';
+  /** Container name (no leading `/`, `name@host` when several hosts are read), service name, file or directory path, `-`. */
+  name: string;
+  /** Full container or service id. */
+  id?: string;
+  /** The `--host` value it was read from, when several were given. */
+  host?: string;
+}
+
+/** Fleet tags an event gets from its source (docs/sources.md): Swarm task and node, Docker host. */
+export interface EventTags {
+  task?: string;
+  node?: string;
+  host?: string;
+}
+
+export interface SourceOptions {
+  /** Epoch ms, inclusive. Containers apply them in the daemon; saved text is filtered by the pipeline. */
+  since?: number;
+  until?: number;
+  /** Containers only: the last N messages. */
+  tail?: number;
+  follow?: boolean;
+  /** `--host` values. */
+  hosts?: string[];
+  signal?: AbortSignal;
+  /** Several hosts: one that cannot be reached is reported here and skipped instead of failing the spec. */
+  onHostDown?: (host: string, err: GoroscopeError) => void;
+}
+
+export interface Source {
+  info: SourceInfo;
+  /**
+   * Hand over every line in input order and resolve at the end (for a followed container: when the user aborts
+   * or the container is removed). Rejects with a GoroscopeError on failure; never ends silently on an error.
+   */
+  read(onLine: LineSink): Promise<void>;
+  /** Tags for an event of this source (task, node, host); the pipeline adds them to the event. */
+  tags?: (e: GEvent) => EventTags | undefined;
+  /**
+   * Ready-made events the source carries beside its log lines (a bundle's health snapshot: a goroutine `sample` and
+   * a memory event at the snapshot's time). The pipeline hands them over after the lines, through the same time
+   * window, kind filter and tags, only when asked to (`PipelineOptions.sourceEvents`; trend, channels, review).
+   */
+  events?: () => GEvent[];
+}
+

@@ -296,14 +296,15 @@ describe.skipIf(noBusybox)('service:NAME on a single-node swarm', () => {
   });
 });
 
-// Two services of one compose project; `api` logs goroutine lines, `db` MySQL-ish lines in between, so the two
-// containers' events interleave in time.
+// Two services of one compose project whose lines alternate in time: api and db take turns through marker files
+// in a shared directory (api logs, then db, then api …), however slowly the machine starts them.
+const wait = (f: string) => `while [ ! -e /turns/${f} ]; do sleep 0.05; done`;
 const API_SCRIPT = `${ts}
 echo "[SYS] $(ts) | One API v0.6.7 started "
-for n in 2100 2200 2300 2400; do echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: $n "; sleep 0.4; done
+i=0; for n in 2100 2200 2300 2400; do i=$((i+1)); echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: $n "; : > /turns/api$i; ${wait('db$i')}; sleep 0.2; done
 `;
 const DB_SCRIPT = `${ts}
-for n in 2101 2201 2301 2401; do echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: $n "; sleep 0.4; done
+i=0; for n in 2101 2201 2301 2401; do i=$((i+1)); ${wait('api$i')}; sleep 0.2; echo "[SYS] $(ts) | ⚠️ Goroutine count elevated: $n "; : > /turns/db$i; done
 `;
 
 describe.skipIf(noBusybox)('compose:PROJECT and several --host values', () => {
@@ -315,13 +316,14 @@ describe.skipIf(noBusybox)('compose:PROJECT and several --host values', () => {
   const missing = join(tmpdir(), `gs-fleet-missing-${process.pid}.sock`);
   let proxy: Server;
 
+  let turns = '';
   beforeAll(async () => {
     const label = (svc: string) => ['--label', `com.docker.compose.project=${project}`, '--label', `com.docker.compose.service=${svc}`];
+    turns = mkdtempSync(join(tmpdir(), 'gs-fleet-turns-'));
+    const shared = ['-v', `${turns}:/turns`];
     await docker('run', '-d', '--network', 'none', '--name', other, '--label', 'com.docker.compose.project=elsewhere', BUSYBOX, 'true');
-    // db starts once api has logged, so their lines interleave in time (api's 2nd line comes after db's 1st or close).
-    await docker('run', '-d', '--network', 'none', '--name', api, ...label('api'), BUSYBOX, 'sh', '-c', API_SCRIPT);
-    await poll('api to log', async () => ((await docker('logs', api)).includes('2100') ? true : undefined), 15_000);
-    await docker('run', '-d', '--network', 'none', '--name', db, ...label('db'), BUSYBOX, 'sh', '-c', DB_SCRIPT);
+    await docker('run', '-d', '--network', 'none', '--name', api, ...label('api'), ...shared, BUSYBOX, 'sh', '-c', API_SCRIPT);
+    await docker('run', '-d', '--network', 'none', '--name', db, ...label('db'), ...shared, BUSYBOX, 'sh', '-c', DB_SCRIPT);
     await poll(
       'the project containers to exit',
       async () => ((await docker('ps', '-q', '--filter', `label=com.docker.compose.project=${project}`)).trim() === '' ? true : undefined),
@@ -340,6 +342,7 @@ describe.skipIf(noBusybox)('compose:PROJECT and several --host values', () => {
 
   afterAll(async () => {
     await removeContainers(api, db, other);
+    if (turns) rmSync(turns, { recursive: true, force: true });
     await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
     rmSync(proxyPath, { force: true });
   });

@@ -2,7 +2,9 @@
 // lines are contiguous within a stream while stdout and stderr interleave freely.
 import type { Line, LogRecord } from '../stream/types.js';
 import type { Stream } from '../events.js';
-import { BLANK, CONTINUATION, STDLOG_START, startKind } from './starts.js';
+import { gorm } from './dialects/gorm.js';
+import { peelStart, prefixLength, type Prefix } from './peel.js';
+import { BLANK, CONTINUATION, DETAIL_START, STACK_START, START, STDLOG_START, startKind, type StartKind } from './starts.js';
 
 /** A record keeps at most this many lines; later ones are counted in `droppedLines` (a crash dump of 10,000 goroutines). */
 export const MAX_RECORD_LINES = 2000;
@@ -18,6 +20,22 @@ interface StreamState {
   chars: number;
   /** Blank lines seen since the last non-blank line, with the docker time of the first one. */
   blanks: string[];
+  /** The prefix peeled from the open record's first line (peel.ts), which its continuation lines lose too. */
+  prefix: Prefix | null;
+  /** The open record is a Go stack (a crash dump, `stacktrace from panic: goroutine …`): a goroutine header continues it. */
+  stack: boolean;
+  /** The open record is a GORM head still waiting for its `[error]` / `[…ms] [rows:N]` line. */
+  gormHead: boolean;
+}
+
+/** `panic: …`, `fatal error: …`, `goroutine 1 [running]:`, or a line ending in a goroutine header (`… stacktrace from panic: goroutine 2087 [running]:`). */
+function stackHead(text: string): boolean {
+  const c = text.charCodeAt(0);
+  if (c === 112 || c === 102) return text.startsWith('panic: ') || text.startsWith('fatal error: ');
+  // (by character codes from the end: this runs for every record)
+  let end = text.length - 1;
+  while (end > 0 && (text.charCodeAt(end) === 32 || text.charCodeAt(end) === 13)) end--;
+  return text.charCodeAt(end) === 58 && text.charCodeAt(end - 1) === 93 && text.lastIndexOf('goroutine ', end) !== -1;
 }
 
 /** Groups physical lines into records, per (source, stream). Calls onRecord in input order (per stream). */
@@ -32,8 +50,27 @@ export class RecordGrouper {
 
   push(line: Line): void {
     const st = this.state(line.source, line.stream);
-    const text = line.text;
-    const kind = startKind(text);
+    let text = line.text;
+    let kind: StartKind = startKind(text);
+    let prefix: Prefix | null = null;
+    if (kind === CONTINUATION) {
+      // the open record's prefix first (its stack keeps its own indentation), else any prefix before a known start
+      const n = st.prefix !== null && st.cur !== null ? prefixLength(text, st.prefix) : -1;
+      if (n >= 0) {
+        text = text.slice(n);
+        kind = startKind(text);
+        prefix = st.prefix;
+      } else {
+        const p = peelStart(text, startKind, st.stack && st.cur !== null);
+        if (p !== null) {
+          text = text.slice(p.length);
+          kind = p.kind;
+          prefix = p.prefix;
+        }
+      }
+    }
+    if (kind === STACK_START) kind = st.cur !== null && st.stack ? CONTINUATION : START;
+    else if (kind === DETAIL_START) kind = st.cur !== null && st.gormHead ? CONTINUATION : START;
     if (kind === BLANK) {
       if (st.blanks.length >= MAX_PENDING_BLANKS) this.blanksToCurrent(st);
       st.blanks.push(text);
@@ -41,6 +78,7 @@ export class RecordGrouper {
     }
     if (kind === CONTINUATION && st.cur !== null) {
       if (st.blanks.length > 0) this.blanksToCurrent(st);
+      st.gormHead = false;
       this.append(st, text);
       return;
     }
@@ -68,6 +106,9 @@ export class RecordGrouper {
     }
     st.cur = rec;
     st.chars = text.length;
+    st.prefix = prefix;
+    st.stack = kind === START && stackHead(text);
+    st.gormHead = kind === STDLOG_START && gorm.start(text) !== CONTINUATION;
   }
 
   /** End of input: emits every open record with `atEnd: true`. The grouper can be reused afterwards. */
@@ -103,7 +144,7 @@ export class RecordGrouper {
     const key = stream + '\0' + source;
     let st = this.states.get(key);
     if (st === undefined) {
-      st = { source, stream, cur: null, chars: 0, blanks: [] };
+      st = { source, stream, cur: null, chars: 0, blanks: [], prefix: null, stack: false, gormHead: false };
       this.states.set(key, st);
     }
     this.last = st;

@@ -1,0 +1,172 @@
+// What people and tools put in front of a log line when it is copied: peeled here, once, before any dialect sees the
+// line, so that no dialect needs to know about them. A prefix is peeled only when a known record start follows it
+// ("in front of a known line"); the record then remembers the prefix's shape, and its continuation lines (a stack
+// trace, the second line of a GORM trace) lose the same prefix. Layers, in any order and combination:
+//
+//   residue    what is left of Docker's 8-byte frame header when a multiplexed stream is copied as text: control
+//              characters and U+FFFD, and the header's last size byte, which can be any character
+//              `\x01\0\0\0\0\0\0J[SYS] 2025/11/03 - 16:41:05 | …`, `\ufffd\ufffd[SYS] …`
+//   gui-time   a GUI's own time stamp (Docker Desktop's log view, Portainer): `2025-06-11 09:14:02 [GIN] …`;
+//              also a `docker logs -t` stamp that survived in a mixed paste: `2025-02-21T11:30:16.123456789Z [SYS] …`
+//   compose    `docker compose logs`: `one-api  | [SYS] …`, `new-api-1 | …` (an issue renderer collapses the padding)
+//   quote      a markdown / e-mail reply quote: `> [ERR] …`, `>` alone on a blank line
+//   indent     a markdown code block or a chat paste: `    panic: assignment to entry in nil map`
+//
+// The wrappers of whole files (json-file, `docker logs -t`, compose) are removed earlier, per file, by the stream
+// layer (src/stream/wrappers.ts); this is for what is left: mixed pastes, GUIs, lines a file-level rule missed.
+import { BLANK, CONTINUATION, type StartKind } from './dialect.js';
+
+type Layer = 'residue' | 'gui-time' | 'compose' | 'quote' | 'indent';
+
+/** The shape of a record's prefix: its layers, and the exact text of the layers that must repeat exactly. */
+export interface Prefix {
+  readonly layers: readonly Layer[];
+  /** Per layer: the exact text for `quote` and `indent` (a stack's own indentation must survive), else null. */
+  readonly exact: readonly (string | null)[];
+}
+
+export interface Peeled {
+  /** Characters peeled. */
+  length: number;
+  /** What the rest of the line is: a start kind (never CONTINUATION). */
+  kind: StartKind;
+  prefix: Prefix;
+}
+
+const MAX_LAYERS = 5;
+
+/**
+ * Peels layers off a line that is not a record start by itself until a record start shows (`classify` is the start
+ * fold). `inStack`: the open record of the stream is a Go stack, whose indented lines must stay its own (a re-panic's
+ * `\tpanic: …` is not a new crash), so indentation alone is not peeled.
+ */
+export function peelStart(text: string, classify: (t: string) => StartKind, inStack: boolean): Peeled | null {
+  const c0 = text.charCodeAt(0);
+  // Cheap exit for the lines that continue records (`github.com/x.F(…)`, `{"id":…}`, SSE `data: …`): no layer can
+  // start with them, except compose's service name, which is checked below without allocating.
+  if (!(c0 <= 32 || c0 === 62 /* > */ || c0 === 0xfffd || (c0 >= 0x7f && c0 <= 0x9f) || isDigit(c0) || isNameChar(c0))) return null;
+  const layers: Layer[] = [];
+  const exact: (string | null)[] = [];
+  let pos = 0;
+  for (let n = 0; n < MAX_LAYERS; n++) {
+    const l = layerAt(text, pos);
+    if (l === null) return null;
+    if (l.layer === 'indent' && inStack && n === 0) return null;
+    layers.push(l.layer);
+    exact.push(l.layer === 'quote' || l.layer === 'indent' ? text.slice(pos, l.end) : null);
+    pos = l.end;
+    const rest = text.slice(pos);
+    const kind = classify(rest);
+    if (kind !== CONTINUATION && kind !== BLANK) return { length: pos, kind, prefix: { layers, exact } };
+  }
+  return null;
+}
+
+/** How many characters of `text` are the record's prefix `p`, or -1 when the line does not carry it. */
+export function prefixLength(text: string, p: Prefix): number {
+  let pos = 0;
+  for (let i = 0; i < p.layers.length; i++) {
+    const want = p.exact[i];
+    if (want !== null && want !== undefined) {
+      if (text.startsWith(want, pos)) {
+        pos += want.length;
+        continue;
+      }
+      // a blank quote line: `>` without its space
+      if (p.layers[i] === 'quote' && text.length === pos + 1 && text.charCodeAt(pos) === 62) return text.length;
+      return -1;
+    }
+    const l = layerAt(text, pos, p.layers[i]);
+    if (l === null) return -1;
+    pos = l.end;
+  }
+  return pos;
+}
+
+function layerAt(text: string, pos: number, only?: Layer): { layer: Layer; end: number } | null {
+  const c = text.charCodeAt(pos);
+  if (Number.isNaN(c)) return null;
+  if ((only === undefined || only === 'residue') && isResidue(c)) return { layer: 'residue', end: residueEnd(text, pos) };
+  if ((only === undefined || only === 'gui-time') && isDigit(c)) {
+    const end = guiTimeEnd(text, pos);
+    if (end > 0) return { layer: 'gui-time', end };
+  }
+  if ((only === undefined || only === 'quote') && c === 62 /* > */) {
+    let end = pos + 1;
+    if (text.charCodeAt(end) === 32) end++;
+    return { layer: 'quote', end };
+  }
+  if ((only === undefined || only === 'indent') && (c === 32 || c === 9)) {
+    let end = pos + 1;
+    while (text.charCodeAt(end) === 32 || text.charCodeAt(end) === 9) end++;
+    return end < text.length ? { layer: 'indent', end } : null;
+  }
+  if ((only === undefined || only === 'compose') && isNameChar(c)) {
+    const end = composeEnd(text, pos);
+    if (end > 0) return { layer: 'compose', end };
+  }
+  return null;
+}
+
+/** C0 controls but tab and ESC (ANSI colour is the stream's own), DEL, C1 controls (a size byte read as Latin-1), U+FFFD. */
+function isResidue(c: number): boolean {
+  return (c < 32 && c !== 9 && c !== 27) || (c >= 0x7f && c <= 0x9f) || c === 0xfffd;
+}
+
+/**
+ * The end of a residue run. A run that starts like a frame header (type byte 1 or 2) may end with the header's last
+ * size byte as a printable character: it is part of the residue when it equals the byte length of the rest of the line
+ * plus its newline (a one-line frame), e.g. `\x01\0\0\0\0\0\0J` before a 73-byte line.
+ */
+function residueEnd(text: string, pos: number): number {
+  let end = pos;
+  while (end < text.length && isResidue(text.charCodeAt(end))) end++;
+  const t = text.charCodeAt(pos);
+  if ((t === 1 || t === 2) && end < text.length) {
+    const size = text.charCodeAt(end);
+    if (size >= 32 && size < 127 && (Buffer.byteLength(text.slice(end + 1)) + 1) % 256 === size) end++;
+  }
+  return end;
+}
+
+/** `2025-06-11 09:14:02 ` (GUI) or `2025-02-21T11:30:16.123456789Z ` (Docker), with one space after; 0 if not. */
+function guiTimeEnd(t: string, p: number): number {
+  if (t.charCodeAt(p + 4) !== 45 || t.charCodeAt(p + 7) !== 45 || t.charCodeAt(p + 13) !== 58 || t.charCodeAt(p + 16) !== 58) return 0;
+  const sep = t.charCodeAt(p + 10);
+  if (sep !== 32 && sep !== 84) return 0;
+  for (const k of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) if (!isDigit(t.charCodeAt(p + k))) return 0;
+  let i = p + 19;
+  if (t.charCodeAt(i) === 46 || t.charCodeAt(i) === 44) {
+    i++;
+    while (isDigit(t.charCodeAt(i))) i++;
+  }
+  if (t.charCodeAt(i) === 90) i++;
+  else if ((t.charCodeAt(i) === 43 || t.charCodeAt(i) === 45) && isDigit(t.charCodeAt(i + 1)) && isDigit(t.charCodeAt(i + 2))) {
+    i += 3;
+    if (t.charCodeAt(i) === 58) i++;
+    if (isDigit(t.charCodeAt(i)) && isDigit(t.charCodeAt(i + 1))) i += 2;
+  }
+  if (t.charCodeAt(i) !== 32) return 0;
+  return i + 1;
+}
+
+/** `one-api  | `, `new-api-1 | `, `oneapi   |` (end of line): a service name, spaces, a bar, at most one space. */
+function composeEnd(t: string, p: number): number {
+  let i = p;
+  while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+  if (i === p || i - p > 64 || t.charCodeAt(i) !== 32) return 0;
+  while (t.charCodeAt(i) === 32) i++;
+  if (t.charCodeAt(i) !== 124 /* | */) return 0;
+  i++;
+  if (t.charCodeAt(i) === 32) i++;
+  return i;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** `[\w.-]`: a compose service or container name. */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46;
+}

@@ -83,7 +83,7 @@ export function analyseMessage(c: RecordContext, msg: string, level: Level, line
   if (msg.endsWith(' started')) {
     const m = STARTUP.exec(msg);
     if (m !== null) {
-      t.emit({ kind: 'startup', time: t.time(c), stream: c.rec.stream, source: c.rec.source, raw: rawText(c), requestId: c.rid, version: m[2] ?? null, product: m[1]! });
+      t.emit({ kind: 'startup', time: t.time(c), stream: c.rec.stream, source: c.rec.source, raw: rawText(c), requestId: c.rid, version: m[2] || null, product: m[1]! });
       return;
     }
   }

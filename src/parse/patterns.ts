@@ -45,8 +45,11 @@ export const GOROUTINE = /(High goroutine count detected|Goroutine count elevate
 /** ezlinkai DEBUG: `Memory: Alloc=812MB, TotalAlloc=91234MB, Sys=1630MB, NumGC=4521` */
 export const MEMORY = /Memory: Alloc=(\d+(?:\.\d+)?)MB(?:, TotalAlloc=(\d+(?:\.\d+)?)MB)?(?:, Sys=(\d+(?:\.\d+)?)MB)?(?:, NumGC=(\d+))?/;
 
-/** `One API v0.6.7 started`, `New API v0.6.0.3 started`, `One Hub v0.12.1 started`, `One API started` */
-export const STARTUP = /^(One API|New API|One Hub)(?: (\S+))? started$/;
+/**
+ * `One API v0.6.7 started`, `New API v0.6.0.3 started`, `One Hub v0.12.1 started`, `One API started`, and a build
+ * whose version is empty (`One API %s started` with ""): `One API  started` → version null.
+ */
+export const STARTUP = /^(One API|New API|One Hub)(?: (\S*))? started$/;
 
 /**
  * The cheap first test every dialect runs before any regex: does the message (starting at `at`) begin with the

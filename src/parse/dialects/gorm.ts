@@ -5,22 +5,34 @@
 // `.First()` miss) and slow SQL do not.
 //   `2023/04/24 01:30:38 /build/model/main.go:49` + `[error] failed to initialize database, got error …`
 //   `2025/02/21 19:31:10 /build/model/log.go:51 Error 1062 (23000): Duplicate entry '5' for key 'PRIMARY'` + `[1.201ms] [rows:0] INSERT …`
+// An `[error] …` line whose head line is gone (`docker logs one-api | grep error` keeps only it; a paste starts at it)
+// opens a record of its own and is the same `db_error`, without a time of its own:
+//   `[error] failed to initialize database, got error dial tcp 10.0.8.5:3306: connect: connection refused`
 import type { LogRecord } from '../../stream/types.js';
 import { rawText, recordContext, type Tools } from '../context.js';
-import { CONTINUATION, charRange, type Dialect, type StartKind } from '../dialect.js';
+import { CONTINUATION, DETAIL_START, charRange, type Dialect, type StartKind } from '../dialect.js';
 import { cap, cleanLine } from '../text.js';
 import { stdlogParts, stdlogStart } from './stdlog.js';
 
 // The head after the std-log date: `github.com/songquanpeng/one-api/model/cache.go:40 record not found`, `/build/model/main.go:49`
 const GORM_HEAD = /^(\S+\.go:\d+)(?: (.*))?$/;
 
-/** A std-log line whose text names a `.go:` file. */
+/** A std-log line whose text names a `.go:` file; or `[error] ` (which continues an open GORM head instead). */
 function start(t: string): StartKind {
+  if (t.charCodeAt(0) === 91) return t.startsWith('[error] ') ? DETAIL_START : CONTINUATION;
   const k = stdlogStart(t);
   return k !== CONTINUATION && t.indexOf('.go:', 20) !== -1 ? k : CONTINUATION;
 }
 
 function parse(first: string, r: LogRecord, idx: number, t: Tools): boolean {
+  if (first.charCodeAt(0) === 91) {
+    if (!first.startsWith('[error] ')) return false;
+    const message = cleanLine(first).slice(8);
+    if (message.includes('record not found')) return true;
+    const c = recordContext(r, idx, first);
+    t.emit({ kind: 'db_error', time: t.time(c), stream: r.stream, source: r.source, raw: rawText(c), requestId: c.rid, message: cap(message), origin: 'gorm' });
+    return true;
+  }
   const p = stdlogParts(first);
   if (p === null || !p.rest.includes('.go:')) return false;
   const g = GORM_HEAD.exec(p.rest);
@@ -39,4 +51,4 @@ function parse(first: string, r: LogRecord, idx: number, t: Tools): boolean {
   return true;
 }
 
-export const gorm: Dialect = { name: 'gorm', firstChars: charRange('0', '9'), start, parse };
+export const gorm: Dialect = { name: 'gorm', firstChars: [...charRange('0', '9'), 91], start, parse };

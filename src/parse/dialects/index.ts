@@ -17,6 +17,7 @@ export const DIALECTS: readonly Dialect[] = [
   oneapi,
   mysql,
   ginDebug,
+  // (gorm, below with the digits, also takes an `[error] …` line that lost its head line)
   // `{"ts":`
   ezlinkaiJson,
   // digits: zap's `2025/01/05 - …` before the std-log family, whose generic member comes last

@@ -1,5 +1,7 @@
 // Table tests of the GORM dialect (and the [mysql] line that often follows it).
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { gorm } from '../../../src/parse/dialects/gorm.js';
+import { CONTINUATION, DETAIL_START, STDLOG_START } from '../../../src/parse/dialect.js';
 import { base, runTable, type Case } from '../helpers.js';
 
 const cases: Case[] = [
@@ -31,6 +33,31 @@ const cases: Case[] = [
     ],
     want: [{ kind: 'db_error', ...base("2025/02/21 19:31:10 /build/model/log.go:51 Error 1062 (23000): Duplicate entry '5' for key 'PRIMARY'", '2025-02-21T11:31:10.000Z'), message: "Error 1062 (23000): Duplicate entry '5' for key 'PRIMARY'", origin: 'gorm' }],
   },
+  {
+    name: '[error] without its head line (grep kept only it) is a db_error of its own, without a time',
+    input: ['[error] failed to initialize database, got error dial tcp 10.0.8.5:3306: connect: connection refused'],
+    want: [{ kind: 'db_error', ...base('[error] failed to initialize database, got error dial tcp 10.0.8.5:3306: connect: connection refused', null), message: 'failed to initialize database, got error dial tcp 10.0.8.5:3306: connect: connection refused', origin: 'gorm' }],
+  },
+  {
+    name: '[error] right after a one-line One API record opens its own record (it is not that record\'s detail)',
+    input: ['[SYS] 2024/04/16 - 02:10:39 | using MySQL as database ', '[error] failed to initialize database, got error driver: bad connection', '[error] record not found'],
+    want: [{ kind: 'db_error', ...base('[error] failed to initialize database, got error driver: bad connection', null), message: 'failed to initialize database, got error driver: bad connection', origin: 'gorm' }],
+  },
+  {
+    name: 'with its head line the [error] line is the head\'s detail: one event, the head\'s time; a second [error] is a second error',
+    input: ['2024/04/16 02:10:39 /build/model/main.go:79', '[error] failed to initialize database, got error driver: bad connection', '[error] failed to initialize database, got error driver: bad connection'],
+    want: [
+      { kind: 'db_error', ...base('2024/04/16 02:10:39 /build/model/main.go:79', '2024-04-15T18:10:39.000Z'), message: 'failed to initialize database, got error driver: bad connection', origin: 'gorm' },
+      { kind: 'db_error', ...base('[error] failed to initialize database, got error driver: bad connection', null), message: 'failed to initialize database, got error driver: bad connection', origin: 'gorm' },
+    ],
+  },
 ];
 
-describe('gorm', () => runTable(cases));
+describe('gorm', () => {
+  runTable(cases);
+  it.each([
+    { name: 'a GORM head', input: '2023/04/24 01:30:38 /build/model/main.go:49', want: STDLOG_START },
+    { name: '[error] detail', input: '[error] failed to initialize database', want: DETAIL_START },
+    { name: 'another std-log line', input: '2025/02/21 19:31:07 http: Accept error', want: CONTINUATION },
+  ])('start: $name', ({ input, want }) => expect(gorm.start(input)).toBe(want));
+});

@@ -9,6 +9,11 @@ const RID = '2025022119390112345678955512345';
 
 const cases: Case[] = [
   {
+    name: 'a build without a version: `One API  started` (one-hub #170 shape) is a startup with version null',
+    input: ['[SYS] 2024/04/25 - 05:50:13 | One API  started'],
+    want: [{ kind: 'startup', ...base('[SYS] 2024/04/25 - 05:50:13 | One API  started', '2024-04-24T21:50:13.000Z'), version: null, product: 'One API' }],
+  },
+  {
     name: 'startup banner',
     input: ['[SYS] 2023/04/24 - 01:57:22 | One API v0.1.1 started'],
     want: [{ kind: 'startup', ...base('[SYS] 2023/04/24 - 01:57:22 | One API v0.1.1 started', '2023-04-23T17:57:22.000Z'), version: 'v0.1.1', product: 'One API' }],

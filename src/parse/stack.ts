@@ -48,8 +48,14 @@ const HEADER_IN_TEXT = /(?:^|\s)goroutine (\d+)(?: gp=\S+)?(?: m=\S+)?(?: mp=\S+
 // The same, alone on its line (a dump): `goroutine 1 gp=0xc000002380 m=nil [chan receive]:`
 const HEADER = /^goroutine (\d+)(?: gp=0x[0-9a-f]+ m=\S+(?: mp=0x[0-9a-f]+)?)? \[([^\]]*)\]:\s*$/;
 // `\tgithub.com/…/main.go:301 +0x2f4`, `        /build/controller/channel-test.go:227 +0x3e2` (tabs turned into spaces), `\truntime/panic.go:785`
-// (GOTRACEBACK=system/crash adds ` fp=0xc000057f90 sp=0xc000057f70 pc=0x43a1b4`)
-const FILE_LINE = /^\s+(\S.*?:\d+)(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?\s*$/;
+// (GOTRACEBACK=system/crash adds ` fp=0xc000057f90 sp=0xc000057f70 pc=0x43a1b4`; Go before 1.7 ` fp=0xc82937ba80 sp=0xc82937ba68`)
+const FILE_LINE = /^\s+(\S.*?:\d+)(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+(?: pc=0x[0-9a-f]+)?)?\s*$/;
+// A file line whose indentation a log pipeline or a paste removed (it still follows its function line):
+// `/build/model/cache.go:43 +0x868`, `C:/src/app/main.go:12`, `github.com/x/y/z.go:7 +0x1d`
+const BARE_FILE_LINE = /^((?:[A-Za-z]:)?[^\s():]*\.(?:go|s|c):\d+)(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+(?: pc=0x[0-9a-f]+)?)?\s*$/;
+// GODEBUG=tracebackancestors: after a goroutine's own stack, the stacks of the goroutines that created it
+// `[originating from goroutine 5]:`
+const ANCESTOR = /^\[originating from goroutine (\d+)\]:\s*$/;
 // gin Recovery: `runtime/panic.go:115 (0x43a1b4)`, `D:/a/one-api/one-api/providers/openai/chat.go:44 (0x7ff69e98fd7e)`
 const PC_LINE = /^(\S.*?:\d+) \(0x[0-9a-f]+\)\s*$/;
 // `created by main.leak in goroutine 1` → 1
@@ -123,7 +129,13 @@ export interface StackScan {
  *             CREATED `created by main.leak in goroutine 1` + FILE                       → FRAMES (creator, not a frame)
  *             ELIDED `...additional frames elided...`                                   → FRAMES
  *             UNAVAILABLE `\tgoroutine running on other thread; stack unavailable`       → FRAMES
+ *             ANCESTOR `[originating from goroutine 5]:` (GODEBUG=tracebackancestors)     → ANCESTOR
  *             HEADER (log text: no blank line between goroutines is needed)             → HEADER
+ *   ANCESTOR  FUNC + FILE, CREATED + FILE: the creator's stack, kept apart from the goroutine's own frames → ANCESTOR
+ *             ANCESTOR (the creator's creator)                                          → ANCESTOR
+ *             blank                                                                     → BETWEEN
+ *   (FILE may have lost its indentation in a copy: `/build/model/cache.go:43 +0x868` after `main.f()` still counts;
+ *   ` fp=… sp=…` with or without ` pc=…` may follow it)
  *             blank                                                                     → BETWEEN
  *             lenient: gin's `file.go:212 (0x1a9c5e3)` is a frame; other lines are skipped
  *             strict: a FILE line alone is an error; a FUNC line without FILE is an error (or, after some frames and
@@ -138,7 +150,10 @@ export function scanStack(input: string | readonly string[], opts: { strict?: bo
   const intern = opts.intern;
   const blocks: GoroutineBlock[] = [];
   let cur: GoroutineBlock | null = null;
+  // where frames go: the goroutine itself, or the ancestor section being read
+  let target: AncestorSection | null = null;
   const open = (id: number | null, state: string | null): GoroutineBlock => {
+    target = null;
     cur = { id, state, frames: [], createdBy: null, createdByGoroutine: null, unavailable: false, ancestors: [] };
     blocks.push(cur);
     return cur;
@@ -164,11 +179,18 @@ export function scanStack(input: string | readonly string[], opts: { strict?: bo
       if (line.trim() === '') {
         const p = closeStrict(i + 1);
         if (p !== null) return { blocks, end: i, problem: p };
+        target = null;
         continue;
       }
       // text after a goroutine's blank line that is not a header: the dump is over (crash trailer, registers)
       if (cur === null) return { blocks, end: i, problem: null };
       const c: GoroutineBlock = cur;
+      const a = line.charCodeAt(0) === 91 ? ANCESTOR.exec(line) : null;
+      if (a !== null) {
+        target = { id: Number(a[1]), frames: [], createdBy: null };
+        c.ancestors.push(target);
+        continue;
+      }
       if (UNAVAILABLE.test(line)) {
         c.unavailable = true;
         continue;
@@ -177,7 +199,7 @@ export function scanStack(input: string | readonly string[], opts: { strict?: bo
       const c0 = line.charCodeAt(0);
       if (c0 === 9 || c0 === 32) return { blocks, end: i, problem: { kind: 'file-without-function', line: i + 1 } };
       const next = lines[i + 1];
-      const file = next === undefined ? null : FILE_LINE.exec(next);
+      const file = fileOf(line, next);
       if (file === null) {
         // `exit status 2` (go run) right after the last frame: the dump is over
         if (!FUNC_LIKE.test(line) && (c.frames.length > 0 || c.createdBy !== null)) return { blocks, end: i, problem: null };
@@ -185,21 +207,34 @@ export function scanStack(input: string | readonly string[], opts: { strict?: bo
         return { blocks, end: i, problem: { kind: 'function-without-file', line: i + 1 } };
       }
       i++;
-      addFrame(c, line, file[1]!, intern);
+      addFrame(target ?? c, line, file, intern);
       continue;
     }
     // (headers are short; the length test keeps a hostile megabyte line from costing a quadratic regex search)
     const h = line.length < 512 && line.includes('goroutine ') ? HEADER_IN_TEXT.exec(line) : null;
     if (h !== null) {
       open(Number(h[1]), h[2]!);
+      target = null;
       continue;
     }
     const c = line.charCodeAt(0);
-    if (c === 32 || c === 9 || line.length === 0) continue; // a file line without its function, or blank
+    if (c === 32 || c === 9 || line.length === 0) {
+      if (line.length === 0 || line.trim() === '') target = null;
+      continue; // a file line without its function, or blank
+    }
+    // (lenient mode never closes a goroutine: the open one is the last)
+    const owner = blocks[blocks.length - 1];
+    const a = c === 91 && owner !== undefined ? ANCESTOR.exec(line) : null;
+    if (a !== null) {
+      target = { id: Number(a[1]), frames: [], createdBy: null };
+      owner!.ancestors.push(target);
+      continue;
+    }
     const next = lines[i + 1];
-    const file = next !== undefined && next.length < 4096 ? FILE_LINE.exec(next.indexOf('\x1b') !== -1 ? stripAnsi(next) : next) : null;
+    const fnLine = line.replace(/\r$/, '');
+    const file = fileOf(fnLine, next !== undefined && next.indexOf('\x1b') !== -1 ? stripAnsi(next) : next);
     if (file !== null) {
-      addFrame(cur ?? open(null, null), line.replace(/\r$/, ''), file[1]!, intern);
+      addFrame(target ?? cur ?? open(null, null), fnLine, file, intern);
       i++;
       continue;
     }
@@ -213,13 +248,23 @@ export function scanStack(input: string | readonly string[], opts: { strict?: bo
   return { blocks, end: lines.length, problem: null };
 }
 
+/** The file of `next` when it is the file line of the function line `fn`: indented, or bare after a call-shaped line. */
+function fileOf(fn: string, next: string | undefined): string | null {
+  if (next === undefined || next.length >= 4096) return null;
+  const f = FILE_LINE.exec(next);
+  if (f !== null) return f[1]!;
+  if (!(fn.startsWith('created by ') || fn.trimEnd().endsWith(')'))) return null;
+  const b = BARE_FILE_LINE.exec(next);
+  return b === null ? null : b[1]!;
+}
+
 /** A function line (or `created by …`) and the file of the line after it, into a goroutine. */
-function addFrame(b: GoroutineBlock, fnLine: string, file: string, intern: Map<string, RawFrame> | undefined): void {
+function addFrame(b: GoroutineBlock | AncestorSection, fnLine: string, file: string, intern: Map<string, RawFrame> | undefined): void {
   if (fnLine.startsWith('created by ')) {
     let fn = fnLine.slice(11).trim();
     const m = CREATED_IN.exec(fn);
     if (m !== null) {
-      b.createdByGoroutine = Number(m[1]);
+      if ('createdByGoroutine' in b) b.createdByGoroutine = Number(m[1]);
       fn = fn.slice(0, m.index);
     }
     b.createdBy = stripArgs(fn);
@@ -327,10 +372,10 @@ export function dumpComplete(lines: readonly string[]): boolean {
   let header = false;
   let last = '';
   for (const l of lines) {
-    if (!header && /^goroutine \d+ /.test(l)) header = true;
+    if (!header && /^\s*goroutine \d+ /.test(l)) header = true;
     if (l.trim() !== '') last = l;
   }
   if (!header) return false;
   const t = cleanLine(last);
-  return /^\s+\S+:\d+(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?\s*$/.test(t) || t.includes('additional frames elided');
+  return FILE_LINE.test(t) || BARE_FILE_LINE.test(t) || t.includes('additional frames elided');
 }

@@ -297,3 +297,15 @@ describe('signatures', () => {
     expect(frames).toEqual(['pkg.(*Conn).Read', 'main.worker.func1.2']);
   });
 });
+
+describe('Go stack parser: ancestor sections (GODEBUG=tracebackancestors)', () => {
+  it('frames after `[originating from goroutine N]:` are the creator\'s, not the goroutine\'s; the next goroutine is read', () => {
+    const text = ['goroutine 18 [running]:', 'main.leakyRelay()', '\t/app/relay.go:38 +0x1a', 'created by main.handle in goroutine 7', '\t/app/relay.go:20 +0x5c', '[originating from goroutine 7]:', 'main.handle(...)', '\t/app/relay.go:20 +0x5c', 'created by net/http.(*Server).Serve in goroutine 1', '\t/usr/local/go/src/net/http/server.go:3285 +0x4b4', '', 'goroutine 19 [select]:', 'main.monitor()', '\t/app/monitor.go:12 +0x88'];
+    const blocks = goroutineBlocks(text);
+    expect(blocks.map((b) => ({ id: b.id, frames: b.frames.map((f) => f.func), createdBy: b.createdBy, createdByGoroutine: b.createdByGoroutine, ancestors: b.ancestors }))).toEqual([
+      { id: 18, frames: ['main.leakyRelay'], createdBy: 'main.handle', createdByGoroutine: 7, ancestors: [{ id: 7, frames: [{ func: 'main.handle', file: '/app/relay.go:20' }], createdBy: 'net/http.(*Server).Serve' }] },
+      { id: 19, frames: ['main.monitor'], createdBy: null, createdByGoroutine: null, ancestors: [] },
+    ]);
+    expect(extractFrames(text)).toEqual(['main.leakyRelay']);
+  });
+});

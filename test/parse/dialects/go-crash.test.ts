@@ -1,7 +1,7 @@
 // Table tests of the go-crash dialect: unrecovered `panic:` and `fatal error:` dumps.
 import { describe, expect, it } from 'vitest';
 import { goCrash } from '../../../src/parse/dialects/go-crash.js';
-import { CONTINUATION, START } from '../../../src/parse/dialect.js';
+import { CONTINUATION, STACK_START, START } from '../../../src/parse/dialect.js';
 import { base, runTable, type Case } from '../helpers.js';
 
 const cases: Case[] = [
@@ -39,6 +39,31 @@ const cases: Case[] = [
     input: ['panic: boom', '', 'goroutine 1 [running]:', 'main.main()'],
     want: [{ kind: 'crash', ...base('panic: boom', null), message: 'boom', crashKind: 'panic', signature: expect.stringMatching(/^[0-9a-f]{8} boom$/), frames: [], truncated: true }],
   },
+  {
+    name: 'no panic: line (the paste starts at the goroutine): still a crash, message empty',
+    input: ['[SYS] 2025/04/26 - 08:01:20 | sync frequency: 60 seconds ', 'goroutine 1 [running]:', 'one-api/model.InitChannelCache()', '\t/build/model/cache.go:43 +0x868', 'main.main()', '\t/build/main.go:90 +0x3f0'],
+    want: [{ kind: 'crash', ...base('goroutine 1 [running]:', null), message: '', crashKind: 'panic', signature: expect.stringMatching(/^[0-9a-f]{8} model\.InitChannelCache ← main\.main$/), frames: ['model.InitChannelCache', 'main.main'], truncated: false }],
+  },
+  {
+    name: 'headless, innermost frame runtime.throw: a fatal error; older Go fp=/sp= without pc=; no final newline',
+    input: ['goroutine 11343 [running]:', 'runtime.throw(0xa25200, 0x21)', '    /usr/local/go/src/runtime/panic.go:530 +0x90 fp=0xc82937ba80 sp=0xc82937ba68', 'main.lookup(0x3)', '    /go/src/app/agent.go:120 +0x1a fp=0xc82937bb38 sp=0xc82937bae0'],
+    want: [{ kind: 'crash', ...base('goroutine 11343 [running]:', null), message: '', crashKind: 'fatal_error', signature: expect.stringMatching(/^[0-9a-f]{8} main\.lookup$/), frames: ['main.lookup'], truncated: false }],
+  },
+  {
+    name: 'file lines that lost their indentation (compose prefix stripped by a paste) still belong to their functions',
+    input: ['panic: assignment to entry in nil map', '', 'goroutine 1 [running]:', 'one-api/model.InitChannelCache()', '/build/model/cache.go:43 +0x868', 'main.main()', '/build/main.go:90 +0x3f0'],
+    want: [{ kind: 'crash', ...base('panic: assignment to entry in nil map', null), message: 'assignment to entry in nil map', crashKind: 'panic', signature: expect.stringMatching(/^[0-9a-f]{8} model\.InitChannelCache ← main\.main$/), frames: ['model.InitChannelCache', 'main.main'], truncated: false }],
+  },
+  {
+    name: 'a running goroutine that printed its own stack (debug.Stack pasted alone) or a waiting one (a dump excerpt) is no crash',
+    input: ['goroutine 7 [running]:', 'runtime/debug.Stack()', '\truntime/debug/stack.go:26 +0x5e', 'main.handler()', '\t/app/main.go:9 +0x1', '[SYS] 2025/04/26 - 08:01:21 | x ', 'goroutine 18 [chan receive, 3 minutes]:', 'main.leakyRelay()', '\t/app/relay.go:38 +0x1a'],
+    want: [],
+  },
+  {
+    name: "a crash dump's second goroutine stays in its record",
+    input: ['panic: boom', '', 'goroutine 1 [running]:', 'main.main()', '\t/app/main.go:5 +0x1d', '', 'goroutine 2 [running]:', 'main.other()', '\t/app/main.go:9 +0x1'],
+    want: [{ kind: 'crash', ...base('panic: boom', null), message: 'boom', crashKind: 'panic', signature: expect.stringMatching(/^[0-9a-f]{8} main\.main$/), frames: ['main.main'], truncated: false }],
+  },
 ];
 
 describe('go-crash', () => {
@@ -47,5 +72,8 @@ describe('go-crash', () => {
     { name: 'panic:', input: 'panic: boom', want: START },
     { name: 'fatal error:', input: 'fatal error: concurrent map writes', want: START },
     { name: 'panicked (no colon-space)', input: 'panicked while …', want: CONTINUATION },
+    { name: 'a goroutine header', input: 'goroutine 1 [running]:', want: STACK_START },
+    { name: 'Go 1.22 GOTRACEBACK=system header', input: 'goroutine 1 gp=0xc000002380 m=0 mp=0x7a1b80 [running]:', want: STACK_START },
+    { name: 'the monitor line is not a header', input: 'goroutine count: 12', want: CONTINUATION },
   ])('start: $name', ({ input, want }) => expect(goCrash.start(input)).toBe(want));
 });

@@ -51,7 +51,8 @@ export interface GoroutineGroup {
   createdBy: string | null;
   /** The stack of one member, innermost first (debug=1: without the leading runtime frames pprof hides). */
   frames: DumpFrame[];
-  /** Stable identity: the frames other than `runtime.` ones, as `func file:line`; the same for debug=1 and debug=2. */
+  /** The stack's identity: the frames other than `runtime.` ones, as `func file:line`; the same for debug=1 and debug=2.
+   * Groups with the same stack but different creators share it (a group is a stack and its creator). */
   signature: string;
 }
 
@@ -98,9 +99,10 @@ const PROFILE_LABELS = /^# labels: /;
 export function parseDump(text: string): GoroutineDump {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw new DataError('empty goroutine dump', undefined, HINT);
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  let lines = text.replace(/\r\n?/g, '\n').split('\n');
   const endsMidLine = !text.endsWith('\n');
   if (endsMidLine === false) lines.pop(); // the '' after the final newline
+  lines = unindent(lines);
   const first = lines.findIndex((l) => l.trim() !== '');
   if (PROFILE_HEADER.test(lines[first]!)) return parseProfile(lines, first, endsMidLine);
   const firstHeader = lines.findIndex((l) => goroutineHeader(l) !== null);
@@ -112,6 +114,29 @@ export function parseDump(text: string): GoroutineDump {
     throw new DataError(`not a goroutine dump (first line: ${JSON.stringify(head.slice(0, 60))})`, undefined, HINT);
   }
   return parseStacks(lines, firstHeader, endsMidLine);
+}
+
+// The first line of a dump, indented as a markdown code block or a chat paste indents it:
+// `    goroutine 18 [chan receive, 12 minutes]:`, `\tgoroutine profile: total 102`
+const INDENTED_START = /^([ \t]+)(?:goroutine \d+ .*\]:\s*$|goroutine profile: total \d+\s*$)/;
+
+/** A dump pasted with every line indented: the indentation of its first header comes off every line that has it. */
+function unindent(lines: string[]): string[] {
+  let prefix: string | null = null;
+  for (const l of lines) {
+    if (l.trim() === '') continue;
+    const m = INDENTED_START.exec(l);
+    if (m !== null) prefix = m[1]!;
+    break;
+  }
+  if (prefix === null) {
+    // text before the dump (`panic: …`) may be indented the same way: look for the first header anywhere
+    const h = lines.find((l) => INDENTED_START.test(l));
+    if (h === undefined || lines.some((l) => goroutineHeader(l) !== null)) return lines;
+    prefix = INDENTED_START.exec(h)![1]!;
+  }
+  const p = prefix;
+  return lines.map((l) => (l.startsWith(p) ? l.slice(p.length) : l));
 }
 
 function cutOff(what: string): never {
@@ -235,15 +260,17 @@ function mostCommon(values: (string | null)[]): string | null {
 
 /** Groups of goroutines with the same stack (arguments, offsets and ids ignored), largest first. */
 export function groupDump(dump: GoroutineDump): GoroutineGroup[] {
-  const bySig = new Map<string, DumpRecord[]>();
+  // Same stack, different creators: different groups (a leak is a place that starts goroutines, not only a stack).
+  const byKey = new Map<string, { signature: string; members: DumpRecord[] }>();
   for (const r of dump.records) {
     const sig = signatureOf(r.frames);
-    const list = bySig.get(sig);
-    if (list) list.push(r);
-    else bySig.set(sig, [r]);
+    const key = r.createdBy === null ? sig : `${sig}\ncreated by ${r.createdBy}`;
+    const g = byKey.get(key);
+    if (g) g.members.push(r);
+    else byKey.set(key, { signature: sig, members: [r] });
   }
   const groups: GoroutineGroup[] = [];
-  for (const [signature, members] of bySig) {
+  for (const { signature, members } of byKey.values()) {
     const first = members[0]!;
     let maxWait: number | null = null; // a loop, not Math.max(...): a group can hold 100k goroutines
     for (const m of members) if (m.waitMinutes !== null && (maxWait === null || m.waitMinutes > maxWait)) maxWait = m.waitMinutes;
@@ -252,12 +279,12 @@ export function groupDump(dump: GoroutineDump): GoroutineGroup[] {
       state: mostCommon(members.map((m) => m.state)),
       maxWaitMinutes: maxWait,
       top: topOf(first.frames),
-      createdBy: mostCommon(members.map((m) => m.createdBy)),
+      createdBy: first.createdBy,
       frames: dump.format === 'debug=1' ? first.frames : first.frames.filter((f) => f.func !== 'runtime.goexit'),
       signature,
     });
   }
-  return groups.sort((a, b) => b.count - a.count || cmp(a.top, b.top) || cmp(a.signature, b.signature));
+  return groups.sort((a, b) => b.count - a.count || cmp(a.top, b.top) || cmp(a.signature, b.signature) || cmp(a.createdBy ?? '', b.createdBy ?? ''));
 }
 
 function cmp(a: string, b: string): number {
@@ -274,12 +301,26 @@ function cmp(a: string, b: string): number {
 export function compareDumps(a: GoroutineDump, b: GoroutineDump, secondsApart?: number | null): DumpComparison {
   const ga = groupDump(a);
   const gb = groupDump(b);
-  const before = new Map(ga.map((g) => [g.signature, g]));
+  // Groups are matched by stack and creator; a debug=1 profile names no creators, so against one only the stack counts.
+  const withCreator = a.format === 'debug=2' && b.format === 'debug=2';
+  const keyOf = (g: GoroutineGroup) => (withCreator ? `${g.signature}\n${g.createdBy ?? ''}` : g.signature);
+  const before = new Map<string, { count: number; createdBy: string | null }>();
+  for (const g of ga) {
+    const k = keyOf(g);
+    const old = before.get(k);
+    if (old) old.count += g.count;
+    else before.set(k, { count: g.count, createdBy: g.createdBy });
+  }
+  const seen = new Map<string, number>();
   const totalGrew = b.total > a.total;
   const minutes = secondsApart != null && secondsApart > 0 ? secondsApart / 60 : null;
   const suspects: (Suspect & { named: boolean })[] = [];
   for (const g of gb) {
-    const was = before.get(g.signature)?.count ?? 0;
+    // (against a debug=1 dump, groups of one stack with several creators share the earlier count: it is split in order)
+    const k = keyOf(g);
+    const used = seen.get(k) ?? 0;
+    const was = Math.max(0, Math.min(g.count, (before.get(k)?.count ?? 0) - used));
+    seen.set(k, used + was);
     const growth = g.count - was;
     if (growth <= 0) continue;
     suspects.push({
@@ -288,7 +329,7 @@ export function compareDumps(a: GoroutineDump, b: GoroutineDump, secondsApart?: 
       after: g.count,
       growth,
       perMinute: minutes === null ? null : Math.round((growth / minutes) * 10) / 10,
-      createdBy: g.createdBy ?? before.get(g.signature)?.createdBy ?? null,
+      createdBy: g.createdBy ?? before.get(k)?.createdBy ?? null,
       signature: g.signature,
       named: totalGrew,
     });

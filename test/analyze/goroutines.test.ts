@@ -201,3 +201,57 @@ describe('isStdlib', () => {
   ];
   it.each(cases)('$name', ({ input, want }) => expect(isStdlib(input)).toBe(want));
 });
+
+describe('pasted and older dump shapes (fixtures/dumps, constructed from the Go runtime formats)', () => {
+  const groups = (name: string) => {
+    const d = parseDump(fixture(name));
+    return { total: d.total, groups: groupDump(d).map((g) => ({ count: g.count, top: g.top, createdBy: g.createdBy, state: g.state })) };
+  };
+  it.each([
+    {
+      name: 'GODEBUG=tracebackancestors: every goroutine after an ancestor section is read; ancestor frames are not the stack',
+      input: 'ancestors-debug2.txt',
+      want: {
+        total: 4,
+        groups: [
+          { count: 2, top: 'main.leakyRelay', createdBy: 'main.handle', state: 'chan receive' },
+          { count: 1, top: 'main.main', createdBy: null, state: 'chan receive' },
+          { count: 1, top: 'main.monitor', createdBy: 'main.main', state: 'select' },
+        ],
+      },
+    },
+    {
+      name: 'the same stack from two creators is two groups, each naming its creator',
+      input: 'creators-debug2.txt',
+      want: {
+        total: 6,
+        groups: [
+          { count: 3, top: 'main.wait', createdBy: 'main.startA', state: 'chan receive' },
+          { count: 2, top: 'main.wait', createdBy: 'main.startB', state: 'chan receive' },
+          { count: 1, top: 'main.main', createdBy: null, state: 'chan receive' },
+        ],
+      },
+    },
+    {
+      name: 'older Go crash: fp= sp= without pc=',
+      input: 'go16-crash-fpsp.txt',
+      want: {
+        total: 2,
+        groups: [
+          { count: 1, top: 'main.(*Agent).lookup', createdBy: 'main.(*Agent).Run', state: 'running' },
+          { count: 1, top: 'main.main', createdBy: null, state: 'chan receive' },
+        ],
+      },
+    },
+  ])('$name', ({ input, want }) => expect(groups(input)).toEqual(want));
+
+  it('a dump indented four spaces (markdown) reads like the original', () => {
+    expect(parseDump(fixture('indented-debug2.txt'))).toEqual(parseDump(fixture('go121-debug2.txt')));
+  });
+
+  it('compareDumps matches groups by stack and creator: growth of one creator is not hidden by the other', () => {
+    const before = parseDump(fixture('creators-debug2.txt'));
+    const after = parseDump(fixture('creators-debug2.txt') + ['goroutine 15 [chan receive]:', 'main.wait(0x1)', '\t/app/wait.go:9 +0x25', 'created by main.startB in goroutine 1', '\t/app/b.go:7 +0x3a', '', ''].join('\n'));
+    expect(compareDumps(before, after).suspects.map((s) => [s.top, s.createdBy, s.before, s.after, s.growth])).toEqual([['main.wait', 'main.startB', 2, 3, 1]]);
+  });
+});

@@ -7,6 +7,7 @@ import type { LogRecord } from '../stream/types.js';
 import { TimeReader, rawText, type Level, type RecordContext, type Tools } from './context.js';
 import { analyseMessage } from './message.js';
 import { RelayPanics } from './panics.js';
+import { isStackLine } from './stack.js';
 import { dialectsFor } from './starts.js';
 import { cleanLine, isBlank } from './text.js';
 
@@ -36,7 +37,7 @@ export class EventParser {
     this.tools = tools;
   }
 
-  /** Records that nothing in them is known of. */
+  /** Records that nothing in them is known of: no dialect knows the first line, and it is no line of a Go stack. */
   get unparsed(): number {
     return this._unparsed;
   }
@@ -59,6 +60,8 @@ export class EventParser {
     if (list !== undefined) {
       for (let k = 0; k < list.length; k++) if (list[k]!.parse(first, r, i, this.tools)) return;
     }
+    // Nothing in it is known? A Go stack whose head was not copied is known text (no event can be made of it).
+    if (isStackLine(cleanLine(first))) return;
     this._unparsed++;
   }
 

@@ -285,6 +285,18 @@ function addFrame(b: GoroutineBlock | AncestorSection, fnLine: string, file: str
   b.frames.push(f);
 }
 
+// A Go function line of a stack: `main.main()`, `github.com/gin-gonic/gin.(*Context).Next(...)`, `panic({0x1d2dea0?, 0x3b332b0?})`
+const FUNC_LINE = /^(?:created by )?[\w./*()\[\]-]+\.[\w*()\[\].-]*\(.*\)\s*$|^panic\(.*\)\s*$/;
+
+/**
+ * Whether a line is a line of a Go stack (a function line, an indented file line, `created by …`, the elision marker):
+ * a stack pasted without its first lines is known text, not noise, even when no event can be made of it.
+ */
+export function isStackLine(line: string): boolean {
+  if (line.length > 4096) return false;
+  return FILE_LINE.test(line) || FUNC_LINE.test(line) || ELIDED.test(line) || line.startsWith('created by ');
+}
+
 /** Splits Go stack text (lines or one string) into goroutine blocks, leniently (`scanStack`). */
 export function goroutineBlocks(input: string | readonly string[]): GoroutineBlock[] {
   return scanStack(input).blocks;

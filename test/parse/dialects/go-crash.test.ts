@@ -60,6 +60,12 @@ const cases: Case[] = [
     want: [],
   },
   {
+    name: 'a stack pasted without its head (debug.Stack() from a relay panic, first lines not copied) is known text: no event, not unparsed',
+    input: ['runtime/debug.Stack()', '\t/usr/local/go/src/runtime/debug/stack.go:26 +0x5e', 'panic({0x1225100?, 0xc00691b878?})', '\t/usr/local/go/src/runtime/panic.go:785 +0x132', 'one-api/relay/channel/anthropic.Handler(0xc0068ac900, 0xc0047ffa70)', '\t/build/relay/channel/anthropic/main.go:609 +0x4de', 'created by net/http.(*Server).Serve in goroutine 1', '\tnet/http/server.go:3360 +0x485', 'exit status 2'],
+    want: [],
+    unparsed: 1,
+  },
+  {
     name: "a crash dump's second goroutine stays in its record",
     input: ['panic: boom', '', 'goroutine 1 [running]:', 'main.main()', '\t/app/main.go:5 +0x1d', '', 'goroutine 2 [running]:', 'main.other()', '\t/app/main.go:9 +0x1'],
     want: [{ kind: 'crash', ...base('panic: boom', null), message: 'boom', crashKind: 'panic', signature: expect.stringMatching(/^[0-9a-f]{8} main\.main$/), frames: ['main.main'], truncated: false }],

@@ -48,6 +48,22 @@ const POOL = [
   '[INFO] 2025/02/21 - 19:55:41 | main.go:32 [main] One API v0.6.11-preview.1 started ',
   'setup log is already working',
   'data: {"choices":[]}',
+  // pasted shapes: prefixes peeled per line, headless dumps and GORM details that depend on the open record
+  '2025-06-11 09:14:02 [SYS] 2025/11/03 - 16:41:05 | ⚠️ High goroutine count detected: 5234 ',
+  '2025-06-11 09:14:02 \truntime/panic.go:785 +0x132',
+  'one-api  | [ERR] 2024/09/10 - 11:02:33 | R4 | relay error (channel #2): EOF ',
+  'one-api  |',
+  '> [GIN] 2025/02/21 - 19:50:03 | R1 | 502 |   12.603341ms |      172.18.0.1 |    POST /v1/chat/completions',
+  '>',
+  '    panic: assignment to entry in nil map',
+  '        /build/model/cache.go:196 +0x78e',
+  '\u0001\u0000\u0000\u0000\u0000\u0000\u0000J[SYS] 2025/11/03 - 16:41:05 | Goroutine count: 12 ',
+  'goroutine 1 [running]:',
+  'main.main()',
+  '/build/main.go:90 +0x3f0',
+  '[originating from goroutine 7]:',
+  '[error] failed to initialize database, got error driver: bad connection',
+  '[SYS] 2024/04/25 - 05:50:13 | One API  started',
 ];
 
 const line = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...POOL) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 80 }) });

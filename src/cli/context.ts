@@ -31,3 +31,8 @@ export interface CommandContext {
   /** Aborted on Ctrl-C (SIGINT) or SIGTERM; long-running commands stop and summarise. */
   signal: AbortSignal;
 }
+
+/** What notifying takes from a command's context (src/notify does not depend on the CLI): reports go to `out`. */
+export function notifyContext(ctx: CommandContext, out: { write(text: string): unknown } = ctx.stderr) {
+  return { env: ctx.env, config: ctx.config, lang: ctx.lang, signal: ctx.signal, now: ctx.now, out, host: ctx.globals.host?.length === 1 ? ctx.globals.host[0]! : null };
+}

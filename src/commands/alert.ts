@@ -59,8 +59,8 @@ export async function run(names: string[], opts: AlertOptions, ctx: CommandConte
   const out = ctx.stdout;
   const say = (line: string) => out.write(`${line}\n`);
 
+  // an unwritable state file is a clear error (exit 73) now, not a surprise at the first alert
   const session = new AlertSession(n, out, ctx.now);
-  session.save(true); // an unwritable state file is a clear error (exit 73) now, not a surprise at the first alert
   let rounds = 0;
 
   say(fmt(m.start, { names: names.join(', '), interval: opts.interval ?? '30s', targets: n.targets.map((t) => t.label).join(', ') || m.none }));

@@ -1,6 +1,6 @@
 // `goroscope check CONTAINER…`: state, restarts, health endpoint, stats and recent monitor lines → a verdict per
 // container and overall, with the Nagios exit codes 0 ok, 1 warning, 2 critical, 3 unknown.
-import type { CommandContext } from '../cli/context.js';
+import { notifyContext, type CommandContext } from '../cli/context.js';
 import { UsageError } from '../errors.js';
 import { resolveThresholds, goroutineLevel, type Thresholds } from '../config.js';
 import { verdict, worst, LEVEL_EXIT, type Level, type Reason } from '../analyze/verdict.js';
@@ -36,10 +36,11 @@ export async function run(names: string[], opts: CheckOptions, ctx: CommandConte
     throw new UsageError('--health-url names one endpoint but several containers were given', names.join(' '), 'check them one at a time, or set healthUrl per container in the config file');
   }
   const notifying = opts.notify !== undefined || opts.dryRun === true;
-  if (notifying) (await import('../notify/index.js')).makeNotifier(opts, ctx); // a bad --notify fails before the check
+  const nctx = notifyContext(ctx);
+  if (notifying) (await import('../notify/index.js')).makeNotifier(opts, nctx); // a bad --notify fails before the check
   // With --notify, each container's logs since the previous run are read for crashes, fatal records, panics and
-  // disabled channels (the same read as the monitor-line fallback).
-  const alertSince = notifying ? (await import('../notify/index.js')).alertLogSince(opts, ctx) : null;
+  // disabled channels (the same read as the monitor-line fallback). A state file that cannot be written fails here.
+  const alertSince = notifying ? (await import('../notify/index.js')).alertLogSince(opts, nctx) : null;
   // compose:PROJECT, service:NAME and several --host values name several containers (docs/sources.md).
   const hostsDown: { host: string; error: string; exitCode: number }[] = [];
   const { expandCheckTargets, hostDownLine, mapLimit, parseMaxStreams } = await import('../sources/fleet.js');
@@ -73,7 +74,7 @@ export async function run(names: string[], opts: CheckOptions, ctx: CommandConte
     const { notifyChanges } = await import('../notify/index.js');
     const shown = (c: CheckedContainer) => (ctx.lang === 'en' ? {} : { displayReasons: c.reasons.map((r) => reasonText(r, ctx.lang)) });
     const logs = checked.flatMap((c) => (c.alertEvents && c.logsReadAt !== null ? [{ container: c.name, events: c.alertEvents, readAt: c.logsReadAt }] : []));
-    await notifyChanges(json.containers.map((j, i) => ({ ...j, ...shown(checked[i]!) })), opts, ctx, logs);
+    await notifyChanges(json.containers.map((j, i) => ({ ...j, ...shown(checked[i]!) })), opts, nctx, logs);
   }
   process.exitCode = LEVEL_EXIT[overall];
 }

@@ -3,7 +3,7 @@
 // redrawn screen (cursor home + clear, never scrolling); other outputs one line per sample. Ctrl-C prints a summary.
 // Docker or the endpoint going away is shown and retried, never fatal.
 import { openSync, writeSync, closeSync } from 'node:fs';
-import type { CommandContext } from '../cli/context.js';
+import { notifyContext, type CommandContext } from '../cli/context.js';
 import { UsageError, OutputError } from '../errors.js';
 import { parseDuration } from '../time.js';
 import { resolveThresholds, goroutineLevel, type Thresholds } from '../config.js';
@@ -66,7 +66,7 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
   const thresholds = resolveThresholds(opts, ctx.env, ctx.config, name);
   // --notify: checked now (a bad target is a usage error before watching); alerts are sent in the background.
   const notifier = opts.notify !== undefined || opts.dryRun ? await import('../notify/index.js') : null;
-  const notify = notifier?.notifySession(opts, ctx) ?? null;
+  const notify = notifier?.notifySession(opts, notifyContext(ctx)) ?? null;
   const docker = await dockerFor(ctx.globals.host?.[0]);
   const first = await inspectRaw(docker, name); // a typo or a dead daemon at the start is a clear error, not a retry loop
   let recordFd: number | null = null;

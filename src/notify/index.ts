@@ -1,13 +1,17 @@
 // The notify front door for commands: read the notify flags once (`makeNotifier`), then for each round of observations
-// decide against the saved state, send (or print, with --dry-run) and save. `check` and `watch` call `notifyChanges`;
-// `alert` calls `round` itself. Deliveries are reported on the given stream and never change a command's exit code.
-import type { CommandContext } from '../cli/context.js';
-import { resolveThresholds, type Thresholds } from '../config.js';
+// decide under the state file's lock, claim the deliveries there, make them outside the lock, and settle them under
+// the lock again (store.ts). Runs that overlap, or `alert` beside cron's `check --notify` on one state file, see each
+// other's claims, so a change is announced once per target; a delivery that fails stays pending for its target until a
+// later run for that target makes it. Deliveries are reported on the given stream and never change an exit code.
+// Everything sent goes through the shared redactor first.
+import { resolveThresholds, type Env, type FileConfig, type Thresholds } from '../config.js';
 import { UsageError, type GoroscopeError } from '../errors.js';
 import { fmt, type Lang } from '../i18n.js';
 import { requireDuration } from '../time.js';
+import { Redactions, redactValue } from '../redact/index.js';
 import { messageText } from './message.js';
-import { DEFAULT_POLICY, PENDING_MAX_AGE_MS, containerKey, decide, loadState, saveState, statePath, type AlertState, type PendingDelivery, type Policy } from './state.js';
+import { DEFAULT_POLICY, PENDING_MAX_AGE_MS, containerKey, decide, deliveryId, statePath, type AlertState, type PendingDelivery, type Policy } from './state.js';
+import { FileStore, MemoryStore, type StateStore } from './store.js';
 import { deliver, parseTarget, payload, resolveSmtp, type Delivery, type DeliveryOptions, type SmtpFlags, type Target } from './targets.js';
 import type { Alert, AlertLevel, EventObservation, LevelObservation } from './types.js';
 import type { GEvent, Kind } from '../events.js';
@@ -30,6 +34,19 @@ export interface NotifyFlags extends SmtpFlags {
   cooldown?: string;
 }
 
+/** What notifying needs from the command around it (not the whole CLI context). */
+export interface NotifyContext {
+  env: Env;
+  config: FileConfig;
+  lang: Lang;
+  signal: AbortSignal;
+  now: () => number;
+  /** Where delivery lines and warnings go. */
+  out: TextOut;
+  /** The Docker host when exactly one --host was given (alerts name it), else null. */
+  host: string | null;
+}
+
 export interface Notifier {
   targets: Target[];
   statePath: string;
@@ -44,7 +61,7 @@ export interface Notifier {
  * before any check runs). Null when the command was not asked to notify. `alwaysOn` (the alert command) uses the
  * config file's targets when no --notify is given.
  */
-export function makeNotifier(flags: NotifyFlags, ctx: Pick<CommandContext, 'env' | 'config' | 'lang' | 'signal'>, alwaysOn = false): Notifier | null {
+export function makeNotifier(flags: NotifyFlags, ctx: Pick<NotifyContext, 'env' | 'config' | 'lang' | 'signal'>, alwaysOn = false): Notifier | null {
   const given = flags.notify === undefined ? [] : Array.isArray(flags.notify) ? flags.notify : [flags.notify];
   if (given.length === 0 && !alwaysOn && !flags.dryRun) return null;
   const fromConfig = ctx.config.notify ?? [];
@@ -98,43 +115,121 @@ function what(a: Alert): string {
   return `${a.previous ? `${a.previous}→` : ''}${a.level} ${a.container}`;
 }
 
+
+/** An alert as it may leave the machine: every text in it through the shared redactor (placeholders per alert). */
+export function redactAlert(a: Alert): Alert {
+  return redactValue(a, new Redactions(), 'alert') as Alert;
+}
+
 /**
- * Send every alert to every target in parallel, plus the earlier failed deliveries still pending (or print the
- * alerts, dry run); one line per delivery on `out`. Returns the deliveries and what is still pending after them.
+ * The state store for a notifier: the file (its directory made and checked writable now: a place that cannot be
+ * made is exit 73 at once), or, for --dry-run, one that reads the file and never writes.
  */
-export async function dispatch(
-  n: Notifier,
-  alerts: Alert[],
-  out: TextOut,
-  opts: { quiet?: boolean; pending?: PendingDelivery[]; now?: number } = {},
-): Promise<{ deliveries: Delivery[]; pending: PendingDelivery[] }> {
-  const o = OUT[n.lang];
-  const now = opts.now ?? Date.now();
-  if (n.dryRun) {
-    if (alerts.length === 0 && !opts.quiet) out.write(`${o.dryNone}\n`);
-    for (const a of alerts) {
-      out.write(`${fmt(o.dry, { what: what(a), targets: n.targets.map((t) => t.label).join(', ') || o.noTargets })}\n`);
-      out.write(`${messageText(a, n.lang).replace(/^/gm, '  ')}\n`);
-      if (n.targets.some((t) => t.format === 'webhook')) out.write(`  ${JSON.stringify(payload({ format: 'webhook' } as Target, a, n.lang))}\n`);
-    }
-    return { deliveries: [], pending: opts.pending ?? [] };
+export function openStore(n: Notifier, now: () => number = Date.now): StateStore {
+  if (n.dryRun) return new MemoryStore(n.statePath, now);
+  const store = new FileStore(n.statePath, now);
+  store.prepare();
+  return store;
+}
+
+/** How long a claimed delivery is left to the run that claimed it (after that, another run may make it). */
+function claimMs(n: Notifier): number {
+  return Math.max(10 * 60_000, 4 * n.delivery.timeoutMs);
+}
+
+function newsKey(a: Alert): string {
+  return `${a.host ?? ''}|${a.container}|${a.event?.kind ?? 'level'}`;
+}
+
+/** A delivery this run claimed: make it, then settle it by id. */
+export interface Job {
+  id: string;
+  target: Target;
+  alert: Alert;
+  /** An earlier run's alert, tried again. */
+  retry: boolean;
+}
+
+export interface PlanOptions {
+  /** Also claim the pending deliveries of this notifier's targets (a run's start, a session's retry time). */
+  retry: boolean;
+  /** `check --notify`: per container key, the time (epoch ms) its logs were read up to in this run. */
+  logsReadAt?: Map<string, number>;
+}
+
+/**
+ * The decision, made on the state as it is under the lock (the state is changed in place): which alerts a change
+ * calls for, and the deliveries this run claims. Log events from before a container's `logCheckedUntil` were
+ * already judged by a run that overlapped this one, and are left out.
+ */
+export function plan(state: AlertState, obs: { levels: LevelObservation[]; events: EventObservation[] }, now: number, n: Notifier, runId: string, opts: PlanOptions): { alerts: Alert[]; jobs: Job[] } {
+  const events = obs.events.filter((e) => {
+    const seen = state.containers[containerKey(e.host, e.container)]?.logCheckedUntil;
+    return e.time === null || seen === undefined || !(Date.parse(e.time) < Date.parse(seen));
+  });
+  const { alerts: raw, next } = decide(state, { levels: obs.levels, events }, now, n.policy);
+  Object.assign(state, next);
+  for (const [key, at] of opts.logsReadAt ?? []) {
+    const cs = (state.containers[key] ??= { level: null, announced: null, reasons: [], goroutines: null });
+    const before = cs.logCheckedUntil === undefined ? NaN : Date.parse(cs.logCheckedUntil);
+    if (!(before >= at)) cs.logCheckedUntil = new Date(at).toISOString();
   }
+  const alerts = raw.map(redactAlert);
   const bySpec = new Map(n.targets.map((t) => [t.spec, t]));
-  // Earlier failures first, still to a target in use and young enough; a new alert for the same target and key
-  // (same container, same kind of news) supersedes an older pending one.
+  const claimed = (p: PendingDelivery) => p.claim !== undefined && p.claim.until > now;
   const fresh = new Set(alerts.map(newsKey));
-  const retry = (opts.pending ?? []).filter((p) => bySpec.has(p.target) && now - p.since < PENDING_MAX_AGE_MS && !fresh.has(newsKey(p.alert)));
-  const jobs: { t: Target; a: Alert; since: number; retry: boolean }[] = [
-    ...retry.map((p) => ({ t: bySpec.get(p.target)!, a: p.alert, since: p.since, retry: true })),
-    ...alerts.flatMap((a) => n.targets.map((t) => ({ t, a, since: now, retry: false }))),
-  ];
-  const done = await Promise.all(jobs.map((j) => deliver(j.t, j.a, n.delivery).then((d) => ({ ...j, d }))));
-  const pending: PendingDelivery[] = [];
-  for (const { d, a, t, since, retry: again } of done) {
-    out.write(reportLine(n, d, a, again));
-    if (!d.ok) pending.push({ target: t.spec, alert: a, since });
+  // Too old to be worth a page, or superseded by news of the same kind about the same container (unless a run is
+  // making it right now): dropped, whatever the target.
+  let pending = (state.pending ?? []).filter((p) => claimed(p) || (now - p.since < PENDING_MAX_AGE_MS && !(bySpec.has(p.target) && fresh.has(newsKey(p.alert)))));
+  const jobs: Job[] = [];
+  const claim = { by: runId, until: now + claimMs(n) };
+  if (opts.retry && !n.dryRun) {
+    for (const p of pending) {
+      const t = bySpec.get(p.target);
+      if (!t || claimed(p)) continue;
+      p.claim = { ...claim };
+      jobs.push({ id: p.id, target: t, alert: p.alert, retry: true });
+    }
   }
-  return { deliveries: done.map((x) => x.d), pending };
+  if (!n.dryRun) {
+    for (const a of alerts) {
+      for (const t of n.targets) {
+        const p: PendingDelivery = { id: deliveryId(now), target: t.spec, alert: a, since: now, claim: { ...claim } };
+        pending = [...pending, p];
+        jobs.push({ id: p.id, target: t, alert: a, retry: false });
+      }
+    }
+  }
+  if (pending.length > 0) state.pending = pending;
+  else delete state.pending;
+  return { alerts, jobs };
+}
+
+/** After delivering: a delivery that went through is done; one that failed waits, unclaimed, for a later run. */
+export function settle(state: AlertState, results: { id: string; ok: boolean }[]): void {
+  let pending = state.pending ?? [];
+  for (const r of results) {
+    const i = pending.findIndex((p) => p.id === r.id);
+    if (i === -1) continue;
+    if (r.ok) pending = pending.filter((_, k) => k !== i);
+    else {
+      const { claim: _claim, ...rest } = pending[i]!;
+      pending = pending.map((p, k) => (k === i ? { ...rest, failures: (rest.failures ?? 0) + 1 } : p));
+    }
+  }
+  if (pending.length > 0) state.pending = pending;
+  else delete state.pending;
+}
+
+/** --dry-run: what would be sent, to whom, and the webhook body. */
+function printDry(n: Notifier, alerts: Alert[], out: TextOut, quiet: boolean): void {
+  const o = OUT[n.lang];
+  if (alerts.length === 0 && !quiet) out.write(`${o.dryNone}\n`);
+  for (const a of alerts) {
+    out.write(`${fmt(o.dry, { what: what(a), targets: n.targets.map((t) => t.label).join(', ') || o.noTargets })}\n`);
+    out.write(`${messageText(a, n.lang).replace(/^/gm, '  ')}\n`);
+    if (n.targets.some((t) => t.format === 'webhook')) out.write(`  ${JSON.stringify(payload({ format: 'webhook' } as Target, a, n.lang))}\n`);
+  }
 }
 
 /** `notify: sent ok→warning one-api → webhook 127.0.0.1:8080 (1 attempt(s), 12 ms)` or the FAILED form. */
@@ -144,32 +239,33 @@ function reportLine(n: Notifier, d: Delivery, a: Alert, again: boolean): string 
   return `${fmt(d.ok ? o.sent : o.failed, vars)}\n`;
 }
 
-/** One round: decide against `state`, dispatch, and return the next state (the caller saves it). `quiet`: no dry-run line when there is nothing to send. */
-export async function round(
+function warner(n: Notifier, out: TextOut): (line: string) => void {
+  return (line) => out.write(`${fmt(OUT[n.lang].warn, { v: line })}\n`);
+}
+
+/**
+ * One run (`check --notify`): decide and claim under the lock, deliver every claimed job in parallel, settle under
+ * the lock. Returns the deliveries; a target's failure is a report line, never an exception.
+ */
+export async function notifyOnce(
   n: Notifier,
-  state: AlertState,
+  store: StateStore,
   obs: { levels: LevelObservation[]; events: EventObservation[] },
   now: number,
   out: TextOut,
-  quiet = false,
-): Promise<{ state: AlertState; alerts: Alert[]; deliveries: Delivery[] }> {
-  const { alerts, next } = decide(state, obs, now, n.policy);
-  const { deliveries, pending } = await dispatch(n, alerts, out, { quiet, pending: state.pending, now });
-  if (pending.length > 0) next.pending = pending;
-  else delete next.pending;
-  return { state: next, alerts, deliveries };
-}
-
-/** Load the state file, reporting (not failing on) a damaged one. */
-export function readState(n: Notifier, out: TextOut): AlertState {
-  const { state, warning } = loadState(n.statePath);
-  if (warning) out.write(`${fmt(OUT[n.lang].warn, { v: warning })}\n`);
-  return state;
-}
-
-/** Save unless dry run: a dry run changes nothing. */
-export function writeState(n: Notifier, state: AlertState): void {
-  if (!n.dryRun) saveState(n.statePath, state);
+  opts: Omit<PlanOptions, 'retry'> = {},
+): Promise<Delivery[]> {
+  const warn = warner(n, out);
+  const runId = deliveryId(now);
+  const { alerts, jobs } = await store.update((state) => plan(state, obs, now, n, runId, { ...opts, retry: true }), warn);
+  if (n.dryRun) {
+    printDry(n, alerts, out, false);
+    return [];
+  }
+  const done = await Promise.all(jobs.map((j) => deliver(j.target, j.alert, n.delivery).then((d) => ({ j, d }))));
+  for (const { j, d } of done) out.write(reportLine(n, d, j.alert, j.retry));
+  await store.update((state) => settle(state, done.map(({ j, d }) => ({ id: j.id, ok: d.ok }))), warn);
+  return done.map((x) => x.d);
 }
 
 /** What `check` knows about one container; the shape of its `--json` containers. */
@@ -196,35 +292,28 @@ export function toObservation(r: CheckedContainer, t: Thresholds, host: string |
 }
 
 /**
- * The hook for `check --notify` and `watch --notify`: turn the check's per-container results into alerts, once per
- * change (state file), and report deliveries on stderr. Returns the deliveries; never throws for a target's failure,
- * and the caller's verdict and exit code do not depend on it. No-op without --notify / --dry-run.
+ * The hook for `check --notify`: turn the check's per-container results into alerts, once per change (state file),
+ * and report deliveries on `ctx.out`. Returns the deliveries; never throws (a locked or unwritable state is a
+ * warning), and the caller's verdict and exit code do not depend on it. No-op without --notify / --dry-run.
  */
 export async function notifyChanges(
   results: CheckedContainer[],
   flags: NotifyFlags & { warning?: string | number; critical?: string | number; emergency?: string | number },
-  ctx: CommandContext,
+  ctx: NotifyContext,
   logs: CheckedLogs[] = [],
 ): Promise<Delivery[]> {
   const n = makeNotifier(flags, ctx);
   if (!n) return [];
-  const host = ctx.globals.host?.length === 1 ? ctx.globals.host[0]! : null;
-  const levels = results.map((r) => toObservation(r, resolveThresholds(flags, ctx.env, ctx.config, r.name), host));
-  const events = logs.flatMap((l) => l.events.map((e) => toEventObservation(l.container, host, e)).filter((o): o is EventObservation => o !== null));
-  const state = readState(n, ctx.stderr);
-  const res = await round(n, state, { levels, events }, ctx.now(), ctx.stderr);
-  for (const l of logs) {
-    const cs = (res.state.containers[containerKey(host, l.container)] ??= { level: null, announced: null, reasons: [], goroutines: null });
-    cs.logCheckedUntil = new Date(l.readAt).toISOString();
-  }
+  const levels = results.map((r) => toObservation(r, resolveThresholds(flags, ctx.env, ctx.config, r.name), ctx.host));
+  const events = logs.flatMap((l) => l.events.map((e) => toEventObservation(l.container, ctx.host, e)).filter((o): o is EventObservation => o !== null));
+  const logsReadAt = new Map(logs.map((l) => [containerKey(ctx.host, l.container), l.readAt]));
   try {
-    writeState(n, res.state);
+    return await notifyOnce(n, openStore(n, ctx.now), { levels, events }, ctx.now(), ctx.out, { logsReadAt });
   } catch (err) {
     // The check's verdict and exit code stand whatever happens to notifying: say it, do not fail.
-    const e = err as GoroscopeError;
-    ctx.stderr.write(`${fmt(OUT[n.lang].warn, { v: e.headline?.() ?? String(err) })}\n`);
+    warner(n, ctx.out)((err as GoroscopeError).headline?.().replace(/^error: /, '') ?? String(err));
+    return [];
   }
-  return res.deliveries;
 }
 
 /** What one `check --notify` run read from a container's logs: the alert-worthy events and the time it read up to. */
@@ -243,15 +332,14 @@ export const MAX_LOG_LOOKBACK_MS = 24 * 60 * 60_000;
 /**
  * For `check --notify`, before checking: from when to read each container's logs for alert events — where the
  * previous run stopped (the state's `logCheckedUntil`), else the last 10 minutes; never more than 24 hours back.
- * Reads the state file quietly (`notifyChanges` reports a damaged one).
+ * Also makes the state's directory (a place that cannot be made is exit 73 here, before the check runs).
  */
-export function alertLogSince(flags: NotifyFlags, ctx: CommandContext): (container: string) => number {
+export function alertLogSince(flags: NotifyFlags, ctx: NotifyContext): (container: string) => number {
   const n = makeNotifier(flags, ctx);
-  const containers = n ? loadState(n.statePath).state.containers : {};
-  const host = ctx.globals.host?.length === 1 ? ctx.globals.host[0]! : null;
+  const containers = n ? openStore(n, ctx.now).peek().containers : {};
   const now = ctx.now();
   return (container) => {
-    const last = containers[containerKey(host, container)]?.logCheckedUntil;
+    const last = containers[containerKey(ctx.host, container)]?.logCheckedUntil;
     const t = last === undefined ? NaN : Date.parse(last);
     return Number.isFinite(t) ? Math.max(t, now - MAX_LOG_LOOKBACK_MS) : now - FIRST_LOG_LOOKBACK_MS;
   };
@@ -261,18 +349,18 @@ export function alertLogSince(flags: NotifyFlags, ctx: CommandContext): (contain
 export const SESSION_RETRY_MS = 60_000;
 
 /**
- * Alerting inside a long-running command (`alert`, `watch --notify`): decisions are made at once and in order
- * (decide is pure and synchronous); deliveries run in the background, in order per target, so a slow or hanging
- * target delays neither the next sample, nor the next decision, nor the other targets. Failed deliveries are tried
- * again every SESSION_RETRY_MS and kept in the state for a later run.
+ * Alerting inside a long-running command (`alert`, `watch --notify`): every observation is decided under the
+ * state file's lock, in order (one change at a time); deliveries run in the background, in order per target, so a
+ * slow or hanging target delays neither the next sample, nor the next decision, nor the other targets. Failed
+ * deliveries stay pending in the state, tried again every SESSION_RETRY_MS (and by any later run for the target).
  */
 export class AlertSession {
-  private state: AlertState;
-  private pending: PendingDelivery[];
+  private decisions: Promise<void> = Promise.resolve();
   private readonly chains = new Map<string, Promise<void>>();
   private readonly inflight = new Set<Promise<void>>();
-  private retrying = false;
-  private lastRetry: number;
+  private lastRetry = -Infinity;
+  private readonly runId: string;
+  private readonly warn: (line: string) => void;
   sent = 0;
   failed = 0;
 
@@ -280,80 +368,56 @@ export class AlertSession {
     private readonly n: Notifier,
     private readonly out: TextOut,
     private readonly now: () => number,
+    private readonly store: StateStore = openStore(n, now),
   ) {
-    this.state = readState(n, out);
-    this.pending = this.state.pending ?? [];
-    this.lastRetry = now();
+    this.runId = deliveryId(now());
+    this.warn = warner(n, out);
   }
 
-  /** Decide on these observations now and send what they call for in the background. */
+  /** Decide on these observations (in order, under the lock) and send what they call for in the background. */
   push(obs: { levels: LevelObservation[]; events: EventObservation[] }): void {
     const t = this.now();
-    const { alerts, next } = decide(this.state, obs, t, this.n.policy);
-    this.state = next;
-    if (alerts.length > 0) {
-      if (this.n.dryRun) void dispatch(this.n, alerts, this.out, { quiet: true });
-      // A newer alert about the same container and kind of news makes an older failed one moot.
-      const fresh = new Set(alerts.map(newsKey));
-      this.pending = this.pending.filter((p) => !fresh.has(newsKey(p.alert)));
-      for (const a of alerts) for (const tg of this.n.targets) this.send(tg, a, t, false);
-    }
-    if (obs.levels.length > 0 && this.pending.length > 0 && !this.retrying && t - this.lastRetry >= SESSION_RETRY_MS) {
-      const bySpec = new Map(this.n.targets.map((tg) => [tg.spec, tg]));
-      const batch = this.pending.filter((p) => bySpec.has(p.target) && t - p.since < PENDING_MAX_AGE_MS);
-      this.pending = [];
-      this.retrying = true;
-      this.lastRetry = t;
-      void Promise.all(batch.map((p) => this.send(bySpec.get(p.target)!, p.alert, p.since, true))).finally(() => (this.retrying = false));
-    }
-    if (alerts.length > 0 || obs.levels.length > 0) this.save();
+    const retry = obs.levels.length > 0 && t - this.lastRetry >= SESSION_RETRY_MS;
+    if (retry) this.lastRetry = t;
+    this.queue(async () => {
+      const { alerts, jobs } = await this.store.update((state) => plan(state, obs, t, this.n, this.runId, { retry }), this.warn);
+      if (this.n.dryRun) printDry(this.n, alerts, this.out, true);
+      for (const j of jobs) this.send(j);
+    });
   }
 
-  /** Queue one delivery behind the earlier ones to the same target. */
-  private send(target: Target, a: Alert, since: number, again: boolean): Promise<void> {
-    if (this.n.dryRun) return Promise.resolve();
-    const before = this.chains.get(target.spec) ?? Promise.resolve();
+  private queue(step: () => Promise<void>): void {
+    this.decisions = this.decisions.then(step).catch((err: unknown) => this.warn((err as GoroscopeError).headline?.().replace(/^error: /, '') ?? String(err)));
+  }
+
+  /** Queue one delivery behind the earlier ones to the same target; settle it when done. */
+  private send(j: Job): void {
+    const before = this.chains.get(j.target.spec) ?? Promise.resolve();
     const p: Promise<void> = before
-      .then(() => deliver(target, a, this.n.delivery))
+      .then(() => deliver(j.target, j.alert, this.n.delivery))
       .then((d) => {
-        this.out.write(reportLine(this.n, d, a, again));
+        this.out.write(reportLine(this.n, d, j.alert, j.retry));
         if (d.ok) this.sent++;
-        else {
-          this.failed++;
-          this.pending.push({ target: target.spec, alert: a, since });
-        }
-        this.save();
+        else this.failed++;
+        this.queue(() => this.store.update((state) => settle(state, [{ id: j.id, ok: d.ok }]), this.warn));
       })
       .finally(() => {
         this.inflight.delete(p);
-        if (this.chains.get(target.spec) === p) this.chains.delete(target.spec);
+        if (this.chains.get(j.target.spec) === p) this.chains.delete(j.target.spec);
       });
-    this.chains.set(target.spec, p);
+    this.chains.set(j.target.spec, p);
     this.inflight.add(p);
-    return p;
   }
 
-  /** Write the state (unless dry run); a failure is reported, not thrown (alerting goes on), unless `strict`. */
-  save(strict = false): void {
-    if (this.pending.length > 0) this.state.pending = [...this.pending];
-    else delete this.state.pending;
-    try {
-      writeState(this.n, this.state);
-    } catch (err) {
-      if (strict) throw err;
-      this.out.write(`${fmt(OUT[this.n.lang].warn, { v: (err as GoroscopeError).headline?.() ?? String(err) })}\n`);
+  /** Wait for the decisions and deliveries in flight, and their settling. */
+  async close(): Promise<void> {
+    for (;;) {
+      const decisions = this.decisions;
+      await decisions;
+      if (this.inflight.size > 0) await Promise.all([...this.inflight]);
+      if (this.decisions === decisions && this.inflight.size === 0) return;
     }
   }
-
-  /** Wait for the deliveries in flight, then save. */
-  async close(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
-    this.save();
-  }
-}
-
-function newsKey(a: Alert): string {
-  return `${a.host ?? ''}|${a.container}|${a.event?.kind ?? 'level'}`;
 }
 
 export interface NotifySession {
@@ -361,26 +425,24 @@ export interface NotifySession {
   observe(results: CheckedContainer[]): void;
   /** Log events (crash, fatal, panic, channel_disabled), decided now. */
   events(obs: EventObservation[]): void;
-  /** Wait for deliveries in flight and save the state. */
+  /** Wait for deliveries in flight and their settling. */
   close(): Promise<void>;
 }
 
 /**
- * For `watch --notify`: an AlertSession fed with check results. Report lines go to `out` (default stderr). Null
- * without --notify / --dry-run; a bad target is a usage error here, before watching starts.
+ * For `watch --notify`: an AlertSession fed with check results. Null without --notify / --dry-run; a bad target is a
+ * usage error here, before watching starts, and so is a state file that cannot be written (exit 73).
  */
 export function notifySession(
   flags: NotifyFlags & { warning?: string | number; critical?: string | number; emergency?: string | number },
-  ctx: CommandContext,
-  out: TextOut = ctx.stderr,
+  ctx: NotifyContext,
 ): NotifySession | null {
   const n = makeNotifier(flags, ctx);
   if (!n) return null;
-  const host = ctx.globals.host?.length === 1 ? ctx.globals.host[0]! : null;
-  const session = new AlertSession(n, out, ctx.now);
+  const session = new AlertSession(n, ctx.out, ctx.now);
   return {
     observe(results) {
-      session.push({ levels: results.map((r) => toObservation(r, resolveThresholds(flags, ctx.env, ctx.config, r.name), host)), events: [] });
+      session.push({ levels: results.map((r) => toObservation(r, resolveThresholds(flags, ctx.env, ctx.config, r.name), ctx.host)), events: [] });
     },
     events(obs) {
       if (obs.length > 0) session.push({ levels: [], events: obs });

@@ -1,11 +1,9 @@
-// Alert state: what was last announced per container and when each kind of alert last went out, so that a
-// `check --notify` run every 5 minutes sends one alert per change, not one per run. `decide` is pure; the file
-// functions below it are the only I/O (atomic write: temp file + rename, private modes).
-import { mkdirSync, readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
+// Alert state: what was last announced per container, when each kind of alert last went out, and the deliveries
+// not made yet, so that a `check --notify` run every 5 minutes sends one alert per change, not one per run.
+// `decide` and `parseState` are pure; the file and its lock live in store.ts.
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Env } from '../config.js';
-import { OutputError } from '../errors.js';
 import { SEVERITY, type Alert, type AlertEvent, type AlertLevel, type EventObservation, type LevelObservation } from './types.js';
 
 export interface ContainerState {
@@ -29,16 +27,23 @@ export interface AlertState {
   containers: Record<string, ContainerState>;
   /** Epoch ms of the last alert per key: `level:<c>`, `crash:<c>`, `fatal:<c>`, `panics:<c>`, `channel_disabled:<c>:<n>`. */
   sent: Record<string, number>;
-  /** Deliveries that failed, tried again on the next runs until they go through or are older than PENDING_MAX_AGE_MS. */
+  /** Deliveries decided but not made yet (being made, or failed and tried again by later runs for that target
+   * until they go through or are older than PENDING_MAX_AGE_MS). */
   pending?: PendingDelivery[];
 }
 
 export interface PendingDelivery {
+  /** Unique: how a run finds the deliveries it claimed after it made them. */
+  id: string;
   /** The target as the user wrote it (the state file is private: bot tokens are as safe there as in the config). */
   target: string;
   alert: Alert;
-  /** Epoch ms of the first failure. */
+  /** Epoch ms the alert was decided. */
   since: number;
+  /** A run is delivering it now: others leave it alone until `until` (epoch ms; a run that died lets it go then). */
+  claim?: { by: string; until: number };
+  /** Attempts that failed so far. */
+  failures?: number;
 }
 
 /** A failed alert older than this is dropped: news of an hour ago is not worth a late page. */
@@ -152,45 +157,120 @@ export function statePath(flag: string | undefined, env: Env, fileValue: string 
   return join(base, 'goroscope', 'alert-state.json');
 }
 
-/**
- * Read the state file. A missing file is an empty state; an unreadable or damaged one is an empty state plus a
- * warning (the state is ours and only saves repeats: losing it must not stop an alert).
- */
-export function loadState(path: string): { state: AlertState; warning?: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { state: emptyState() }; // not there (yet): saving will say if it cannot be
-    return { state: emptyState(), warning: `cannot read alert state (${path}): ${(err as Error).message}; starting afresh` };
+const LEVELS = new Set<string>(Object.keys(SEVERITY));
+const EVENT_KINDS = new Set(['crash', 'fatal', 'panic_burst', 'channel_disabled']);
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStrs = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const isLevel = (v: unknown): v is AlertLevel => typeof v === 'string' && LEVELS.has(v);
+const orNull = <T>(v: unknown, ok: (x: unknown) => x is T): v is T | null => v === null || ok(v);
+
+function validContainer(v: unknown): ContainerState | null {
+  if (!isObj(v) || !orNull(v.level, isLevel) || !orNull(v.announced, isLevel) || !isStrs(v.reasons) || !orNull(v.goroutines, isNum)) return null;
+  const c: ContainerState = { level: v.level, announced: v.announced, reasons: v.reasons, goroutines: v.goroutines };
+  if (v.lastEventTime !== undefined) {
+    if (typeof v.lastEventTime !== 'string') return null;
+    c.lastEventTime = v.lastEventTime;
   }
-  try {
-    const data = JSON.parse(text) as Partial<AlertState>;
-    if (data && data.version === 1 && typeof data.containers === 'object' && data.containers && typeof data.sent === 'object' && data.sent) {
-      const state: AlertState = { version: 1, containers: data.containers, sent: data.sent };
-      if (Array.isArray(data.pending)) state.pending = data.pending;
-      return { state };
-    }
-  } catch {
-    // fall through
+  if (v.logCheckedUntil !== undefined) {
+    if (typeof v.logCheckedUntil !== 'string' || !Number.isFinite(Date.parse(v.logCheckedUntil))) return null;
+    c.logCheckedUntil = v.logCheckedUntil;
   }
-  return { state: emptyState(), warning: `alert state is damaged (${path}); starting afresh` };
+  if (v.panics !== undefined) {
+    if (!Array.isArray(v.panics) || !v.panics.every(isNum)) return null;
+    c.panics = v.panics;
+  }
+  return c;
 }
 
-/** Write the state atomically: a private temp file beside it, then rename over the old one. */
-export function saveState(path: string, state: AlertState): void {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
-  try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(tmp, `${JSON.stringify(state)}\n`, { mode: 0o600 });
-    renameSync(tmp, path);
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temp file was never made
-    }
-    throw new OutputError('cannot write alert state', path, 'check the directory exists and is writable, or pass --state FILE', { cause: err });
+function validEvent(v: unknown): AlertEvent | null {
+  if (!isObj(v) || typeof v.kind !== 'string' || !EVENT_KINDS.has(v.kind) || typeof v.message !== 'string' || !orNull(v.time, (x): x is string => typeof x === 'string')) return null;
+  const e: AlertEvent = { kind: v.kind as AlertEvent['kind'], message: v.message, time: v.time };
+  for (const k of ['count', 'windowMs', 'channel'] as const) {
+    if (v[k] === undefined) continue;
+    if (!isNum(v[k])) return null;
+    e[k] = v[k];
   }
+  if (v.signature !== undefined) {
+    if (typeof v.signature !== 'string') return null;
+    e.signature = v.signature;
+  }
+  return e;
+}
+
+function validAlert(v: unknown): Alert | null {
+  if (!isObj(v) || typeof v.container !== 'string' || !orNull(v.host, (x): x is string => typeof x === 'string') || !isLevel(v.level) || !orNull(v.previous, isLevel)) return null;
+  if (!isStrs(v.reasons) || !orNull(v.goroutines, isNum) || typeof v.time !== 'string') return null;
+  const event = v.event === null ? null : validEvent(v.event);
+  if (v.event !== null && event === null) return null;
+  const a: Alert = { container: v.container, host: v.host, level: v.level, previous: v.previous, reasons: v.reasons, goroutines: v.goroutines, time: v.time, event };
+  if (v.displayReasons !== undefined) {
+    if (!isStrs(v.displayReasons)) return null;
+    a.displayReasons = v.displayReasons;
+  }
+  return a;
+}
+
+let idCounter = 0;
+/** A delivery id unique across runs: pid, time, counter. */
+export function deliveryId(now: number): string {
+  idCounter += 1;
+  return `${process.pid.toString(36)}-${now.toString(36)}-${idCounter.toString(36)}`;
+}
+
+function validPending(v: unknown, now: number): PendingDelivery | null {
+  if (!isObj(v) || typeof v.target !== 'string' || !isNum(v.since)) return null;
+  const alert = validAlert(v.alert);
+  if (alert === null) return null;
+  // files from before delivery ids: give one
+  const p: PendingDelivery = { id: typeof v.id === 'string' && v.id !== '' ? v.id : deliveryId(now), target: v.target, alert, since: v.since };
+  if (v.claim !== undefined) {
+    if (!isObj(v.claim) || typeof v.claim.by !== 'string' || !isNum(v.claim.until)) return null;
+    p.claim = { by: v.claim.by, until: v.claim.until };
+  }
+  if (v.failures !== undefined) {
+    if (!isNum(v.failures)) return null;
+    p.failures = v.failures;
+  }
+  return p;
+}
+
+/**
+ * Read a state file's text. Whatever has the wrong shape is left out and said in `problems` (the caller sets the
+ * file aside and goes on with what is left): garbage, a truncated file, NULs, wrong types, nulls,
+ * `{"containers":{"x":"y"}}`, `"pending":[null]`.
+ */
+export function parseState(text: string, now = Date.now()): { state: AlertState; problems: string[] } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { state: emptyState(), problems: [text.trim() === '' ? 'empty file' : 'not JSON'] };
+  }
+  if (!isObj(data)) return { state: emptyState(), problems: ['not a JSON object'] };
+  const problems: string[] = [];
+  const state = emptyState();
+  if (data.version !== 1) problems.push(`version ${JSON.stringify(data.version) ?? 'missing'}, expected 1`);
+  if (isObj(data.containers)) {
+    for (const [k, v] of Object.entries(data.containers)) {
+      const c = validContainer(v);
+      if (c) state.containers[k] = c;
+      else problems.push(`containers.${k}`);
+    }
+  } else problems.push('containers');
+  if (isObj(data.sent)) {
+    for (const [k, v] of Object.entries(data.sent)) {
+      if (isNum(v)) state.sent[k] = v;
+      else problems.push(`sent.${k}`);
+    }
+  } else problems.push('sent');
+  if (data.pending !== undefined) {
+    if (Array.isArray(data.pending)) {
+      const ok = data.pending.map((p) => validPending(p, now));
+      ok.forEach((p, i) => (p === null ? problems.push(`pending[${i}]`) : undefined));
+      const kept = ok.filter((p): p is PendingDelivery => p !== null);
+      if (kept.length > 0) state.pending = kept;
+    } else problems.push('pending');
+  }
+  return { state, problems };
 }

@@ -96,7 +96,7 @@ describe.skipIf(noBusybox)('goroscope alert (real engine, real webhook)', () => 
       { input: ['alert', name, '--notify', 'http://127.0.0.1:9/x', '--interval', 'soon'], want: 'error: --interval takes a duration (soon)' },
       { input: ['alert', name, '--notify', 'mailto:ops@example.com'], want: 'error: email target but no SMTP host (mailto:ops@example.com)' },
       { input: ['alert', name], want: 'error: no notification target' },
-      { input: ['alert', name, '--notify', 'http://127.0.0.1:9/x', '--state', '/dev/null/state.json'], want: 'error: cannot write alert state (/dev/null/state.json)', code: 73 },
+      { input: ['alert', name, '--notify', 'http://127.0.0.1:9/x', '--state', '/dev/null/state.json'], want: 'error: cannot write alert state: ENOTDIR (/dev/null/state.json)', code: 73 },
     ];
     for (const c of cases) {
       const r = await goroscope(c.input, { cwd: dir, env: { XDG_CONFIG_HOME: dir, XDG_STATE_HOME: dir } });

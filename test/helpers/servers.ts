@@ -16,8 +16,8 @@ export interface Posted {
   json: unknown;
 }
 
-/** How the server answers the n-th request (0-based): a status and body, or 'hang' (accept, read, never answer). */
-export type Answer = { status: number; body?: string } | 'hang';
+/** How the server answers the n-th request (0-based): a status and body (after `delayMs`), or 'hang' (accept, read, never answer). */
+export type Answer = { status: number; body?: string; delayMs?: number } | 'hang';
 
 export interface HttpRecorder {
   url: string;
@@ -26,7 +26,7 @@ export interface HttpRecorder {
   close(): Promise<void>;
 }
 
-export async function httpRecorder(answer: (n: number, req: IncomingMessage) => Answer = () => ({ status: 200, body: 'ok' })): Promise<HttpRecorder> {
+export async function httpRecorder(answer: (n: number, req: IncomingMessage) => Answer = () => ({ status: 200, body: 'ok' }), port = 0): Promise<HttpRecorder> {
   const posts: Posted[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -44,18 +44,20 @@ export async function httpRecorder(answer: (n: number, req: IncomingMessage) => 
       posts.push({ method: req.method ?? '', path: req.url ?? '', contentType: req.headers['content-type'], body, json });
       const a = answer(n, req);
       if (a === 'hang') return;
-      res.writeHead(a.status, { 'content-type': 'application/json' }).end(a.body ?? '');
+      const send = () => res.writeHead(a.status, { 'content-type': 'application/json' }).end(a.body ?? '');
+      if (a.delayMs) setTimeout(send, a.delayMs);
+      else send();
     });
   });
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
     posts,
     close: () =>
       new Promise<void>((resolve) => {

@@ -270,6 +270,8 @@ export const TRIGGER_GROUPS: string[] = [
  * word or anywhere as a whole word (`DB_PASSWORD`, `PGPASSWORD`, `OPENAI_API_KEY`, `API_KEY_FILE`, `basicauth`). */
 export function isSecretName(name: string): boolean {
   const n = name.toLowerCase();
+  // Docker's `NetworkSettings.SandboxKey` (a netns path) and public keys are not secrets
+  if (/^sandbox_?key$|public_?key$/.test(n)) return false;
   if (/basic_?auth|digest_?auth|conn(?:ection)?_?str/.test(n)) return true;
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')

@@ -206,6 +206,7 @@ describe('names whose values are secrets', () => {
     { input: 'PATH', want: false },
     { input: 'KEYCLOAK_URL', want: false },
     { input: 'MONKEY', want: false },
+    { input: 'SandboxKey', want: false },
     { input: 'org.opencontainers.image.authors', want: false },
     { input: 'MAX_TOKENS', want: false },
     { input: 'TZ', want: false },

@@ -35,7 +35,7 @@ export type Level = string;
 /** The services a dialect gets from the parser. */
 export interface Tools {
   emit(e: GEvent): void;
-  /** The event time of a record: Docker's, else the app's naive time in the zone, else an ISO time of the line. */
+  /** The event time of a record: Docker's, else the app's naive time in the zone, else an ISO time of the line, else a GUI's time stamp peeled from it. */
   time(c: RecordContext): string | null;
   /** The record's first line as events carry it (ANSI, NUL, trailing `\r`/space removed; capped). */
   raw(c: RecordContext): string;
@@ -67,6 +67,7 @@ export class TimeReader {
     let time: string | null = null;
     if (c.rec.dockerTime !== null) time = this.dockerIso(c.rec.dockerTime);
     if (time === null && c.naive !== null) time = this.naiveIso(c.naive);
+    if (time === null && c.iso === null && c.rec.pastedTime !== undefined) return this.naiveIso(c.rec.pastedTime);
     return time ?? c.iso;
   }
 

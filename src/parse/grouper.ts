@@ -53,6 +53,7 @@ export class RecordGrouper {
     let text = line.text;
     let kind: StartKind = startKind(text);
     let prefix: Prefix | null = null;
+    let stamp: string | null = null;
     if (kind === CONTINUATION) {
       // the open record's prefix first (its stack keeps its own indentation), else any prefix before a known start
       const n = st.prefix !== null && st.cur !== null ? prefixLength(text, st.prefix) : -1;
@@ -66,6 +67,7 @@ export class RecordGrouper {
           text = text.slice(p.length);
           kind = p.kind;
           prefix = p.prefix;
+          stamp = p.time;
         }
       }
     }
@@ -99,6 +101,11 @@ export class RecordGrouper {
       lines.push(text);
     }
     const rec: LogRecord = { source: line.source, stream: line.stream, dockerTime: line.dockerTime, lines, seq: this.seq++ };
+    // a peeled time stamp: Docker's own (`…T11:30:16.123456789Z`) is the record's Docker time; a GUI's is a fallback
+    if (stamp !== null) {
+      if (stamp.charCodeAt(10) === 84 /* T */ && stamp.endsWith('Z')) rec.dockerTime ??= stamp;
+      else rec.pastedTime = stamp;
+    }
     if (kind === CONTINUATION) {
       // No open record to continue (start of input, or after noise): the line stands alone, and is complete.
       this.onRecord(rec);

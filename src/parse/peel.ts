@@ -28,6 +28,8 @@ export interface Prefix {
 export interface Peeled {
   /** Characters peeled. */
   length: number;
+  /** The first time stamp peeled: `2025-06-11 09:14:02` (a GUI's, naive) or `2025-02-21T11:30:16.123456789Z` (Docker's). */
+  time: string | null;
   /** What the rest of the line is: a start kind (never CONTINUATION). */
   kind: StartKind;
   prefix: Prefix;
@@ -48,16 +50,18 @@ export function peelStart(text: string, classify: (t: string) => StartKind, inSt
   const layers: Layer[] = [];
   const exact: (string | null)[] = [];
   let pos = 0;
+  let time: string | null = null;
   for (let n = 0; n < MAX_LAYERS; n++) {
     const l = layerAt(text, pos);
     if (l === null) return null;
     if (l.layer === 'indent' && inStack && n === 0) return null;
+    if (l.layer === 'gui-time' && time === null) time = text.slice(pos, l.end - 1);
     layers.push(l.layer);
     exact.push(l.layer === 'quote' || l.layer === 'indent' ? text.slice(pos, l.end) : null);
     pos = l.end;
     const rest = text.slice(pos);
     const kind = classify(rest);
-    if (kind !== CONTINUATION && kind !== BLANK) return { length: pos, kind, prefix: { layers, exact } };
+    if (kind !== CONTINUATION && kind !== BLANK) return { length: pos, kind, prefix: { layers, exact }, time };
   }
   return null;
 }

@@ -26,6 +26,11 @@ export interface LogRecord {
   seq: number;
   /** True when the record was still open at end of input (e.g. a crash dump cut short). */
   atEnd?: boolean;
+  /**
+   * A GUI's own time stamp that was peeled from the record's first line (`2025-06-11 09:14:02 `, Docker Desktop's log
+   * view; src/parse/peel.ts): naive, read in the zone like app times, used only when the record has no time of its own.
+   */
+  pastedTime?: string;
 }
 
 /** Longest line the pipeline keeps, in characters; longer lines are cut to this and counted as oversized. */

@@ -26,7 +26,7 @@ const frame = (type: number, text: string) => {
 
 const cases: Case[] = [
   { name: 'Docker Desktop time in front', input: [`2025-06-11 09:14:02 ${GOR}`], want: [GOR_EVENT] },
-  { name: 'a docker logs -t stamp left in a mixed paste', input: [`2025-11-03T08:41:05.123456789Z ${GOR}`], want: [GOR_EVENT] },
+  { name: "a docker logs -t stamp left in a mixed paste: it is the record's Docker time", input: [`2025-11-03T08:41:05.123456789Z ${GOR}`], want: [{ ...GOR_EVENT, time: '2025-11-03T08:41:05.123Z' }] },
   { name: 'compose prefix, padded', input: [`one-api  | ${GOR}`], want: [GOR_EVENT] },
   { name: 'compose prefix, padding collapsed by an issue renderer', input: [`new-api-1 | ${GOR}`], want: [GOR_EVENT] },
   { name: 'a reply quote', input: [`> ${REL}`, '>', `> ${GOR}`], want: [REL_EVENT, GOR_EVENT] },
@@ -35,7 +35,11 @@ const cases: Case[] = [
   { name: 'frame header with a control size byte', input: [frame(2, REL)], want: [REL_EVENT] },
   { name: 'only U+FFFD left of the header', input: [`\ufffd\ufffd${GOR}`], want: [GOR_EVENT] },
   { name: 'layers combined: GUI time, then compose', input: [`2025-06-11 09:14:02 one-api  | ${GOR}`], want: [GOR_EVENT] },
-  { name: 'a crash dump, every line with a GUI time: its continuation lines lose it too', input: crash('2025-06-11 09:14:02 '), want: [CRASH_EVENT] },
+  {
+    name: 'a crash dump, every line with a GUI time: its continuation lines lose it too; the GUI time (read in the zone) is the crash time',
+    input: crash('2025-06-11 09:14:02 '),
+    want: [{ ...CRASH_EVENT, time: '2025-06-11T01:14:02.000Z' }],
+  },
   { name: 'a crash dump, every line compose-prefixed (blank line: `one-api  |`)', input: crash('one-api  | '), want: [CRASH_EVENT] },
   { name: 'a crash dump indented four spaces', input: crash('    '), want: [CRASH_EVENT] },
   {

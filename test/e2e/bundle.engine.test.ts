@@ -186,6 +186,10 @@ describe.skipIf(noBusybox)('goroscope bundle (real engine)', () => {
     const root = join(x, top!);
     const manifest = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.redacted).toBe(true);
+    // the archive has an entry for its top directory, first, so it unpacks private too
+    const listing = execFileSync('tar', ['tzvf', archive], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(listing[0]).toMatch(new RegExp(`^drwx------ .* ${top}/$`));
+    expect(((await stat(root)).mode & 0o777).toString(8)).toBe('700');
     expect(manifest.complete).toBe(true);
 
     // no secret survives anywhere in the bundle

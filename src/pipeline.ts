@@ -2,7 +2,7 @@
 // Several specs are read concurrently; each source has its own grouper and parser, so records never mix.
 import type { GEvent, Kind } from './events.js';
 import type { Line } from './stream/types.js';
-import { RecordGrouper, EventParser } from './parse/index.js';
+import { RecordGrouper, EventParser, quietStart } from './parse/index.js';
 import { openSources, type Source, type SourceInfo } from './sources/index.js';
 import { GoroscopeError } from './errors.js';
 import { TimeMerge, MERGE_FOLLOW_WINDOW_MS } from './stream/merge.js';
@@ -192,7 +192,7 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
         };
         await slot();
         try {
-          if (!stop.signal.aborted) await source.read(onLine);
+          if (!stop.signal.aborted) await source.read(onLine, quietStart);
           if (opts.sourceEvents && source.events && !stop.signal.aborted) {
             grouper.flush();
             parser.flush();

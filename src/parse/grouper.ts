@@ -10,6 +10,8 @@ import { BLANK, CONTINUATION, DETAIL_START, STACK_START, START, STDLOG_START, st
 export const MAX_RECORD_LINES = 2000;
 /** …and at most this many characters. */
 export const MAX_RECORD_CHARS = 1 << 20;
+/** The lines of a quiet record until one continues it (most never are): one shared empty array, never written. */
+const NO_LINES = Object.freeze([]) as unknown as string[];
 /** Blank lines waiting for the next record; beyond this they go to the open record. */
 const MAX_PENDING_BLANKS = 16;
 
@@ -49,6 +51,7 @@ export class RecordGrouper {
   constructor(private readonly onRecord: (r: LogRecord) => void) {}
 
   push(line: Line): void {
+    if (line.quiet === true) return this.pushQuiet(line);
     const st = this.state(line.source, line.stream);
     let text = line.text;
     let kind: StartKind = startKind(text);
@@ -118,6 +121,23 @@ export class RecordGrouper {
     st.gormHead = kind === STDLOG_START && gorm.start(text) !== CONTINUATION;
   }
 
+  /**
+   * A quiet line (never decoded): a START whose record makes no event, whatever continues it (starts.ts quietStart).
+   * The same steps as push() takes for a START line, with a record that keeps no text of its first line.
+   */
+  private pushQuiet(line: Line): void {
+    const st = this.state(line.source, line.stream);
+    if (st.blanks.length > 0) this.blanksToCurrent(st);
+    if (st.cur !== null) this.emit(st, false);
+    st.cur = { source: line.source, stream: line.stream, dockerTime: null, lines: NO_LINES, seq: this.seq++, quiet: true };
+    st.chars = 0;
+    // what push() sets for a START: no prefix was peeled (a quiet line starts with its dialect's own first bytes), not a
+    // Go stack head (quietStart leaves lines ending in `]:` to push()), not a GORM head (not a std-log start)
+    st.prefix = null;
+    st.stack = false;
+    st.gormHead = false;
+  }
+
   /** End of input: emits every open record with `atEnd: true`. The grouper can be reused afterwards. */
   flush(): void {
     this.emitOpen(true);
@@ -160,6 +180,7 @@ export class RecordGrouper {
 
   private append(st: StreamState, text: string): void {
     const cur = st.cur!;
+    if (cur.lines === NO_LINES) cur.lines = [];
     if (cur.lines.length >= MAX_RECORD_LINES || st.chars + text.length > MAX_RECORD_CHARS) {
       this.droppedLines++;
       return;

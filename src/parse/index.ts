@@ -19,7 +19,7 @@ export {
   type RawFrame,
 } from './stack.js';
 export { cleanLine, stripAnsi } from './text.js';
-export { startKind, dialectsFor } from './starts.js';
+export { startKind, dialectsFor, quietStart } from './starts.js';
 export { DIALECTS } from './dialects/index.js';
 export type { Dialect, StartKind } from './dialect.js';
 export { goDurationMs } from './patterns.js';

@@ -70,8 +70,9 @@ export function worthParsing(s: string, at: number, scanTimeouts = true): boolea
  */
 const TIMEOUT_SCAN = /ime(?:out|d out)|TIMEOUT|deadline|超[过时]/g;
 
-/** Message beginnings that can make an event, by first character. */
+/** Message beginnings that can make an event, by first character; and as UTF-8, by first byte. */
 const PREFIXES = new Map<number, string[]>();
+const PREFIX_BYTES: (Uint8Array[] | undefined)[] = new Array<Uint8Array[] | undefined>(256);
 for (const p of [
   'relay error (', // relay error (channel id 3, user id: 1): …
   'Relay error (', // Relay error (channel #2): … (≤ v0.4.5)
@@ -100,6 +101,27 @@ for (const p of [
   const list = PREFIXES.get(c) ?? [];
   list.push(p);
   PREFIXES.set(c, list);
+  const bytes = Buffer.from(p, 'utf8');
+  const blist = PREFIX_BYTES[bytes[0]!] ?? [];
+  blist.push(bytes);
+  PREFIX_BYTES[bytes[0]!] = blist;
+}
+
+/**
+ * worthParsing's prefix test on UTF-8 bytes (`scanTimeouts` false): does the message at byte `at` begin with the
+ * keyword of an event? UTF-8 keeps prefixes, so this is the character test whatever the bytes before `at` are.
+ */
+export function eventPrefixAt(b: Uint8Array, at: number, to: number): boolean {
+  if (at >= to) return false;
+  const list = PREFIX_BYTES[b[at]!];
+  if (list === undefined) return false;
+  for (const p of list) {
+    if (to - at < p.length) continue;
+    let k = 1;
+    while (k < p.length && b[at + k] === p[k]) k++;
+    if (k === p.length) return true;
+  }
+  return false;
 }
 
 /** Requests ids that mean "none": era B `%!s(<nil>)`, new-api `SYSTEM`, one-hub `unknown`. */

@@ -1,6 +1,6 @@
 // Which physical lines open a record: a fold over the dialects (dialects/index.ts). Every other line continues the
 // previous record of its stream (a stack trace, a multi-line JSON body, the second line of a GORM trace).
-import { BLANK, CONTINUATION, type Dialect, type StartKind } from './dialect.js';
+import { BLANK, CONTINUATION, NOT_MINE, QUIET, UNSURE, type Dialect, type StartKind } from './dialect.js';
 import { DIALECTS } from './dialects/index.js';
 import { isBlank, stripAnsi } from './text.js';
 
@@ -39,4 +39,28 @@ export function startKind(text: string): StartKind {
     return CONTINUATION;
   }
   return isBlank(text) ? BLANK : CONTINUATION;
+}
+
+/**
+ * The byte-level fast path's one question, asked before a line is decoded: does the line `b[from, to)` (its UTF-8
+ * bytes, no line ending) open a record that makes no event whatever follows it? The same fold as startKind, over the
+ * dialects' `quiet` answers: the first dialect that does not answer NOT_MINE decides. True means exactly what
+ * startKind (START) and the parser (no event, no state) would have concluded from the decoded line; false only means
+ * "decode it and read it as usual". A record that could be taken for a Go stack head (the line ends in `]:`) is left
+ * to the ordinary path, which remembers it.
+ */
+export function quietStart(b: Uint8Array, from: number, to: number): boolean {
+  if (from >= to) return false;
+  const list = ASCII[b[from]!]; // undefined for bytes >= 128 and for ESC, NUL (startKind cleans those first)
+  if (list === undefined) return false;
+  for (let i = 0; i < list.length; i++) {
+    const d = list[i]!;
+    const q = d.quiet === undefined ? UNSURE : d.quiet(b, from, to);
+    if (q === NOT_MINE) continue;
+    if (q !== QUIET) return false;
+    let end = to - 1;
+    while (end > from && (b[end] === 32 || b[end] === 13)) end--;
+    return !(b[end] === 58 && b[end - 1] === 93);
+  }
+  return false;
 }

@@ -23,7 +23,7 @@ const LOOKS_LIKE_PATH = /[/\\]|\.(?:log|txt|gz|tgz|json|jsonl)(?:\.\d+)?$|^\.{1,
 const stdinResolver: Resolver = {
   async open(spec, opts) {
     if (spec !== '-') return null;
-    return { info: { spec, kind: 'stdin', name: '-' }, read: (onLine) => readStdin(onLine, opts.signal) };
+    return { info: { spec, kind: 'stdin', name: '-' }, read: (onLine, quiet) => readStdin(onLine, opts.signal, undefined, quiet) };
   },
 };
 
@@ -57,13 +57,13 @@ const pathResolver: Resolver = {
     }
     const isDir = st.isDirectory();
     if (isBundlePath(spec, isDir)) return openBundle(spec, spec, opts);
-    if (isDir) return { info: { spec, kind: 'file', name: spec }, read: (onLine) => readDirectory(spec, onLine, opts.signal).then(() => undefined) };
+    if (isDir) return { info: { spec, kind: 'file', name: spec }, read: (onLine, quiet) => readDirectory(spec, onLine, opts.signal, quiet).then(() => undefined) };
     if (st.isFIFO() || st.isCharacterDevice()) {
       // Readable once: no peeking at the gzip magic before reading.
-      return { info: { spec, kind: 'file', name: spec }, read: (onLine) => readStream(spec, createReadStream(spec, { highWaterMark: FILE_CHUNK }), onLine, opts.signal) };
+      return { info: { spec, kind: 'file', name: spec }, read: (onLine, quiet) => readStream(spec, createReadStream(spec, { highWaterMark: FILE_CHUNK }), onLine, opts.signal, quiet) };
     }
     if (!st.isFile()) throw new InputError('not a regular file', spec);
-    return { info: { spec, kind: 'file', name: spec }, read: (onLine) => readFile(spec, spec, onLine, opts.signal) };
+    return { info: { spec, kind: 'file', name: spec }, read: (onLine, quiet) => readFile(spec, spec, onLine, opts.signal, undefined, quiet) };
   },
 };
 
@@ -149,9 +149,9 @@ async function fleetArchiveSources(spec: string, opts: SourceOptions): Promise<S
     return opened.map((s, i) => ({
       ...s,
       info: { ...s.info, spec: join(spec, basename(parts[i]!)) },
-      read: async (onLine) => {
+      read: async (onLine, quiet) => {
         try {
-          return await s.read(onLine);
+          return await s.read(onLine, quiet);
         } finally {
           if (--left === 0) await cleanup();
         }

@@ -149,5 +149,5 @@ async function findCut(fh: FileHandle, format: TextFormat, headStreams: Set<Stre
 
 /** A Source reading one byte range of a file (the same pipeline as the whole file, src/pipeline.ts). */
 export function fileRangeSource(path: string, range: FileRange, signal?: AbortSignal): Source {
-  return { info: { spec: path, kind: 'file', name: path }, read: (onLine) => readFile(path, path, onLine, signal, range) };
+  return { info: { spec: path, kind: 'file', name: path }, read: (onLine, quiet) => readFile(path, path, onLine, signal, range, quiet) };
 }

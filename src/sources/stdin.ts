@@ -4,11 +4,12 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable, addAbortSignal } from 'node:stream';
 import { DetectingDecoder, type LineSink } from '../stream/decode.js';
+import type { QuietTest } from '../stream/types.js';
 import { fileError } from './files.js';
 
 /** Read `input` to its end as source `name`; a gzip stream is unpacked. A user abort ends it quietly. */
-export async function readStream(name: string, input: Readable, onLine: LineSink, signal?: AbortSignal): Promise<void> {
-  const decoder = new DetectingDecoder(name, onLine);
+export async function readStream(name: string, input: Readable, onLine: LineSink, signal?: AbortSignal, quiet?: QuietTest): Promise<void> {
+  const decoder = new DetectingDecoder(name, onLine, undefined, quiet);
   try {
     if (signal) addAbortSignal(signal, input);
     const it = input[Symbol.asyncIterator]();
@@ -40,6 +41,6 @@ export async function readStream(name: string, input: Readable, onLine: LineSink
 }
 
 /** Read standard input (or `input`) to its end as source `-`. */
-export function readStdin(onLine: LineSink, signal?: AbortSignal, input: Readable = process.stdin): Promise<void> {
-  return readStream('-', input, onLine, signal);
+export function readStdin(onLine: LineSink, signal?: AbortSignal, input: Readable = process.stdin, quiet?: QuietTest): Promise<void> {
+  return readStream('-', input, onLine, signal, quiet);
 }

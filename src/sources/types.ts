@@ -3,6 +3,7 @@
 import type { GEvent } from '../events.js';
 import type { GoroscopeError } from '../errors.js';
 import type { LineSink } from '../stream/decode.js';
+import type { QuietTest } from '../stream/types.js';
 
 export type { LineSink };
 
@@ -44,8 +45,10 @@ export interface Source {
   /**
    * Hand over every line in input order and resolve at the end (for a followed container: when the user aborts
    * or the container is removed). Rejects with a GoroscopeError on failure; never ends silently on an error.
+   * With `quiet` (the byte-level fast path), a source may hand over the lines it finds quiet as quiet Lines, undecoded;
+   * a source that cannot test bytes ignores it.
    */
-  read(onLine: LineSink): Promise<void>;
+  read(onLine: LineSink, quiet?: QuietTest): Promise<void>;
   /** Tags for an event of this source (task, node, host); the pipeline adds them to the event. */
   tags?: (e: GEvent) => EventTags | undefined;
   /**

@@ -1,11 +1,11 @@
 // Saved logs (files, stdin) → Lines: detect how the bytes are wrapped from their start, then unwrap every line.
 import type { Stream } from '../events.js';
-import type { Line } from './types.js';
+import type { Line, QuietTest } from './types.js';
 import { MAX_LINE_CHARS } from './types.js';
-import { LineSplitter, capText } from './lines.js';
+import { LineSplitter, capText, type QuietHandler } from './lines.js';
 import { FrameDemuxer, looksLikeFrames } from './frames.js';
-import { MessageAssembler } from './messages.js';
-import { detectTextFormat, dockerTsPrefixLength, parseJsonFileLine, stripCompose, type TextFormat } from './wrappers.js';
+import { MessageAssembler, type QuietStreams } from './messages.js';
+import { detectTextFormat, dockerTsPrefixLength, dockerTsPrefixLengthBytes, parseJsonFileLine, stripCompose, type TextFormat } from './wrappers.js';
 
 export type LineSink = (line: Line) => void;
 /** What a byte source feeds. */
@@ -24,16 +24,119 @@ function line(source: string, stream: Stream, dockerTime: string | null, text: s
   return oversized ? { source, stream, dockerTime, text, oversized } : { source, stream, dockerTime, text };
 }
 
+/** The quiet Line of one source and stream (one object, handed over again and again: readers never keep Lines). */
+export function quietLine(source: string, stream: Stream): Line {
+  return { source, stream, dockerTime: null, text: '', quiet: true };
+}
+
+const utf8 = (b: Uint8Array, from: number, to: number): string => Buffer.prototype.utf8Slice.call(b, from, to) as string;
+const latin1 = (b: Uint8Array, from: number, to: number): string => Buffer.prototype.latin1Slice.call(b, from, to) as string;
+
+/** `{"log":"` */
+const JSON_LOG = Buffer.from('{"log":"');
+/** `","stream":"stdout","time":"` after the message's `\n` */
+const JSON_STDOUT = Buffer.from('","stream":"stdout","time":"');
+const JSON_STDERR = Buffer.from('","stream":"stderr","time":"');
+
+/** Where the parts of a json-file line are, as jsonFileMessage found them. */
+interface JsonSpan {
+  /** The end of the message text (before its `\n` or `\r\n`). */
+  end: number;
+  /** The time's characters. */
+  timeFrom: number;
+  timeTo: number;
+}
+
+/**
+ * A json-file line in Docker's own shape, when the slow path (JSON.parse) would read exactly its bytes as the line:
+ * `{"log":"<text>\n","stream":"stdout|stderr","time":"<time>"}`, no escape and no control byte in the text (JSON.parse
+ * would refuse a raw control byte), a time of plain characters, nothing after. Returns the stream and fills `span`, or
+ * null for any other line (a line Docker cut in 16 KB parts has no `\n`: null).
+ */
+function jsonFileMessage(b: Uint8Array, from: number, to: number, span: JsonSpan): 'stdout' | 'stderr' | null {
+  if (to - from < 60) return null;
+  for (let k = 0; k < JSON_LOG.length; k++) if (b[from + k] !== JSON_LOG[k]) return null;
+  let i = from + JSON_LOG.length;
+  while (i < to) {
+    const c = b[i]!;
+    if (c === 92 /* \ */ || c < 32 || c === 34 /* " */) break;
+    i++;
+  }
+  if (b[i] !== 92) return null;
+  const end = i;
+  if (b[i + 1] === 114 /* r */ && b[i + 2] === 92) {
+    i += 2; // `\r\n`: the line ending, dropped like the \n
+  }
+  if (b[i + 1] !== 110 /* n */) return null;
+  i += 2;
+  // `","stream":"stdout","time":"`
+  const tag = b[i + 15] === 111 /* the o of stdout */ ? JSON_STDOUT : JSON_STDERR;
+  if (to - i < tag.length + 2) return null;
+  for (let k = 0; k < tag.length; k++) if (b[i + k] !== tag[k]) return null;
+  i += tag.length;
+  const timeFrom = i;
+  // the time: digits, `-:.TZ+`, then `"}` and the end of the line
+  while (i < to) {
+    const c = b[i]!;
+    if ((c >= 48 && c <= 58) || c === 45 || c === 46 || c === 84 || c === 90 || c === 43) i++;
+    else break;
+  }
+  if (i + 2 !== to || b[i] !== 34 || b[i + 1] !== 125) return null;
+  span.end = end;
+  span.timeFrom = timeFrom;
+  span.timeTo = i;
+  return tag === JSON_STDOUT ? 'stdout' : 'stderr';
+}
+
 /** Removes the wrapper of one text format from each physical line. */
 export class Unwrapper {
   /** json-file: a line Docker cut into 16 KB entries (no `\n` at the end of `log`) waits here, per stream. */
   private partial = new Map<Stream, { text: string; time: string | null; cut: boolean }>();
+  /**
+   * The byte-level fast path for this format, for the LineSplitter (null without a QuietTest, and for compose): a quiet
+   * line becomes a quiet Line; a `-t` or json-file line that is not quiet is unwrapped on its bytes (only the message is
+   * decoded, the timestamp read as ASCII), which is what line() would make of its decoded text.
+   */
+  readonly tryQuiet: QuietHandler | null = null;
 
   constructor(
     private readonly source: string,
     private readonly format: TextFormat,
     private readonly emit: LineSink,
-  ) {}
+    quiet?: QuietTest,
+  ) {
+    if (quiet === undefined) return;
+    const q = { unknown: quietLine(source, 'unknown'), stdout: quietLine(source, 'stdout'), stderr: quietLine(source, 'stderr') };
+    switch (format) {
+      case 'plain':
+        this.tryQuiet = (b, from, to) => quiet(b, from, to) && (emit(q.unknown), true);
+        break;
+      case 'docker-t':
+        this.tryQuiet = (b, from, to) => {
+          const n = dockerTsPrefixLengthBytes(b, from, to);
+          if (quiet(b, from + n, to)) emit(q.unknown);
+          else if (n === 0) return false;
+          else emit({ source, stream: 'unknown', dockerTime: latin1(b, from, from + n - 1), text: utf8(b, from + n, to) });
+          return true;
+        };
+        break;
+      case 'json-file': {
+        const span: JsonSpan = { end: 0, timeFrom: 0, timeTo: 0 };
+        const partial = this.partial;
+        this.tryQuiet = (b, from, to) => {
+          const stream = jsonFileMessage(b, from, to, span);
+          if (stream === null || (partial.size > 0 && partial.has(stream))) return false;
+          const at = from + JSON_LOG.length;
+          if (quiet(b, at, span.end)) emit(q[stream]);
+          else emit({ source, stream, dockerTime: latin1(b, span.timeFrom, span.timeTo), text: utf8(b, at, span.end) });
+          return true;
+        };
+        break;
+      }
+      case 'compose':
+        break;
+    }
+  }
 
   line(text: string, oversized: boolean): void {
     const src = this.source;
@@ -114,13 +217,15 @@ export class DetectingDecoder implements ByteDecoder {
     private readonly source: string,
     private readonly emit: LineSink,
     format?: TextFormat,
+    private readonly quiet?: QuietTest,
   ) {
     if (format !== undefined) this.textDecoder(format);
   }
 
+  /** `chunk` is only read during the call (a file reader hands over the same buffer again): what is kept is copied. */
   push(chunk: Buffer): void {
     if (this.inner) return this.inner.push(chunk);
-    this.head.push(chunk);
+    this.head.push(Buffer.from(chunk));
     this.headLen += chunk.length;
     for (let i = chunk.indexOf(10); i !== -1 && this.newlines <= SAMPLE_LINES; i = chunk.indexOf(10, i + 1)) this.newlines++;
     if (this.headLen >= SAMPLE_BYTES || this.newlines > SAMPLE_LINES) this.decide(false);
@@ -136,7 +241,8 @@ export class DetectingDecoder implements ByteDecoder {
     this.head = [];
     if (looksLikeFrames(head)) {
       this.info.format = 'frames';
-      const asm = new MessageAssembler((stream, ts, text, oversized) => this.emit(line(this.source, stream, ts, text, oversized)));
+      const source = this.source;
+      const asm = new MessageAssembler((stream, ts, text, oversized) => this.emit(line(source, stream, ts, text, oversized)), undefined, this.quietStreams());
       const demux = new FrameDemuxer((stream, payload) => asm.frame(stream, payload));
       const info = this.info;
       this.inner = {
@@ -153,10 +259,17 @@ export class DetectingDecoder implements ByteDecoder {
     if (head.length > 0) this.inner!.push(head);
   }
 
+  private quietStreams(): QuietStreams | undefined {
+    const test = this.quiet;
+    if (test === undefined) return undefined;
+    const q = { stdout: quietLine(this.source, 'stdout'), stderr: quietLine(this.source, 'stderr'), unknown: quietLine(this.source, 'unknown') };
+    return { test, onQuiet: (stream) => this.emit(q[stream]) };
+  }
+
   private textDecoder(format: TextFormat): void {
     this.info.format = format;
-    const unwrap = new Unwrapper(this.source, format, this.emit);
-    const split = new LineSplitter((text, oversized) => unwrap.line(text, oversized));
+    const unwrap = new Unwrapper(this.source, format, this.emit, this.quiet);
+    const split = new LineSplitter((text, oversized) => unwrap.line(text, oversized), MAX_LINE_CHARS, unwrap.tryQuiet);
     this.inner = {
       push: (c) => split.push(c),
       end: () => {

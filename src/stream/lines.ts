@@ -3,6 +3,11 @@ import { MAX_LINE_CHARS } from './types.js';
 
 /** Receives one line: its text (no line ending) and whether it was cut at the cap. */
 export type LineHandler = (text: string, oversized: boolean) => void;
+/**
+ * Offered a line's bytes `b[from, to)` (no line ending) before they are decoded; returns true when it took the line
+ * (the line is then not decoded and not handed to the LineHandler).
+ */
+export type QuietHandler = (b: Buffer, from: number, to: number) => boolean;
 
 const LF = 10;
 const CR = 13;
@@ -28,9 +33,14 @@ export class LineSplitter {
   private dropped = false;
   private readonly maxBytes: number;
 
+  /**
+   * `tryQuiet`: the byte-level fast path. Lines that arrive whole within one chunk, within the cap, are offered to it
+   * first (the other lines, a few per chunk at most, are always decoded).
+   */
   constructor(
     private readonly onLine: LineHandler,
     private readonly maxChars: number = MAX_LINE_CHARS,
+    private readonly tryQuiet: QuietHandler | null = null,
   ) {
     this.maxBytes = maxChars * 4;
   }
@@ -61,12 +71,13 @@ export class LineSplitter {
       nl = chunk.indexOf(LF, start);
     }
     const max = this.maxBytes;
+    const quiet = this.tryQuiet;
     while (nl !== -1) {
       let end = nl;
       if (end > start && chunk[end - 1] === CR) end--;
       if (end - start <= this.maxChars) {
         // Fast path: n bytes never decode to more than n characters, so the line is within the cap.
-        this.onLine(chunk.toString('utf8', start, end), false);
+        if (quiet === null || !quiet(chunk, start, end)) this.onLine(chunk.toString('utf8', start, end), false);
       } else if (end - start > max) {
         this.onLine(capText(chunk.toString('utf8', start, start + max), this.maxChars), true);
       } else {

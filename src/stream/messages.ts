@@ -3,12 +3,18 @@
 // stripped per frame and parts are joined until `\n`.
 import type { Stream } from '../events.js';
 import type { FrameStream } from './frames.js';
-import { LineSplitter, capText } from './lines.js';
-import { MAX_LINE_CHARS } from './types.js';
-import { stripDockerTs } from './wrappers.js';
+import { LineSplitter, capText, type QuietHandler } from './lines.js';
+import { MAX_LINE_CHARS, type QuietTest } from './types.js';
+import { dockerTsPrefixLengthBytes, stripDockerTs } from './wrappers.js';
 
 /** Receives one line of a Docker stream. */
 export type DockerLineHandler = (stream: Stream, dockerTime: string | null, text: string, oversized: boolean) => void;
+
+/** The byte-level fast path for a Docker stream: lines `test` finds quiet go to `onQuiet` undecoded. */
+export interface QuietStreams {
+  test: QuietTest;
+  onQuiet: (stream: Stream) => void;
+}
 
 /**
  * Length of a leading RFC3339 timestamp plus its space in a message, or 0:
@@ -43,11 +49,12 @@ interface PerStream {
 export class MessageAssembler {
   private readonly streams: Record<FrameStream, PerStream>;
 
-  constructor(onLine: DockerLineHandler, maxChars = MAX_LINE_CHARS) {
+  constructor(onLine: DockerLineHandler, maxChars = MAX_LINE_CHARS, quiet?: QuietStreams) {
     const make = (stream: FrameStream): PerStream => {
+      const tryQuiet: QuietHandler | null = quiet ? (b, from, to) => quiet.test(b, from, to) && (quiet.onQuiet(stream), true) : null;
       const st: PerStream = {
         lineTs: null,
-        splitter: new LineSplitter((text, oversized) => onLine(stream, st.lineTs, text, oversized), maxChars),
+        splitter: new LineSplitter((text, oversized) => onLine(stream, st.lineTs, text, oversized), maxChars, tryQuiet),
       };
       return st;
     };
@@ -82,15 +89,23 @@ export class MessageAssembler {
 export class TtyAssembler {
   private readonly splitter: LineSplitter;
 
-  constructor(onLine: DockerLineHandler, maxChars = MAX_LINE_CHARS) {
-    this.splitter = new LineSplitter((text, oversized) => {
-      const s = stripDockerTs(text);
-      if (!s) return onLine('stdout', null, text, oversized);
-      let body = s.text;
-      if (body.length > 16_000) body = body.split(`${s.ts} `).join('');
-      if (body.length > maxChars) onLine('stdout', s.ts, capText(body, maxChars), true);
-      else onLine('stdout', s.ts, body, oversized);
-    }, maxChars + 40);
+  constructor(onLine: DockerLineHandler, maxChars = MAX_LINE_CHARS, quiet?: QuietStreams) {
+    // A line under 16,000 bytes has no copy of its timestamp inside to remove: its bytes after the prefix are its text.
+    const tryQuiet: QuietHandler | null = quiet
+      ? (b, from, to) => to - from <= 16_000 && quiet.test(b, from + dockerTsPrefixLengthBytes(b, from, to), to) && (quiet.onQuiet('stdout'), true)
+      : null;
+    this.splitter = new LineSplitter(
+      (text, oversized) => {
+        const s = stripDockerTs(text);
+        if (!s) return onLine('stdout', null, text, oversized);
+        let body = s.text;
+        if (body.length > 16_000) body = body.split(`${s.ts} `).join('');
+        if (body.length > maxChars) onLine('stdout', s.ts, capText(body, maxChars), true);
+        else onLine('stdout', s.ts, body, oversized);
+      },
+      maxChars + 40,
+      tryQuiet,
+    );
   }
 
   push(chunk: Buffer, from = 0, to = chunk.length): void {

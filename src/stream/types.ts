@@ -12,7 +12,19 @@ export interface Line {
   text: string;
   /** True when the line was longer than the cap (`MAX_LINE_CHARS`) and was cut. */
   oversized?: boolean;
+  /**
+   * A line the byte-level test (`QuietTest`) found to open a record that makes no event: never decoded, so `text` is
+   * empty and `dockerTime` null. Only handed over to a reader that passed a QuietTest.
+   */
+  quiet?: true;
 }
+
+/**
+ * The byte-level fast path's question (src/parse/starts.ts `quietStart`): do the UTF-8 bytes `b[from, to)` of a line
+ * (no line ending) open a record that makes no event whatever follows? A source given one may hand such lines over as
+ * quiet Lines instead of decoding them.
+ */
+export type QuietTest = (b: Uint8Array, from: number, to: number) => boolean;
 
 /** A record: one write of the application, possibly several physical lines, grouped per stream. */
 export interface LogRecord {
@@ -31,6 +43,8 @@ export interface LogRecord {
    * view; src/parse/peel.ts): naive, read in the zone like app times, used only when the record has no time of its own.
    */
   pastedTime?: string;
+  /** Opened by a quiet Line: makes no event; `lines` holds only the lines that continued it, `dockerTime` is null. */
+  quiet?: true;
 }
 
 /** Longest line the pipeline keeps, in characters; longer lines are cut to this and counted as oversized. */

@@ -50,6 +50,38 @@ export function dockerTsPrefixLength(text: string): number {
   return t.charCodeAt(i) === 32 ? i + 1 : 0;
 }
 
+/**
+ * dockerTsPrefixLength on the UTF-8 bytes `b[from, to)` of a line: the same language, all of it ASCII, so the length
+ * is the same in bytes and characters. For the byte-level fast path, before a line is decoded.
+ */
+export function dockerTsPrefixLengthBytes(b: Uint8Array, from: number, to: number): number {
+  const n = to - from;
+  if (n < 21) return 0;
+  const t = (k: number) => b[from + k]!;
+  if (
+    t(4) !== 45 || t(7) !== 45 || t(10) !== 84 || t(13) !== 58 || t(16) !== 58 ||
+    !isDigit(t(0)) || !isDigit(t(1)) || !isDigit(t(2)) || !isDigit(t(3)) || !isDigit(t(5)) || !isDigit(t(6)) ||
+    !isDigit(t(8)) || !isDigit(t(9)) || !isDigit(t(11)) || !isDigit(t(12)) || !isDigit(t(14)) || !isDigit(t(15)) ||
+    !isDigit(t(17)) || !isDigit(t(18))
+  ) {
+    return 0;
+  }
+  let i = 19;
+  if (t(i) === 46) {
+    const start = ++i;
+    while (i < n && isDigit(t(i))) i++;
+    if (i === start || i - start > 9) return 0;
+  }
+  const z = i < n ? t(i) : -1;
+  if (z === 90) i++;
+  else if (z === 43 || z === 45) {
+    if (i + 6 > n || !isDigit(t(i + 1)) || !isDigit(t(i + 2)) || t(i + 3) !== 58) return 0;
+    if (!isDigit(t(i + 4)) || !isDigit(t(i + 5))) return 0;
+    i += 6;
+  } else return 0;
+  return i < n && t(i) === 32 ? i + 1 : 0;
+}
+
 /** The regexp form of dockerTsPrefixLength, kept for the equivalence test. */
 export function dockerTsPrefixLengthRe(text: string): number {
   const m = DOCKER_TS.exec(text);

@@ -7,7 +7,7 @@
 // and gin's debug-mode lines (`[GIN-debug] [WARNING] Running in "debug" mode.`), known but never an event.
 import type { LogRecord } from '../../stream/types.js';
 import { rawText, recordContext, type Tools } from '../context.js';
-import { CONTINUATION, START, isDigit, type Dialect, type StartKind } from '../dialect.js';
+import { CONTINUATION, NOT_MINE, QUIET, START, UNSURE, indexOfByte, isAscii, isDigit, startsWithBytes, type Dialect, type Quietness, type StartKind } from '../dialect.js';
 import { goDurationMs, realRequestId } from '../patterns.js';
 import { cleanLine } from '../text.js';
 
@@ -86,7 +86,49 @@ function statusBetween(s: string, from: number, to: number): number {
   return i === to ? v : -1;
 }
 
-export const gin: Dialect = { name: 'gin', firstChars: [91], start, parse };
+/**
+ * `start` and `parse` on the bytes: QUIET for an access line below 500, the bulk of a busy gateway's log. The first 30
+ * bytes must be ASCII (the offsets 27, 28 and 30 that parse() reads are then the same in bytes and characters); the
+ * status is found by content (`|`), so the rest of the line may be anything.
+ */
+function quiet(b: Uint8Array, from: number, to: number): Quietness {
+  if (to - from < 6 || b[from] !== 91 || b[from + 1] !== 71 || b[from + 2] !== 73 || b[from + 3] !== 78 || b[from + 4] !== 93 || b[from + 5] !== 32) {
+    return NOT_MINE; // not `[GIN] `: start() is CONTINUATION and parse() false
+  }
+  if (to - from < 30 || !isAscii(b, from + 6, from + 30)) return UNSURE;
+  if (!isDigit(b[from + 6]!) || b[from + 27] !== 32 || b[from + 28] !== 124) return UNSURE;
+  const status = ginStatusBytes(b, from, to);
+  if (status === -1) return indexOfByte(b, 27, from, to) !== -1 ? UNSURE : QUIET; // ESC: parse() retries without colours
+  return status < 500 ? QUIET : UNSURE;
+}
+
+/** ginStatus on bytes (offsets relative to `from`). */
+function ginStatusBytes(b: Uint8Array, from: number, to: number): number {
+  const bar = indexOfByte(b, 124, from + 30, to);
+  if (bar < 0) return -1;
+  const status = statusBetweenBytes(b, from + 30, bar);
+  if (status >= 0) return status;
+  const next = indexOfByte(b, 124, bar + 1, to);
+  return next < 0 ? -1 : statusBetweenBytes(b, bar + 1, next);
+}
+
+/** statusBetween on bytes: only spaces and three digits are accepted, so bytes and characters read the same. */
+function statusBetweenBytes(b: Uint8Array, from: number, to: number): number {
+  let i = from;
+  while (i < to && b[i] === 32) i++;
+  if (to - i < 3) return -1;
+  let v = 0;
+  for (let k = 0; k < 3; k++) {
+    const c = b[i + k]!;
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + (c - 48);
+  }
+  i += 3;
+  while (i < to && b[i] === 32) i++;
+  return i === to ? v : -1;
+}
+
+export const gin: Dialect = { name: 'gin', firstChars: [91], start, parse, quiet };
 
 /** `[GIN-debug] [WARNING] Running in "debug" mode.`, `[GIN-debug] POST /v1/chat/completions --> …` */
 export const ginDebug: Dialect = {
@@ -94,4 +136,9 @@ export const ginDebug: Dialect = {
   firstChars: [91],
   start: (t) => (t.startsWith('[GIN-debug] ') ? START : CONTINUATION),
   parse: (first) => first.startsWith('[GIN-debug] '),
+  // a known line that never makes an event
+  quiet: (b, from, to) => (startsWithBytes(b, from, to, GIN_DEBUG) ? QUIET : NOT_MINE),
 };
+
+const GIN_DEBUG = Buffer.from('[GIN-debug] ');
+

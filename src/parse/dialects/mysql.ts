@@ -2,7 +2,7 @@
 // → `db_error` with origin `mysql`.
 import type { LogRecord } from '../../stream/types.js';
 import { rawText, recordContext, type Tools } from '../context.js';
-import { CONTINUATION, START, isDigit, type Dialect, type StartKind } from '../dialect.js';
+import { CONTINUATION, NOT_MINE, START, UNSURE, isDigit, startsWithBytes, type Dialect, type StartKind } from '../dialect.js';
 import { cap } from '../text.js';
 
 // `[mysql] 2025/03/26 16:03:02 packets.go:37: unexpected EOF`, `[mysql] 2025/03/26 16:03:03 closing bad idle connection: EOF`
@@ -21,4 +21,13 @@ function parse(first: string, r: LogRecord, idx: number, t: Tools): boolean {
   return true;
 }
 
-export const mysql: Dialect = { name: 'mysql', firstChars: [91], start, parse };
+const MYSQL_TAG = Buffer.from('[mysql]');
+
+export const mysql: Dialect = {
+  name: 'mysql',
+  firstChars: [91],
+  start,
+  parse,
+  // every `[mysql]` record is an event; other lines are not this dialect's (so the fold may go on to `[GIN-debug]`)
+  quiet: (b, from, to) => (startsWithBytes(b, from, to, MYSQL_TAG) ? UNSURE : NOT_MINE),
+};

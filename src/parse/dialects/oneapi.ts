@@ -6,8 +6,8 @@
 // The message goes to message.ts.
 import type { LogRecord } from '../../stream/types.js';
 import { recordContext, type Level, type Tools } from '../context.js';
-import { CONTINUATION, START, isDigit, type Dialect, type StartKind } from '../dialect.js';
-import { realRequestId, worthParsing } from '../patterns.js';
+import { CONTINUATION, NOT_MINE, QUIET, START, UNSURE, isAscii, isDigit, type Dialect, type Quietness, type StartKind } from '../dialect.js';
+import { eventPrefixAt, realRequestId, worthParsing } from '../patterns.js';
 import { cleanLine } from '../text.js';
 
 /** `[SYS] `/`[ERR] `, `[INFO] `/`[WARN] `, `[ERROR] `/`[DEBUG] `/`[FATAL] ` followed by a digit (the date). */
@@ -96,4 +96,88 @@ export function goFileEndsAt(s: string, end: number): boolean {
   return i < end - 1 && s.charCodeAt(i) === 58 && s.charCodeAt(i - 1) === 111 && s.charCodeAt(i - 2) === 103 && s.charCodeAt(i - 3) === 46;
 }
 
-export const oneapi: Dialect = { name: 'oneapi', firstChars: [91], start, parse };
+/** `level()` on bytes: the length of `INFO` / `DEBUG` (the levels whose lines are not searched for timeout text), 0 for another level, -1 for none. */
+function quietLevel(b: Uint8Array, from: number, to: number): number {
+  const n = to - from;
+  const c4 = n > 4 ? b[from + 4] : -1;
+  if (c4 === 93) return n > 5 && b[from + 5] === 32 && (isWord(b, from, 'SYS') || isWord(b, from, 'ERR')) ? 0 : -1;
+  const c5 = n > 5 ? b[from + 5] : -1;
+  if (c5 === 93) {
+    if (n <= 6 || b[from + 6] !== 32) return -1;
+    if (isWord(b, from, 'INFO')) return 4;
+    return isWord(b, from, 'WARN') ? 0 : -1;
+  }
+  const c6 = n > 6 ? b[from + 6] : -1;
+  if (c6 === 93) {
+    if (n <= 7 || b[from + 7] !== 32) return -1;
+    if (isWord(b, from, 'DEBUG')) return 5;
+    return isWord(b, from, 'ERROR') || isWord(b, from, 'FATAL') ? 0 : -1;
+  }
+  return -1;
+}
+
+/** `[` + `word` at `from` (the caller has checked the length). */
+function isWord(b: Uint8Array, from: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if (b[from + 1 + i] !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * `start` and `parse` on the bytes: QUIET for an `[INFO]` / `[DEBUG]` line whose message does not begin with an event
+ * keyword (consume logs, quota checks). The other levels are also searched for timeout text: UNSURE. The bytes up to
+ * the request id must be ASCII; from there on, parse() finds its way by content (` | `, `.go:`, `] `), as this does.
+ */
+function quiet(b: Uint8Array, from: number, to: number): Quietness {
+  if (b[from] !== 91) return NOT_MINE;
+  const lv = quietLevel(b, from, to);
+  if (lv === -1) return NOT_MINE; // level() null: start() is CONTINUATION and parse() false
+  if (lv === 0) return UNSURE;
+  const tsAt = from + lv + 3;
+  // start(): a digit after `[INFO] ` / `[DEBUG] `
+  if (tsAt >= to || !isDigit(b[tsAt]!)) return UNSURE;
+  if (tsAt + 22 >= to || b[tsAt + 21] !== 32 || b[tsAt + 22] !== 124) return UNSURE;
+  const bodyAt = tsAt + 24;
+  if (!isAscii(b, from, Math.min(bodyAt, to))) return UNSURE;
+  let msgAt = bodyAt;
+  if (bodyAt >= to || b[bodyAt] !== 91) {
+    const bar = indexOfBar(b, bodyAt, to);
+    if (bar === bodyAt) msgAt = bodyAt + 3;
+    else if (bar > bodyAt) {
+      let space = bar - 1;
+      while (space >= bodyAt && b[space] !== 32) space--;
+      if (space < bodyAt) msgAt = bar + 3;
+    }
+    let sp = msgAt;
+    while (sp < to && b[sp] !== 32) sp++;
+    if (sp < to && sp > msgAt && goFileEndsAtBytes(b, from, sp)) {
+      const next = sp + 1 < to ? b[sp + 1] : -1;
+      if (next === 91) {
+        let close = -1;
+        for (let i = sp; i + 1 < to; i++) {
+          if (b[i] === 93 && b[i + 1] === 32) {
+            close = i;
+            break;
+          }
+        }
+        if (close >= 0) msgAt = close + 2;
+        else if (b[to - 1] === 93) msgAt = to;
+      } else if (next === 124 && sp + 2 < to && b[sp + 2] === 32) msgAt = sp + 3;
+    }
+  }
+  return eventPrefixAt(b, msgAt, to) ? UNSURE : QUIET;
+}
+
+/** The first ` | ` at or after `from`, or -1. */
+function indexOfBar(b: Uint8Array, from: number, to: number): number {
+  for (let i = from; i + 2 < to; i++) if (b[i] === 32 && b[i + 1] === 124 && b[i + 2] === 32) return i;
+  return -1;
+}
+
+/** goFileEndsAt on bytes (`from` is the line's start): only ASCII is compared, so it reads as the character test does. */
+function goFileEndsAtBytes(b: Uint8Array, from: number, end: number): boolean {
+  let i = end - 1;
+  while (i > from && b[i]! >= 48 && b[i]! <= 57) i--;
+  return i < end - 1 && i - 3 >= from && b[i] === 58 && b[i - 1] === 111 && b[i - 2] === 103 && b[i - 3] === 46;
+}
+
+export const oneapi: Dialect = { name: 'oneapi', firstChars: [91], start, parse, quiet };

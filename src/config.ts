@@ -4,7 +4,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError, DataError } from './errors.js';
+import { UsageError, DataError, InputError, PermissionError } from './errors.js';
 
 export interface Thresholds {
   /** Goroutines at or above which the level is `warning` (default 2000, the ezlinkai monitor's "elevated"). */
@@ -59,15 +59,20 @@ export function configPath(explicit: string | undefined, env: Env = process.env,
   return existsSync(user) ? user : null;
 }
 
-/** Read and check the config file; a missing explicit file or bad JSON is a clear error. */
+/** Read and check the config file; a missing or unreadable file, bad JSON or a value no command can use is a clear error. */
 export function loadConfigFile(explicit: string | undefined, env: Env = process.env, cwd = process.cwd()): FileConfig {
   const path = configPath(explicit, env, cwd);
   if (!path) return {};
+  const via = explicit ? '--config' : env.GOROSCOPE_CONFIG ? '$GOROSCOPE_CONFIG' : 'the config file';
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError('cannot read config file', path, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err));
+    // A missing or unreadable file is what 66 and 77 mean everywhere else (docs/exit-codes.md): the same here.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') throw new PermissionError('permission denied reading the config file', path, 'run as a user who can read it', { cause: err });
+    const what = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    throw new InputError('cannot read the config file', path, `${what}; ${via} names a JSON file (docs/config.md)`, { cause: err });
   }
   let data: unknown;
   try {
@@ -76,6 +81,11 @@ export function loadConfigFile(explicit: string | undefined, env: Env = process.
     throw new DataError('config file is not valid JSON', path, (err as Error).message);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new DataError('config file must hold a JSON object', path);
+  const lang = (data as { lang?: unknown }).lang;
+  // Every command reads lang before it does anything, so a wrong one is said at once instead of falling back quietly.
+  if (lang !== undefined && lang !== 'en' && lang !== 'zh') {
+    throw new UsageError('config lang must be "en" or "zh"', JSON.stringify(lang), `in ${path}; remove the key to follow the locale (LANG)`);
+  }
   return data as FileConfig;
 }
 

@@ -1,5 +1,13 @@
 // Language of human output. JSON keys never change; only text for people does.
+import { UsageError } from './errors.js';
+
 export type Lang = 'en' | 'zh';
+
+/** `--lang` as given: en or zh, anything else a usage error (no silent fallback to English). */
+export function checkLangFlag(flag: string | undefined): Lang | undefined {
+  if (flag === undefined || flag === 'en' || flag === 'zh') return flag;
+  throw new UsageError('--lang takes en or zh', flag, 'without --lang the language follows the locale (LANG)');
+}
 
 /** `--lang`, else LC_ALL / LC_MESSAGES / LANG (zh_* → zh), else English. */
 export function detectLang(flag: string | undefined, env: Record<string, string | undefined> = process.env): Lang {

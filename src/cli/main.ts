@@ -35,13 +35,14 @@ export function buildProgram(): Command {
 
 
 async function makeContext(globals: GlobalOptions): Promise<CommandContext> {
-  const [{ loadConfigFile }, { detectLang }, { colorFor }, { localZone, checkZone }] = await Promise.all([
+  const [{ loadConfigFile }, { detectLang, checkLangFlag }, { colorFor }, { localZone, checkZone }] = await Promise.all([
     import('../config.js'),
     import('../i18n.js'),
     import('./output.js'),
     import('../time.js'),
   ]);
   const env = process.env;
+  const lang = checkLangFlag(globals.lang);
   const config = loadConfigFile(globals.config, env);
   const abort = new AbortController();
   let interrupts = 0;
@@ -56,7 +57,7 @@ async function makeContext(globals: GlobalOptions): Promise<CommandContext> {
     globals,
     env,
     config,
-    lang: detectLang(globals.lang ?? config.lang, env),
+    lang: detectLang(lang ?? config.lang, env),
     tz: checkZone(globals.tz ?? env.GOROSCOPE_TZ ?? config.tz ?? localZone()),
     now: () => Date.now(),
     stdout: process.stdout,

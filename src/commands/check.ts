@@ -95,6 +95,7 @@ export function toJson(level: Level, checked: CheckedContainer[]) {
       emergency: c.emergency,
       reasons: c.reasons.map((r) => reasonText(r, 'en')),
       reasonCodes: c.reasons.map((r) => r.code),
+      didYouMean: c.suggestions,
       state: c.state?.status ?? null,
       oomKilled: c.state?.oomKilled ?? null,
       exitCode: c.state?.exitCode ?? null,
@@ -158,6 +159,7 @@ function renderText(overall: Level, checked: CheckedContainer[], ctx: CommandCon
     }
     if (c.stats) out.push(`  ${pad(m.cpu)} ${percent(c.stats.cpuPercent)}   ${m.containerMemory} ${statsMem(c.stats)}`);
     for (const r of c.reasons) if (r.level !== 'ok' || r.code === 'goroutines_from_log') out.push(`  - ${paint(r.level, reasonText(r, lang))}`);
+    if (c.lookupHint) out.push(`    ${c.lookupHint}`);
     if (c.emergency) out.push(`  ${k.bold(fmt(m.bundleHint, { name: c.name }))}`);
   }
   if (checked.length > 1) out.push(`${m.overall}: ${paint(overall, levelNames[lang][overall])}`);

@@ -2,6 +2,9 @@
 // that suggest close names.
 import { NotFoundError, UnavailableError } from '../errors.js';
 import { isHttpStatus, type ContainerInspect, type DockerRuntime } from './runtime.js';
+import { suggestNames } from '../suggest.js';
+
+export { editDistance, suggestNames } from '../suggest.js';
 
 export interface ContainerInfo {
   id: string;
@@ -24,41 +27,19 @@ export interface ContainerInfo {
   image: string;
 }
 
-/** Levenshtein distance, two rows. */
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let cur = new Array<number>(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-    }
-    [prev, cur] = [cur, prev];
+/** "no such container", with the close names of `docker ps -a` (up to 3, closest first) as data and in the hint. */
+export class NoSuchContainer extends NotFoundError {
+  constructor(
+    name: string,
+    readonly suggestions: string[],
+    cause?: unknown,
+  ) {
+    super('no such container', name, suggestions.length > 0 ? `did you mean ${suggestions.join(', ')}? (docker ps -a lists containers)` : 'docker ps -a lists containers', { cause });
   }
-  return prev[b.length]!;
 }
 
-/** Up to 3 names close to `wanted`: containing it (or contained in it), or within a third of its length in edits (at least 2). Closest first. */
-export function suggestNames(wanted: string, names: readonly string[]): string[] {
-  const w = wanted.toLowerCase();
-  const limit = Math.max(2, Math.floor(w.length / 3));
-  return names
-    .map((n) => {
-      const l = n.toLowerCase();
-      // A name that contains the wanted one (or the reverse) is close; among those, the nearest length first.
-      const d = l.includes(w) || w.includes(l) ? 0.5 + Math.abs(l.length - w.length) / 1000 : editDistance(w, l);
-      return { n, d };
-    })
-    .filter((x) => x.d <= limit)
-    .sort((a, b) => a.d - b.d || (a.n < b.n ? -1 : 1))
-    .slice(0, 3)
-    .map((x) => x.n);
-}
-
-/** The NotFoundError for `name`, with close names from `docker ps -a` in the hint. */
-export async function noSuchContainer(docker: DockerRuntime, name: string, cause?: unknown): Promise<NotFoundError> {
+/** The error for a container name the engine does not know, with close names from `docker ps -a`. */
+export async function noSuchContainer(docker: DockerRuntime, name: string, cause?: unknown): Promise<NoSuchContainer> {
   let names: string[] = [];
   try {
     const list = await docker.listContainers();
@@ -66,9 +47,7 @@ export async function noSuchContainer(docker: DockerRuntime, name: string, cause
   } catch {
     names = [];
   }
-  const close = suggestNames(name, names);
-  const hint = close.length > 0 ? `did you mean ${close.join(', ')}? (docker ps -a lists containers)` : 'docker ps -a lists containers';
-  return new NotFoundError('no such container', name, hint, { cause });
+  return new NoSuchContainer(name, suggestNames(name, names), cause);
 }
 
 /** The full `docker inspect` JSON (for bundles); NotFoundError with close names when there is no such container. */

@@ -7,7 +7,7 @@ import type { CheckFacts } from '../analyze/verdict.js';
 import type { ContainerStats } from '../analyze/stats.js';
 import type { Env, FileConfig } from '../config.js';
 import { dockerFor, mapDockerError, type ContainerInspect, type DockerRuntime } from '../docker/index.js';
-import { inspectRaw, toContainerInfo } from '../docker/containers.js';
+import { NoSuchContainer, inspectRaw, toContainerInfo } from '../docker/containers.js';
 import { sampleStats } from '../docker/stats.js';
 import { deriveHealthUrl, probeWithFallback, type HealthResult } from './health.js';
 import { containerSource } from './docker.js';
@@ -57,6 +57,10 @@ export interface Collected {
   /** Epoch ms the alert read covers up to (exclusive): the next run starts there. Null when the logs were not read. */
   logsReadAt: number | null;
   facts: Omit<CheckFacts, 'baselineRestarts' | 'thresholds'>;
+  /** What to do when the container could not be looked up (close names, `docker ps -a`); null when it was found. */
+  lookupHint: string | null;
+  /** Close container names when there is no container of that name (up to 3, closest first). */
+  suggestions: string[];
 }
 
 export interface CollectOptions {
@@ -120,6 +124,8 @@ export async function collectFacts(name: string, opts: CollectOptions, ctx: Fact
     alertEvents: null,
     logsReadAt: null,
     facts: { state: null, restartCount: 0, goroutines: null, goroutineSource: null, healthError: null },
+    lookupHint: null,
+    suggestions: [],
   };
   let docker: DockerRuntime;
   let raw: ContainerInspect;
@@ -129,6 +135,8 @@ export async function collectFacts(name: string, opts: CollectOptions, ctx: Fact
   } catch (err) {
     if (!(err instanceof GoroscopeError) || err instanceof UsageError) throw err;
     out.facts.lookupError = `${err.message}${err.value ? ` (${err.value})` : ''}`;
+    out.lookupHint = err.hint ?? null;
+    if (err instanceof NoSuchContainer) out.suggestions = err.suggestions;
     // The endpoint may still answer when Docker does not (a remote gateway, a daemon restart).
     if (configured) out.health = await probeWithFallback(configured.url, false, { timeoutMs: opts.timeoutMs, signal: ctx.signal });
     return out;

@@ -1,15 +1,16 @@
 // Saved logs on disk: a file (plain, `docker logs -t`, compose, json-file, rotated `.1`, gzipped, a saved
 // multiplexed API body) or a directory of them (One API `--log-dir`, a container's json-file directory).
 // The format is detected from the bytes, never flagged.
-import { createReadStream } from 'node:fs';
+import { createReadStream, readdirSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { DataError, InputError, PermissionError } from '../errors.js';
 import { DetectingDecoder, type LineSink } from '../stream/decode.js';
 import type { QuietTest } from '../stream/types.js';
 import type { TextFormat } from '../stream/wrappers.js';
+import { suggestNames } from '../suggest.js';
 
 /**
  * Read size for files. 256 KB keeps the per-chunk cost of the splitter negligible (same CPU as 1 MB, ~1,200 lines per
@@ -18,12 +19,26 @@ import type { TextFormat } from '../stream/wrappers.js';
  */
 export const FILE_CHUNK = 1 << 18;
 
+/** What to do about a path that is not there: its directory is missing too, or these names in it are close. */
+export function missingFileHint(path: string): string {
+  const dir = dirname(path);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? `the directory ${dir} does not exist either` : 'check the path';
+  }
+  const close = suggestNames(basename(path), names);
+  return close.length > 0 ? `did you mean ${close.map((n) => join(dir, n)).join(', ')}?` : `nothing close in ${dir}; check the path`;
+}
+
 /** Maps a failed fs call on a user-named path to the error the user sees. */
 export function fileError(err: unknown, path: string): Error {
   const e = err as NodeJS.ErrnoException;
   switch (e?.code) {
     case 'ENOENT':
-      return new InputError('no such file', path, 'check the path; a container name must not contain "/"', { cause: err });
+      return new InputError('no such file', path, missingFileHint(path), { cause: err });
     case 'EACCES':
     case 'EPERM':
       return new PermissionError('permission denied reading the file', path, 'run as a user who can read it (Docker\'s own log files need root: sudo)', {

@@ -129,6 +129,16 @@ describe.skipIf(noBusybox)('check against the engine', { timeout: 60_000 }, () =
     expect([r.code, j.level, j.containers.map((c: { level: string }) => c.level)]).toEqual([2, 'critical', ['warning', 'critical', 'unknown']]);
   });
 
+  it('a misspelled name: unknown (3) with the close names, the same hint scan gives', async () => {
+    const typo = gw.slice(0, -1);
+    const [text, json, scan] = await Promise.all([goroscope(['check', typo]), goroscope(['check', typo, '--json']), goroscope(['scan', typo])]);
+    const hint = `did you mean ${gw}? (docker ps -a lists containers)`;
+    expect([text.code, text.stdout]).toEqual([3, `UNKNOWN   ${typo}\n  - cannot inspect the container: no such container (${typo})\n    ${hint}\n`]);
+    const c = parsed(json).containers[0];
+    expect([json.code, c.level, c.reasonCodes, c.didYouMean]).toEqual([3, 'unknown', ['no_container'], [gw]]);
+    expect([scan.code, scan.stderr]).toEqual([67, `error: no such container (${typo})\n${hint}\n`]);
+  });
+
   // These read no rewritten file: they run side by side.
   describe.concurrent('independent cases', () => {
   it('a hanging endpoint is bounded by --timeout and gives unknown (3)', async () => {

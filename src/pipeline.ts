@@ -44,6 +44,9 @@ export interface HostDown {
   exitCode: number;
 }
 
+/** How far back Docker may stamp a line of one stream after a line of the other (it reads the two pipes apart). */
+export const STREAM_SKEW_MS = 1_000;
+
 /** Following: how long a source stays quiet before its open records are emitted. */
 export const FOLLOW_QUIET_MS = 250;
 
@@ -120,16 +123,17 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
     for (const spec of specs) sources.push(...(typeof spec === 'string' ? await openSources(spec, sourceOpts) : [spec]));
     stats.sources = sources.map((s) => s.info);
 
-    // Several sources, ordered output: each source is a lane of a bounded k-way merge. A service's stream carries
-    // several replicas in the daemon's order: each replica gets a lane of its own, and the service's own lane stays
-    // open and empty until its stream ends, so the replicas are held (within the merge's bounds) and sorted.
-    const merge =
-      opts.ordered && (sources.length > 1 || sources.some((s) => s.info.kind === 'service'))
-        ? new TimeMerge<GEvent>(sources.length, onEvent, {
-            timeOf: (e) => (e.time === null ? null : Date.parse(e.time)),
-            windowMs: opts.follow ? MERGE_FOLLOW_WINDOW_MS : undefined,
-          })
-        : null;
+    // Ordered output: each source is a lane of a bounded time-ordered merge (src/stream/merge.ts), its stdout and
+    // stderr records (or a bundle's two logs) sorted there: a record stays open on one stream until that stream's next
+    // line comes, so the parser hands events over a little out of time order. A lane's frontier is set below, where
+    // its grouper and parser are. A service's stream carries its tasks in the daemon's order: it is held (within the
+    // merge's bounds) until it ends.
+    const merge = opts.ordered
+      ? new TimeMerge<GEvent>(sources.length, onEvent, {
+          timeOf: (e) => (e.time === null ? null : Date.parse(e.time)),
+          windowMs: opts.follow ? MERGE_FOLLOW_WINDOW_MS : undefined,
+        })
+      : null;
     // Following never ends a stream, so every source gets one; otherwise at most maxStreams are read at once.
     const limit = opts.follow ? sources.length : Math.max(1, opts.maxStreams ?? DEFAULT_MAX_STREAMS);
     let running = 0;
@@ -147,16 +151,7 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
     await Promise.all(
       sources.map(async (source, lane) => {
         const tags = source.tags;
-        const replicas = new Map<string, number>();
-        const out = !merge
-          ? onEvent
-          : source.info.kind === 'service'
-            ? (e: GEvent) => {
-                let l = replicas.get(e.source);
-                if (l === undefined) replicas.set(e.source, (l = merge.addLane()));
-                merge.push(l, e);
-              }
-            : (e: GEvent) => merge.push(lane, e);
+        const out = !merge ? onEvent : (e: GEvent) => merge.push(lane, e);
         const tagged = tags
           ? (e: GEvent) => {
               const t = tags(e);
@@ -174,6 +169,23 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
           stats.records++;
           parser.record(r);
         });
+        // The newest Docker time read on this source: later lines of either stream are at most STREAM_SKEW_MS older.
+        let lastLineTime: string | null = null;
+        if (merge) {
+          merge.setFrontier(
+            lane,
+            source.info.kind === 'service'
+              ? () => -Infinity
+              : (lastPushed) => {
+                  let f = lastLineTime === null ? lastPushed : Date.parse(lastLineTime) - STREAM_SKEW_MS;
+                  const open = grouper.oldestOpen();
+                  if (open !== null && open < f) f = open;
+                  const pending = parser.oldestPending();
+                  if (pending !== null && pending < f) f = pending;
+                  return f;
+                },
+          );
+        }
         // Following, a record is otherwise only emitted when the next line of its stream arrives: after a quiet
         // spell, emit what is open so a crash or a disabled channel is seen now, not at the next line.
         let quiet: NodeJS.Timeout | undefined;
@@ -184,6 +196,7 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
         const onLine = (line: Line) => {
           stats.lines++;
           if (line.oversized) stats.oversized++;
+          if (line.dockerTime !== null) lastLineTime = line.dockerTime;
           grouper.push(line);
           if (opts.follow) {
             clearTimeout(quiet);
@@ -212,7 +225,6 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
           parser.flush();
           stats.unparsed += parser.unparsed;
           freeSlot();
-          for (const l of replicas.values()) merge?.end(l);
           merge?.end(lane);
         }
       }),

@@ -151,6 +151,21 @@ export class RecordGrouper {
     this.emitOpen(false);
   }
 
+  /**
+   * Epoch ms of the oldest record still open that carries a Docker time, or null: no event of this grouper's records
+   * can be older than that or than the lines still to come (the time-ordered merge's frontier, src/stream/merge.ts).
+   */
+  oldestOpen(): number | null {
+    let min: number | null = null;
+    for (const st of this.states.values()) {
+      const t = st.cur?.dockerTime;
+      if (t == null) continue;
+      const ms = Date.parse(t);
+      if (Number.isFinite(ms) && (min === null || ms < min)) min = ms;
+    }
+    return min;
+  }
+
   /** Open records of every stream, oldest first (by seq), so the order does not depend on which stream came first. */
   private emitOpen(atEnd: boolean): void {
     const open: StreamState[] = [];

@@ -118,6 +118,16 @@ export class RelayPanics {
     return true;
   }
 
+  /** Epoch ms of the oldest panic still waiting for its parts, or null. */
+  oldestPending(): number | null {
+    let min: number | null = null;
+    for (const p of this.pending.values()) {
+      const ms = p.event.time === null ? NaN : Date.parse(p.event.time);
+      if (Number.isFinite(ms) && (min === null || ms < min)) min = ms;
+    }
+    return min;
+  }
+
   /** Emits the panics still waiting for their parts. */
   flush(): void {
     for (const p of [...this.pending.values()]) this.emitPending(p);

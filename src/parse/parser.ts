@@ -72,4 +72,12 @@ export class EventParser {
   flush(): void {
     this.panics.flush();
   }
+
+  /**
+   * Epoch ms of the oldest panic still waiting for its parts (it is emitted with that time), or null: the time-ordered
+   * merge (src/stream/merge.ts) holds later events back until it is out.
+   */
+  oldestPending(): number | null {
+    return this.panics.oldestPending();
+  }
 }

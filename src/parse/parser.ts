@@ -22,13 +22,25 @@ export class EventParser {
   private _unparsed = 0;
   private readonly tools: Tools;
   private readonly panics: RelayPanics;
+  /**
+   * Streams (source + stream) that had a record already, and whether the record being parsed is its stream's first: a
+   * banner then is a start, not a restart (`StartupEvent.restart`, src/analyze/restarts.ts). Per stream, so the answer
+   * does not depend on how stdout and stderr interleave: the banner is on stdout, and every process writes it first.
+   */
+  private readonly streamsSeen = new Set<string>();
+  private lastStream: string | null = null;
+  private firstOfStream = false;
 
   constructor(opts: EventParserOptions) {
     const times = new TimeReader(opts.tz);
     const time = (c: RecordContext) => times.time(c);
     this.panics = new RelayPanics(opts.onEvent, time);
     const tools: Tools = {
-      emit: opts.onEvent,
+      // a banner is emitted while its own record is parsed: whether it is a restart is known then
+      emit: (e) => {
+        if (e.kind === 'startup') e.restart = !this.firstOfStream;
+        opts.onEvent(e);
+      },
       time,
       raw: rawText,
       message: (c: RecordContext, msg: string, level: Level, lineIdx: number) => analyseMessage(c, msg, level, lineIdx, tools),
@@ -51,6 +63,12 @@ export class EventParser {
       while (i < lines.length && isBlank(lines[i]!)) i++;
       if (i === lines.length) return;
     }
+    const sk = r.stream + '\0' + r.source;
+    if (sk !== this.lastStream) {
+      this.firstOfStream = !this.streamsSeen.has(sk);
+      if (this.firstOfStream) this.streamsSeen.add(sk);
+      this.lastStream = sk;
+    } else this.firstOfStream = false;
     this.panics.age(r);
     // Opened by a line the byte-level test found quiet (starts.ts quietStart): a record like any other up to here (it
     // counts for what crosses records), but it makes no event.

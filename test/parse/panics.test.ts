@@ -199,6 +199,7 @@ const CRASH = [
 ];
 
 describe('crash dumps', () => {
+  // The banner is the first record of stdout here: a start by the parser's rule (earlier records of its own stream).
   it('panic: … then the restart banner: one crash, one startup', () => {
     const got = parse([...CRASH.map((text) => ({ text, stream: 'stderr' as const })), { text: '[INFO] 2025/02/21 - 19:55:41 | main.go:32 [main] One API v0.6.11-preview.1 started ', stream: 'stdout' as const }]);
     expect(got.events).toEqual([
@@ -211,7 +212,7 @@ describe('crash dumps', () => {
         frames: ['controller.processChannelRelayError'],
         truncated: false,
       },
-      { kind: 'startup', ...base('[INFO] 2025/02/21 - 19:55:41 | main.go:32 [main] One API v0.6.11-preview.1 started', '2025-02-21T11:55:41.000Z', { stream: 'stdout' }), version: 'v0.6.11-preview.1', product: 'One API' },
+      { kind: 'startup', ...base('[INFO] 2025/02/21 - 19:55:41 | main.go:32 [main] One API v0.6.11-preview.1 started', '2025-02-21T11:55:41.000Z', { stream: 'stdout' }), version: 'v0.6.11-preview.1', product: 'One API', restart: false },
     ]);
   });
 

@@ -16,7 +16,7 @@ const cases: Case[] = [
   {
     name: 'startup banner',
     input: ['[SYS] 2023/04/24 - 01:57:22 | One API v0.1.1 started'],
-    want: [{ kind: 'startup', ...base('[SYS] 2023/04/24 - 01:57:22 | One API v0.1.1 started', '2023-04-23T17:57:22.000Z'), version: 'v0.1.1', product: 'One API' }],
+    want: [{ kind: 'startup', ...base('[SYS] 2023/04/24 - 01:57:22 | One API v0.1.1 started', '2023-04-23T17:57:22.000Z'), version: 'v0.1.1', product: 'One API', restart: false }],
   },
   {
     name: 'relay error (channel #N) on [SYS], trailing space',
@@ -139,7 +139,7 @@ const cases: Case[] = [
   {
     name: 'startup with file:line [func]',
     input: ['[INFO] 2025/02/21 - 19:30:16 | main.go:32 [main] One API v0.6.11-preview.1 started '],
-    want: [{ kind: 'startup', ...base('[INFO] 2025/02/21 - 19:30:16 | main.go:32 [main] One API v0.6.11-preview.1 started', '2025-02-21T11:30:16.000Z'), version: 'v0.6.11-preview.1', product: 'One API' }],
+    want: [{ kind: 'startup', ...base('[INFO] 2025/02/21 - 19:30:16 | main.go:32 [main] One API v0.6.11-preview.1 started', '2025-02-21T11:30:16.000Z'), version: 'v0.6.11-preview.1', product: 'One API', restart: false }],
   },
   {
     name: 'relay error (channel id, user id), rate limit',
@@ -273,7 +273,7 @@ const cases: Case[] = [
   {
     name: 'new-api startup banner',
     input: ['[SYS] 2025/03/26 - 16:03:00 | New API v0.6.0.3 started '],
-    want: [{ kind: 'startup', ...base('[SYS] 2025/03/26 - 16:03:00 | New API v0.6.0.3 started', '2025-03-26T08:03:00.000Z'), version: 'v0.6.0.3', product: 'New API' }],
+    want: [{ kind: 'startup', ...base('[SYS] 2025/03/26 - 16:03:00 | New API v0.6.0.3 started', '2025-03-26T08:03:00.000Z'), version: 'v0.6.0.3', product: 'New API', restart: false }],
   },
   {
     name: 'goroutine monitor levels and memory (text era)',
@@ -345,7 +345,7 @@ const cases: Case[] = [
     name: 'CRLF, NUL bytes and ANSI around an event',
     input: ['[SYS] 2025/01/21 - 12:41:15 | One API v0.6.7 started \r', '\x1b[31m[SYS] 2025/01/21 - 12:41:16 | Goroutine count: 12\x00 \x1b[0m', '\x00\x00[SYS] 2025/01/21 - 12:41:17 | Goroutine count: 13 '],
     want: [
-      { kind: 'startup', ...base('[SYS] 2025/01/21 - 12:41:15 | One API v0.6.7 started', '2025-01-21T04:41:15.000Z'), version: 'v0.6.7', product: 'One API' },
+      { kind: 'startup', ...base('[SYS] 2025/01/21 - 12:41:15 | One API v0.6.7 started', '2025-01-21T04:41:15.000Z'), version: 'v0.6.7', product: 'One API', restart: false },
       { kind: 'goroutine', ...base('[SYS] 2025/01/21 - 12:41:16 | Goroutine count: 12', '2025-01-21T04:41:16.000Z'), count: 12, level: 'debug' },
       { kind: 'goroutine', ...base('[SYS] 2025/01/21 - 12:41:17 | Goroutine count: 13', '2025-01-21T04:41:17.000Z'), count: 13, level: 'debug' },
     ],

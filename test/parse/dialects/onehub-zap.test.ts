@@ -37,7 +37,7 @@ const cases: Case[] = [
         path: '/v1/chat/completions',
         latencyMs: 1234.5,
       },
-      { kind: 'startup', ...base('2025/01/05 - 10:00:00\tINFO\tcommon/logger/logger.go:60\t[SYS] | One Hub v0.12.1 started', '2025-01-05T02:00:00.000Z'), version: 'v0.12.1', product: 'One Hub' },
+      { kind: 'startup', ...base('2025/01/05 - 10:00:00\tINFO\tcommon/logger/logger.go:60\t[SYS] | One Hub v0.12.1 started', '2025-01-05T02:00:00.000Z'), version: 'v0.12.1', product: 'One Hub', restart: true },
     ],
   },
 ];

@@ -205,7 +205,10 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
         };
         await slot();
         try {
-          if (!stop.signal.aborted) await source.read(onLine, quietStart);
+          if (!stop.signal.aborted) {
+            if (source.readEvents) stats.lines += await source.readEvents(emitLane);
+            else await source.read(onLine, quietStart);
+          }
           if (opts.sourceEvents && source.events && !stop.signal.aborted) {
             grouper.flush();
             parser.flush();

@@ -26,31 +26,27 @@ export function topFrame(frames: readonly string[]): string | null {
   return frames.find((f) => !MACHINERY.test(f)) ?? frames[0] ?? null;
 }
 
-export function groupPanics(events: readonly GEvent[]): PanicGroup[] {
-  const groups = new Map<string, PanicGroup>();
-  for (const e of events) {
-    if (e.kind !== 'panic' && e.kind !== 'crash') continue;
+/** Most signatures kept (hostile input cannot grow the table without limit). */
+export const MAX_SIGNATURES = 10_000;
+
+/** Panics and crashes grouped by signature, one event at a time: {add, merge, finish}. */
+export class PanicGroups {
+  private readonly groups = new Map<string, PanicGroup>();
+
+  add(e: GEvent): void {
+    if (e.kind !== 'panic' && e.kind !== 'crash') return;
     const ev = e as PanicEvent | CrashEvent;
-    const kind = ev.kind;
     const sig = ev.signature || ev.message;
-    const key = `${kind}\u0000${sig}`;
-    let g = groups.get(key);
+    const key = `${ev.kind}\u0000${sig}`;
+    let g = this.groups.get(key);
     if (!g) {
-      g = {
-        signature: sig,
-        kind,
-        count: 0,
-        message: ev.message,
-        topFrame: topFrame(ev.frames),
-        firstSeen: ev.time,
-        lastSeen: ev.time,
-        sampleFrames: ev.frames.slice(0, 30),
-      };
+      if (this.groups.size >= MAX_SIGNATURES) return;
+      g = { signature: sig, kind: ev.kind, count: 0, message: ev.message, topFrame: topFrame(ev.frames), firstSeen: ev.time, lastSeen: ev.time, sampleFrames: ev.frames.slice(0, 30) };
       if (ev.kind === 'panic') {
         g.recoveredBy = ev.recoveredBy;
         if (ev.request) g.request = ev.request;
       }
-      groups.set(key, g);
+      this.groups.set(key, g);
     }
     g.count++;
     if (ev.time) {
@@ -62,5 +58,33 @@ export function groupPanics(events: readonly GEvent[]): PanicGroup[] {
       g.topFrame = topFrame(ev.frames);
     }
   }
-  return [...groups.values()].sort((a, b) => b.count - a.count || (a.firstSeen ?? '').localeCompare(b.firstSeen ?? ''));
+
+  /** Folds in the groups of the events that came after this one's. */
+  merge(later: PanicGroups): void {
+    for (const [key, o] of later.groups) {
+      const g = this.groups.get(key);
+      if (!g) {
+        if (this.groups.size < MAX_SIGNATURES) this.groups.set(key, { ...o, sampleFrames: [...o.sampleFrames] });
+        continue;
+      }
+      g.count += o.count;
+      if (o.firstSeen !== null && (g.firstSeen === null || o.firstSeen < g.firstSeen)) g.firstSeen = o.firstSeen;
+      if (o.lastSeen !== null && (g.lastSeen === null || o.lastSeen > g.lastSeen)) g.lastSeen = o.lastSeen;
+      if (g.sampleFrames.length === 0 && o.sampleFrames.length > 0) {
+        g.sampleFrames = [...o.sampleFrames];
+        g.topFrame = o.topFrame;
+      }
+    }
+  }
+
+  /** Most frequent first, then the earliest seen. */
+  finish(): PanicGroup[] {
+    return [...this.groups.values()].map((g) => ({ ...g, sampleFrames: [...g.sampleFrames] })).sort((a, b) => b.count - a.count || (a.firstSeen ?? '\uffff').localeCompare(b.firstSeen ?? '\uffff') || a.signature.localeCompare(b.signature));
+  }
+}
+
+export function groupPanics(events: Iterable<GEvent>): PanicGroup[] {
+  const g = new PanicGroups();
+  for (const e of events) g.add(e);
+  return g.finish();
 }

@@ -1,17 +1,25 @@
-// The weekly review: trend, peaks, events per day, panics, channels, restarts, container, next steps. Pure.
-import type { GEvent } from '../events.js';
+// The weekly review: trend, peaks, events per day, panics, channels, restarts, container, next steps. Pure: a
+// function of one Analysis (src/analyze/analysis.ts) and what the command learnt about the container.
 import type { Thresholds, GoroutineLevel } from '../config.js';
 import { goroutineLevel } from '../config.js';
-import { trendOf, withEffectiveTimes, type Series, type TrendResult } from './trend.js';
-import { groupPanics, type PanicGroup } from './panics.js';
-import { rankChannels, spanOf, spikeWindow, type ChannelReport, type ChannelRow } from './channels.js';
+import type { GEvent } from '../events.js';
+import type { TrendResult } from './rules.js';
+import { censoredStretches, type Series } from './series.js';
+import type { PanicGroup } from './panics.js';
+import { channelReport, ratioText, wholeWindow, type ChannelReport, type ChannelRow } from './channels.js';
+import { spikeWindow } from './spike.js';
+import { analyze, type AnalysisResult } from './analysis.js';
+import type { DayRow, DayTotals } from './days.js';
 import { spanText, type LeakSuspects } from './suspects.js';
+
+export type { DayRow } from './days.js';
 
 /** What the command could learn about a container source (inspect and one stats sample); every part optional. */
 export interface ContainerInfo {
   name: string;
   state?: string;
   health?: string | null;
+  /** Docker's RestartCount: the restarts Docker made since the container was created (not the log's restarts). */
   restartCount?: number;
   startedAt?: string | null;
   image?: string;
@@ -25,26 +33,25 @@ export interface ContainerInfo {
   missing?: string[];
 }
 
-export interface DayRow {
-  /** YYYY-MM-DD in the review's zone. */
-  day: string;
-  goroutineWarnings: number;
-  peak: number | null;
-  relayErrors: number;
-  timeouts: number;
-  panics: number;
-  crashes: number;
-  restarts: number;
-}
-
 export interface NextStep {
   severity: 'emergency' | 'critical' | 'warning' | 'info';
   /** Which advice, so that renderers can word it in another language (`vars` fill the template). */
-  id: 'bundle_now' | 'watch' | 'bundle_next_time' | 'leak' | 'suspect' | 'channel' | 'channel_disabled' | 'panic' | 'crash' | 'docker_restarts' | 'nothing';
+  id: 'bundle_now' | 'watch' | 'bundle_next_time' | 'leak' | 'rising' | 'suspect' | 'channel' | 'channel_disabled' | 'panic' | 'crash' | 'docker_restarts' | 'nothing';
   vars: Record<string, string | number>;
   /** The advice in English. */
   text: string;
   command?: string;
+}
+
+/**
+ * The last goroutine point of a process that still runs. A censored tick is no count: `count` is then null and
+ * `below` says what is known (the monitor logged no warning, so fewer than the warning threshold).
+ */
+export interface CurrentLevel {
+  count: number | null;
+  below?: number;
+  at: string;
+  level: GoroutineLevel;
 }
 
 export interface ReviewData {
@@ -52,11 +59,11 @@ export interface ReviewData {
   sources: { spec: string; kind: string; name: string }[];
   thresholds: Thresholds;
   trend: TrendResult;
-  /** The level of the last goroutine sample, when the process it came from is still the current one. */
-  current: { count: number; at: string; level: GoroutineLevel } | null;
+  /** The level of the last goroutine point, when the process it came from is still the current one. */
+  current: CurrentLevel | null;
   peaks: { count: number; at: string; level: GoroutineLevel }[];
   days: DayRow[];
-  totals: Omit<DayRow, 'day' | 'peak'> & { events: number };
+  totals: DayTotals;
   panics: PanicGroup[];
   channels: ChannelRow[];
   spike: ChannelReport | null;
@@ -74,7 +81,7 @@ export interface ReviewOptions {
   sources: { spec: string; kind: string; name: string }[];
   container?: ContainerInfo | null;
   spikeWindowMs?: number;
-  /** The goroutine monitor's period (30 s). */
+  /** `--monitor-interval`: overrides the period detected from the samples. */
   tickMs?: number;
   /** Rows of the channel table. */
   topChannels?: number;
@@ -82,136 +89,62 @@ export interface ReviewOptions {
   suspects?: LeakSuspects[];
 }
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** `2026-03-05` in the zone (formatters are costly to build: one per zone). */
-function dayOf(ms: number, tz: string): string {
-  let f = dayFormats.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(tz, f);
-  }
-  return f.format(ms);
-}
-
-/** The review's data and the goroutine series behind its charts. */
-export function buildReview(input: readonly GEvent[], opts: ReviewOptions): { data: ReviewData; series: Series } {
-  const events = withEffectiveTimes(input);
-  const { thresholds: th, tz } = opts;
-  const { series, result: trend } = trendOf(events, { thresholds: th, ...(opts.tickMs ? { tickMs: opts.tickMs } : {}) });
-
-  const days = new Map<string, DayRow>();
-  const row = (ms: number): DayRow => {
-    const d = dayOf(ms, tz);
-    let r = days.get(d);
-    if (!r) {
-      r = { day: d, goroutineWarnings: 0, peak: null, relayErrors: 0, timeouts: 0, panics: 0, crashes: 0, restarts: 0 };
-      days.set(d, r);
-    }
-    return r;
-  };
-  let count = 0;
-  for (const e of events) {
-    if (!e.time) continue;
-    const ms = Date.parse(e.time);
-    if (!Number.isFinite(ms)) continue;
-    count++;
-    switch (e.kind) {
-      case 'goroutine': {
-        const r = row(ms);
-        if (e.level === 'elevated' || e.level === 'high' || e.count >= th.warning) r.goroutineWarnings++;
-        if (r.peak === null || e.count > r.peak) r.peak = e.count;
-        break;
-      }
-      case 'relay_error': {
-        const r = row(ms);
-        r.relayErrors++;
-        if (e.cause === 'timeout') r.timeouts++;
-        break;
-      }
-      case 'timeout':
-        row(ms).timeouts++;
-        break;
-      case 'panic':
-        row(ms).panics++;
-        break;
-      case 'crash':
-        row(ms).crashes++;
-        break;
-      case 'startup':
-        row(ms).restarts++;
-        break;
-      default:
-        row(ms);
-    }
-  }
-  // Every day from the first to the last event gets a row, quiet days included (at most 400 of them).
-  const seenSpan = spanOf(events);
-  const pFrom = seenSpan.from;
-  const pTo = seenSpan.to;
-  if (pFrom !== null && pTo !== null && pTo - pFrom <= 400 * 86_400_000) {
-    for (let t = pFrom; t < pTo + 3_600_000; t += 3_600_000) row(Math.min(t, pTo));
-  }
-  const dayRows = [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
-  const totals = { goroutineWarnings: 0, relayErrors: 0, timeouts: 0, panics: 0, crashes: 0, restarts: 0, events: count };
-  for (const d of dayRows) {
-    totals.goroutineWarnings += d.goroutineWarnings;
-    totals.relayErrors += d.relayErrors;
-    totals.timeouts += d.timeouts;
-    totals.panics += d.panics;
-    totals.crashes += d.crashes;
-    totals.restarts += d.restarts;
-  }
-
+/** The review of an analysis. */
+export function reviewOf(a: AnalysisResult, opts: ReviewOptions): ReviewData {
+  const th = opts.thresholds;
+  const { series, trend } = a;
   // Peaks: the highest sample of each run, top 5.
   const peaks = series.runs
-    .map((r) => r.points.filter((p) => !p.censored).reduce<{ count: number; t: number } | null>((best, p) => (!best || p.count > best.count ? { count: p.count, t: p.t } : best), null))
+    .map((r) => r.peak)
     .filter((p): p is { count: number; t: number } => p !== null)
-    .sort((a, b) => b.count - a.count || a.t - b.t)
+    .sort((x, y) => y.count - x.count || x.t - y.t)
     .slice(0, 5)
     .map((p) => ({ count: p.count, at: new Date(p.t).toISOString(), level: goroutineLevel(p.count, th) }));
 
-  const lastRun = series.runs.at(-1);
-  const lastPoint = lastRun?.points.at(-1);
-  const current =
-    lastRun && lastRun.endedBy === 'end' && lastPoint
-      ? {
-          count: lastPoint.count,
-          at: new Date(lastPoint.t).toISOString(),
-          level: lastPoint.censored ? ('ok' as GoroutineLevel) : goroutineLevel(lastPoint.count, th),
-        }
-      : null;
-
-  const seen = spanOf(events);
-  const span = { from: opts.from ?? seen.from, to: opts.to ?? seen.to };
-  const whole = rankChannels(events, { from: span.from ?? 0, to: span.to ?? 0, reason: 'the whole review period', why: { code: 'whole' } }, span);
-  const sw = spikeWindow(events, opts.spikeWindowMs ?? 15 * 60_000, th, opts.tickMs);
-  const spike = sw ? rankChannels(events, sw, span) : null;
-  const panics = groupPanics(events);
-  const container = opts.container ?? null;
-
+  const current = currentLevel(series, th);
+  const whole = channelReport(a.channels, wholeWindow(a.channels, 'the whole review period'));
+  const sw = spikeWindow(series, trend.runs, a.channels, opts.spikeWindowMs ?? 15 * 60_000, th);
+  const spike = sw ? channelReport(a.channels, sw) : null;
+  const from = opts.from ?? a.from;
+  const to = opts.to ?? a.to;
   const data: ReviewData = {
-    period: {
-      from: span.from === null ? null : new Date(span.from).toISOString(),
-      to: span.to === null ? null : new Date(span.to).toISOString(),
-      zone: tz,
-    },
+    period: { from: from === null ? null : new Date(from).toISOString(), to: to === null ? null : new Date(to).toISOString(), zone: opts.tz },
     sources: opts.sources,
     thresholds: th,
     trend,
     current,
     peaks,
-    days: dayRows,
-    totals,
-    panics,
+    days: a.days,
+    totals: a.totals,
+    panics: a.panics,
     channels: whole.channels.slice(0, opts.topChannels ?? 10),
     spike,
-    container,
+    container: opts.container ?? null,
     ...(opts.suspects && opts.suspects.length > 0 ? { suspects: opts.suspects } : {}),
     nextSteps: [],
   };
   data.nextSteps = nextSteps(data);
-  return { data, series };
+  return data;
+}
+
+/** The last point of the last run when that run is still going (it did not end in a crash or a restart). */
+function currentLevel(series: Series, th: Thresholds): CurrentLevel | null {
+  const run = series.runs.at(-1);
+  if (!run || run.endedBy !== 'end') return null;
+  const s = run.samples;
+  const lastSample = s.n > 0 ? { t: s.tEnd[s.n - 1]!, count: s.v[s.n - 1]! } : null;
+  const lastCensored = censoredStretches(series, run).at(-1)?.[1] ?? null;
+  if (lastCensored !== null && (lastSample === null || lastCensored > lastSample.t)) {
+    return { count: null, below: th.warning, at: new Date(lastCensored).toISOString(), level: 'ok' };
+  }
+  if (lastSample === null) return null;
+  return { count: lastSample.count, at: new Date(lastSample.t).toISOString(), level: goroutineLevel(lastSample.count, th) };
+}
+
+/** Events → review in one call (tests): the analysis, then the review. */
+export function buildReview(events: Iterable<GEvent>, opts: ReviewOptions): { data: ReviewData; series: Series } {
+  const a = analyze(events, { thresholds: opts.thresholds, tz: opts.tz, ...(opts.tickMs ? { tickMs: opts.tickMs } : {}) });
+  return { data: reviewOf(a, opts), series: a.series };
 }
 
 /** The guide's advice, most urgent first. */
@@ -246,13 +179,23 @@ export function nextSteps(d: ReviewData): NextStep[] {
       command: `goroscope bundle ${target}`,
     });
   }
+  if (d.trend.verdict === 'rising' && d.trend.latest === 'rising') {
+    const proj = d.trend.projection ? `; at this rate it crosses ${d.trend.projection.threshold} at ${d.trend.projection.at}` : '';
+    out.push({
+      severity: 'critical',
+      id: 'rising',
+      vars: { from: d.trend.why.from ?? '?', to: d.trend.why.to ?? '?', minutes: d.trend.why.minutes ?? '?', ...(d.trend.projection ? { threshold: d.trend.projection.threshold, projectedAt: d.trend.projection.at } : {}) },
+      text: `goroutines are rising fast (${d.trend.why.from} → ${d.trend.why.to} in ${d.trend.why.minutes} min${proj}): watch it and take a goroutine dump now`,
+      command: `goroscope watch ${target}`,
+    });
+  }
   if (d.trend.verdict === 'leak') {
     const proj = d.trend.projection ? `; at this rate it crosses ${d.trend.projection.threshold} at ${d.trend.projection.at}` : '';
     out.push({
       severity: 'critical',
       id: 'leak',
-      vars: { slope: d.trend.slopePerHour === null ? '?' : Math.round(d.trend.slopePerHour), ...(d.trend.projection ? { threshold: d.trend.projection.threshold, projectedAt: d.trend.projection.at } : {}) },
-      text: `goroutines leak (${d.trend.slopePerHour ?? '?'} per hour within runs${proj}): take two goroutine dumps an hour apart and compare them to find the leaking stack`,
+      vars: { slope: d.trend.slopePerHour === null ? '?' : Math.round(d.trend.slopePerHour), run: d.trend.slopeRun ?? '?', ...(d.trend.projection ? { threshold: d.trend.projection.threshold, projectedAt: d.trend.projection.at } : {}) },
+      text: `goroutines leak (${d.trend.slopePerHour === null ? '?' : Math.round(d.trend.slopePerHour)} per hour in run ${d.trend.slopeRun ?? '?'}${proj}): take two goroutine dumps an hour apart and compare them to find the leaking stack`,
       command: 'goroscope goroutines --compare BEFORE AFTER',
     });
   }
@@ -273,8 +216,8 @@ export function nextSteps(d: ReviewData): NextStep[] {
     out.push({
       severity: 'warning',
       id: c.disabled > 0 ? 'channel_disabled' : 'channel',
-      vars: { channel: `#${c.channel}${c.name ? ` (${c.name})` : ''}`, errors: c.relayErrors, ratio: c.ratio === null ? '∞' : `${c.ratio >= 10 ? Math.round(c.ratio) : c.ratio}×` },
-      text: `channel #${c.channel}${c.name ? ` (${c.name})` : ''} failed ${c.relayErrors} times in the window before the spike (${c.ratio === null ? '∞' : `${c.ratio >= 10 ? Math.round(c.ratio) : c.ratio}×`} its usual rate): disable it or check its upstream`,
+      vars: { channel: `#${c.channel}${c.name ? ` (${c.name})` : ''}`, errors: c.relayErrors, ratio: ratioText(c) },
+      text: `channel #${c.channel}${c.name ? ` (${c.name})` : ''} failed ${c.relayErrors} times in the window before the spike (${c.ratio === null ? 'none before' : `${ratioText(c)} its usual rate`}): disable it or check its upstream`,
     });
   }
   // Every crash signature (the process died), then the three commonest recovered panics.

@@ -1,8 +1,10 @@
-// Where is the spike? The largest goroutine excursion of a series, or the densest burst of relay errors. Pure.
-import type { GEvent } from '../events.js';
-import type { Series } from './trend.js';
-import { median, runVerdict } from './trend.js';
+// Where is the spike? The largest goroutine excursion of a series, or the densest burst of relay errors; and the
+// window `channels --spike` and the review's "before the spike" read. Pure.
 import type { Thresholds } from '../config.js';
+import { median } from './robust.js';
+import { points, type Series } from './series.js';
+import type { RunResult } from './rules.js';
+import type { ChannelTable, Window } from './channels.js';
 
 export interface Excursion {
   peak: number;
@@ -20,24 +22,25 @@ export const ONSET_FRACTION = 0.2;
  * The observed sample highest above its run's median (censored runs: above the warning threshold). Runs whose
  * verdict is `spike` (an excursion that came back) are preferred: a leak is not an excursion, the trend covers it.
  */
-export function largestExcursion(series: Series, thresholds: Thresholds): Excursion | null {
+export function largestExcursion(series: Series, runs: readonly RunResult[], thresholds: Thresholds): Excursion | null {
   const warning = thresholds.warning;
-  const spiky = series.runs.map((r) => runVerdict(r, thresholds, series.tickMs) === 'spike');
-  const prefer = spiky.some(Boolean);
-  let best: { size: number; run: number; idx: number; base: number; censoredBase: boolean } | null = null;
+  const prefer = runs.some((r) => r.verdict === 'spike');
+  let best: { size: number; pts: { t: number; count: number; censored: boolean }[]; idx: number; base: number; censoredBase: boolean } | null = null;
   series.runs.forEach((run, r) => {
-    if (prefer && !spiky[r]) return;
-    const censoredBase = run.censored * 2 >= run.points.length && run.censored > 0;
-    const base = censoredBase ? warning : (median(run.points.map((p) => p.count)) ?? 0);
-    run.points.forEach((p, i) => {
+    if (prefer && runs[r]?.verdict !== 'spike') return;
+    if (run.observed === 0) return;
+    const pts = [...points(series, run)];
+    const censoredBase = run.censored * 2 >= pts.length && run.censored > 0;
+    const base = censoredBase ? warning : (median(pts.map((p) => p.count)) ?? 0);
+    pts.forEach((p, i) => {
       if (p.censored) return;
       const size = p.count - base;
-      if (!best || size > best.size) best = { size, run: r, idx: i, base, censoredBase };
+      if (!best || size > best.size) best = { size, pts, idx: i, base, censoredBase };
     });
   });
   if (!best) return null;
-  const b: { size: number; run: number; idx: number; base: number; censoredBase: boolean } = best;
-  const pts = series.runs[b.run]!.points;
+  const b: { size: number; pts: { t: number; count: number; censored: boolean }[]; idx: number; base: number; censoredBase: boolean } = best;
+  const pts = b.pts;
   const peak = pts[b.idx]!;
   const floor = b.base + ONSET_FRACTION * (peak.count - b.base);
   let k = b.idx;
@@ -51,21 +54,44 @@ export interface Burst {
   count: number;
 }
 
-/** The window of length `windowMs` holding the most relay errors (earliest on ties); null without relay errors. */
-export function relayErrorBurst(events: readonly GEvent[], windowMs: number): Burst | null {
-  const times: number[] = [];
-  for (const e of events) {
-    if (e.kind !== 'relay_error' || !e.time) continue;
-    const t = Date.parse(e.time);
-    if (Number.isFinite(t)) times.push(t);
-  }
-  if (times.length === 0) return null;
-  times.sort((a, b) => a - b);
-  let best: Burst = { from: times[0]!, to: times[0]! + windowMs, count: 0 };
+/** The window of `windowMs` (whole buckets) holding the most relay errors (earliest on ties); null without relay errors. */
+export function relayErrorBurst(table: ChannelTable, windowMs: number): Burst | null {
+  const b = table.relayErrorsPerBucket();
+  if (b.length === 0) return null;
+  let best: Burst = { from: b[0]!.start, to: b[0]!.start + windowMs, count: 0 };
   let j = 0;
-  for (let i = 0; i < times.length; i++) {
-    while (j < times.length && times[j]! <= times[i]! + windowMs) j++;
-    if (j - i > best.count) best = { from: times[i]!, to: times[i]! + windowMs, count: j - i };
+  let sum = 0;
+  for (let i = 0; i < b.length; i++) {
+    while (j < b.length && b[j]!.start < b[i]!.start + windowMs) sum += b[j++]!.count;
+    if (sum > best.count) best = { from: b[i]!.start, to: b[i]!.start + windowMs, count: sum };
+    sum -= b[i]!.count;
   }
   return best;
+}
+
+/**
+ * The window for `--spike`: from `windowMs` before the onset of the largest goroutine excursion up to its peak;
+ * without goroutine samples, the densest `windowMs` of relay errors. Null when there is neither.
+ */
+export function spikeWindow(series: Series, runs: readonly RunResult[], table: ChannelTable, windowMs: number, thresholds: Thresholds): Window | null {
+  const ex = largestExcursion(series, runs, thresholds);
+  const minutes = Math.round(windowMs / 60_000);
+  if (ex) {
+    return {
+      from: ex.onset - windowMs,
+      to: ex.peakAt,
+      reason: `spike: goroutines peaked at ${ex.peak}; the window runs from ${minutes} min before the climb began to the peak`,
+      why: { code: 'spike', peak: ex.peak, minutes },
+    };
+  }
+  const burst = relayErrorBurst(table, windowMs);
+  if (burst && burst.count > 0) {
+    return {
+      from: burst.from,
+      to: burst.to - 1,
+      reason: `relay-error burst: ${burst.count} relay errors within ${minutes} min (no goroutine samples)`,
+      why: { code: 'burst', count: burst.count, minutes },
+    };
+  }
+  return null;
 }

@@ -14,6 +14,7 @@ import { BundleWriter, safeName, utcStamp, type BundleFormat, type Finished } fr
 import { Redactions, StreamRedactor, redactArgs, redactDockerEvents, redactHeaders, redactInspect, redactValue } from '../redact/index.js';
 import { LogSink } from './logsink.js';
 import { LiveLogs } from './livescan.js';
+import type { AnalysisResult } from '../analyze/analysis.js';
 import type { Source } from '../sources/types.js';
 import type { ItemStatus, Manifest } from './manifest.js';
 import { renderSummaryMd, type SummaryMdInput } from './summary-md.js';
@@ -55,7 +56,7 @@ export interface BundleDeps {
   /** GET a URL as text (pprof), bounded by a timeout; throws on network failure or non-2xx. */
   fetchText(url: string, signal: AbortSignal): Promise<string>;
   /** Run the scan pipeline over a source (the bundle's log bytes as they are written); `onEvent` gets each event. */
-  scan(source: Source, onEvent: (e: GEvent) => void, signal: AbortSignal): Promise<unknown>;
+  scan(source: Source, onEvent: (e: GEvent) => void, signal: AbortSignal): Promise<{ summary: unknown; analysis: AnalysisSink | null }>;
   /** Compare two goroutine dumps (leak suspects); null when unavailable. */
   compareDumps?(first: string, second: string): GoroutineDumpCompare | null;
 }
@@ -183,6 +184,7 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
       compare,
       items,
       goroutines,
+      analysis: await finishAnalysis(scan.analysis, writer.staging, name, startedAt),
       startedAt,
     };
     let md: string;
@@ -235,8 +237,16 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
   }
 }
 
+/** The trend/channels/restarts analysis of the log's events (src/analyze/analysis.ts), finished here. */
+export interface AnalysisSink {
+  add(e: GEvent): void;
+  finish(): AnalysisResult;
+}
+
 interface ScanOutcome {
   summary: unknown;
+  /** The trend/channels/restarts analysis of the same events (summary.md), not finished yet. */
+  analysis: AnalysisSink | null;
   goroutines: { time: string | null; count: number }[];
   count: number;
   files: string[];
@@ -262,9 +272,10 @@ async function runScan(deps: BundleDeps, writer: BundleWriter, live: LiveLogs, s
     pending.catch(() => undefined); // the error is thrown where `pending` is awaited below
   };
   let summary: unknown = null;
+  let analysis: AnalysisSink | null = null;
   let error: string | null = null;
   try {
-    summary = await deps.scan(
+    ({ summary, analysis } = await deps.scan(
       live.source(),
       (e) => {
         count++;
@@ -273,7 +284,7 @@ async function runScan(deps: BundleDeps, writer: BundleWriter, live: LiveLogs, s
         if (lines.length >= 2000) flush();
       },
       signal,
-    );
+    ));
   } catch (err) {
     if (err instanceof GoroscopeError && err.exitCode === 73) throw err;
     error = message(err);
@@ -281,7 +292,22 @@ async function runScan(deps: BundleDeps, writer: BundleWriter, live: LiveLogs, s
   flush();
   await pending;
   await out.close();
-  return { summary, goroutines, count, files: summary === null ? ['events.jsonl'] : ['events.jsonl', 'summary.json'], error, ms: Date.now() - start };
+  return { summary, analysis, goroutines, count, files: summary === null ? ['events.jsonl'] : ['events.jsonl', 'summary.json'], error, ms: Date.now() - start };
+}
+
+/**
+ * The analysis with the health snapshot added as the bundle reader adds it (src/sources/bundle.ts): summary.md then
+ * tells what `trend`/`review` of the bundle tell. A failure leaves summary.md without the analysis, never fails.
+ */
+async function finishAnalysis(a: AnalysisSink | null, staging: string, name: string, startedAt: number): Promise<AnalysisResult | null> {
+  if (!a) return null;
+  try {
+    const { healthSnapshotEvents } = await import('../sources/bundle.js');
+    for (const e of await healthSnapshotEvents(staging, name, { startedAt: new Date(startedAt).toISOString() })) a.add(e);
+    return a.finish();
+  } catch {
+    return null;
+  }
 }
 
 function safeCompare(deps: BundleDeps, a: string, b: string): GoroutineDumpCompare | null {

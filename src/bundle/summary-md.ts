@@ -6,6 +6,10 @@ import { computeStats, isEmptySample, bytesSize, type RawStats } from '../analyz
 import type { HealthResult } from '../sources/health.js';
 import type { DockerEvent } from '../docker/events.js';
 import type { ItemStatus } from './manifest.js';
+import type { AnalysisResult } from '../analyze/analysis.js';
+import { channelReport, ratioText, type ChannelRow } from '../analyze/channels.js';
+import { spikeWindow } from '../analyze/spike.js';
+import { TREND_MSG } from '../report/trend.js';
 
 export interface SummaryMdInput {
   name: string;
@@ -23,6 +27,11 @@ export interface SummaryMdInput {
   items: Record<string, ItemStatus>;
   /** Goroutine counts from the log, in time order (for the trend line). */
   goroutines?: { time: string | null; count: number }[];
+  /**
+   * The analysis `trend`, `channels` and `review` make of the same events (src/analyze/analysis.ts): the verdict,
+   * headline slope, restarts and channel ratios here are theirs.
+   */
+  analysis?: AnalysisResult | null;
   startedAt: number;
 }
 
@@ -43,6 +52,29 @@ export function trendLine(samples: { time: string | null; count: number }[], n =
   return peaks.join(' → ');
 }
 
+/** The leak verdict and headline slope of the analysis (the words of `trend`). */
+function verdictLines(a: AnalysisResult): string[] {
+  const t = a.trend;
+  const M = TREND_MSG.en;
+  const out = [`- verdict: **${M.verdicts[t.verdict]}** (${t.reason})${t.runs.length > 1 ? `; latest run: ${M.verdicts[t.latest]}` : ''}`];
+  if (t.slopePerHour !== null) out.push(`- slope: ${t.slopePerHour > 0 ? '+' : ''}${Math.round(t.slopePerHour)}/h (run ${t.slopeRun} of ${t.runs.length})`);
+  if (t.projection) out.push(`- projection: crosses ${t.projection.threshold} (${t.projection.level}) at ${t.projection.at} at the current rate`);
+  return out;
+}
+
+/** The channels of the window before the spike, with their ratios (the same function as `channels --spike`). */
+function spikeLines(a: AnalysisResult): string[] {
+  const w = spikeWindow(a.series, a.trend.runs, a.channels, 15 * 60_000, a.trend.thresholds);
+  if (!w) return [];
+  const rep = channelReport(a.channels, w);
+  const rows = rep.channels.filter((r: ChannelRow) => r.relayErrors > 0).slice(0, 5);
+  const out = ['## Channels before the spike', '', `${rep.window.from} → ${rep.window.to}: ${esc(rep.window.reason)}`, ''];
+  if (rows.length === 0) return [...out, '- no relay errors in the window', ''];
+  out.push('| channel | errors | rate/h | usual/h | ratio | flag |', '| ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const r of rows) out.push(`| ${r.channel === null ? '(none)' : `#${r.channel}`} | ${r.relayErrors} | ${r.windowRate} | ${r.baselineRate ?? '-'} | ${ratioText(r)} | ${r.flagged ? 'JUMPED' : ''} |`);
+  return [...out, ''];
+}
+
 export function renderSummaryMd(x: SummaryMdInput): string {
   const out: string[] = [];
   const s = x.summary as Summary | null;
@@ -53,7 +85,8 @@ export function renderSummaryMd(x: SummaryMdInput): string {
   out.push('## Container', '');
   out.push(`- state: **${st.Status ?? 'unknown'}**${st.Health?.Status ? ` (health: ${st.Health.Status})` : ''}${st.OOMKilled ? ', **OOM killed**' : ''}`);
   out.push(`- started: ${st.StartedAt ?? '?'}${st.FinishedAt && !st.FinishedAt.startsWith('0001') ? `; last exit: ${st.FinishedAt} (code ${st.ExitCode ?? '?'})` : ''}`);
-  out.push(`- restarts (Docker RestartCount): ${x.inspect.RestartCount ?? '?'}${s ? `; restarts seen in the log: ${s.restarts}` : ''}`);
+  const logRestarts = x.analysis?.trend.restartCount ?? s?.restarts;
+  out.push(`- restarts in the log: ${logRestarts ?? '?'} (a start after earlier records of the same source); Docker RestartCount: ${x.inspect.RestartCount ?? '?'}`);
   if (x.events) {
     const counts = new Map<string, number>();
     for (const e of x.events) {
@@ -71,6 +104,7 @@ export function renderSummaryMd(x: SummaryMdInput): string {
     const t = x.goroutines ? trendLine(x.goroutines) : null;
     if (t) out.push(`- trend: ${t}`);
   } else out.push('- no goroutine counts in the log');
+  if (x.analysis) out.push(...verdictLines(x.analysis));
   if (x.health?.goroutines != null) out.push(`- health endpoint now: **${x.health.goroutines}** goroutines`);
   out.push('');
   if (x.compare) out.push('## Leak suspects (goroutine dumps compared)', '', x.compare.markdown.trimEnd(), '');
@@ -83,6 +117,7 @@ export function renderSummaryMd(x: SummaryMdInput): string {
       for (const c of s.relayErrors.byChannel.slice(0, 10)) out.push(`| #${c.channel} | ${c.count} | ${c.timeouts} |`);
     }
     out.push('', `Relay errors: ${s.relayErrors.total} (${s.relayErrors.timeouts} timeouts); retries: ${s.retries}.`, '');
+    if (x.analysis) out.push(...spikeLines(x.analysis));
 
     out.push('## Panics by signature', '');
     if (s.panics.signatures.length === 0) out.push('- none');

@@ -164,11 +164,17 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
     },
     async scan(source, onEvent, signal) {
       const b = new SummaryBuilder();
-      const stats = await runPipeline([source], { tz: ctx.tz, signal }, (e) => {
+      // summary.md tells the same verdict, slope, restarts and channel ratios as `review` of the bundle: one analysis
+      const { Analysis } = await import('../analyze/analysis.js');
+      const { resolveThresholds } = await import('../config.js');
+      const a = new Analysis({ thresholds: resolveThresholds({}, ctx.env, ctx.config), tz: ctx.tz });
+      // in time order, as the bundle reads back (a record open on stderr does not hold stdout back)
+      const stats = await runPipeline([source], { tz: ctx.tz, signal, ordered: true }, (e) => {
         b.add(e);
+        a.add(e);
         onEvent(e);
       });
-      return b.finish(stats);
+      return { summary: b.finish(stats), analysis: a };
     },
   };
   const showProgress = !target && !opts.quiet && ctx.stderr.isTTY === true;

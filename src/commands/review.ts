@@ -2,15 +2,15 @@
 import type { CommandContext } from '../cli/context.js';
 import { UsageError } from '../errors.js';
 import { resolveString, resolveThresholds } from '../config.js';
-import { requireDuration } from '../time.js';
 import { detectLang, type Lang } from '../i18n.js';
-import { buildReview, type ContainerInfo } from '../analyze/review.js';
+import { Analysis } from '../analyze/analysis.js';
+import { reviewOf, type ContainerInfo } from '../analyze/review.js';
 import { renderReviewText } from '../report/review.js';
 import { renderReviewMarkdown } from '../report/markdown.js';
 import { renderReviewHtml } from '../report/html.js';
 import { write } from '../cli/output.js';
-import { readBundleSuspects, readInput, type InputSource } from './analysis-input.js';
-import { checkWritable, writeReportFile } from './trend.js';
+import { readAnalysis, readBundleSuspects, type InputSource } from '../sources/analysis.js';
+import { checkWritable, monitorInterval, readOptions, writeReportFile } from './trend.js';
 
 export interface ReviewOptions {
   since?: string;
@@ -29,9 +29,9 @@ const FORMATS = ['text', 'md', 'html', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
 /**
- * What Docker can tell about a container source: inspect, one stats sample, and the live goroutine count from the
- * health endpoint (`--health-url`, GOROSCOPE_HEALTH_URL, config, else derived from the container like `check` does).
- * Each part that fails is named in `missing`; none of them fails the review.
+ * What Docker can tell about a container source: inspect (state, Docker's RestartCount), one stats sample, and the
+ * live goroutine count from the health endpoint (`--health-url`, GOROSCOPE_HEALTH_URL, config, else derived from the
+ * container like `check` does). Each part that fails is named in `missing`; none of them fails the review.
  */
 async function containerFacts(src: InputSource, ctx: CommandContext, healthFlag: string | undefined): Promise<ContainerInfo> {
   const info: ContainerInfo = { name: src.name, missing: [] };
@@ -88,21 +88,21 @@ export async function run(sources: string[], opts: ReviewOptions, ctx: CommandCo
   if (asked !== undefined && asked !== 'en' && asked !== 'zh') throw new UsageError('--lang takes en or zh', asked);
   const lang: Lang = asked ? detectLang(asked, ctx.env) : ctx.lang;
   const thresholds = resolveThresholds(opts, ctx.env, ctx.config);
-  const tickMs = requireDuration('--monitor-interval', opts.monitorInterval ?? '30s');
+  const tickMs = monitorInterval(opts.monitorInterval);
   if (opts.out !== undefined) checkWritable(opts.out);
-  const input = await readInput(sources, { since: opts.since ?? '7d', until: opts.until }, ctx);
+  const input = await readAnalysis(sources, { since: opts.since ?? '7d', until: opts.until }, await readOptions(ctx), () => new Analysis({ thresholds, tz: ctx.tz, tickMs }));
   const containerSrc = input.sources.find((s) => s.kind === 'container');
   const container = containerSrc ? await containerFacts(containerSrc, ctx, opts.healthUrl) : null;
-  const { data, series } = buildReview(input.events, {
+  const data = reviewOf(input.result, {
     thresholds,
     tz: ctx.tz,
     from: input.since,
     to: input.until,
     sources: input.sources.map((s) => ({ spec: s.spec, kind: s.kind, name: s.name })),
     container,
-    tickMs,
     suspects: await readBundleSuspects(input.sources),
   });
+  const series = input.result.series;
   let text: string;
   if (format === 'json') text = `${JSON.stringify(data, null, 2)}\n`;
   else if (format === 'md') text = renderReviewMarkdown(data, series, { lang, tz: ctx.tz });

@@ -6,11 +6,12 @@ import type { CommandContext } from '../cli/context.js';
 import { OutputError } from '../errors.js';
 import { resolveThresholds } from '../config.js';
 import { requireDuration } from '../time.js';
-import { compareTrends, trendOf, type Comparison, type Series, type TrendResult } from '../analyze/trend.js';
+import { SeriesBuilder, type Series, type SeriesOptions } from '../analyze/series.js';
+import { analyzeTrend, compareTrends, type Comparison, type TrendResult } from '../analyze/rules.js';
 import { renderTrendText, trendJson } from '../report/trend.js';
 import { renderTrendHtml } from '../report/html.js';
 import { write } from '../cli/output.js';
-import { readBundleSuspects, readInput } from './analysis-input.js';
+import { dockerRestartCounts, readAnalysis, readBundleSuspects, type ReadOptions } from '../sources/analysis.js';
 
 export interface TrendOptions {
   since?: string;
@@ -47,29 +48,53 @@ export async function writeReportFile(path: string, text: string): Promise<void>
   }
 }
 
+/** What trend, channels and review hand the reader: the command's context as plain options. */
+export async function readOptions(ctx: CommandContext): Promise<ReadOptions> {
+  const { hostDownLine, parseMaxStreams } = await import('../sources/fleet.js');
+  return {
+    tz: ctx.tz,
+    now: ctx.now(),
+    hosts: ctx.globals.host,
+    maxStreams: parseMaxStreams(ctx.globals.maxStreams),
+    signal: ctx.signal,
+    // Several hosts: one that cannot be reached is skipped with a warning (docs/sources.md "fleet").
+    onHostDown: (host, err) => ctx.stderr.write(hostDownLine(host, err)),
+  };
+}
+
+/** `--monitor-interval` as an override of the detected period; undefined when not given. */
+export function monitorInterval(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : requireDuration('--monitor-interval', text);
+}
+
+async function trendOfSources(specs: string[], window: { since?: string; until?: string }, opts: SeriesOptions, ro: ReadOptions) {
+  const input = await readAnalysis(specs, window, ro, () => new SeriesBuilder(opts));
+  return { input, series: input.result, result: analyzeTrend(input.result, opts.thresholds) };
+}
+
 export async function run(sources: string[], opts: TrendOptions, ctx: CommandContext): Promise<void> {
   const thresholds = resolveThresholds(opts, ctx.env, ctx.config);
-  const tickMs = requireDuration('--monitor-interval', opts.monitorInterval ?? '30s');
-  const seriesOpts = { thresholds, assumeMonitor: opts.assumeMonitor === true, tickMs };
+  const seriesOpts: SeriesOptions = { thresholds, assumeMonitor: opts.assumeMonitor === true, tickMs: monitorInterval(opts.monitorInterval) };
   if (opts.html !== undefined) checkWritable(opts.html);
-  const input = await readInput(sources, { since: opts.since, until: opts.until }, ctx);
-  const cur = trendOf(input.events, seriesOpts);
+  const ro = await readOptions(ctx);
+  const cur = await trendOfSources(sources, { since: opts.since, until: opts.until }, seriesOpts, ro);
   let baseline: { result: TrendResult; series: Series; comparison: Comparison; label: string } | null = null;
   if (opts.baseline !== undefined) {
-    const b = await readInput([opts.baseline], { since: opts.baselineSince, until: opts.baselineUntil }, ctx);
-    const bt = trendOf(b.events, seriesOpts);
-    baseline = { result: bt.result, series: bt.series, comparison: compareTrends(bt.result, cur.result), label: opts.baseline };
+    const b = await trendOfSources([opts.baseline], { since: opts.baselineSince, until: opts.baselineUntil }, seriesOpts, ro);
+    baseline = { result: b.result, series: b.series, comparison: compareTrends(b.result, cur.result), label: opts.baseline };
   }
-  const suspects = await readBundleSuspects(input.sources);
-  const label = input.sources.map((s) => s.name).join(', ');
+  const suspects = await readBundleSuspects(cur.input.sources);
+  const docker = await dockerRestartCounts(cur.input.sources, { host: ctx.globals.host?.[0], signal: ctx.signal });
+  const dockerRestarts = docker.size === 1 ? [...docker.values()][0]! : null;
+  const label = cur.input.sources.map((s) => s.name).join(', ');
   if (opts.html !== undefined) {
-    await writeReportFile(opts.html, renderTrendHtml(cur.result, cur.series, { lang: ctx.lang, tz: ctx.tz, sources: label, baseline }));
+    await writeReportFile(opts.html, renderTrendHtml(cur.result, cur.series, { lang: ctx.lang, tz: ctx.tz, sources: label, baseline, dockerRestarts }));
   }
   if (opts.json) {
-    await write(ctx.stdout, `${JSON.stringify(trendJson(cur.result, baseline, suspects), null, 2)}\n`);
+    await write(ctx.stdout, `${JSON.stringify(trendJson(cur.result, baseline, suspects, docker), null, 2)}\n`);
     return;
   }
   const width = Math.max(40, Math.min(100, (ctx.stdout.columns ?? 100) - 30));
-  await write(ctx.stdout, renderTrendText(cur.result, cur.series, { lang: ctx.lang, tz: ctx.tz, color: ctx.color, width, baseline, suspects }));
+  await write(ctx.stdout, renderTrendText(cur.result, cur.series, { lang: ctx.lang, tz: ctx.tz, color: ctx.color, width, baseline, suspects, dockerRestarts }));
   if (opts.html !== undefined) await write(ctx.stderr, `wrote ${opts.html}\n`);
 }

@@ -1,6 +1,6 @@
 // `goroscope channels` output: a ranked table and the window it covers. Pure.
 import type { ChalkInstance } from 'chalk';
-import type { ChannelReport, ChannelRow } from '../analyze/channels.js';
+import { ratioText, type ChannelReport, type ChannelRow } from '../analyze/channels.js';
 import type { Cause } from '../events.js';
 import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
@@ -14,7 +14,11 @@ export const CHANNEL_MSG = {
     flagged: 'JUMPED',
     none: 'no relay errors, retries or channel state changes in the window',
     rule: 'flagged: at least {minErrors} relay errors in the window and at least {minRatio}× the channel\'s rate in the rest of the input (or none there)',
-    noBaseline: 'the window covers the whole input, so there is no baseline to compare with: use --spike, --around TIME or a longer --since',
+    noBaseline: {
+      whole: 'the window is the whole input, so there is no baseline to compare with: pick a window with --spike or --around TIME',
+      nothing: 'no goroutine samples and no relay errors to find a spike in: the whole input, without a baseline',
+      covered: 'the input covers less than a minute outside the window, so there is no baseline to compare with: read a longer stretch of the log (an earlier --since, the rotated files)',
+    },
     unknown: '(none)',
     why: {
       whole: 'the whole input',
@@ -32,7 +36,11 @@ export const CHANNEL_MSG = {
     flagged: '激增',
     none: '窗口内没有中继错误、重试或渠道状态变化',
     rule: '标记规则：窗口内至少 {minErrors} 个中继错误，且速率至少是该渠道在其余输入中的 {minRatio} 倍（或其余输入中没有错误）',
-    noBaseline: '窗口覆盖全部输入，没有可比较的基线：请使用 --spike、--around TIME 或更长的 --since',
+    noBaseline: {
+      whole: '窗口就是全部输入，没有可比较的基线：请用 --spike 或 --around TIME 选择窗口',
+      nothing: '没有 goroutine 样本也没有中继错误可用于寻找尖峰：全部输入，没有基线',
+      covered: '输入在窗口之外覆盖的时间不足一分钟，没有可比较的基线：请读取更长的日志（更早的 --since 或轮转的文件）',
+    },
     unknown: '（无）',
     why: {
       whole: '全部输入',
@@ -101,11 +109,9 @@ export function renderChannelTable(rows: readonly ChannelRow[], o: { lang: Lang;
   const M = CHANNEL_MSG[o.lang];
   const c = o.color;
   const head = channelColumns(rows, o.lang);
-  const ratio = (r: ChannelRow) =>
-    r.ratio === null ? (r.baselineRate === 0 && r.relayErrors > 0 ? 'new' : '-') : `${r.ratio >= 10 ? Math.round(r.ratio) : r.ratio}×`;
   return table(
     head,
-    rows.map((r) => channelCells(r, o, head.length, ratio, c ? c.red.bold(M.flagged) : M.flagged)),
+    rows.map((r) => channelCells(r, o, head.length, ratioText, c ? c.red.bold(M.flagged) : M.flagged)),
     c,
   );
 }
@@ -116,6 +122,13 @@ export function windowReason(w: ChannelReport['window'], lang: Lang, tz: string)
   const vars: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(w.why)) if (k !== 'code' && v !== undefined) vars[k] = k === 'at' ? localTime(String(v), tz) : (v as string | number);
   return fmt(CHANNEL_MSG[lang].why[w.why.code], vars);
+}
+
+/** Why there is no baseline, in words that never ask for a flag the user already gave (the window says which). */
+export function noBaselineHint(rep: ChannelReport, lang: Lang): string {
+  const M = CHANNEL_MSG[lang].noBaseline;
+  const code = rep.window.why?.code;
+  return code === 'whole' ? M.whole : code === 'nothing' ? M.nothing : M.covered;
 }
 
 export function renderChannelsText(rep: ChannelReport, o: { lang: Lang; tz: string; color: ChalkInstance }): string {
@@ -129,7 +142,7 @@ export function renderChannelsText(rep: ChannelReport, o: { lang: Lang; tz: stri
   else out.push(renderChannelTable(rep.channels, o).trimEnd());
   out.push('');
   const hasBaseline = rep.channels.some((r) => r.baselineRate !== null);
-  out.push(c.dim(hasBaseline || rep.channels.length === 0 ? fmt(M.rule, rep.rule) : M.noBaseline));
+  out.push(c.dim(hasBaseline || rep.channels.length === 0 ? fmt(M.rule, rep.rule) : noBaselineHint(rep, o.lang)));
   return `${out.join('\n')}\n`;
 }
 

@@ -1,7 +1,7 @@
 // Goroutines over time as plain text: one column per time bucket (its highest sample), threshold lines, restarts
 // marked under the axis, censored stretches ("< warning") drawn as dots on the floor. Readable without colour.
 import type { ChalkInstance } from 'chalk';
-import type { Series } from '../analyze/trend.js';
+import { censoredStretches, type Series } from '../analyze/series.js';
 import type { Thresholds } from '../config.js';
 
 export interface ChartOptions {
@@ -38,11 +38,12 @@ export function columns(series: Series, from: number, to: number, width: number)
   const span = Math.max(1, to - from);
   const col = (t: number) => Math.min(width - 1, Math.max(0, Math.floor(((t - from) / span) * width)));
   for (const run of series.runs) {
-    for (const p of run.points) {
-      const c = col(p.t);
-      if (p.censored) censored[c] = true;
-      else if (max[c] === null || p.count > max[c]!) max[c] = p.count;
+    const s = run.samples;
+    for (let i = 0; i < s.n; i++) {
+      const c = col(s.t[i]!);
+      if (max[c] === null || s.vMax[i]! > max[c]!) max[c] = s.vMax[i]!;
     }
+    for (const [a, b] of censoredStretches(series, run)) for (let c = col(a); c <= col(b); c++) censored[c] = true;
   }
   for (const r of series.restarts) if (r.t >= from && r.t <= to) restarts[col(r.t)] = true;
   return { max, censored, restarts };

@@ -1,12 +1,14 @@
 // Self-contained HTML pages (inline CSS and SVG, no script, nothing fetched): the trend page and the review. Pure.
 import type { ReviewData } from '../analyze/review.js';
-import type { Series, TrendResult, Comparison, Verdict } from '../analyze/trend.js';
+import type { TrendResult, Comparison, Verdict } from '../analyze/rules.js';
+import { censoredStretches, type Series } from '../analyze/series.js';
 import type { Thresholds } from '../config.js';
 import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
 import { Chalk } from 'chalk';
+import { ratioText } from '../analyze/channels.js';
 import { CHANNEL_MSG, channelCells, channelColumns, windowReason } from './channels.js';
-import { REVIEW_MSG, sourcesLabel, stepText, suspectBlocks } from './review.js';
+import { REVIEW_MSG, restartLines, sourcesLabel, stepText, suspectBlocks } from './review.js';
 import { localTime, renderTrendSummary, signed, TREND_MSG } from './trend.js';
 
 const plain = new Chalk({ level: 0 });
@@ -39,24 +41,22 @@ export function goroutineSvg(series: Series, th: Thresholds, o: SvgOptions): str
   const from = series.from;
   const span = Math.max(1, series.to - from);
   let peak = 0;
-  for (const r of series.runs) for (const p of r.points) if (!p.censored && p.count > peak) peak = p.count;
+  for (const r of series.runs) if (r.peak && r.peak.count > peak) peak = r.peak.count;
   let top = Math.max(peak, th.warning * 1.1);
   for (const t of [th.critical, th.emergency]) if (peak >= t * 0.8) top = Math.max(top, t * 1.05);
   const x = (t: number) => m.l + ((t - from) / span) * pw;
   const y = (v: number) => m.t + ph - (v / top) * ph;
   const f = (n: number) => n.toFixed(1);
   parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" class="plot"/>`);
-  // Censored stretches: a band below the warning line, one rect per pixel column that holds censored ticks only.
-  const cols = new Map<number, boolean>();
-  for (const r of series.runs) for (const p of r.points) {
-    const c = Math.floor(x(p.t));
-    if (p.censored) {
-      if (!cols.has(c)) cols.set(c, true);
-    } else cols.set(c, false);
+  // Censored stretches: a band below the warning line over the pixel columns that hold censored ticks only.
+  const sampled = new Set<number>();
+  for (const r of series.runs) for (let i = 0; i < r.samples.n; i++) sampled.add(Math.floor(x(r.samples.t[i]!)));
+  const band = new Set<number>();
+  for (const r of series.runs) {
+    for (const [a, b] of censoredStretches(series, r)) for (let c = Math.floor(x(a)); c <= Math.floor(x(b)); c++) if (!sampled.has(c)) band.add(c);
   }
-  const band: string[] = [];
-  for (const [c, only] of [...cols.entries()].sort((a, b) => a[0] - b[0])) if (only) band.push(`M${c} ${f(y(th.warning))}h1V${f(y(0))}h-1Z`);
-  if (band.length > 0) parts.push(`<path class="censored" d="${band.join('')}"><title>${esc(fmt(T.censoredMark, { w: th.warning }).replace(/^\. /, ''))}</title></path>`);
+  const bandPath = [...band].sort((p, q) => p - q).map((c) => `M${c} ${f(y(th.warning))}h1V${f(y(0))}h-1Z`);
+  if (bandPath.length > 0) parts.push(`<path class="censored" d="${bandPath.join('')}"><title>${esc(fmt(T.censoredMark, { w: th.warning }).replace(/^\. /, ''))}</title></path>`);
   const lines: [number, string, string][] = [
     [th.warning, T.warning, 'warn'],
     [th.critical, T.critical, 'crit'],
@@ -77,19 +77,21 @@ export function goroutineSvg(series: Series, th: Thresholds, o: SvgOptions): str
   // Runs: the highest sample per pixel column, joined.
   for (const r of series.runs) {
     const byCol = new Map<number, { t: number; v: number }>();
-    for (const p of r.points) {
-      if (p.censored) continue;
-      const c = Math.round(x(p.t));
+    const s = r.samples;
+    for (let i = 0; i < s.n; i++) {
+      const c = Math.round(x(s.t[i]!));
       const cur = byCol.get(c);
-      if (!cur || p.count > cur.v) byCol.set(c, { t: p.t, v: p.count });
+      if (!cur || s.vMax[i]! > cur.v) byCol.set(c, { t: s.t[i]!, v: s.vMax[i]! });
     }
     const pts = [...byCol.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => `${f(x(p.t))},${f(y(p.v))}`);
     if (pts.length === 1) parts.push(`<circle cx="${pts[0]!.split(',')[0]}" cy="${pts[0]!.split(',')[1]}" r="2.5" class="pt"/>`);
     else if (pts.length > 1) parts.push(`<polyline class="series" points="${pts.join(' ')}"/>`);
   }
   for (const r of series.restarts) {
-    const cls = r.kind === 'startup' || r.kind === 'gap' ? 'restart' : 'crash';
-    parts.push(`<line x1="${f(x(r.t))}" x2="${f(x(r.t))}" y1="${m.t}" y2="${m.t + ph}" class="${cls}"><title>${esc(`${localTime(new Date(r.t).toISOString(), o.tz)} ${r.kind}: ${r.detail}`)}</title></line>`);
+    parts.push(`<line x1="${f(x(r.t))}" x2="${f(x(r.t))}" y1="${m.t}" y2="${m.t + ph}" class="restart"><title>${esc(`${localTime(new Date(r.t).toISOString(), o.tz)} ${r.detail}`)}</title></line>`);
+  }
+  for (const c of series.crashes) {
+    parts.push(`<line x1="${f(x(c.t))}" x2="${f(x(c.t))}" y1="${m.t}" y2="${m.t + ph}" class="crash"><title>${esc(`${localTime(new Date(c.t).toISOString(), o.tz)} ${c.kind}: ${c.message}`)}</title></line>`);
   }
   parts.push('</svg>');
   return parts.join('');
@@ -101,7 +103,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft 
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:14px;margin:14px 0 4px}
 .muted{color:var(--muted)}table{border-collapse:collapse;margin:6px 0;font-size:13px}th,td{border:1px solid var(--line);padding:3px 8px;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
 th{background:#f6f7f9}.verdict{display:inline-block;padding:2px 10px;border-radius:4px;color:#fff;font-weight:600}
-.v-leak{background:var(--crit)}.v-spike{background:var(--warn)}.v-stable{background:var(--ok)}.v-insufficient-data{background:#888}
+.v-leak{background:var(--crit)}.v-rising{background:var(--crit)}.v-spike{background:var(--warn)}.v-stable{background:var(--ok)}.v-insufficient-data{background:#888}
 .sev{font-weight:600;margin-right:6px}.sev-emergency{color:#fff;background:var(--emerg);padding:0 5px}.sev-critical{color:var(--crit)}.sev-warning{color:var(--warn)}.sev-info{color:#2b6cb0}
 code,pre{font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}pre{background:#f6f7f9;padding:8px;overflow:auto}
 .chart{max-width:100%;height:auto}.chart .plot{fill:#fbfbfc;stroke:var(--line)}.chart .lbl{font-size:11px;fill:var(--muted)}
@@ -128,7 +130,7 @@ function verdictBadge(v: Verdict, lang: Lang): string {
   return `<span class="verdict v-${v}">${esc(TREND_MSG[lang].verdicts[v])}</span>`;
 }
 
-function trendBlock(r: TrendResult, series: Series, o: { lang: Lang; tz: string }): string {
+function trendBlock(r: TrendResult, series: Series, o: { lang: Lang; tz: string; dockerRestarts?: number | null }): string {
   const T = TREND_MSG[o.lang];
   const parts: string[] = [];
   parts.push(`<p>${verdictBadge(r.verdict, o.lang)}</p>`);
@@ -148,7 +150,7 @@ function trendBlock(r: TrendResult, series: Series, o: { lang: Lang; tz: string 
 export function renderTrendHtml(
   r: TrendResult,
   series: Series,
-  o: { lang: Lang; tz: string; sources: string; baseline?: { result: TrendResult; series: Series; comparison: Comparison; label: string } | null },
+  o: { lang: Lang; tz: string; sources: string; baseline?: { result: TrendResult; series: Series; comparison: Comparison; label: string } | null; dockerRestarts?: number | null },
 ): string {
   const T = TREND_MSG[o.lang];
   const parts: string[] = [];
@@ -169,7 +171,7 @@ export function renderTrendHtml(
       ),
     );
     parts.push(`<h3>${esc(b.label)}</h3>`);
-    parts.push(trendBlock(b.result, b.series, o));
+    parts.push(trendBlock(b.result, b.series, { ...o, dockerRestarts: null }));
   }
   return page(`${T.title}: ${o.sources}`, o.lang, parts.join('\n'));
 }
@@ -188,7 +190,7 @@ export function renderReviewHtml(d: ReviewData, series: Series, o: { lang: Lang;
   }
   parts.push('</ul>');
   parts.push(`<h2>${esc(M.goroutines)}</h2>`);
-  parts.push(trendBlock(d.trend, series, o));
+  parts.push(trendBlock(d.trend, series, { ...o, dockerRestarts: d.container?.restartCount }));
   if (d.peaks.length > 0) parts.push(`<p>${esc(M.peaks)}: ${d.peaks.map((p) => esc(`${p.count} (${localTime(p.at, o.tz)})`)).join(', ')}</p>`);
   if (d.suspects && d.suspects.length > 0) {
     parts.push(`<h2>${esc(M.suspects)}</h2>`);
@@ -213,7 +215,7 @@ export function renderReviewHtml(d: ReviewData, series: Series, o: { lang: Lang;
     const head = channelColumns(list, o.lang);
     return htmlTable(
       head,
-      list.map((r) => channelCells(r, o, head.length, (x) => (x.ratio === null ? '-' : `${x.ratio}×`), `<span class="flag">${esc(C.flagged)}</span>`)),
+      list.map((r) => channelCells(r, o, head.length, ratioText, `<span class="flag">${esc(C.flagged)}</span>`)),
       new Set([11]),
     );
   };
@@ -227,8 +229,9 @@ export function renderReviewHtml(d: ReviewData, series: Series, o: { lang: Lang;
     if (top.length > 0) parts.push(chTable(top));
   }
   parts.push(`<h2>${esc(M.restarts)}</h2>`);
-  if (d.trend.restarts.length === 0) parts.push(`<p>${esc(M.restartNone)}</p>`);
-  else parts.push(`<ul>${d.trend.restarts.map((r) => `<li>${esc(`${localTime(r.time, o.tz)} ${M.restartKinds[r.kind]}: ${r.detail}`)}</li>`).join('')}</ul>`);
+  const [count, ...each] = restartLines(d, o.lang, o.tz);
+  parts.push(`<p>${esc(count)}</p>`);
+  if (each.length > 0) parts.push(`<ul>${each.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`);
   if (d.container) {
     const k = d.container;
     parts.push(`<h2>${esc(M.container)}: ${esc(k.name)}</h2>`);

@@ -1,12 +1,13 @@
 // `goroscope review --format md`: the review as Markdown to paste into a ticket. Pure.
 import { Chalk } from 'chalk';
 import type { ReviewData } from '../analyze/review.js';
-import type { Series } from '../analyze/trend.js';
+import type { Series } from '../analyze/series.js';
 import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
 import { renderChart } from './chart.js';
+import { ratioText } from '../analyze/channels.js';
 import { CHANNEL_MSG, channelCells, channelColumns, windowReason } from './channels.js';
-import { REVIEW_MSG, sourcesLabel, stepText, suspectBlocks } from './review.js';
+import { REVIEW_MSG, restartLines, sourcesLabel, stepText, suspectBlocks } from './review.js';
 import { chartLabels, localTime, renderTrendSummary, TREND_MSG, signed } from './trend.js';
 
 const plain = new Chalk({ level: 0 });
@@ -35,7 +36,7 @@ export function renderReviewMarkdown(d: ReviewData, series: Series, o: { lang: L
   out.push('');
 
   out.push(`## ${M.goroutines}`, '');
-  for (const l of renderTrendSummary(d.trend, { ...o, color: plain })) out.push(`- ${mdCell(l)}`);
+  for (const l of renderTrendSummary(d.trend, { ...o, color: plain, dockerRestarts: d.container?.restartCount })) out.push(`- ${mdCell(l)}`);
   if (d.peaks.length > 0) out.push(`- ${M.peaks}: ${d.peaks.map((p) => `${p.count} (${localTime(p.at, o.tz)})`).join(', ')}`);
   out.push('', '```text', renderChart(series, d.thresholds, { tz: o.tz, width: 64, labels: chartLabels(o.lang) }).trimEnd(), '```', '');
   if (d.trend.runs.length > 0) {
@@ -75,7 +76,7 @@ export function renderReviewMarkdown(d: ReviewData, series: Series, o: { lang: L
     const head = channelColumns(list, o.lang);
     return mdTable(
       head,
-      list.map((r) => channelCells(r, o, head.length, (x) => (x.ratio === null ? '-' : `${x.ratio}×`), C.flagged)),
+      list.map((r) => channelCells(r, o, head.length, ratioText, C.flagged)),
     );
   };
   if (d.channels.length === 0) out.push(M.channelsNone, '');
@@ -90,11 +91,9 @@ export function renderReviewMarkdown(d: ReviewData, series: Series, o: { lang: L
   }
 
   out.push(`## ${M.restarts}`, '');
-  if (d.trend.restarts.length === 0) out.push(M.restartNone, '');
-  else {
-    for (const r of d.trend.restarts) out.push(`- ${localTime(r.time, o.tz)} ${M.restartKinds[r.kind]}: ${mdCell(r.detail)}`);
-    out.push('');
-  }
+  const [count, ...each] = restartLines(d, o.lang, o.tz);
+  out.push(mdCell(count!), '');
+  if (each.length > 0) out.push(...each.map((l) => `- ${mdCell(l)}`), '');
 
   if (d.container) {
     const k = d.container;

@@ -1,7 +1,7 @@
 // `goroscope review` as terminal text, plus the words every review format shares (en / zh). Pure.
 import type { ChalkInstance } from 'chalk';
 import type { NextStep, ReviewData } from '../analyze/review.js';
-import type { Series } from '../analyze/trend.js';
+import type { Series } from '../analyze/series.js';
 import { spanText } from '../analyze/suspects.js';
 import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
@@ -32,15 +32,17 @@ export const REVIEW_MSG = {
     spike: 'Before the spike',
     spikeNone: 'no goroutine excursion or relay-error burst to look at',
     restarts: 'Restarts',
-    restartNone: 'none in the logs',
     suspects: 'Leak suspects (goroutine dumps of the bundle)',
     suspectsHead: '{source}: goroutines {before} → {after}{span}',
     suspectsSpan: ' in {span}',
     suspectsFlat: 'the total did not grow: the groups below changed places, which is not a leak by itself',
     suspectCols: ['growth', 'before', 'after', 'per minute', 'function', 'created by'],
-    restartKinds: { startup: 'started', crash: 'crash', fatal: 'FATAL', gap: 'restart inferred from a gap' },
+    restartsCount: '{count} in the logs (a start after earlier records of the same source)',
+    restartsDocker: '; Docker RestartCount {count}',
+    restartAfter: { crash: 'after a crash: {message}', fatal: 'after a FATAL line: {message}' },
+    restartsMore: '… {n} more',
     container: 'Container',
-    containerLine: 'state {state}, restarts {restarts}, started {started}',
+    containerLine: 'state {state}, Docker RestartCount {restarts}, started {started}',
     statsLine: 'CPU {cpu}, memory {mem}, pids {pids}, goroutines now {g}',
     missing: 'not available',
     severities: { emergency: 'EMERGENCY', critical: 'CRITICAL', warning: 'WARNING', info: 'INFO' },
@@ -48,13 +50,16 @@ export const REVIEW_MSG = {
       bundle_now: 'goroutines are at {count} (emergency level {level}): collect an emergency bundle before restarting the service',
       watch: 'goroutines are at {count} (critical level {level}): watch it and collect a bundle if it keeps rising',
       bundle_next_time: 'goroutines reached the emergency level ({peak} at {at}); next time collect a bundle before the restart',
-      leak: 'goroutines leak ({slope} per hour within runs{projection}): take two goroutine dumps an hour apart and compare them to find the leaking stack',
+      leak: 'goroutines leak ({slope} per hour in run {run}{projection}): take two goroutine dumps an hour apart and compare them to find the leaking stack',
       leakProjection: '; at this rate it crosses {threshold} at {projectedAt}',
+      rising: 'goroutines are rising fast ({from} → {to} in {minutes} min{projection}): watch it and take a goroutine dump now',
       suspect: 'a leak suspect: {top} (+{growth}{span}) — look at that function',
       suspectSpan: ' in {span}',
       suspectNoSpan: ' between the dumps',
-      channel: 'channel {channel} failed {errors} times in the window before the spike ({ratio} its usual rate): disable it or check its upstream',
-      channel_disabled: 'channel {channel} failed {errors} times in the window before the spike ({ratio} its usual rate) and was auto-disabled: keep it off until its upstream is fixed',
+      channel: 'channel {channel} failed {errors} times in the window before the spike ({ratio}): disable it or check its upstream',
+      channel_disabled: 'channel {channel} failed {errors} times in the window before the spike ({ratio}) and was auto-disabled: keep it off until its upstream is fixed',
+      ratio: '{ratio} its usual rate',
+      ratioNew: 'no error before it',
       panic: 'panic ×{count} "{message}": fix {frame}',
       crash: 'crash ×{count} "{message}": fix {frame}',
       docker_restarts: 'Docker restarted the container {count} times and the logs hold no crash: look for OOM kills and the exit code',
@@ -83,15 +88,17 @@ export const REVIEW_MSG = {
     spike: '尖峰之前',
     spikeNone: '没有可分析的 goroutine 上升或中继错误爆发',
     restarts: '重启',
-    restartNone: '日志中没有',
     suspects: '泄漏嫌疑（应急包中的 goroutine 转储）',
     suspectsHead: '{source}：goroutine {before} → {after}{span}',
     suspectsSpan: '（{span}）',
     suspectsFlat: '总数没有增长：下列调用栈组只是此消彼长，本身不是泄漏',
     suspectCols: ['增长', '之前', '之后', '每分钟', '函数', '创建者'],
-    restartKinds: { startup: '启动', crash: '崩溃', fatal: 'FATAL', gap: '由中断推断的重启' },
+    restartsCount: '日志中 {count} 次（同一来源已有记录之后的启动）',
+    restartsDocker: '；Docker RestartCount {count}',
+    restartAfter: { crash: '崩溃之后：{message}', fatal: 'FATAL 之后：{message}' },
+    restartsMore: '… 另有 {n} 次',
     container: '容器',
-    containerLine: '状态 {state}，重启 {restarts} 次，启动于 {started}',
+    containerLine: '状态 {state}，Docker RestartCount {restarts}，启动于 {started}',
     statsLine: 'CPU {cpu}，内存 {mem}，进程数 {pids}，当前 goroutine {g}',
     missing: '无法获取',
     severities: { emergency: '紧急', critical: '严重', warning: '警告', info: '提示' },
@@ -99,13 +106,16 @@ export const REVIEW_MSG = {
       bundle_now: 'goroutine 数为 {count}（紧急阈值 {level}）：重启服务之前先收集应急包',
       watch: 'goroutine 数为 {count}（严重阈值 {level}）：持续观察，若继续上升请收集应急包',
       bundle_next_time: 'goroutine 曾达到紧急阈值（{peak}，{at}）；下次请在重启前收集应急包',
-      leak: 'goroutine 泄漏（运行内每小时 {slope}{projection}）：间隔一小时抓取两次 goroutine 转储并对比，找出泄漏的调用栈',
+      leak: 'goroutine 泄漏（第 {run} 次运行每小时 {slope}{projection}）：间隔一小时抓取两次 goroutine 转储并对比，找出泄漏的调用栈',
       leakProjection: '；按此速度将在 {projectedAt} 超过 {threshold}',
+      rising: 'goroutine 正在快速上升（{minutes} 分钟内 {from} → {to}{projection}）：持续观察并立即抓取 goroutine 转储',
       suspect: '泄漏嫌疑：{top}（{span}+{growth}）——检查这个函数',
       suspectSpan: '{span} 内 ',
       suspectNoSpan: '两次转储之间 ',
-      channel: '渠道 {channel} 在尖峰前的窗口内失败 {errors} 次（平常速率的 {ratio}）：禁用它或检查其上游',
-      channel_disabled: '渠道 {channel} 在尖峰前的窗口内失败 {errors} 次（平常速率的 {ratio}），已被自动禁用：上游修复之前保持禁用',
+      channel: '渠道 {channel} 在尖峰前的窗口内失败 {errors} 次（{ratio}）：禁用它或检查其上游',
+      channel_disabled: '渠道 {channel} 在尖峰前的窗口内失败 {errors} 次（{ratio}），已被自动禁用：上游修复之前保持禁用',
+      ratio: '平常速率的 {ratio}',
+      ratioNew: '此前没有错误',
       panic: 'panic ×{count}「{message}」：修复 {frame}',
       crash: '崩溃 ×{count}「{message}」：修复 {frame}',
       docker_restarts: 'Docker 重启了容器 {count} 次，但日志中没有崩溃：检查 OOM 与退出码',
@@ -119,7 +129,8 @@ export function stepText(s: NextStep, lang: Lang, tz: string): string {
   const M = REVIEW_MSG[lang].steps;
   const vars: Record<string, string | number> = { ...s.vars };
   for (const k of ['at', 'projectedAt']) if (typeof vars[k] === 'string') vars[k] = localTime(vars[k] as string, tz);
-  if (s.id === 'leak') vars.projection = vars.threshold !== undefined ? fmt(M.leakProjection, vars) : '';
+  if (s.id === 'leak' || s.id === 'rising') vars.projection = vars.threshold !== undefined ? fmt(M.leakProjection, vars) : '';
+  if (s.id === 'channel' || s.id === 'channel_disabled') vars.ratio = vars.ratio === 'new' ? M.ratioNew : fmt(M.ratio, { ratio: vars.ratio! });
   if (s.id === 'suspect') vars.span = vars.span ? fmt(M.suspectSpan, { span: vars.span }) : M.suspectNoSpan;
   return fmt(M[s.id], vars);
 }
@@ -135,6 +146,19 @@ export function suspectBlocks(d: ReviewData, lang: Lang): { head: string; note: 
       rows: b.suspects.map((r) => [`+${r.growth}`, r.before, r.after, r.perMinute ?? '-', r.top, r.createdBy ?? '-']),
     };
   });
+}
+
+/**
+ * The restarts section of every format: the count (src/analyze/restarts.ts) with Docker's RestartCount beside it when
+ * a container is known, then each restart with what it followed.
+ */
+export function restartLines(d: ReviewData, lang: Lang, tz: string): string[] {
+  const M = REVIEW_MSG[lang];
+  const docker = d.container?.restartCount;
+  const out = [fmt(M.restartsCount, { count: d.trend.restartCount }) + (docker !== undefined ? fmt(M.restartsDocker, { count: docker }) : '')];
+  for (const r of d.trend.restarts) out.push(`${localTime(r.time, tz)}  ${r.detail}${r.after ? `, ${fmt(M.restartAfter[r.after.kind], { message: r.after.message })}` : ''}`);
+  if (d.trend.restartCount > d.trend.restarts.length) out.push(fmt(M.restartsMore, { n: d.trend.restartCount - d.trend.restarts.length }));
+  return out;
 }
 
 export interface ReviewTextOptions {
@@ -167,7 +191,7 @@ export function renderReviewText(d: ReviewData, series: Series, o: ReviewTextOpt
   }
 
   h(M.goroutines);
-  for (const l of renderTrendSummary(d.trend, o)) out.push(`  ${l}`);
+  for (const l of renderTrendSummary(d.trend, { ...o, dockerRestarts: d.container?.restartCount })) out.push(`  ${l}`);
   if (d.peaks.length > 0) out.push(`  ${M.peaks}: ${d.peaks.map((p) => `${p.count} (${localTime(p.at, o.tz)})`).join(', ')}`);
   out.push('');
   for (const l of renderChart(series, d.thresholds, { tz: o.tz, color: c, width: o.width ?? 64, labels: chartLabels(o.lang) }).trimEnd().split('\n')) out.push(`  ${l}`);
@@ -215,8 +239,7 @@ export function renderReviewText(d: ReviewData, series: Series, o: ReviewTextOpt
   }
 
   h(M.restarts);
-  if (d.trend.restarts.length === 0) out.push(`  ${M.restartNone}`);
-  for (const r of d.trend.restarts) out.push(`  ${localTime(r.time, o.tz)}  ${M.restartKinds[r.kind]}  ${r.detail}`);
+  for (const l of restartLines(d, o.lang, o.tz)) out.push(`  ${l}`);
 
   if (d.container) {
     const k = d.container;

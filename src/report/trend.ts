@@ -50,7 +50,11 @@ export const TREND_MSG = {
     peak: 'peak {peak} at {at}',
     peakNone: 'peak < {warning} (no warning logged)',
     peakEmpty: 'no peak',
-    slope: 'slope {slope}/h within runs',
+    slope: 'slope {slope}/h (run {run})',
+    period: 'monitor period {period} ({source})',
+    periodSource: { flag: '--monitor-interval', detected: 'from the samples', default: 'default: too few samples to read it from' },
+    restartsLine: 'restarts: {count} in the logs',
+    restartsDocker: '; Docker RestartCount {count}',
     above: 'time above',
     projection: 'projection',
     projectionNone: 'none (the latest run is not rising towards a threshold)',
@@ -65,11 +69,12 @@ export const TREND_MSG = {
     suspectsMore: '; {n} more in --json',
     cmpHead: ['', 'baseline', 'current'],
     metrics: { verdict: 'verdict', peak: 'peak', median: 'median', slopePerHour: 'slope/h', runs: 'runs', samples: 'samples', restarts: 'restarts' },
-    verdicts: { leak: 'LEAK', stable: 'STABLE', spike: 'SPIKE', 'insufficient-data': 'INSUFFICIENT DATA' },
+    verdicts: { leak: 'LEAK', rising: 'RISING FAST', stable: 'STABLE', spike: 'SPIKE', 'insufficient-data': 'INSUFFICIENT DATA' },
     why: {
       no_samples: 'no goroutine samples in the input: the ezlinkai monitor logs only above 2000 unless DEBUG=true, other gateways log none; for ezlinkai without DEBUG pass --assume-monitor',
-      too_few: 'too few samples: a run needs 6 points over 10 min',
+      too_few: 'too few samples: a run needs 6 points over 20 monitor ticks',
       leak: '{leaks} of {runs} runs grew steadily',
+      rising: 'rising fast: {from} → {to} in {minutes} min, still climbing',
       spike: '{spikes} of {runs} runs had an excursion that came back down',
       stable: '{runs} runs without sustained growth',
     },
@@ -90,7 +95,11 @@ export const TREND_MSG = {
     peak: '峰值 {peak}，时间 {at}',
     peakNone: '峰值 < {warning}（未记录告警）',
     peakEmpty: '无峰值',
-    slope: '运行内斜率 {slope}/小时',
+    slope: '斜率 {slope}/小时（第 {run} 次运行）',
+    period: '监控周期 {period}（{source}）',
+    periodSource: { flag: '--monitor-interval', detected: '由样本间隔得出', default: '默认值：样本太少无法得出' },
+    restartsLine: '重启：日志中 {count} 次',
+    restartsDocker: '；Docker RestartCount {count}',
     above: '超过阈值的时间',
     projection: '预测',
     projectionNone: '无（最近一次运行没有朝阈值上升）',
@@ -105,11 +114,12 @@ export const TREND_MSG = {
     suspectsMore: '；另有 {n} 个见 --json',
     cmpHead: ['', '基线', '当前'],
     metrics: { verdict: '结论', peak: '峰值', median: '中位数', slopePerHour: '斜率/小时', runs: '运行次数', samples: '样本', restarts: '重启' },
-    verdicts: { leak: '泄漏', stable: '稳定', spike: '尖峰', 'insufficient-data': '数据不足' },
+    verdicts: { leak: '泄漏', rising: '快速上升', stable: '稳定', spike: '尖峰', 'insufficient-data': '数据不足' },
     why: {
       no_samples: '输入中没有 goroutine 样本：ezlinkai 监控在未开启 DEBUG 时只记录 2000 以上的数量，其他网关不记录；未开启 DEBUG 的 ezlinkai 请加 --assume-monitor',
-      too_few: '样本太少：一次运行至少需要 10 分钟内的 6 个点',
+      too_few: '样本太少：一次运行至少需要 20 个监控周期内的 6 个点',
       leak: '{runs} 次运行中有 {leaks} 次持续增长',
+      rising: '快速上升：{minutes} 分钟内 {from} → {to}，仍在上升',
       spike: '{runs} 次运行中有 {spikes} 次出现回落的尖峰',
       stable: '{runs} 次运行没有持续增长',
     },
@@ -156,13 +166,23 @@ export interface TrendTextOptions {
   baseline?: { result: TrendResult; comparison: Comparison; label: string } | null;
   /** Leak suspects of bundle sources (one line each). */
   suspects?: readonly LeakSuspects[];
+  /** Docker's RestartCount of the container source, shown beside the log's restarts. */
+  dockerRestarts?: number | null;
 }
 
-export function renderTrendSummary(r: TrendResult, o: { lang: Lang; tz: string; color: ChalkInstance }): string[] {
+/** `30 s`, `200 ms`, `2 min`. */
+export function periodText(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000 || ms % 60_000 !== 0) return `${Math.round(ms / 100) / 10} s`;
+  return `${ms / 60_000} min`;
+}
+
+/** The verdict, samples, period, restarts, time above, projection and memory lines (trend and review). */
+export function renderTrendSummary(r: TrendResult, o: { lang: Lang; tz: string; color: ChalkInstance; dockerRestarts?: number | null }): string[] {
   const M = TREND_MSG[o.lang];
   const c = o.color;
   const lines: string[] = [];
-  const vcol = r.verdict === 'leak' ? c.red.bold : r.verdict === 'spike' ? c.yellow.bold : r.verdict === 'stable' ? c.green.bold : c.bold;
+  const vcol = r.verdict === 'leak' || r.verdict === 'rising' ? c.red.bold : r.verdict === 'spike' ? c.yellow.bold : r.verdict === 'stable' ? c.green.bold : c.bold;
   const why = o.lang === 'en' ? r.reason : fmt(M.why[r.why.code], r.why);
   lines.push(`${M.verdict}: ${vcol(M.verdicts[r.verdict])} (${why})${r.runs.length > 1 ? `; ${M.latest}: ${M.verdicts[r.latest]}` : ''}`);
   const peak =
@@ -172,7 +192,9 @@ export function renderTrendSummary(r: TrendResult, o: { lang: Lang; tz: string; 
         ? fmt(M.peakNone, { warning: r.thresholds.warning })
         : M.peakEmpty;
   const counted = fmt(r.censoredTicks > 0 ? M.samples : M.samplesOnly, { observed: r.samples, censored: r.censoredTicks, warning: r.thresholds.warning });
-  lines.push(`${counted}; ${peak}${r.slopePerHour === null ? '' : `; ${fmt(M.slope, { slope: signed(r.slopePerHour) })}`}`);
+  lines.push(`${counted}; ${peak}${r.slopePerHour === null ? '' : `; ${fmt(M.slope, { slope: signed(r.slopePerHour), run: r.slopeRun ?? '-' })}`}`);
+  if (r.samples > 0 || r.censoredTicks > 0) lines.push(fmt(M.period, { period: periodText(r.monitorPeriodMs), source: M.periodSource[r.monitorPeriodSource] }));
+  lines.push(fmt(M.restartsLine, { count: r.restartCount }) + (o.dockerRestarts != null ? fmt(M.restartsDocker, { count: o.dockerRestarts }) : ''));
   const t = r.timeAboveSeconds;
   lines.push(
     `${M.above}: ${M.warning} ${r.thresholds.warning} ${duration(t.warning)}, ${M.critical} ${r.thresholds.critical} ${duration(t.critical)}, ${M.emergency} ${r.thresholds.emergency} ${duration(t.emergency)}`,
@@ -273,8 +295,15 @@ function fmtCell(v: string | number | null): string {
 }
 
 /** The `--json` document: the issue's shape (`verdict`, `samples`, `runs`, `slopePerHour`, `peak`, `projection`) plus extras. */
-export function trendJson(r: TrendResult, baseline?: { result: TrendResult; comparison: Comparison; label: string } | null, suspects?: readonly LeakSuspects[]): unknown {
+export function trendJson(
+  r: TrendResult,
+  baseline?: { result: TrendResult; comparison: Comparison; label: string } | null,
+  suspects?: readonly LeakSuspects[],
+  dockerRestarts?: ReadonlyMap<string, number>,
+): unknown {
   const doc: Record<string, unknown> = { ...r };
+  // Docker's own count, per container source, beside the log's `restartCount` (never instead of it).
+  if (dockerRestarts && dockerRestarts.size > 0) doc.dockerRestartCount = Object.fromEntries(dockerRestarts);
   if (suspects && suspects.length > 0) doc.suspects = suspects;
   if (baseline) {
     doc.baseline = { source: baseline.label, ...baseline.result };

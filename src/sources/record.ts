@@ -8,6 +8,7 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { GEvent } from '../events.js';
 import { InputError } from '../errors.js';
+import type { Source } from './index.js';
 
 /** True when the file's first non-empty line is a JSON object with `time` and `goroutines` (a `watch --record` file). */
 export async function isRecordFile(path: string): Promise<boolean> {
@@ -55,7 +56,8 @@ export function recordLineEvents(line: string, source: string, prevRestarts: num
   const events: GEvent[] = [];
   const restarts = num(o.restarts);
   if (restarts !== null && prevRestarts !== null && restarts > prevRestarts) {
-    events.push({ ...base, kind: 'startup', version: null, product: `restart #${restarts} (recorded)` });
+    // the counter went up between two recorded lines: a start after earlier records of this source
+    events.push({ ...base, kind: 'startup', version: null, product: `restart #${restarts} (recorded)`, restart: true });
   }
   const g = num(o.goroutines);
   if (g !== null) events.push({ ...base, kind: 'goroutine', count: g, level: 'sample' });
@@ -76,8 +78,17 @@ export function recordLineEvents(line: string, source: string, prevRestarts: num
   return { events, restarts: restarts ?? prevRestarts };
 }
 
+/** A record file as a pipeline source: its samples are events, read by `readEvents` (the pipeline's window applies). */
+export function recordSource(path: string, signal?: AbortSignal): Source {
+  return {
+    info: { spec: path, kind: 'record', name: path },
+    read: () => Promise.resolve(),
+    readEvents: (onEvent) => readRecordFile(path, {}, onEvent, signal),
+  };
+}
+
 /** Read a record file; events outside [since, until] are dropped. */
-export async function readRecordFile(path: string, opts: { since?: number; until?: number }, onEvent: (e: GEvent) => void): Promise<number> {
+export async function readRecordFile(path: string, opts: { since?: number; until?: number }, onEvent: (e: GEvent) => void, signal?: AbortSignal): Promise<number> {
   const stream = createReadStream(path, { encoding: 'utf8' });
   const done = new Promise<never>((_, reject) =>
     stream.on('error', (err) => reject(new InputError('cannot read file', path, (err as NodeJS.ErrnoException).code ?? String(err), { cause: err }))),
@@ -87,6 +98,7 @@ export async function readRecordFile(path: string, opts: { since?: number; until
   let lines = 0;
   const read = (async () => {
     for await (const line of rl) {
+      if (signal?.aborted) break;
       lines++;
       if (line.trim() === '') continue;
       const { events, restarts } = recordLineEvents(line, path, prev);

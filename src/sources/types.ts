@@ -10,7 +10,7 @@ export type { LineSink };
 export interface SourceInfo {
   /** What the user typed. */
   spec: string;
-  kind: 'container' | 'file' | 'stdin' | 'bundle' | 'service';
+  kind: 'container' | 'file' | 'stdin' | 'bundle' | 'service' | 'record';
   /** Container name (no leading `/`, `name@host` when several hosts are read), service name, file or directory path, `-`. */
   name: string;
   /** Full container or service id. */
@@ -57,5 +57,11 @@ export interface Source {
    * window, kind filter and tags, only when asked to (`PipelineOptions.sourceEvents`; trend, channels, review).
    */
   events?: () => GEvent[];
+  /**
+   * A source of ready-made events instead of log lines (a `watch --record` file: samples, not text): the pipeline
+   * calls this instead of `read`, and the events go through the same time window, kind filter and merge. Resolves the
+   * number of lines read.
+   */
+  readEvents?: (onEvent: (e: GEvent) => void) => Promise<number>;
 }
 

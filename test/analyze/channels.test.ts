@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { rankChannels, spikeWindow, aroundWindow, FLAG_MIN_ERRORS, FLAG_RATIO } from '../../src/analyze/channels.js';
-import { largestExcursion, relayErrorBurst } from '../../src/analyze/spike.js';
-import { buildSeries } from '../../src/analyze/trend.js';
+import { rankChannels, aroundWindow, ChannelTable, channelReport, ratioText, FLAG_MIN_ERRORS, FLAG_RATIO } from '../../src/analyze/channels.js';
+import { largestExcursion, relayErrorBurst, spikeWindow } from '../../src/analyze/spike.js';
+import { analyze } from '../../src/analyze/analysis.js';
 import { groupPanics, topFrame } from '../../src/analyze/panics.js';
 import { DEFAULT_THRESHOLDS } from '../../src/config.js';
 import type { GEvent } from '../../src/events.js';
@@ -25,9 +25,16 @@ function input(): GEvent[] {
   return ev.sort((a, b) => a.time!.localeCompare(b.time!));
 }
 
+/** Spike windows of events: the analysis (series, run verdicts, channel table), then the window. */
+function spikeOf(ev: GEvent[], windowMs: number) {
+  const a = analyze(ev, { thresholds: th, tz: 'UTC' });
+  return { a, w: spikeWindow(a.series, a.trend.runs, a.channels, windowMs, th) };
+}
+
 describe('rankChannels', () => {
-  const window = { from: T0 + 5 * HOUR, to: T0 + 5 * HOUR + 10 * MIN, reason: 'test' };
-  const rep = rankChannels(input(), window, { from: T0, to: T0 + 10 * HOUR });
+  // [from, to] is inclusive: the last millisecond of the 10th minute
+  const window = { from: T0 + 5 * HOUR, to: T0 + 5 * HOUR + 10 * MIN - 1, reason: 'test' };
+  const rep = rankChannels(input(), window);
   const by = (ch: number | null) => rep.channels.find((c) => c.channel === ch)!;
 
   const cases: { name: string; input: number | null; want: Partial<ReturnType<typeof by>> }[] = [
@@ -44,12 +51,13 @@ describe('rankChannels', () => {
         firstError: new Date(T0 + 5 * HOUR).toISOString(),
         lastError: new Date(T0 + 5 * HOUR + 11 * 50_000).toISOString(),
         windowRate: 72,
-        baselineRate: 0.2,
-        ratio: 360,
+        // 2 errors in the 8 h 50 min the input covers outside the window (first event 00:07, last 09:07)
+        baselineRate: 0.23,
+        ratio: 313.04,
         flagged: true,
       },
     },
-    { name: 'channel 3 is always noisy: 2 in the window is not a jump', input: 3, want: { relayErrors: 2, windowRate: 12, baselineRate: 0.92, flagged: false } },
+    { name: 'channel 3 is always noisy: 2 in the window is not a jump', input: 3, want: { relayErrors: 2, windowRate: 12, baselineRate: 1.02, flagged: false } },
     { name: 'channel 5: 4 errors, none outside, but under the minimum', input: 5, want: { relayErrors: 4, baselineRate: 0, ratio: null, flagged: false } },
     { name: 'relay errors without a channel id are their own row', input: null, want: { relayErrors: 1, flagged: false } },
   ];
@@ -57,12 +65,14 @@ describe('rankChannels', () => {
 
   it('sorted by relay errors, descending', () => {
     expect(rep.channels.map((c) => c.channel)).toEqual([7, 5, 3, null]);
-    expect(rep.window).toEqual({ from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString(), reason: 'test' });
+    // whole minutes, the end exclusive
+    expect(rep.window).toEqual({ from: new Date(window.from).toISOString(), to: new Date(window.to + 1).toISOString(), reason: 'test' });
+    expect(rep.covered).toEqual({ windowMinutes: 10, baselineMinutes: 530 });
     expect(rep.rule).toEqual({ minErrors: FLAG_MIN_ERRORS, minRatio: FLAG_RATIO });
   });
 
   it('a window covering the whole input has no baseline and flags nothing', () => {
-    const all = rankChannels(input(), { from: T0, to: T0 + 10 * HOUR, reason: 'all' }, { from: T0, to: T0 + 10 * HOUR });
+    const all = rankChannels(input(), { from: T0, to: T0 + 10 * HOUR, reason: 'all' });
     expect(all.channels.every((c) => c.baselineRate === null && c.ratio === null && !c.flagged)).toBe(true);
     expect(all.channels.find((c) => c.channel === 7)!.relayErrors).toBe(14);
   });
@@ -70,9 +80,9 @@ describe('rankChannels', () => {
 
 describe('spike windows', () => {
   it('--spike without goroutine samples: the densest relay-error burst', () => {
-    const w = spikeWindow(input(), 15 * MIN, th)!;
+    const w = spikeOf(input(), 15 * MIN).w!;
     expect(w.from).toBe(T0 + 5 * HOUR);
-    expect(w.to).toBe(T0 + 5 * HOUR + 15 * MIN);
+    expect(w.to).toBe(T0 + 5 * HOUR + 15 * MIN - 1);
     expect(w.reason).toMatch(/^relay-error burst: 19 relay errors within 15 min/);
   });
 
@@ -81,24 +91,24 @@ describe('spike windows', () => {
       const d = dt - 3 * HOUR;
       return d >= 0 && d <= 10 * MIN ? 1000 + 300 * (d / MIN) : 800;
     });
-    const ex = largestExcursion(buildSeries(ev, { thresholds: th }), th)!;
+    const { a, w } = spikeOf(ev, 15 * MIN);
+    const ex = largestExcursion(a.series, a.trend.runs, th)!;
     expect(ex.peak).toBe(4000);
     expect(ex.peakAt).toBe(T0 + 3 * HOUR + 10 * MIN);
     // median 800, rise 3200: walking back from the peak while above 800 + 20 % × 3200 = 1440 stops after 1450 (+1.5 min)
     expect(ex.onset).toBe(T0 + 3 * HOUR + 1.5 * MIN);
-    const w = spikeWindow(ev, 15 * MIN, th)!;
-    expect([w.from, w.to]).toEqual([T0 + 3 * HOUR + 1.5 * MIN - 15 * MIN, T0 + 3 * HOUR + 10 * MIN]);
+    expect([w!.from, w!.to]).toEqual([T0 + 3 * HOUR + 1.5 * MIN - 15 * MIN, T0 + 3 * HOUR + 10 * MIN]);
   });
 
   it('no relay errors and no samples: no window', () => {
-    expect(spikeWindow([gor(T0, 10)].slice(1), 15 * MIN, th)).toBeNull();
-    expect(relayErrorBurst([], 15 * MIN)).toBeNull();
+    expect(spikeOf([gor(T0, 10)].slice(1), 15 * MIN).w).toBeNull();
+    expect(relayErrorBurst(new ChannelTable(), 15 * MIN)).toBeNull();
   });
 
   it('--around: centred on the time', () => {
     expect(aroundWindow(T0, 30 * MIN)).toEqual({
       from: T0 - 15 * MIN,
-      to: T0 + 15 * MIN,
+      to: T0 + 15 * MIN - 1,
       reason: `around ${new Date(T0).toISOString()} (±15 min)`,
       why: { code: 'around', at: new Date(T0).toISOString(), minutes: 15 },
     });

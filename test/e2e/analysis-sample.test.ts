@@ -22,9 +22,11 @@ describe('review of the sample week', () => {
     expect(d.trend.peak).toBe(10402);
     expect(d.trend.peakAt).toBe('2026-03-05T06:39:12.204Z');
     expect(d.trend.samples).toBe(3584);
-    expect(d.trend.restarts.filter((x: { kind: string }) => x.kind === 'startup').length).toBe(5);
-    expect(d.trend.restarts.filter((x: { kind: string }) => x.kind === 'crash').length).toBe(2);
-    expect(d.totals).toMatchObject({ relayErrors: 175, panics: 13, crashes: 2, restarts: 5, timeouts: 77 + 14 });
+    // 5 banners, the first the start of the log: 4 restarts (src/analyze/restarts.ts), 2 of them after a crash
+    expect(d.trend.restartCount).toBe(4);
+    expect(d.trend.restarts.map((x: { after: { kind: string } | null }) => x.after?.kind ?? null)).toEqual(['crash', null, 'crash', null]);
+    expect(d.trend.crashes.length).toBe(2);
+    expect(d.totals).toMatchObject({ relayErrors: 175, panics: 13, crashes: 2, restarts: 4, timeouts: 77 + 14 });
     // 7 days back from the latest event (03-08 23:49:28.565 UTC) starts on 03-01
     expect(d.period).toEqual({ from: '2026-03-01T23:49:28.565Z', to: '2026-03-08T23:49:28.565Z', zone: 'UTC' });
     expect(d.days.map((x: { day: string }) => x.day)).toEqual(['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08']);

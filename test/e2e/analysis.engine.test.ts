@@ -60,7 +60,10 @@ describe.skipIf(noBusybox)('busybox container: monitor lines, relay errors, a cr
     expect(trend.samples).toBe(4);
     // stdout and stderr lines written within the same millisecond keep no order between them (event times are ms)
     expect(trend.series.map((s: { count: number }) => s.count).sort()).toEqual([2100, 2417, 3100, 5234]);
-    expect(trend.restarts.map((x: { kind: string }) => x.kind)).toEqual(['startup', 'crash', 'startup']);
+    // one restart (the second banner), after the crash; Docker's RestartCount beside it
+    expect(trend.restartCount).toBe(1);
+    expect(trend.restarts.map((x: { after: { kind: string } | null }) => x.after?.kind)).toEqual(['crash']);
+    expect(trend.dockerRestartCount).toEqual({ [name]: 1 });
     expect(trend.runs.map((x: { samples: number; endedBy: string }) => [x.samples, x.endedBy]), JSON.stringify([trend.restarts, trend.runs, trend.series])).toEqual([
       [3, 'crash'],
       [1, 'end'],
@@ -76,7 +79,7 @@ describe.skipIf(noBusybox)('busybox container: monitor lines, relay errors, a cr
 
     const rv = JSON.parse(r.stdout);
     expect(rv.container).toMatchObject({ name, state: 'exited', restartCount: 1 });
-    expect(rv.totals).toMatchObject({ relayErrors: 2, crashes: 1, restarts: 2, panics: 0 });
+    expect(rv.totals).toMatchObject({ relayErrors: 2, crashes: 1, restarts: 1, panics: 0 });
     expect(rv.nextSteps.map((s: { id: string }) => s.id)).toEqual(['crash']);
     expect(rv.panics[0]).toMatchObject({ kind: 'crash', count: 1, topFrame: 'main.main' });
   });
@@ -84,7 +87,8 @@ describe.skipIf(noBusybox)('busybox container: monitor lines, relay errors, a cr
   it('review text names the container and its state', async () => {
     const r = await goroscope(['review', name]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`Container: ${name}\n  state exited, restarts 1,`);
+    expect(r.stdout).toContain(`Container: ${name}\n  state exited, Docker RestartCount 1,`);
+    expect(r.stdout).toContain('Restarts\n  1 in the logs (a start after earlier records of the same source); Docker RestartCount 1\n');
   });
 });
 
@@ -135,7 +139,7 @@ describe.skipIf(noSimulator)('the One API simulator: a real leak, a failing chan
     ]);
     expect(trend.runs[0].peak).toBeGreaterThanOrEqual(200);
     expect(trend.runs[1].peak).toBeLessThan(20);
-    expect(trend.restarts.map((x: { kind: string }) => x.kind)).toEqual(['startup', 'crash', 'startup']);
+    expect([trend.restartCount, trend.crashes.length, trend.dockerRestartCount]).toEqual([1, 1, { [name]: 1 }]);
     expect(trend.memory.samples).toBeGreaterThan(20);
 
     const ch = JSON.parse(c.stdout);

@@ -5,8 +5,10 @@ import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Chalk } from 'chalk';
 import { trendOf, compareTrends } from '../../src/analyze/trend.js';
-import { rankChannels, spikeWindow, spanOf } from '../../src/analyze/channels.js';
-import { buildReview } from '../../src/analyze/review.js';
+import { channelReport } from '../../src/analyze/channels.js';
+import { spikeWindow } from '../../src/analyze/spike.js';
+import { analyze } from '../../src/analyze/analysis.js';
+import { buildReview, reviewOf } from '../../src/analyze/review.js';
 import { renderTrendText, trendJson } from '../../src/report/trend.js';
 import { renderChannelsText } from '../../src/report/channels.js';
 import { renderReviewText } from '../../src/report/review.js';
@@ -60,7 +62,8 @@ function golden(name: string, actual: string): void {
 describe('golden reports', () => {
   const events = scenario();
   const { result, series } = trendOf(events, { thresholds: th });
-  const span = spanOf(events);
+  const analysis = analyze(events, { thresholds: th, tz });
+  const span = { from: analysis.from, to: analysis.to };
   const sources = [{ spec: 'one-api.log', kind: 'file', name: 'one-api.log' }];
 
   it('the scenario has the known answers', () => {
@@ -79,15 +82,17 @@ describe('golden reports', () => {
   it('trend html', () => golden('trend.html', renderTrendHtml(result, series, { lang: 'en', tz, sources: 'one-api.log' })));
 
   it('channels text and json (--spike)', () => {
-    const w = spikeWindow(events, 15 * MIN, th)!;
-    const rep = rankChannels(events, w, span);
-    // the window ends at the goroutine peak (s + 10 min): 13 of the 15 timeouts, and not yet the disable at s + 12 min
-    expect(rep.channels[0]).toMatchObject({ channel: 7, relayErrors: 13, flagged: true, retriesAway: 13, disabled: 0 });
+    const w = spikeWindow(analysis.series, analysis.trend.runs, analysis.channels, 15 * MIN, th)!;
+    const rep = channelReport(analysis.channels, w);
+    // the window ends with the minute of the goroutine peak (s + 10 min, so s + 11 min): 14 of the 15 timeouts (one every
+    // 48 s), and not yet the disable at s + 12 min
+    expect(rep.channels[0]).toMatchObject({ channel: 7, relayErrors: 14, flagged: true, retriesAway: 14, disabled: 0 });
     golden('channels.txt', renderChannelsText(rep, { lang: 'en', tz, color: plain }));
     golden('channels.json', `${JSON.stringify(rep, null, 2)}\n`);
   });
 
-  const { data, series: rs } = buildReview(events, { thresholds: th, tz, from: span.from, to: span.to, sources });
+  const data = reviewOf(analysis, { thresholds: th, tz, from: span.from, to: span.to, sources });
+  const rs = analysis.series;
   it('review next steps', () => {
     expect(data.nextSteps.map((s) => [s.severity, s.id])).toEqual([
       ['critical', 'leak'],
@@ -96,7 +101,9 @@ describe('golden reports', () => {
       ['warning', 'channel'],
       ['warning', 'panic'],
     ]);
-    expect(data.totals).toEqual({ goroutineWarnings: 0 + data.days.reduce((s, d) => s + d.goroutineWarnings, 0), relayErrors: 35, timeouts: 15, panics: 2, crashes: 1, restarts: 2, events: events.length });
+    // restarts: two banners, the first the start of the input (src/analyze/restarts.ts)
+    expect(data.totals).toEqual({ goroutineWarnings: 0 + data.days.reduce((s, d) => s + d.goroutineWarnings, 0), relayErrors: 35, timeouts: 15, panics: 2, crashes: 1, restarts: 1, events: events.length });
+    expect(data.trend.restartCount).toBe(1);
   });
   it('review text', () => golden('review.txt', renderReviewText(data, rs, { lang: 'en', tz, color: plain, width: 60 })));
   it('review text (zh)', () => golden('review.zh.txt', renderReviewText(data, rs, { lang: 'zh', tz, color: plain, width: 60 })));

@@ -73,6 +73,32 @@ describe('record files', () => {
       [241, 'stable', 0],
     ]);
     expect(t.runs[0].slopePerHour).toBe(4500);
-    expect(t.restarts).toEqual([{ time: '2026-03-04T03:00:00.000Z', kind: 'startup', detail: 'restart #1 (recorded) started' }]);
+    expect(t.restartCount).toBe(1);
+    expect(t.restarts).toEqual([{ time: '2026-03-04T03:00:00.000Z', detail: 'restart #1 (recorded) started', after: null }]);
+    // recorded samples every 30 s: the period is read from them
+    expect([t.monitorPeriodMs, t.monitorPeriodSource]).toEqual([30_000, 'detected']);
+  });
+});
+
+describe('a long record: 200,000 samples (8 days at 5 s with a week of history: past the old Math.max(...values) crash)', () => {
+  const file = join(tmp, 'long.jsonl');
+  const t0 = Date.parse('2026-03-01T00:00:00Z');
+  const n = 200_000;
+  const out: string[] = [];
+  // a flat 900 ± 40 with one excursion to 4000 at sample 150,000
+  for (let i = 0; i < n; i++) out.push(rec(new Date(t0 + i * 5000).toISOString(), i === 150_000 ? 4000 : 900 + ((i * 37) % 81) - 40, 0));
+  writeFileSync(file, out.join('\n') + '\n');
+
+  it('trend and review read it whole: exact sample count, peak and period', async () => {
+    const [t, r] = await Promise.all([goroscope(['trend', file, '--json'], { timeoutMs: 120_000 }), goroscope(['review', file, '--format', 'json', '--since', '30d'], { timeoutMs: 120_000 })]);
+    for (const x of [t, r]) {
+      expect(x.stderr).toBe('');
+      expect(x.code).toBe(0);
+    }
+    const trend = JSON.parse(t.stdout);
+    expect([trend.samples, trend.peak, trend.peakAt, trend.monitorPeriodMs, trend.monitorPeriodSource]).toEqual([n, 4000, new Date(t0 + 150_000 * 5000).toISOString(), 5000, 'detected']);
+    expect(trend.series.length).toBe(1000);
+    const review = JSON.parse(r.stdout);
+    expect([review.trend.samples, review.trend.peak, review.trend.verdict]).toEqual([n, 4000, trend.verdict]);
   });
 });

@@ -12,7 +12,7 @@ export const register: Register = (program, context) => {
     .option('--around <time>', 'use the window centred on this time (2025-11-03 14:00, RFC 3339, or a duration back)')
     .option('--window <duration>', 'window length for --around and --spike', '15m')
     .option('--json', 'one JSON object (docs/channels.md)')
-    .option('--monitor-interval <duration>', "the goroutine monitor's period (ezlinkai: 30s); silence and run rules count in these ticks", '30s')
+    .option('--monitor-interval <duration>', "the goroutine monitor's period; default: read from the spacing of the samples (30s, ezlinkai's, when there are too few)")
     .option('--warning <n>', 'goroutine warning level used to find the spike (default 2000)')
     .option('--critical <n>', 'critical level (default 5000)')
     .option('--emergency <n>', 'emergency level (default 10000)')

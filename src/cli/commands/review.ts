@@ -11,7 +11,7 @@ export const register: Register = (program, context) => {
     .option('--format <format>', 'text, md, html or json', 'text')
     .option('--out <file>', 'write the report to a file instead of stdout')
     .option('--health-url <url>', 'also ask the health endpoint for the live goroutine count (container sources)')
-    .option('--monitor-interval <duration>', "the goroutine monitor's period (ezlinkai: 30s); silence and run rules count in these ticks", '30s')
+    .option('--monitor-interval <duration>', "the goroutine monitor's period; default: read from the spacing of the samples (30s, ezlinkai's, when there are too few)")
     .option('--warning <n>', 'goroutine warning level (default 2000; GOROSCOPE_WARNING)')
     .option('--critical <n>', 'critical level (default 5000; GOROSCOPE_CRITICAL)')
     .option('--emergency <n>', 'emergency level (default 10000; GOROSCOPE_EMERGENCY)')

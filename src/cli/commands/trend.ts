@@ -14,7 +14,7 @@ export const register: Register = (program, context) => {
     .option('--json', 'one JSON object (docs/trend.md)')
     .option('--html <file>', 'also write a self-contained HTML page with an SVG chart')
     .option('--assume-monitor', 'treat silence as "< warning" even when the logs hold no goroutine line at all (ezlinkai without DEBUG)')
-    .option('--monitor-interval <duration>', "the goroutine monitor's period (ezlinkai: 30s); silence and run rules count in these ticks", '30s')
+    .option('--monitor-interval <duration>', "the goroutine monitor's period; default: read from the spacing of the samples (30s, ezlinkai's, when there are too few)")
     .option('--warning <n>', 'goroutine warning level (default 2000; GOROSCOPE_WARNING)')
     .option('--critical <n>', 'critical level (default 5000; GOROSCOPE_CRITICAL)')
     .option('--emergency <n>', 'emergency level (default 10000; GOROSCOPE_EMERGENCY)')

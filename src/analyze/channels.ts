@@ -155,6 +155,11 @@ export class ChannelTable {
   private buckets = new Map<number, Map<number | null, Cell>>();
   private cells = 0;
   private readonly recent = new Map<string, number>();
+  /**
+   * Retries whose relay error has not come yet, by request id: Docker stamps stdout and stderr apart, so the retry
+   * (stdout) can carry a time a little before the relay error (stderr) that caused it.
+   */
+  private readonly orphans = new Map<string, number[]>();
   readonly coverage = new Coverage();
 
   /** One event at `t` (its time, or for a record without one the time of its source's previous event; NaN: none). */
@@ -174,12 +179,25 @@ export class ChannelTable {
           this.recent.delete(e.requestId);
           this.recent.set(e.requestId, e.channel);
           if (this.recent.size > RECENT_REQUESTS) this.recent.delete(this.recent.keys().next().value!);
+          const waiting = this.orphans.get(e.requestId);
+          if (waiting) {
+            this.orphans.delete(e.requestId);
+            for (const rt of waiting) this.cell(rt, e.channel).retriesAway++;
+          }
         }
         break;
       }
       case 'retry': {
         const from = e.fromChannel ?? (e.requestId ? this.recent.get(e.requestId) : undefined) ?? null;
         if (from !== null) this.cell(t, from).retriesAway++;
+        else if (e.requestId) {
+          const waiting = this.orphans.get(e.requestId);
+          if (waiting) waiting.push(t);
+          else {
+            this.orphans.set(e.requestId, [t]);
+            if (this.orphans.size > RECENT_REQUESTS) this.orphans.delete(this.orphans.keys().next().value!);
+          }
+        }
         break;
       }
       case 'channel_disabled': {

@@ -185,7 +185,8 @@ export class SeriesBuilder {
   private release(): void {
     const p = this.pending;
     const x = p.shift()!;
-    if (x.e.kind !== 'startup' && !this.ended) {
+    // A crash or FATAL line ends the old process's run: it never moves into the next one, however close the banner.
+    if (x.e.kind !== 'startup' && x.e.kind !== 'crash' && x.e.kind !== 'fatal' && !this.ended) {
       const banner = bannerAfter(p, x);
       if (banner) {
         (banner.carry ??= []).push(x);

@@ -78,6 +78,33 @@ describe('rankChannels', () => {
   });
 });
 
+describe('retries and their relay error', () => {
+  it('a retry stamped a little before the relay error that caused it (stdout vs stderr) still counts for its channel', () => {
+    const ev = [retry(T0 + 1000, null, 9, 'r1'), relay(T0 + 1003, 7, 'timeout', 'r1'), retry(T0 + 2000, null, 9, 'r-unknown'), relay(T0 + 3000, 7, 'timeout', 'r2'), retry(T0 + 3100, null, 9, 'r2')];
+    const rep = rankChannels(ev, { from: T0, to: T0 + 10 * MIN, reason: 'x' });
+    expect(rep.channels.map((c) => [c.channel, c.relayErrors, c.retriesAway])).toEqual([[7, 2, 2]]);
+  });
+});
+
+describe('ratioText: how every renderer writes a ratio', () => {
+  it.each([
+    { name: 'a ratio from 10 up is rounded', input: { ratio: 222.22, baselineRate: 0.27, relayErrors: 20 }, want: '222×' },
+    { name: 'a small ratio keeps its decimals', input: { ratio: 3.5, baselineRate: 1, relayErrors: 7 }, want: '3.5×' },
+    { name: 'no error in the baseline time: new', input: { ratio: null, baselineRate: 0, relayErrors: 6 }, want: 'new' },
+    { name: 'no baseline at all', input: { ratio: null, baselineRate: null, relayErrors: 6 }, want: '-' },
+  ])('$name', ({ input, want }) => expect(ratioText(input)).toBe(want));
+});
+
+describe('the baseline is only the time the sources cover', () => {
+  it('a container that existed 2 h of a 7-day review: its usual rate is per hour of those 2 h', () => {
+    // review CONTAINER --since 7d of a container created 2 h ago: 4 errors in the hour before, 10 in the window
+    const ev = [...[0, 15, 30, 45].map((m) => relay(T0 + m * MIN, 3)), ...Array.from({ length: 10 }, (_, i) => relay(T0 + HOUR + 30 * MIN + i * MIN, 3)), relay(T0 + 2 * HOUR, 99)];
+    const rep = rankChannels(ev, { from: T0 + HOUR + 30 * MIN, to: T0 + HOUR + 40 * MIN - 1, reason: 'x' });
+    expect(rep.covered).toEqual({ windowMinutes: 10, baselineMinutes: 110 });
+    expect(rep.channels[0]).toMatchObject({ channel: 3, relayErrors: 10, windowRate: 60, baselineRate: 2.18, ratio: 27.52 });
+  });
+});
+
 describe('spike windows', () => {
   it('--spike without goroutine samples: the densest relay-error burst', () => {
     const w = spikeOf(input(), 15 * MIN).w!;

@@ -183,6 +183,14 @@ describe('stdout/stderr timestamp skew', () => {
     ]);
     expect(result.runs[0]!.from).toBe(new Date(T0 - 1).toISOString());
   });
+  it('a crash on stderr 300 ms before the restarted banner still ends the old run (Docker restarts fast)', () => {
+    const c = { ...crash(T0 - 300), stream: 'stderr' as const };
+    const ev = [startup(T0 - 60_000), gor(T0 - 30_000, 2417, 'elevated'), c, startup(T0), gor(T0 + 1000, 2100, 'elevated')];
+    expect(trendOf(ev, { thresholds: th }).result.runs.map((r) => [r.samples, r.endedBy])).toEqual([
+      [1, 'crash'],
+      [1, 'end'],
+    ]);
+  });
   it('a line of the same stream before the banner stays in the old run', () => {
     const ev = [gor(T0 - 1, 5234, 'high'), startup(T0), gor(T0 + 1, 2417, 'elevated')];
     expect(trendOf(ev, { thresholds: th }).result.runs.map((r) => [r.samples, r.endedBy])).toEqual([

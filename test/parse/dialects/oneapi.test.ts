@@ -11,7 +11,7 @@ const cases: Case[] = [
   {
     name: 'a build without a version: `One API  started` (one-hub #170 shape) is a startup with version null',
     input: ['[SYS] 2024/04/25 - 05:50:13 | One API  started'],
-    want: [{ kind: 'startup', ...base('[SYS] 2024/04/25 - 05:50:13 | One API  started', '2024-04-24T21:50:13.000Z'), version: null, product: 'One API' }],
+    want: [{ kind: 'startup', ...base('[SYS] 2024/04/25 - 05:50:13 | One API  started', '2024-04-24T21:50:13.000Z'), version: null, product: 'One API', restart: false }],
   },
   {
     name: 'startup banner',

@@ -18,6 +18,12 @@ import { write } from '../cli/output.js';
 import { duration, memText, statsMem, pad } from './check.js';
 import { percent } from '../analyze/stats.js';
 import { verdict } from '../analyze/verdict.js';
+import { theilSen } from '../analyze/trend.js';
+import { rankChannels, type ChannelRow } from '../analyze/channels.js';
+import { CHANNEL_MSG } from '../report/channels.js';
+import { width } from '../report/trend.js';
+import type { Cause } from '../events.js';
+import type { Lang } from '../i18n.js';
 import { reasonText } from '../i18n/check.js';
 import type { NotifyFlags } from '../notify/index.js';
 
@@ -45,8 +51,91 @@ export interface WatchRecord {
   state: string | null;
 }
 
-const EVENT_KINDS: ReadonlySet<Kind> = new Set(['relay_error', 'panic', 'crash', 'fatal', 'timeout', 'goroutine', 'memory']);
+const EVENT_KINDS: ReadonlySet<Kind> = new Set(['relay_error', 'retry', 'channel_disabled', 'channel_enabled', 'panic', 'crash', 'fatal', 'timeout', 'goroutine', 'memory']);
+/** The kinds the per-channel summary is made of (src/analyze/channels.ts reads them); not listed one by one on the screen. */
+const CHANNEL_KINDS: ReadonlySet<Kind> = new Set(['relay_error', 'retry', 'channel_disabled', 'channel_enabled']);
 const SHOWN = 8;
+/** Channel events kept for the summary; past this the oldest go and the summary says from when it counts. */
+const CHANNEL_EVENTS_KEPT = 50_000;
+/** The growth on the screen and in each sample line is the slope of this recent window; the summary's of the session. */
+export const GROWTH_WINDOW_MS = 15 * 60_000;
+/** Channels listed on the screen; the rest are counted in one line. */
+const CHANNELS_SHOWN = 5;
+
+/** One goroutine sample for the growth: `run` changes when the container restarted, so no slope spans a restart. */
+export interface GrowthPoint {
+  t: number;
+  v: number;
+  run: number;
+}
+
+/**
+ * Goroutines per hour since `from`: the trend's slope (Theil–Sen over the pairs within each run, src/analyze/trend.ts),
+ * so watch and trend never disagree on what growth is. Null until one run has two samples.
+ */
+export function growthPerHour(points: readonly GrowthPoint[], from = -Infinity): number | null {
+  const runs = new Map<number, { t: number; v: number }[]>();
+  for (const p of points) {
+    if (p.t < from) continue;
+    const run = runs.get(p.run);
+    if (run) run.push({ t: p.t, v: p.v });
+    else runs.set(p.run, [{ t: p.t, v: p.v }]);
+  }
+  return theilSen([...runs.values()])?.perHour ?? null;
+}
+
+function signedNumber(x: number): string {
+  const digits = Math.abs(x) >= 10 ? 0 : 1;
+  const r = Number(x.toFixed(digits));
+  return r === 0 ? '0' : `${r > 0 ? '+' : ''}${r}`;
+}
+
+/** `+120/h (+2/min)`, `+30/h (+0.5/min)`, `0/h (0/min)`: whole numbers from 10 up, one decimal below. */
+export function growthText(perHour: number | null, none: string): string {
+  if (perHour === null) return none;
+  return `${signedNumber(perHour)}/h (${signedNumber(perHour / 60)}/min)`;
+}
+
+/** `#2 timeout ×14, 5xx ×2`: one channel's relay errors by cause, commonest first. */
+export function channelErrorsText(row: ChannelRow, lang: Lang): string {
+  const M = CHANNEL_MSG[lang];
+  const causes = (Object.entries(row.causes) as [Cause, number][]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  return `${row.channel === null ? M.unknown : `#${row.channel}`} ${causes.map(([c, n]) => `${M.causes[c]} ×${n}`).join(', ')}`;
+}
+
+/** The channels with relay errors in [from, to], most errors first (the ranking of `goroscope channels`). */
+export function channelErrors(events: readonly GEvent[], from: number, to: number): ChannelRow[] {
+  return rankChannels(events, { from, to, reason: 'since the watch began' }, { from, to }).channels.filter((r) => r.relayErrors > 0);
+}
+
+/** Cut a terminal line to `cols` display columns (ANSI colour codes take none), ending in `…` when cut. */
+export function fit(line: string, cols: number): string {
+  if (width(stripSgr(line)) <= cols) return line;
+  let out = '';
+  let w = 0;
+  let coloured = false;
+  // ESC [ … m: an SGR colour sequence, e.g. `\x1b[31m`
+  const SGR = /^\x1b\[[0-9;]*m/;
+  for (let i = 0; i < line.length; ) {
+    const m = line[i] === '\x1b' ? SGR.exec(line.slice(i)) : null;
+    if (m) {
+      out += m[0];
+      coloured = true;
+      i += m[0].length;
+      continue;
+    }
+    const ch = String.fromCodePoint(line.codePointAt(i)!);
+    if (w + width(ch) > cols - 1) break;
+    out += ch;
+    w += width(ch);
+    i += ch.length;
+  }
+  return `${out}…${coloured ? '\x1b[0m' : ''}`;
+}
+
+function stripSgr(s: string): string {
+  return s.replace(/\x1b\[[0-9;]*m/g, '');
+}
 const SPARK = '▁▂▃▄▅▆▇█';
 
 /** A sparkline of the last values (nulls as spaces), scaled between their min and max. */
@@ -80,6 +169,8 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
   const tty = ctx.stdout.isTTY === true;
   const m = messages[ctx.lang];
   const events: GEvent[] = [];
+  const channelEvents: GEvent[] = [];
+  let channelsFrom = ctx.now();
   let logGoroutine: { count: number; time: string | null } | null = null;
   let followError: string | null = null;
 
@@ -96,8 +187,14 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
           if (e.kind === 'goroutine' || e.kind === 'memory') return;
           const alertable = notifier?.toEventObservation(name, null, e);
           if (alertable) notify?.events([alertable]);
-          events.push(e);
-          if (events.length > SHOWN) events.shift();
+          if (CHANNEL_KINDS.has(e.kind)) {
+            channelEvents.push(e);
+            if (channelEvents.length > CHANNEL_EVENTS_KEPT) channelsFrom = Date.parse(channelEvents.shift()!.time ?? '') + 1 || channelsFrom;
+            if (e.kind !== 'relay_error') return;
+          } else {
+            events.push(e);
+            if (events.length > SHOWN) events.shift();
+          }
           if (!tty) void write(ctx.stdout, `${e.time ?? '-'} ${e.kind} ${e.raw}\n`);
         });
         since = Math.max(since, ctx.now() - 1000);
@@ -124,6 +221,9 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
   const started = ctx.now();
   const history: (number | null)[] = [];
   const seen: number[] = [];
+  const points: GrowthPoint[] = [];
+  let run = 0;
+  let runRestarts: number | null = null;
   let samples = 0;
   let last: Collected | null = null;
   if (!tty) await write(ctx.stdout, `${fmt(m.watching, { name, interval: opts.interval ?? '5s' })}\n`);
@@ -146,6 +246,10 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
     history.push(g);
     if (history.length > 60) history.shift();
     if (g !== null) seen.push(g);
+    // A restart (or a sample of a stopped container) ends a run: the slope is taken within runs, as trend does.
+    if (!c.state?.running || (runRestarts !== null && c.facts.restartCount !== runRestarts)) run++;
+    runRestarts = c.state ? c.facts.restartCount : runRestarts;
+    if (g !== null) points.push({ t: t0, v: g, run });
     const rec: WatchRecord = {
       time: new Date(t0).toISOString(),
       container: name,
@@ -165,14 +269,29 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
       const shown = ctx.lang === 'en' ? {} : { displayReasons: v.reasons.map((r) => reasonText(r, ctx.lang)) };
       notify.observe([{ name, level: v.level, emergency: v.emergency, reasons, ...shown, goroutines: c.facts.goroutines }]);
     }
-    const view = { c, rec, thresholds, history, seen, started, now: ctx.now(), events, followError };
+    const now = ctx.now();
+    const view: View = {
+      c,
+      rec,
+      thresholds,
+      history,
+      seen,
+      started,
+      now,
+      events,
+      followError,
+      growth: growthPerHour(points, now - GROWTH_WINDOW_MS),
+      channels: tty ? channelErrors(channelEvents, channelsFrom, now) : [],
+      channelsFrom,
+    };
     await write(ctx.stdout, tty ? `\x1b[H\x1b[2J${screen(view, ctx)}` : `${line(view, ctx)}\n`);
     await sleep(Math.max(0, intervalMs - (ctx.now() - t0)), ctx.signal);
   }
   await Promise.all([follower.catch(() => undefined), statsFollower.catch(() => undefined)]);
   await notify?.close();
   if (recordFd !== null) closeSync(recordFd);
-  await write(ctx.stdout, summary(name, seen, samples, ctx.now() - started, last, ctx));
+  const end = ctx.now();
+  await write(ctx.stdout, summary(name, seen, samples, end - started, last, { growth: growthPerHour(points), channels: channelErrors(channelEvents, channelsFrom, end) }, ctx));
 }
 
 interface View {
@@ -185,6 +304,11 @@ interface View {
   now: number;
   events: GEvent[];
   followError: string | null;
+  /** Goroutines per hour over the last GROWTH_WINDOW_MS. */
+  growth: number | null;
+  /** Channels with relay errors since `channelsFrom` (the screen only). */
+  channels: ChannelRow[];
+  channelsFrom: number;
 }
 
 function colourCount(g: number | null, t: Thresholds, ctx: CommandContext): string {
@@ -207,16 +331,21 @@ function problems(v: View, ctx: CommandContext): string[] {
   return out;
 }
 
-/** The redrawn screen of a terminal. */
-function screen(v: View, ctx: CommandContext): string {
+/** The redrawn screen of a terminal: every line fits its width, relay errors summed per channel, not listed. */
+export function screen(v: View, ctx: CommandContext): string {
   const m = messages[ctx.lang];
   const k = ctx.color;
   const s = stats(v.seen);
   const g = v.rec.goroutines;
+  const cols = ctx.stdout.columns || 80;
+  const shownChannels = v.channels.slice(0, CHANNELS_SHOWN);
+  const idWidth = Math.max(0, ...shownChannels.map((r) => (r.channel === null ? 0 : String(r.channel).length + 1)));
+  const others = v.channels.slice(CHANNELS_SHOWN);
   const rows = [
     `${k.bold('goroscope watch')} ${k.bold(v.c.name)}   ${new Date(v.now).toISOString().replace(/\.\d+Z$/, 'Z')}   ${m.duration} ${duration((v.now - v.started) / 1000)}   ${m.stopHint}`,
     '',
     `  ${pad(m.goroutines, 19)}${colourCount(g, v.thresholds, ctx)}${v.rec.goroutineSource === 'log' ? ` (${m.fromLog})` : ''}`,
+    `  ${pad(m.growth, 19)}${growthText(v.growth, m.none)}${v.growth !== null ? `   ${fmt(m.growthWindow, { minutes: Math.round(Math.min(GROWTH_WINDOW_MS, v.now - v.started) / 60_000) })}` : ''}`,
     `  ${pad(m.minMaxAvg, 19)}${s ? `${s.min} / ${s.max} / ${s.avg} / ${g ?? '?'}` : m.none}`,
     `  ${pad('', 19)}${sparkline(v.history)}`,
     `  ${pad(m.memory, 19)}${v.rec.memory ? memText(v.rec.memory) : m.none}`,
@@ -225,11 +354,26 @@ function screen(v: View, ctx: CommandContext): string {
     `  ${pad(m.health, 19)}${v.c.health ? `${v.c.health.url} ${v.c.health.ok ? `HTTP ${v.c.health.status}, ${v.c.health.latencyMs} ms` : ''}` : (v.c.urlSource ?? m.noUrl)}`,
     ...problems(v, ctx).map((p) => `  ${k.yellow(p)}`),
     '',
+    `  ${k.bold(fmt(m.relayErrorsSince, { time: new Date(v.channelsFrom).toISOString().slice(11, 19) }))}`,
+    ...(v.channels.length === 0
+      ? [`    ${m.noEvents}`]
+      : shownChannels.map((r) => {
+          const [id, ...rest] = channelErrorsText(r, ctx.lang).split(' ');
+          return `    ${id!.padEnd(idWidth)}  ${k.yellow(rest.join(' '))}`;
+        })),
+    ...(others.length > 0 ? [`    ${fmt(m.moreChannels, { channels: others.length, errors: others.reduce((n, r) => n + r.relayErrors, 0) })}`] : []),
+    '',
     `  ${k.bold(m.events)}`,
-    ...(v.events.length === 0 ? [`  ${m.noEvents}`] : v.events.map((e) => `  ${(e.time ?? '').slice(11, 19)} ${kindColour(e.kind, ctx)(e.kind.padEnd(11))} ${e.raw.slice(0, (ctx.stdout.columns ?? 120) - 24)}`)),
+    ...(v.events.length === 0 ? [`    ${m.noEvents}`] : v.events.map((e) => `    ${(e.time ?? '').slice(11, 19)} ${kindColour(e.kind, ctx)(e.kind.padEnd(8))} ${eventText(e)}`)),
   ];
   if (v.followError) rows.push(`  ${k.yellow(v.followError)}`);
-  return rows.join('\n') + '\n';
+  return rows.map((r) => fit(r, cols)).join('\n') + '\n';
+}
+
+/** What a panic, crash or timeout says, without the log line's time and request id around it. */
+function eventText(e: GEvent): string {
+  if ((e.kind === 'panic' || e.kind === 'crash' || e.kind === 'fatal') && 'message' in e && typeof e.message === 'string') return e.message;
+  return e.raw;
 }
 
 function kindColour(kind: Kind, ctx: CommandContext) {
@@ -245,11 +389,20 @@ function line(v: View, ctx: CommandContext): string {
   return (
     `${r.time} goroutines=${r.goroutines ?? '?'} level=${lvl}${r.goroutineSource === 'log' ? ' source=log' : ''}${mem}` +
     ` cpu=${r.cpuPercent !== null ? percent(r.cpuPercent) : '?'} restarts=${r.restarts ?? '?'} state=${r.state ?? '?'}` +
-    (problem.length ? ` problem="${problem.join('; ')}"` : '')
+    (problem.length ? ` problem="${problem.join('; ')}"` : '') +
+    ` growth=${v.growth === null ? '?' : `${signedNumber(v.growth)}/h`}`
   );
 }
 
-function summary(name: string, seen: number[], samples: number, ms: number, last: Collected | null, ctx: CommandContext): string {
+function summary(
+  name: string,
+  seen: number[],
+  samples: number,
+  ms: number,
+  last: Collected | null,
+  session: { growth: number | null; channels: ChannelRow[] },
+  ctx: CommandContext,
+): string {
   const m = messages[ctx.lang];
   const s = stats(seen);
   const cur = last?.facts.goroutines ?? null;
@@ -260,7 +413,9 @@ function summary(name: string, seen: number[], samples: number, ms: number, last
       `  ${pad(m.duration, 19)}${duration(ms / 1000)}`,
       `  ${pad(m.samples, 19)}${samples}`,
       `  ${pad(m.minMaxAvg, 19)}${s ? `${s.min} / ${s.max} / ${s.avg} / ${cur ?? '?'}` : m.none}`,
+      `  ${pad(m.growth, 19)}${growthText(session.growth, m.none)}`,
       `  ${pad(m.restarts, 19)}${last?.state ? last.facts.restartCount : m.none}`,
+      `  ${pad(m.relayErrors, 19)}${session.channels.length === 0 ? m.none : session.channels.map((r) => channelErrorsText(r, ctx.lang)).join('; ')}`,
     ].join('\n') + '\n'
   );
 }

@@ -76,7 +76,12 @@ type Key =
   | 'recordTo'
   | 'noUrl'
   | 'dockerDown'
-  | 'endpointDown';
+  | 'endpointDown'
+  | 'growth'
+  | 'growthWindow'
+  | 'relayErrors'
+  | 'relayErrorsSince'
+  | 'moreChannels';
 
 export const messages: Messages<Key> = {
   en: {
@@ -100,13 +105,18 @@ export const messages: Messages<Key> = {
     duration: 'duration',
     samples: 'samples',
     minMaxAvg: 'min / max / avg / current',
-    events: 'newest relay errors, panics, timeouts',
+    events: 'newest panics, crashes, timeouts',
     noEvents: '(none yet)',
     stopHint: 'Ctrl-C to stop',
     recordTo: 'recording samples to {file}',
     noUrl: 'no URL: the container publishes no port 3000/tcp and is not on the host network; give --health-url',
     dockerDown: 'cannot inspect the container: {error} (retrying)',
     endpointDown: 'health endpoint: {error} (retrying)',
+    growth: 'growth',
+    growthWindow: 'over the last {minutes} min, within runs',
+    relayErrors: 'relay errors',
+    relayErrorsSince: 'relay errors by channel since {time}',
+    moreChannels: '+{channels} more channels, {errors} errors',
   },
   zh: {
     overall: '总体',
@@ -129,12 +139,17 @@ export const messages: Messages<Key> = {
     duration: '时长',
     samples: '采样数',
     minMaxAvg: '最小 / 最大 / 平均 / 当前',
-    events: '最新的转发错误、panic、超时',
+    events: '最新的 panic、崩溃、超时',
     noEvents: '（暂无）',
     stopHint: '按 Ctrl-C 停止',
     recordTo: '采样记录写入 {file}',
     noUrl: '无地址：容器未发布 3000/tcp 端口，也不在 host 网络上；请用 --health-url 指定',
     dockerDown: '无法查看容器：{error}（重试中）',
     endpointDown: '健康接口：{error}（重试中）',
+    growth: '增长',
+    growthWindow: '最近 {minutes} 分钟，按运行分段',
+    relayErrors: '转发错误',
+    relayErrorsSince: '{time} 以来各渠道的转发错误',
+    moreChannels: '另有 {channels} 个渠道，共 {errors} 个错误',
   },
 };

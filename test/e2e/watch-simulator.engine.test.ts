@@ -111,7 +111,12 @@ describe.skipIf(noSimulator)('watch against the simulator', () => {
 
     expect(code).toBe(0);
     const summary = text.slice(text.indexOf(`session summary for ${sim}`));
-    expect(summary).toMatch(new RegExp(`^session summary for ${sim}\\n  duration\\s+\\S+\\n  samples\\s+${got.length}\\n  min / max / avg / current\\s+${min} / ${max} / \\d+ / ${counts.at(-1)}\\n  restarts\\s+1\\n$`));
+    expect(summary).toMatch(
+      new RegExp(
+        `^session summary for ${sim}\\n  duration\\s+\\S+\\n  samples\\s+${got.length}\\n  min / max / avg / current\\s+${min} / ${max} / \\d+ / ${counts.at(-1)}\\n` +
+          `  growth\\s+(0|[+-][\\d.]+)/h \\((0|[+-][\\d.]+)/min\\)\\n  restarts\\s+1\\n  relay errors\\s+#2 timeout ×3\\n$`,
+      ),
+    );
 
     const recs = readFileSync(record, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(recs).toHaveLength(got.length);

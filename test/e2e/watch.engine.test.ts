@@ -35,6 +35,9 @@ async function until(what: string, ok: () => boolean, show?: () => string, timeo
   }
 }
 
+/** Columns a line takes in a terminal: CJK characters two. */
+const displayWidth = (l: string) => [...l].reduce((n, ch) => n + (/[\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(ch) ? 2 : 1), 0);
+
 const SAMPLE = /^\S+Z goroutines=(\S+) level=(\S+)/;
 const sampleLines = (text: string) => text.split('\n').filter((l) => SAMPLE.test(l));
 
@@ -65,7 +68,8 @@ describe.skipIf(noBusybox)('watch', () => {
     dir = mkdtempSync(join(tmpdir(), 'gs-watch-'));
     await listen();
     await docker('run', '-d', '--name', gw, '--network', 'none', BUSYBOX, 'sh', '-c',
-      'i=0; while :; do i=$((i+1)); echo "[ERR] 2025/11/03 - 16:40:35 | relay error (channel #$i): Post \\"https://api.openai.com/v1/chat/completions\\": context deadline exceeded"; sleep 0.5; done');
+      // two channels, #2 failing twice as often as #5, every error a timeout
+      'i=0; while :; do i=$((i+1)); c=$(( i % 3 == 0 ? 5 : 2 )); echo "[ERR] 2025/11/03 - 16:40:35 | relay error (channel #$c): Post \\"https://api.openai.com/v1/chat/completions\\": context deadline exceeded"; sleep 0.5; done');
   }, 60_000);
 
   afterAll(async () => {
@@ -97,6 +101,13 @@ describe.skipIf(noBusybox)('watch', () => {
     expect(text).toContain(`session summary for ${gw}`);
     expect(text).toMatch(new RegExp(`samples\\s+${lines.length}\\n`));
     expect(text).toMatch(/min \/ max \/ avg \/ current\s+900 \/ 5100 \/ \d+ \/ 5100/);
+    // the relay errors streamed as lines are the ones the summary counts, per channel
+    const streamed = (c: number) => text.split('\n').filter((l) => new RegExp(`^\\S+Z relay_error .*relay error \\(channel #${c}\\)`).test(l)).length;
+    expect(streamed(2)).toBeGreaterThan(0);
+    expect(text).toMatch(new RegExp(`\\n  relay errors\\s+#2 timeout ×${streamed(2)}${streamed(5) > 0 ? `; #5 timeout ×${streamed(5)}` : ''}\\n`));
+    // growth by the trend's slope: every sample line says it, the summary over the whole session (900 → 5100: up)
+    expect(lines.every((l) => / growth=(\?|[+-]?[\d.]+\/h)$/.test(l))).toBe(true);
+    expect(text).toMatch(/\n  growth\s+\+[\d.]+\/h \(\+[\d.]+\/min\)\n/);
     expect(recs.length).toBe(lines.length);
     expect(Object.keys(recs[0]).sort()).toEqual(['container', 'containerMemory', 'cpuPercent', 'goroutineSource', 'goroutines', 'memory', 'restarts', 'state', 'time']);
     expect(recs.map((r) => r.goroutines)).toEqual(lines.map((l) => (SAMPLE.exec(l)![1] === '?' ? null : Number(SAMPLE.exec(l)![1]))));
@@ -108,7 +119,8 @@ describe.skipIf(noBusybox)('watch', () => {
     const url = `http://127.0.0.1:${port}/api/monitor/health`;
     const cmd = `${process.execPath} ${BIN} watch ${gw} --interval 1s --health-url ${url} --lang zh`;
     const w = start('script', ['-qfec', cmd, '/dev/null']);
-    await until('two screens', () => w.out().split('\x1b[H\x1b[2J').length >= 3, w.out);
+    const screens = () => w.out().split('\x1b[H\x1b[2J');
+    await until('two screens, the second with errors of both channels', () => screens().length >= 3 && /#5\s+超时 ×/.test(screens().at(-1)!), w.out);
     w.child.stdin!.write('\x03'); // Ctrl-C through the terminal: SIGINT to the foreground process
     await w.closed;
     const text = w.out();
@@ -116,7 +128,12 @@ describe.skipIf(noBusybox)('watch', () => {
     expect(text.split('\x1b[H\x1b[2J').length).toBeGreaterThanOrEqual(3);
     expect(lastScreen).toMatch(/[▁▂▃▄▅▆▇█]{2,}/);
     expect(lastScreen).toContain('1500');
-    expect(lastScreen).toContain('最新的转发错误、panic、超时');
+    // relay errors summed per channel (a steady count of 1500: no growth), no line wider than the terminal
+    expect(lastScreen).toMatch(/\n  增长\s+0\/h \(0\/min\)/);
+    expect(lastScreen).toMatch(/\n    #2\s+超时 ×\d+\r?\n    #5\s+超时 ×\d+\r?\n/);
+    expect(lastScreen).not.toContain('context deadline exceeded');
+    expect(lastScreen).toContain('最新的 panic、崩溃、超时');
+    for (const l of lastScreen.split(/\r?\n/)) expect(displayWidth(l)).toBeLessThanOrEqual(80);
     expect(lastScreen).toContain(`${gw} 的监控小结`);
   }, 120_000);
 

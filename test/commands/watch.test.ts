@@ -1,0 +1,78 @@
+// The pieces of watch's screen and summary that are pure: the growth (the trend's slope, within runs), its text, the
+// per-channel relay-error summary (the channels ranking), and cutting a coloured line to the terminal's width.
+import { describe, expect, it } from 'vitest';
+import { channelErrors, channelErrorsText, fit, growthPerHour, growthText, type GrowthPoint } from '../../src/commands/watch.js';
+import { theilSen } from '../../src/analyze/trend.js';
+import type { GEvent } from '../../src/events.js';
+
+const MIN = 60_000;
+const T0 = Date.parse('2026-03-02T08:00:00Z');
+/** `values` one a minute from T0, all in `run`. */
+const series = (values: number[], run = 0, start = T0): GrowthPoint[] => values.map((v, i) => ({ t: start + i * MIN, v, run }));
+
+describe('growthPerHour: the slope trend uses, within runs', () => {
+  const cases: { name: string; input: { points: GrowthPoint[]; from?: number }; want: number | null }[] = [
+    { name: 'no samples', input: { points: [] }, want: null },
+    { name: 'one sample', input: { points: series([900]) }, want: null },
+    { name: 'steady', input: { points: series([1500, 1500, 1500, 1500]) }, want: 0 },
+    { name: '+10 a minute is +600 an hour', input: { points: series([100, 110, 120, 130, 140]) }, want: 600 },
+    { name: 'one outlier does not move the median slope', input: { points: series([100, 110, 5000, 130, 140, 150]) }, want: 600 },
+    {
+      name: 'a restart is not a fall: two leaking runs, +10/min each, with a drop between',
+      input: { points: [...series([1000, 1010, 1020, 1030], 0), ...series([100, 110, 120, 130], 1, T0 + 4 * MIN)] },
+      want: 600,
+    },
+    { name: 'only the window after `from`', input: { points: series([100, 100, 100, 100, 130, 160, 190]), from: T0 + 3 * MIN }, want: 1800 },
+    { name: 'one sample in each of two runs: no slope', input: { points: [...series([100], 0), ...series([900], 1, T0 + MIN)] }, want: null },
+  ];
+  for (const c of cases) it(c.name, () => expect(growthPerHour(c.input.points, c.input.from)).toBe(c.want));
+
+  it('is theilSen over the runs, not a second slope', () => {
+    const pts = [...series([5, 9, 30, 31], 0), ...series([2, 50, 51], 1, T0 + 10 * MIN)];
+    expect(growthPerHour(pts)).toBe(theilSen([series([5, 9, 30, 31], 0).map(({ t, v }) => ({ t, v })), series([2, 50, 51], 1, T0 + 10 * MIN).map(({ t, v }) => ({ t, v }))])!.perHour);
+  });
+});
+
+describe('growthText', () => {
+  const cases: { input: number | null; want: string }[] = [
+    { input: null, want: '—' },
+    { input: 0, want: '0/h (0/min)' },
+    { input: 600, want: '+600/h (+10/min)' },
+    { input: 30, want: '+30/h (+0.5/min)' },
+    { input: -1234.4, want: '-1234/h (-21/min)' },
+    { input: 2.04, want: '+2/h (0/min)' },
+    { input: 0.01, want: '0/h (0/min)' },
+  ];
+  for (const c of cases) it(`${c.input} → ${c.want}`, () => expect(growthText(c.input, '—')).toBe(c.want));
+});
+
+function relay(channel: number | null, cause: 'timeout' | 'rate_limit' | 'upstream_5xx', at: number): GEvent {
+  return { kind: 'relay_error', time: new Date(at).toISOString(), stream: 'stderr', source: 'gw', raw: 'x', channel, userId: null, statusCode: null, cause, timeoutClass: null, message: 'x' } as unknown as GEvent;
+}
+
+describe('channelErrors and channelErrorsText: #2 timeout ×14', () => {
+  it('per channel, most errors first, causes commonest first; only the window counts', () => {
+    const events = [
+      ...Array.from({ length: 14 }, (_, i) => relay(2, 'timeout', T0 + i * 1000)),
+      relay(5, 'upstream_5xx', T0 + 100),
+      relay(5, 'rate_limit', T0 + 200),
+      relay(5, 'rate_limit', T0 + 300),
+      relay(null, 'timeout', T0 + 400),
+      relay(7, 'timeout', T0 - 1), // before the watch began
+    ];
+    const rows = channelErrors(events, T0, T0 + MIN);
+    expect(rows.map((r) => channelErrorsText(r, 'en'))).toEqual(['#2 timeout ×14', '#5 rate limit ×2, 5xx ×1', '(none) timeout ×1']);
+    expect(rows.map((r) => channelErrorsText(r, 'zh'))).toEqual(['#2 超时 ×14', '#5 限流 ×2, 5xx ×1', '（无） 超时 ×1']);
+  });
+});
+
+describe('fit: a line cut to the terminal width', () => {
+  const cases: { name: string; input: [string, number]; want: string }[] = [
+    { name: 'short enough: untouched', input: ['abc', 3], want: 'abc' },
+    { name: 'too long: cut with an ellipsis in the last column', input: ['abcdef', 4], want: 'abc…' },
+    { name: 'colour codes take no columns and are closed when cut', input: ['\x1b[33mabcdef\x1b[39m', 4], want: '\x1b[33mabc…\x1b[0m' },
+    { name: 'colour codes around a line that fits', input: ['\x1b[1mab\x1b[22m', 2], want: '\x1b[1mab\x1b[22m' },
+    { name: 'CJK characters take two columns', input: ['增长增长增长', 7], want: '增长增…' },
+  ];
+  for (const c of cases) it(c.name, () => expect(fit(...c.input)).toBe(c.want));
+});

@@ -191,13 +191,7 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
       const d = health.deriveHealthUrl(inspect as never);
       return d ? { url: d.url, derived: true, how: d.how } : null;
     },
-    pprofUrl: (inspect, healthUrl) => {
-      const name = inspect.Name.replace(/^\//, '');
-      const given = opts.pprofUrl ?? (ctx.env.GOROSCOPE_PPROF_URL || undefined) ?? ctx.config.containers?.[name]?.pprofUrl ?? ctx.config.pprofUrl;
-      if (given) return { url: pprof.pprofUrl(given), derived: false };
-      if (healthUrl) return { url: `${new URL(healthUrl).origin}${pprof.PPROF_GOROUTINE_PATH}`, derived: true };
-      return null;
-    },
+    pprofUrl: (inspect, healthUrl) => pprof.pprofUrlFor(inspect.Name.replace(/^\//, ''), inspect as never, opts.pprofUrl, ctx, healthUrl),
     pprofIntervalMs,
     statsIntervalMs: 1000,
     version,

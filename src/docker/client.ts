@@ -85,18 +85,24 @@ export function parseHost(host: string, env: Env): Endpoint {
   return { options, endpoint: `${tls ? 'https' : 'tcp'}://${url.hostname}:${port}` };
 }
 
-/** The current context's endpoint (DOCKER_CONTEXT, else `currentContext` of config.json), or null for `default`. */
-export function contextEndpoint(env: Env): Endpoint | null {
-  const cfg = env.DOCKER_CONFIG || join(homedir(), '.docker');
+/** The current Docker context's name (DOCKER_CONTEXT, else `currentContext` of config.json); null for `default`. */
+export function currentContextName(env: Env): string | null {
   let name = env.DOCKER_CONTEXT;
   if (!name) {
     try {
-      name = (JSON.parse(readFileSync(join(cfg, 'config.json'), 'utf8')) as { currentContext?: string }).currentContext;
+      name = (JSON.parse(readFileSync(join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json'), 'utf8')) as { currentContext?: string }).currentContext;
     } catch {
       name = undefined;
     }
   }
-  if (!name || name === 'default') return null;
+  return !name || name === 'default' ? null : name;
+}
+
+/** The current context's endpoint (DOCKER_CONTEXT, else `currentContext` of config.json), or null for `default`. */
+export function contextEndpoint(env: Env): Endpoint | null {
+  const cfg = env.DOCKER_CONFIG || join(homedir(), '.docker');
+  const name = currentContextName(env);
+  if (!name) return null;
   const id = createHash('sha256').update(name).digest('hex');
   let host: string | undefined;
   let skipVerify = false;
@@ -129,6 +135,17 @@ function defaultEndpoint(): Endpoint {
   const desktop = join(homedir(), '.docker', 'run', 'docker.sock');
   const socketPath = existsSync(desktop) ? desktop : '/var/run/docker.sock';
   return { options: { socketPath }, endpoint: `unix://${socketPath}` };
+}
+
+/**
+ * Which setting chose the daemon, for people: `--host`, `DOCKER_HOST`, `Docker context NAME` or `the default socket`;
+ * and the context that `--host` or DOCKER_HOST override (as they do for the docker CLI), if one is set.
+ */
+export function endpointOrigin(host: string | undefined, env: Env = process.env): { from: string; overriddenContext: string | null } {
+  const context = currentContextName(env);
+  if (host) return { from: '--host', overriddenContext: context };
+  if (env.DOCKER_HOST) return { from: 'DOCKER_HOST', overriddenContext: context };
+  return { from: context ? `Docker context ${context}` : 'the default socket', overriddenContext: null };
 }
 
 /** Where to connect: `--host`, else DOCKER_HOST, else the current context, else the default socket. */

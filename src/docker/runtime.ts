@@ -67,6 +67,8 @@ export interface ContainerSummary {
   State: string;
   Labels: Record<string, string>;
   Image?: string;
+  /** Exposed and published ports: `{ PrivatePort: 3000, PublicPort: 8080, Type: 'tcp' }`. */
+  Ports?: { PrivatePort?: number; PublicPort?: number; Type?: string; IP?: string }[];
 }
 
 /** One event as the Engine API sends it (only the fields goroscope relies on are typed). */

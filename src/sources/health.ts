@@ -355,25 +355,32 @@ export function appPort(c: InspectForUrl): { port: number; from: string } {
 }
 
 /**
- * Where the health endpoint of a container can be reached from here: the host network (127.0.0.1:PORT),
- * a published port for PORT/tcp, else the container's bridge IP (reachable from the Docker host on Linux only).
- * Null when none applies (e.g. `--network none`).
+ * Where a port of the container can be reached from here: the host network (127.0.0.1:PORT), a published port for
+ * PORT/tcp, else the container's IP (reachable from the Docker host on Linux only). `from` says where the port came
+ * from, for people. Null when none applies (e.g. `--network none`).
  */
-export function deriveHealthUrl(c: InspectForUrl, path = DEFAULT_HEALTH_PATH): DerivedUrl | null {
-  const { port, from } = appPort(c);
-  if (c.HostConfig?.NetworkMode === 'host') {
-    return { url: `http://127.0.0.1:${port}${path}`, how: `host network, ${from}` };
-  }
+export function reachableAt(c: InspectForUrl, port: number, from: string): { origin: string; how: string } | null {
+  if (c.HostConfig?.NetworkMode === 'host') return { origin: `http://127.0.0.1:${port}`, how: `host network, ${from}` };
   const bindings = c.NetworkSettings?.Ports?.[`${port}/tcp`] ?? [];
   const b = bindings.find((x) => x.HostPort) ?? null;
   if (b) {
     const ip = !b.HostIp || b.HostIp === '0.0.0.0' || b.HostIp === '::' ? '127.0.0.1' : b.HostIp;
     const host = ip.includes(':') ? `[${ip}]` : ip;
-    return { url: `http://${host}:${b.HostPort}${path}`, how: `published port ${port}/tcp → ${host}:${b.HostPort}` };
+    return { origin: `http://${host}:${b.HostPort}`, how: `published port ${port}/tcp → ${host}:${b.HostPort}` };
   }
   const ip = c.NetworkSettings?.IPAddress || Object.values(c.NetworkSettings?.Networks ?? {}).find((n) => n?.IPAddress)?.IPAddress;
-  if (ip) return { url: `http://${ip}:${port}${path}`, how: `container IP ${ip} (${from}; port not published)` };
+  if (ip) return { origin: `http://${ip}:${port}`, how: `container IP ${ip} (${from}; port not published)` };
   return null;
+}
+
+/**
+ * Where the health endpoint of a container can be reached from here: the app's port (appPort) where reachableAt
+ * finds it. Null when none applies (e.g. `--network none`).
+ */
+export function deriveHealthUrl(c: InspectForUrl, path = DEFAULT_HEALTH_PATH): DerivedUrl | null {
+  const { port, from } = appPort(c);
+  const at = reachableAt(c, port, from);
+  return at ? { url: `${at.origin}${path}`, how: at.how } : null;
 }
 
 /**

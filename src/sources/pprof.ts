@@ -5,7 +5,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataError, InputError, PermissionError, UnavailableError, UsageError } from '../errors.js';
+import { DataError, GoroscopeError, InputError, PermissionError, UnavailableError, UsageError } from '../errors.js';
+import { reachableAt, type DerivedUrl, type InspectForUrl } from './health.js';
 
 export const PPROF_GOROUTINE_PATH = '/debug/pprof/goroutine?debug=2';
 
@@ -39,6 +40,89 @@ export function pprofUrl(spec: string): string {
   if (/\/debug\/pprof\/?$/.test(u.pathname)) return `${u.origin}${u.pathname.replace(/\/?$/, '/')}goroutine?debug=2`;
   if (/\/debug\/pprof\/goroutine$/.test(u.pathname) && u.search === '') return `${u.origin}${u.pathname}?debug=2`;
   return u.toString();
+}
+
+/** new-api serves pprof here when ENABLE_PPROF=true (common/pprof.go). */
+export const NEW_API_PPROF_PORT = 8005;
+
+/**
+ * Where a gateway's goroutine dump can be had when nobody said: ezlinkai's METRICS_PORT (pprof on the metrics port),
+ * new-api's ENABLE_PPROF=true (port 8005), else the health server itself (`/debug/pprof/` on the app port, as the
+ * simulator and many builds with net/http/pprof serve it). Null when none of them can be reached from here.
+ */
+export function derivePprofUrl(c: InspectForUrl, healthUrl: string | null): DerivedUrl | null {
+  const env = c.Config?.Env ?? [];
+  for (const e of env) {
+    const m = /^METRICS_PORT=(\d+)$/.exec(e); // METRICS_PORT=6060
+    const at = m ? reachableAt(c, Number(m[1]), `METRICS_PORT=${m[1]} in its environment`) : null;
+    if (at) return { url: `${at.origin}${PPROF_GOROUTINE_PATH}`, how: at.how };
+  }
+  if (env.some((e) => /^ENABLE_PPROF=(?:true|1)$/i.test(e))) {
+    const at = reachableAt(c, NEW_API_PPROF_PORT, `ENABLE_PPROF=true: new-api's port ${NEW_API_PPROF_PORT}`);
+    if (at) return { url: `${at.origin}${PPROF_GOROUTINE_PATH}`, how: at.how };
+  }
+  if (healthUrl) return { url: `${new URL(healthUrl).origin}${PPROF_GOROUTINE_PATH}`, how: 'the health server' };
+  return null;
+}
+
+/** The pprof URL a user gave for this container (`--pprof-url`, GOROSCOPE_PPROF_URL, the config file), normalised; null when none. */
+export function configuredPprofUrl(
+  name: string,
+  flag: string | undefined,
+  ctx: { env: Record<string, string | undefined>; config: { pprofUrl?: string; containers?: Record<string, { pprofUrl?: string }> } },
+): { url: string; source: string } | null {
+  if (flag) return { url: pprofUrl(flag), source: '--pprof-url' };
+  if (ctx.env.GOROSCOPE_PPROF_URL) return { url: pprofUrl(ctx.env.GOROSCOPE_PPROF_URL), source: 'GOROSCOPE_PPROF_URL' };
+  const file = ctx.config.containers?.[name]?.pprofUrl ?? ctx.config.pprofUrl;
+  return file ? { url: pprofUrl(file), source: 'config file' } : null;
+}
+
+/** The pprof URL `bundle` and `doctor` use for a container: the configured one, else derived; how it was found. */
+export function pprofUrlFor(
+  name: string,
+  inspect: InspectForUrl,
+  flag: string | undefined,
+  ctx: Parameters<typeof configuredPprofUrl>[2],
+  healthUrl: string | null,
+): { url: string; derived: boolean; how: string } | null {
+  const given = configuredPprofUrl(name, flag, ctx);
+  if (given) return { url: given.url, derived: false, how: given.source };
+  const d = derivePprofUrl(inspect, healthUrl);
+  return d ? { url: d.url, derived: true, how: d.how } : null;
+}
+
+export interface PprofProbe {
+  /** The dump URL as a bundle fetches it. */
+  url: string;
+  ok: boolean;
+  /** Goroutines the profile counts. */
+  goroutines: number | null;
+  /** What failed, one line; null when ok. */
+  error: string | null;
+  latencyMs: number;
+}
+
+/**
+ * Does the pprof endpoint give goroutine dumps? Asks for the cheap `debug=1` form of the same URL (a count per stack,
+ * not every goroutine: small even at 100,000 goroutines) through fetchDump, bounded as a bundle's fetch is. Never throws.
+ */
+export async function probePprof(url: string, opts: FetchOptions = {}): Promise<PprofProbe> {
+  const started = performance.now();
+  const light = url.replace(/([?&]debug=)2(?=&|$)/, '$11');
+  const done = (r: Omit<PprofProbe, 'url' | 'latencyMs'>): PprofProbe => ({ url, ...r, latencyMs: Math.round(performance.now() - started) });
+  let text: string;
+  try {
+    text = await fetchDump(light, { maxBytes: 64 << 20, ...opts });
+  } catch (err) {
+    const e = err instanceof GoroscopeError ? err.message : (err as Error).message;
+    return done({ ok: false, goroutines: null, error: e });
+  }
+  // debug=1 starts `goroutine profile: total 123`; debug=2 has one `goroutine 7 [chan receive]:` head per goroutine
+  const total = /^goroutine profile: total (\d+)/m.exec(text);
+  if (total) return done({ ok: true, goroutines: Number(total[1]), error: null });
+  const heads = text.match(/^goroutine \d+ \[/gm);
+  if (heads) return done({ ok: true, goroutines: heads.length, error: null });
+  return done({ ok: false, goroutines: null, error: 'answered, but not with a goroutine profile' });
 }
 
 /** GET a goroutine dump as text. Throws UnavailableError (69) for network failures and non-2xx, DataError (65) for HTML. */

@@ -48,6 +48,10 @@ export interface FakeContainerSpec {
   env?: string[];
   networkMode?: string;
   logDriver?: string;
+  /** Docker's restart policy name (default `no`). */
+  restartPolicy?: string;
+  /** Exposed ports as `docker ps` lists them. */
+  ports?: { PrivatePort: number; PublicPort?: number; Type: string }[];
   /** Log lines; `time` defaults to one per millisecond from 2026-01-01. */
   logs?: (Partial<FakeMessage> & { text: string })[];
   /** What `stats` answers while running (a stopped container answers zeros, as Docker does). */
@@ -64,6 +68,7 @@ interface FakeContainer {
   stats: RawStats | null;
   statsError: Error | null;
   events: DockerEvent[];
+  ports: { PrivatePort: number; PublicPort?: number; Type: string }[];
 }
 
 const ZERO = '0001-01-01T00:00:00Z';
@@ -85,6 +90,10 @@ export class FakeDocker implements DockerRuntime {
   readonly calls: string[] = [];
   /** When set, every call fails as an unreachable daemon does (exit 69). */
   down = false;
+  /** When set, every call fails with this error (e.g. a PermissionError, as a socket without access does). */
+  failWith: Error | null = null;
+  /** What `version` says. */
+  apiVersion = '1.41';
   private readonly containers: FakeContainer[] = [];
   private readonly changes = new EventEmitter();
   services: ServiceInspect[] = [];
@@ -130,7 +139,7 @@ export class FakeDocker implements DockerRuntime {
         FinishedAt: running ? ZERO : nanoTime(T0),
       },
       Config: { Tty: spec.tty ?? false, Image: spec.image ?? 'one-api:latest', Env: spec.env ?? [], Cmd: null, Labels: spec.labels ?? {} },
-      HostConfig: { LogConfig: { Type: spec.logDriver ?? 'json-file', Config: {} }, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, NetworkMode: spec.networkMode ?? 'none' },
+      HostConfig: { LogConfig: { Type: spec.logDriver ?? 'json-file', Config: {} }, RestartPolicy: { Name: spec.restartPolicy ?? 'no', MaximumRetryCount: 0 }, NetworkMode: spec.networkMode ?? 'none' },
       NetworkSettings: { IPAddress: '', Ports: {}, Networks: {} },
     };
     const messages = (spec.logs ?? []).map((m, i) => ({ stream: m.stream ?? 'stdout', time: m.time ?? nanoTime(T0 + i), text: m.text }));
@@ -141,6 +150,7 @@ export class FakeDocker implements DockerRuntime {
       stats: spec.stats ?? null,
       statsError: spec.statsError ?? null,
       events: spec.events ?? [],
+      ports: spec.ports ?? [],
     });
     return inspect;
   }
@@ -169,6 +179,7 @@ export class FakeDocker implements DockerRuntime {
   private enter(call: string, signal?: AbortSignal): void {
     this.calls.push(call);
     if (signal?.aborted) throw signal.reason;
+    if (this.failWith) throw this.failWith;
     if (this.down) throw new UnavailableError('cannot reach the Docker daemon', this.endpoint, 'is Docker running?');
   }
 
@@ -184,7 +195,7 @@ export class FakeDocker implements DockerRuntime {
 
   async version(signal?: AbortSignal): Promise<EngineVersion> {
     this.enter('version', signal);
-    return { version: '20.10.24-fake', apiVersion: '1.41', os: 'linux', arch: 'amd64' };
+    return { version: '20.10.24-fake', apiVersion: this.apiVersion, os: 'linux', arch: 'amd64' };
   }
 
   async info(signal?: AbortSignal): Promise<EngineInfo> {
@@ -202,7 +213,7 @@ export class FakeDocker implements DockerRuntime {
     const wanted = (filter.labels ?? []).map((l) => l.split('=') as [string, string | undefined]);
     return this.containers
       .filter((c) => wanted.every(([k, v]) => (v === undefined ? k in c.labels : c.labels[k] === v)))
-      .map((c) => ({ Id: c.inspect.Id, Names: [c.inspect.Name], State: c.inspect.State.Status, Labels: { ...c.labels }, Image: c.inspect.Config?.Image ?? '' }));
+      .map((c) => ({ Id: c.inspect.Id, Names: [c.inspect.Name], State: c.inspect.State.Status, Labels: { ...c.labels }, Image: c.inspect.Config?.Image ?? '', Ports: c.ports.map((p) => ({ ...p })) }));
   }
 
   async logs(id: string, q: LogQuery, sink: FrameSink): Promise<void> {

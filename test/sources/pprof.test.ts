@@ -6,7 +6,7 @@ import { mkdtemp, mkdir, writeFile, rm, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GoroscopeError } from '../../src/errors.js';
-import { fetchDump, pprofUrl, readDumpSource } from '../../src/sources/pprof.js';
+import { derivePprofUrl, fetchDump, pprofUrl, pprofUrlFor, probePprof, readDumpSource } from '../../src/sources/pprof.js';
 
 const DUMP = 'goroutine 1 [running]:\nmain.main()\n\t/src/main.go:3 +0x1\n';
 
@@ -150,5 +150,79 @@ describe('readDumpSource', () => {
     const f = join(dir, 'd.txt');
     await writeFile(f, DUMP);
     expect((await readDumpSource(f)).dumps).toEqual([{ label: f, text: await readFile(f, 'utf8') }]);
+  });
+});
+
+describe('derivePprofUrl and pprofUrlFor: where bundle and doctor look for goroutine dumps', () => {
+  const host = (env: string[], args: string[] = []) => ({ HostConfig: { NetworkMode: 'host' }, Config: { Env: env }, Args: args });
+  const published = (env: string[], ports: Record<string, { HostIp: string; HostPort: string }[]>) => ({ HostConfig: { NetworkMode: 'bridge' }, Config: { Env: env }, NetworkSettings: { Ports: ports } });
+  const cases: { name: string; input: { inspect: object; health: string | null }; want: { url: string; how: string } | null }[] = [
+    {
+      name: 'ezlinkai METRICS_PORT on the host network',
+      input: { inspect: host(['METRICS_PORT=6060']), health: 'http://127.0.0.1:3000/api/monitor/health' },
+      want: { url: 'http://127.0.0.1:6060/debug/pprof/goroutine?debug=2', how: 'host network, METRICS_PORT=6060 in its environment' },
+    },
+    {
+      name: 'METRICS_PORT published elsewhere',
+      input: { inspect: published(['METRICS_PORT=6060'], { '6060/tcp': [{ HostIp: '0.0.0.0', HostPort: '16060' }] }), health: null },
+      want: { url: 'http://127.0.0.1:16060/debug/pprof/goroutine?debug=2', how: 'published port 6060/tcp → 127.0.0.1:16060' },
+    },
+    {
+      name: 'METRICS_PORT not reachable: the health server instead',
+      input: { inspect: published(['METRICS_PORT=6060'], {}), health: 'http://127.0.0.1:8080/api/monitor/health' },
+      want: { url: 'http://127.0.0.1:8080/debug/pprof/goroutine?debug=2', how: 'the health server' },
+    },
+    {
+      name: "new-api's ENABLE_PPROF=true: port 8005",
+      input: { inspect: host(['ENABLE_PPROF=true']), health: 'http://127.0.0.1:3000/api/status' },
+      want: { url: 'http://127.0.0.1:8005/debug/pprof/goroutine?debug=2', how: "host network, ENABLE_PPROF=true: new-api's port 8005" },
+    },
+    { name: 'nothing known', input: { inspect: published([], {}), health: null }, want: null },
+  ];
+  it.each(cases)('$name', ({ input, want }) => expect(derivePprofUrl(input.inspect, input.health)).toEqual(want));
+
+  it('a configured URL wins, normalised, and says where it came from', () => {
+    const inspect = host(['METRICS_PORT=6060']);
+    const ctx = (env: Record<string, string>, config: object = {}) => ({ env, config });
+    expect(pprofUrlFor('gw', inspect, 'http://10.0.0.5:6060', ctx({}), null)).toEqual({ url: 'http://10.0.0.5:6060/debug/pprof/goroutine?debug=2', derived: false, how: '--pprof-url' });
+    expect(pprofUrlFor('gw', inspect, undefined, ctx({ GOROSCOPE_PPROF_URL: 'http://e:1/' }), null)).toMatchObject({ url: 'http://e:1/debug/pprof/goroutine?debug=2', how: 'GOROSCOPE_PPROF_URL' });
+    expect(pprofUrlFor('gw', inspect, undefined, ctx({}, { pprofUrl: 'http://all:1', containers: { gw: { pprofUrl: 'http://gw:2' } } }), null)).toMatchObject({ url: 'http://gw:2/debug/pprof/goroutine?debug=2', how: 'config file' });
+    expect(pprofUrlFor('gw', inspect, undefined, ctx({}), null)).toEqual({ url: 'http://127.0.0.1:6060/debug/pprof/goroutine?debug=2', derived: true, how: 'host network, METRICS_PORT=6060 in its environment' });
+  });
+});
+
+describe('probePprof: the cheap debug=1 question, never a throw', () => {
+  let server: Server;
+  let base = '';
+  const asked: string[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      asked.push(req.url ?? '');
+      if (req.url === '/debug/pprof/goroutine?debug=1') res.end('goroutine profile: total 1234\n1200 @ 0x1 0x2\n#\t0x1\tmain.leakyRelay+0x1\t/src/sim.go:40\n');
+      else if (req.url === '/full/dump') res.end(`${DUMP}\n${DUMP.replace('goroutine 1', 'goroutine 2')}`);
+      else if (req.url === '/html/goroutine?debug=1') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>');
+      else if (req.url === '/text/goroutine?debug=1') res.end('hello\n');
+      else res.writeHead(404).end('404 page not found\n');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const cases: { name: string; input: string; want: { ok: boolean; goroutines: number | null; error: string | null } }[] = [
+    { name: 'debug=2 URL: asks debug=1, reads the total', input: '/debug/pprof/goroutine?debug=2', want: { ok: true, goroutines: 1234, error: null } },
+    { name: 'a URL without debug=2 is asked as given; its goroutine heads are counted', input: '/full/dump', want: { ok: true, goroutines: 2, error: null } },
+    { name: 'an HTML page', input: '/html/goroutine?debug=2', want: { ok: false, goroutines: null, error: 'an HTML page, not a goroutine dump' } },
+    { name: 'text that is no profile', input: '/text/goroutine?debug=2', want: { ok: false, goroutines: null, error: 'answered, but not with a goroutine profile' } },
+    { name: '404', input: '/nope/goroutine?debug=2', want: { ok: false, goroutines: null, error: 'the pprof endpoint answered HTTP 404' } },
+  ];
+  it.each(cases)('$name', async ({ input, want }) => {
+    const r = await probePprof(`${base}${input}`, { timeoutMs: 2000 });
+    expect({ url: r.url, ok: r.ok, goroutines: r.goroutines, error: r.error }).toEqual({ url: `${base}${input}`, ...want });
+  });
+
+  it('refused: one line, no throw', async () => {
+    const r = await probePprof('http://127.0.0.1:1/debug/pprof/goroutine?debug=2', { timeoutMs: 2000 });
+    expect([r.ok, r.error]).toEqual([false, 'connection refused']);
   });
 });

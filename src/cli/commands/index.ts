@@ -11,7 +11,8 @@ import { register as channels } from './channels.js';
 import { register as review } from './review.js';
 import { register as goroutines } from './goroutines.js';
 import { register as alert } from './alert.js';
+import { register as doctor } from './doctor.js';
 
 export type Register = (program: Command, context: () => Promise<CommandContext>) => void;
 
-export const COMMANDS: Register[] = [scan, check, stats, watch, bundle, trend, channels, review, goroutines, alert];
+export const COMMANDS: Register[] = [scan, check, stats, watch, bundle, trend, channels, review, goroutines, alert, doctor];

@@ -19,7 +19,7 @@ import { duration, memText, statsMem, pad } from './check.js';
 import { percent } from '../analyze/stats.js';
 import { verdict } from '../analyze/verdict.js';
 import { theilSen } from '../analyze/trend.js';
-import { rankChannels, type ChannelRow } from '../analyze/channels.js';
+import { ChannelTable, channelReport, type ChannelRow } from '../analyze/channels.js';
 import { CHANNEL_MSG } from '../report/channels.js';
 import { width } from '../report/trend.js';
 import type { Cause } from '../events.js';
@@ -55,8 +55,6 @@ const EVENT_KINDS: ReadonlySet<Kind> = new Set(['relay_error', 'retry', 'channel
 /** The kinds the per-channel summary is made of (src/analyze/channels.ts reads them); not listed one by one on the screen. */
 const CHANNEL_KINDS: ReadonlySet<Kind> = new Set(['relay_error', 'retry', 'channel_disabled', 'channel_enabled']);
 const SHOWN = 8;
-/** Channel events kept for the summary; past this the oldest go and the summary says from when it counts. */
-const CHANNEL_EVENTS_KEPT = 50_000;
 /** The growth on the screen and in each sample line is the slope of this recent window; the summary's of the session. */
 export const GROWTH_WINDOW_MS = 15 * 60_000;
 /** Channels listed on the screen; the rest are counted in one line. */
@@ -103,9 +101,9 @@ export function channelErrorsText(row: ChannelRow, lang: Lang): string {
   return `${row.channel === null ? M.unknown : `#${row.channel}`} ${causes.map(([c, n]) => `${M.causes[c]} ×${n}`).join(', ')}`;
 }
 
-/** The channels with relay errors in [from, to], most errors first (the ranking of `goroscope channels`). */
-export function channelErrors(events: readonly GEvent[], from: number, to: number): ChannelRow[] {
-  return rankChannels(events, { from, to, reason: 'since the watch began' }, { from, to }).channels.filter((r) => r.relayErrors > 0);
+/** The channels with relay errors in [from, to], most errors first: `goroscope channels`' table and report. */
+export function channelErrors(table: ChannelTable, from: number, to: number): ChannelRow[] {
+  return channelReport(table, { from, to, reason: 'since the watch began' }).channels.filter((r) => r.relayErrors > 0);
 }
 
 /** Cut a terminal line to `cols` display columns (ANSI colour codes take none), ending in `…` when cut. */
@@ -169,8 +167,8 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
   const tty = ctx.stdout.isTTY === true;
   const m = messages[ctx.lang];
   const events: GEvent[] = [];
-  const channelEvents: GEvent[] = [];
-  let channelsFrom = ctx.now();
+  // Counts per minute and channel, not the events: a long watch of a failing gateway stays small.
+  const channels = new ChannelTable();
   let logGoroutine: { count: number; time: string | null } | null = null;
   let followError: string | null = null;
 
@@ -188,8 +186,7 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
           const alertable = notifier?.toEventObservation(name, null, e);
           if (alertable) notify?.events([alertable]);
           if (CHANNEL_KINDS.has(e.kind)) {
-            channelEvents.push(e);
-            if (channelEvents.length > CHANNEL_EVENTS_KEPT) channelsFrom = Date.parse(channelEvents.shift()!.time ?? '') + 1 || channelsFrom;
+            channels.add(e);
             if (e.kind !== 'relay_error') return;
           } else {
             events.push(e);
@@ -281,8 +278,7 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
       events,
       followError,
       growth: growthPerHour(points, now - GROWTH_WINDOW_MS),
-      channels: tty ? channelErrors(channelEvents, channelsFrom, now) : [],
-      channelsFrom,
+      channels: tty ? channelErrors(channels, started, now) : [],
     };
     await write(ctx.stdout, tty ? `\x1b[H\x1b[2J${screen(view, ctx)}` : `${line(view, ctx)}\n`);
     await sleep(Math.max(0, intervalMs - (ctx.now() - t0)), ctx.signal);
@@ -291,7 +287,7 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
   await notify?.close();
   if (recordFd !== null) closeSync(recordFd);
   const end = ctx.now();
-  await write(ctx.stdout, summary(name, seen, samples, end - started, last, { growth: growthPerHour(points), channels: channelErrors(channelEvents, channelsFrom, end) }, ctx));
+  await write(ctx.stdout, summary(name, seen, samples, end - started, last, { growth: growthPerHour(points), channels: channelErrors(channels, started, end) }, ctx));
 }
 
 interface View {
@@ -306,9 +302,8 @@ interface View {
   followError: string | null;
   /** Goroutines per hour over the last GROWTH_WINDOW_MS. */
   growth: number | null;
-  /** Channels with relay errors since `channelsFrom` (the screen only). */
+  /** Channels with relay errors since the watch began (the screen only). */
   channels: ChannelRow[];
-  channelsFrom: number;
 }
 
 function colourCount(g: number | null, t: Thresholds, ctx: CommandContext): string {
@@ -354,7 +349,7 @@ export function screen(v: View, ctx: CommandContext): string {
     `  ${pad(m.health, 19)}${v.c.health ? `${v.c.health.url} ${v.c.health.ok ? `HTTP ${v.c.health.status}, ${v.c.health.latencyMs} ms` : ''}` : (v.c.urlSource ?? m.noUrl)}`,
     ...problems(v, ctx).map((p) => `  ${k.yellow(p)}`),
     '',
-    `  ${k.bold(fmt(m.relayErrorsSince, { time: new Date(v.channelsFrom).toISOString().slice(11, 19) }))}`,
+    `  ${k.bold(fmt(m.relayErrorsSince, { time: new Date(v.started).toISOString().slice(11, 19) }))}`,
     ...(v.channels.length === 0
       ? [`    ${m.noEvents}`]
       : shownChannels.map((r) => {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { channelErrors, channelErrorsText, fit, growthPerHour, growthText, type GrowthPoint } from '../../src/commands/watch.js';
 import { theilSen } from '../../src/analyze/trend.js';
+import { ChannelTable } from '../../src/analyze/channels.js';
 import type { GEvent } from '../../src/events.js';
 
 const MIN = 60_000;
@@ -60,7 +61,9 @@ describe('channelErrors and channelErrorsText: #2 timeout ×14', () => {
       relay(null, 'timeout', T0 + 400),
       relay(7, 'timeout', T0 - 1), // before the watch began
     ];
-    const rows = channelErrors(events, T0, T0 + MIN);
+    const table = new ChannelTable();
+    for (const e of events) table.add(e);
+    const rows = channelErrors(table, T0, T0 + MIN);
     expect(rows.map((r) => channelErrorsText(r, 'en'))).toEqual(['#2 timeout ×14', '#5 rate limit ×2, 5xx ×1', '(none) timeout ×1']);
     expect(rows.map((r) => channelErrorsText(r, 'zh'))).toEqual(['#2 超时 ×14', '#5 限流 ×2, 5xx ×1', '（无） 超时 ×1']);
   });

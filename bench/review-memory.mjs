@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The flat-memory benchmark of `review` and `trend` (figures in docs/performance.md; issue 16 part 3).
+// The flat-memory benchmark of `review` and `trend` (figures in docs/performance.md).
 // 1. Generates (seeded, streamed, never held in memory) One API logs of the given sizes in bench/out/: one week of a
 //    busy ezlinkai gateway in trouble in `docker logs -t` form (the line shapes of fixtures/sample): a DEBUG goroutine
 //    monitor every 30 s (count and memory), a leak that climbs for a day, crashes and restarts, one request line in

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSYBOX, docker, noBusybox, noSimulator, removeContainers, uniqueName } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
-import { poll, startSimulator } from '../helpers/sim.js';
+import { leakFailCrash, poll } from '../helpers/sim.js';
 
 async function restartedOnceAndExited(name: string): Promise<void> {
   await poll(
@@ -95,25 +95,10 @@ describe.skipIf(noBusybox)('busybox container: monitor lines, relay errors, a cr
 
 describe.skipIf(noSimulator)('the One API simulator: a real leak, a failing channel, a crash and a restart', () => {
   const name = uniqueName('analysis-sim');
-  let base = '';
-  const post = async (path: string) => (await fetch(base + path, { method: 'POST' })).json() as Promise<Record<string, unknown>>;
   const levels = ['--monitor-interval', '200ms', '--warning', '20', '--critical', '60', '--emergency', '150'];
 
   beforeAll(async () => {
-    base = await startSimulator(
-      name,
-      ['--debug', '--monitor-interval', '200ms', '--warn-threshold', '20', '--high-threshold', '60', '--channels', '1,2', '--fail-channels', '2:timeout', '--relay-timeout', '200ms'],
-      ['--restart', 'on-failure'],
-    );
-    // the leak: 10 more goroutines stuck in main.leakyRelay every 250 ms for 5 s
-    for (let i = 0; i < 20; i++) {
-      await post('/sim/leak?n=10');
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    await post('/sim/load?requests=3&channel=2&concurrency=1');
-    await post('/sim/crash');
-    await poll('restart', async () => ((await docker('inspect', '--format', '{{.RestartCount}}', name)).trim() === '1' ? true : undefined), 30_000);
-    await poll('health after restart', async () => ((await fetch(`${base}/api/monitor/health`)).ok ? true : undefined));
+    await leakFailCrash(name);
     // the second run needs 20 monitor ticks (4 s) to get a verdict of its own
     await new Promise((r) => setTimeout(r, 5000));
   });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, noSimulator, removeContainers, uniqueName } from '../helpers/engine.js';
 import { goroscope } from '../helpers/cli.js';
-import { poll, startSimulator } from '../helpers/sim.js';
+import { leakFailCrash, poll } from '../helpers/sim.js';
 
 /** The simulator's levels (20 / 60 / 150) for every command, the bundle included (it takes no threshold flags). */
 const ENV = { GOROSCOPE_WARNING: '20', GOROSCOPE_CRITICAL: '60', GOROSCOPE_EMERGENCY: '150' };
@@ -29,21 +29,7 @@ describe.skipIf(noSimulator)('one truth on the simulator: a live leak, a failing
   let bundleDir = '';
 
   beforeAll(async () => {
-    const base = await startSimulator(
-      name,
-      ['--debug', '--monitor-interval', '200ms', '--warn-threshold', '20', '--high-threshold', '60', '--channels', '1,2', '--fail-channels', '2:timeout', '--relay-timeout', '200ms'],
-      ['--restart', 'on-failure'],
-    );
-    const post = (path: string) => fetch(base + path, { method: 'POST' });
-    // the leak: 10 more goroutines stuck in main.leakyRelay every 250 ms for 5 s, and channel 2 timing out
-    for (let i = 0; i < 20; i++) {
-      await post('/sim/leak?n=10');
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    await post('/sim/load?requests=3&channel=2&concurrency=1');
-    await post('/sim/crash');
-    await poll('restart', async () => ((await docker('inspect', '--format', '{{.RestartCount}}', name)).trim() === '1' ? true : undefined), 30_000);
-    await poll('health after restart', async () => ((await fetch(`${base}/api/monitor/health`)).ok ? true : undefined));
+    await leakFailCrash(name);
     // the second run gets 20 monitor ticks of its own, then the container stops: every command reads the same log
     await poll('20 samples of the second run', async () => {
       const t = JSON.parse((await goroscope(['trend', name, '--json'])).stdout) as { runs: { samples: number }[] };

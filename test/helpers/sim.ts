@@ -64,3 +64,27 @@ export async function bundleWithLeakBetweenDumps(
   const code = await exited;
   return { code, stdout, stderr, root: /^bundle: (.*) \(/m.exec(stdout)?.[1] };
 }
+
+/**
+ * The analysis scenario on the simulator: a gateway (DEBUG, monitor every 200 ms, levels 20 / 60, channels 1 and 2)
+ * leaks 10 goroutines in main.leakyRelay every 250 ms for 5 s, channel 2 times out on 3 requests (and is disabled
+ * after them), then it crashes and Docker restarts it (`--restart on-failure`). Resolves the base URL once the
+ * restarted process answers.
+ */
+export async function leakFailCrash(name: string): Promise<string> {
+  const base = await startSimulator(
+    name,
+    ['--debug', '--monitor-interval', '200ms', '--warn-threshold', '20', '--high-threshold', '60', '--channels', '1,2', '--fail-channels', '2:timeout', '--relay-timeout', '200ms'],
+    ['--restart', 'on-failure'],
+  );
+  const post = (path: string) => fetch(base + path, { method: 'POST' });
+  for (let i = 0; i < 20; i++) {
+    await post('/sim/leak?n=10');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await post('/sim/load?requests=3&channel=2&concurrency=1');
+  await post('/sim/crash');
+  await poll('restart', async () => ((await docker('inspect', '--format', '{{.RestartCount}}', name)).trim() === '1' ? true : undefined), 30_000);
+  await poll('health after restart', async () => ((await fetch(`${base}/api/monitor/health`)).ok ? true : undefined));
+  return base;
+}

@@ -12,23 +12,16 @@
 // Usage: node bench/review-memory.mjs [--mb 300,3000] [--runs 3] [--reuse] [--seed N]
 import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
 import * as L from '../fixtures/sample/oneapi-lines.mjs';
+import { BIN, ROOT, flag, median, opt } from './common.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(ROOT, 'bench', 'out');
-const BIN = join(ROOT, 'bin', 'goroscope.js');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : dflt;
-};
 const SIZES = opt('--mb', '300,3000').split(',').map(Number);
 const RUNS = Number(opt('--runs', '3'));
 const SEED = Number(opt('--seed', '7'));
-const REUSE = args.includes('--reuse');
+const REUSE = flag('--reuse');
 const TARGET_RSS_MB = 400;
 const WEEK = 7 * 24 * 3_600_000;
 /** Average bytes of one request's lines (measured on the generator): sets the request rate that fills the week. */
@@ -124,8 +117,6 @@ function measure(cmd) {
   return { rssMb: Number(m[1]) / 1024, wall: Number(m[2]), doc: JSON.parse(r.stdout) };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 const results = [];
 for (const mb of SIZES) {
   const file = join(OUT_DIR, `review-${mb}mb-seed${SEED}.log`);
@@ -161,7 +152,7 @@ for (const mb of SIZES) {
 const worst = Math.max(...results.map((r) => r.maxRssMb));
 const byCmd = (c) => results.filter((r) => r.command === c).map((r) => r.peakRssMb);
 const summary = {
-  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, load: loadavg().map((x) => Math.round(x * 10) / 10) },
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, load: loadavg().map((x) => Math.round(x * 10) / 10) },
   targetRssMb: TARGET_RSS_MB,
   worstPeakRssMb: worst,
   ok: worst < TARGET_RSS_MB,

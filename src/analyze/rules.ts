@@ -416,11 +416,18 @@ function seriesPoints(series: Series): { time: string; count: number }[] {
 }
 
 export interface Comparison {
-  rows: { metric: 'verdict' | 'peak' | 'median' | 'slopePerHour' | 'runs' | 'samples' | 'restarts'; baseline: string | number | null; current: string | number | null }[];
+  rows: {
+    metric: 'verdict' | 'peak' | 'median' | 'slopePerHour' | 'runs' | 'samples' | 'restarts' | 'dockerRestartCount';
+    baseline: string | number | null;
+    current: string | number | null;
+  }[];
 }
 
-/** Before/after table for `--baseline`. */
-export function compareTrends(baseline: TrendResult, current: TrendResult): Comparison {
+/**
+ * Before/after table for `--baseline`. `docker` is Docker's RestartCount of each side where that side is one
+ * container (null otherwise): a row of its own under its own name, beside the log's restarts, never instead of them.
+ */
+export function compareTrends(baseline: TrendResult, current: TrendResult, docker?: { baseline: number | null; current: number | null }): Comparison {
   const medianOf = (r: TrendResult) => (r.medianBelowWarning ? `< ${r.thresholds.warning}` : r.median);
   const peakOf = (r: TrendResult) => (r.peak ?? (r.censoredTicks > 0 ? `< ${r.thresholds.warning}` : null));
   return {
@@ -432,6 +439,7 @@ export function compareTrends(baseline: TrendResult, current: TrendResult): Comp
       { metric: 'runs', baseline: baseline.runs.length, current: current.runs.length },
       { metric: 'samples', baseline: baseline.samples, current: current.samples },
       { metric: 'restarts', baseline: baseline.restartCount, current: current.restartCount },
+      ...(docker && (docker.baseline !== null || docker.current !== null) ? [{ metric: 'dockerRestartCount' as const, baseline: docker.baseline, current: docker.current }] : []),
     ],
   };
 }

@@ -78,14 +78,18 @@ export async function run(sources: string[], opts: TrendOptions, ctx: CommandCon
   if (opts.html !== undefined) checkWritable(opts.html);
   const ro = await readOptions(ctx);
   const cur = await trendOfSources(sources, { since: opts.since, until: opts.until }, seriesOpts, ro);
+  const dockerOpts = { host: ctx.globals.host?.[0], signal: ctx.signal };
+  const docker = await dockerRestartCounts(cur.input.sources, dockerOpts);
+  // one container: its count stands beside the log's restarts (several: per name in --json only)
+  const one = (m: ReadonlyMap<string, number>) => (m.size === 1 ? [...m.values()][0]! : null);
+  const dockerRestarts = one(docker);
   let baseline: { result: TrendResult; series: Series; comparison: Comparison; label: string } | null = null;
   if (opts.baseline !== undefined) {
     const b = await trendOfSources([opts.baseline], { since: opts.baselineSince, until: opts.baselineUntil }, seriesOpts, ro);
-    baseline = { result: b.result, series: b.series, comparison: compareTrends(b.result, cur.result), label: opts.baseline };
+    const bDocker = one(await dockerRestartCounts(b.input.sources, dockerOpts));
+    baseline = { result: b.result, series: b.series, comparison: compareTrends(b.result, cur.result, { baseline: bDocker, current: dockerRestarts }), label: opts.baseline };
   }
   const suspects = await readBundleSuspects(cur.input.sources);
-  const docker = await dockerRestartCounts(cur.input.sources, { host: ctx.globals.host?.[0], signal: ctx.signal });
-  const dockerRestarts = docker.size === 1 ? [...docker.values()][0]! : null;
   const label = cur.input.sources.map((s) => s.name).join(', ');
   if (opts.html !== undefined) {
     await writeReportFile(opts.html, renderTrendHtml(cur.result, cur.series, { lang: ctx.lang, tz: ctx.tz, sources: label, baseline, dockerRestarts }));

@@ -68,7 +68,7 @@ export const TREND_MSG = {
     suspectsSpan: ' in {span}',
     suspectsMore: '; {n} more in --json',
     cmpHead: ['', 'baseline', 'current'],
-    metrics: { verdict: 'verdict', peak: 'peak', median: 'median', slopePerHour: 'slope/h', runs: 'runs', samples: 'samples', restarts: 'restarts' },
+    metrics: { verdict: 'verdict', peak: 'peak', median: 'median', slopePerHour: 'slope/h', runs: 'runs', samples: 'samples', restarts: 'restarts', dockerRestartCount: 'Docker RestartCount' },
     verdicts: { leak: 'LEAK', rising: 'RISING FAST', stable: 'STABLE', spike: 'SPIKE', 'insufficient-data': 'INSUFFICIENT DATA' },
     why: {
       no_samples: 'no goroutine samples in the input: the ezlinkai monitor logs only above 2000 unless DEBUG=true, other gateways log none; for ezlinkai without DEBUG pass --assume-monitor',
@@ -113,7 +113,7 @@ export const TREND_MSG = {
     suspectsSpan: '，{span}',
     suspectsMore: '；另有 {n} 个见 --json',
     cmpHead: ['', '基线', '当前'],
-    metrics: { verdict: '结论', peak: '峰值', median: '中位数', slopePerHour: '斜率/小时', runs: '运行次数', samples: '样本', restarts: '重启' },
+    metrics: { verdict: '结论', peak: '峰值', median: '中位数', slopePerHour: '斜率/小时', runs: '运行次数', samples: '样本', restarts: '重启', dockerRestartCount: 'Docker RestartCount' },
     verdicts: { leak: '泄漏', rising: '快速上升', stable: '稳定', spike: '尖峰', 'insufficient-data': '数据不足' },
     why: {
       no_samples: '输入中没有 goroutine 样本：ezlinkai 监控在未开启 DEBUG 时只记录 2000 以上的数量，其他网关不记录；未开启 DEBUG 的 ezlinkai 请加 --assume-monitor',

@@ -46,6 +46,8 @@ describe.skipIf(noSimulator)('one truth on the simulator: a live leak, a failing
         bundleJsonl: ['scan', bundleDir, '--jsonl'],
         trend: ['trend', name, '--json'],
         trendText: ['trend', name],
+        trendBaseline: ['trend', name, '--baseline', name, '--json'],
+        trendBaselineText: ['trend', name, '--baseline', name],
         channels: ['channels', name, '--spike', '--json'],
         channelsText: ['channels', name, '--spike'],
         review: ['review', name, '--format', 'json'],
@@ -73,6 +75,14 @@ describe.skipIf(noSimulator)('one truth on the simulator: a live leak, a failing
     const line = '1 in the logs (a start after earlier records of the same source); Docker RestartCount 1';
     for (const k of ['reviewText', 'reviewMd', 'reviewHtml']) expect(out[k], k).toContain(line);
     expect(out.trendText).toContain('restarts: 1 in the logs; Docker RestartCount 1');
+    // trend --baseline of a container: the log's restarts and Docker's RestartCount, each its own row
+    const rows = JSON.parse(out.trendBaseline!).comparison as { metric: string }[];
+    expect(rows.filter((r) => /restart/i.test(r.metric))).toEqual([
+      { metric: 'restarts', baseline: 1, current: 1 },
+      { metric: 'dockerRestartCount', baseline: 1, current: 1 },
+    ]);
+    expect(out.trendBaselineText).toMatch(/^restarts +1 +1$/m);
+    expect(out.trendBaselineText).toMatch(/^Docker RestartCount +1 +1$/m);
     const md = readFileSync(join(bundleDir, 'summary.md'), 'utf8');
     expect(md).toContain('- restarts in the log: 1 (a start after earlier records of the same source); Docker RestartCount: 1');
   });

@@ -69,6 +69,21 @@ describe('one truth on the sample week', async () => {
     expect(channelsText).not.toContain('use --spike');
   });
 
+  it('trend --baseline: the restarts of each side are what trend says of that side alone (files: no Docker count)', async () => {
+    const [cmp, before, after] = await Promise.all([
+      run(['trend', SAMPLE, '--since', '2026-03-04T00:00:00Z', '--baseline', SAMPLE, '--baseline-until', '2026-03-04T00:00:00Z', '--json']),
+      run(['trend', SAMPLE, '--until', '2026-03-04T00:00:00Z', '--json']),
+      run(['trend', SAMPLE, '--since', '2026-03-04T00:00:00Z', '--json']),
+    ]);
+    const rows = JSON.parse(cmp).comparison as { metric: string; baseline: unknown; current: unknown }[];
+    const [b, a] = [JSON.parse(before), JSON.parse(after)];
+    // 1 before 03-04 and 3 after (the 01:30 banner follows records of run 2 read after midnight): the week's 4
+    expect([b.restartCount, a.restartCount]).toEqual([1, 3]);
+    expect(rows.find((r) => r.metric === 'restarts')).toEqual({ metric: 'restarts', baseline: b.restartCount, current: a.restartCount });
+    expect(rows.find((r) => r.metric === 'runs')).toEqual({ metric: 'runs', baseline: b.runs.length, current: a.runs.length });
+    expect(rows.map((r) => r.metric)).not.toContain('dockerRestartCount');
+  });
+
   it('review --format json: no placeholder shown as a measurement', () => {
     // the last point of the running process is a censored tick: no count, below the warning threshold
     expect(review.current).toMatchObject({ count: null, below: 2000, level: 'ok' });

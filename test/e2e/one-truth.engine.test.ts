@@ -121,7 +121,8 @@ describe.skipIf(noSimulator)('one truth on the simulator: a live leak, a failing
     }
     // a minute of life: all of it is the window, so there is no baseline to compare with (never 25826× nor ∞)
     expect(channels.channels[0]).toMatchObject({ baselineRate: null, ratio: null, flagged: false });
-    expect(out.channelsText).not.toContain('use --spike');
+    expect(out.channelsText).not.toContain('--spike');
+    expect(out.channelsText).toContain('so there is no baseline to compare with: read a longer stretch of the log');
     const md = readFileSync(join(bundleDir, 'summary.md'), 'utf8');
     expect(md).toMatch(/^\| #2 \| 3 \| \d+(\.\d+)? \| - \| - \| {2}\|$/m);
   });

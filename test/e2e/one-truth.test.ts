@@ -66,7 +66,7 @@ describe('one truth on the sample week', async () => {
     expect(reviewHtml).toContain('<td>222×</td>');
     // the whole period has no baseline, and nothing asks for a flag that was given
     expect(review.channels.every((c: { baselineRate: number | null }) => c.baselineRate === null)).toBe(true);
-    expect(channelsText).not.toContain('use --spike');
+    expect(channelsText).not.toContain('--spike');
   });
 
   it('trend --baseline: the restarts of each side are what trend says of that side alone (files: no Docker count)', async () => {

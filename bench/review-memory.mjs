@@ -9,7 +9,9 @@
 // 2. Runs `goroscope review FILE --format json` and `goroscope trend FILE --json` --runs times each under
 //    /usr/bin/time and reports the median wall time and peak RSS per file, against the target: peak RSS under 400 MB,
 //    and the same memory for every size (the analyses keep tables, not events).
-// Usage: node bench/review-memory.mjs [--mb 300,3000] [--runs 3] [--reuse] [--seed N]
+// 3. The same two commands over a monitor-heavy log of --samples goroutine samples (default 200,000 in one week),
+//    against the long-series target: peak RSS under 300 MB, every sample counted (--samples 0 skips it).
+// Usage: node bench/review-memory.mjs [--mb 300,3000] [--samples 200000] [--runs 3] [--reuse] [--seed N]
 import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -23,6 +25,8 @@ const RUNS = Number(opt('--runs', '3'));
 const SEED = Number(opt('--seed', '7'));
 const REUSE = flag('--reuse');
 const TARGET_RSS_MB = 400;
+const SAMPLES = Number(opt('--samples', '200000'));
+const SAMPLES_TARGET_RSS_MB = 300;
 const WEEK = 7 * 24 * 3_600_000;
 /** Average bytes of one request's lines (measured on the generator): sets the request rate that fills the week. */
 const BYTES_PER_REQUEST = 330;
@@ -109,12 +113,44 @@ async function generate(file, mb) {
   await new Promise((resolve, reject) => out.end((e) => (e ? reject(e) : resolve())));
 }
 
-/** One run under /usr/bin/time: wall seconds and peak RSS in MB; the command's JSON is parsed to check it ran. */
+/** One run under /usr/bin/time: wall and CPU (user + system) seconds and peak RSS in MB; the command's JSON is parsed to check it ran. */
 function measure(cmd) {
-  const r = spawnSync('/usr/bin/time', ['-f', 'rss=%M wall=%e', process.execPath, BIN, ...cmd], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1', TZ: 'UTC' } });
+  const r = spawnSync('/usr/bin/time', ['-f', 'rss=%M wall=%e cpu=%U+%S', process.execPath, BIN, ...cmd], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1', TZ: 'UTC' } });
   if (r.status !== 0) throw new Error(`${cmd.join(' ')} exited ${r.status}: ${r.stderr}`);
-  const m = /rss=(\d+) wall=([\d.]+)/.exec(r.stderr);
-  return { rssMb: Number(m[1]) / 1024, wall: Number(m[2]), doc: JSON.parse(r.stdout) };
+  const m = /rss=(\d+) wall=([\d.]+) cpu=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+  return { rssMb: Number(m[1]) / 1024, wall: Number(m[2]), cpu: Number(m[3]) + Number(m[4]), doc: JSON.parse(r.stdout) };
+}
+
+/**
+ * A monitor-heavy log: `samples` DEBUG monitor ticks (count and memory) spread over one week (200,000 is one every
+ * 3 s; an 8-day `watch --record` at 5 s holds 138,000), a leak climbing through day 3, and nothing else.
+ */
+async function generateSamples(file, samples) {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const r = L.rng(SEED);
+  const out = createWriteStream(file);
+  const start = Date.UTC(2026, 2, 2, 0, 0, 0);
+  const step = WEEK / samples;
+  let buf = [L.startupLines(start, 'v1.9.2', true).map((t) => `${L.dockerTime(start)} ${t}\n`).join('')];
+  for (let i = 1; i <= samples; i++) {
+    const t = Math.floor(start + i * step);
+    const day = (t - start) / 86_400_000;
+    const n = day >= 3 && day < 4 ? 900 + Math.round((day - 3) * 6000) + r.int(0, 40) : 800 + r.int(0, 400);
+    buf.push(`${L.dockerTime(t)} ${L.goroutineLine(t, n, true)}\n${L.dockerTime(t, 1000)} ${L.memoryLine(t, 200 + Math.round(n / 20), 9000, 400, 120)}\n`);
+    if (buf.length >= 10_000) {
+      if (!out.write(buf.join(''))) await new Promise((resolve) => out.once('drain', resolve));
+      buf = [];
+    }
+  }
+  out.write(buf.join(''));
+  await new Promise((resolve, reject) => out.end((e) => (e ? reject(e) : resolve())));
+}
+
+/** Median wall, CPU and peak RSS of `runs` runs of cmd, as a result row. */
+function row(cmd) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(measure(cmd));
+  return { runs, wallS: median(runs.map((x) => x.wall)), cpuS: Math.round(median(runs.map((x) => x.cpu)) * 10) / 10, peakRssMb: Math.round(median(runs.map((x) => x.rssMb))), maxRssMb: Math.round(Math.max(...runs.map((x) => x.rssMb))) };
 }
 
 const results = [];
@@ -129,24 +165,46 @@ for (const mb of SIZES) {
     ['review', ['review', file, '--format', 'json']],
     ['trend', ['trend', file, '--json']],
   ]) {
-    const runs = [];
-    for (let i = 0; i < RUNS; i++) runs.push(measure(cmd));
-    const d = runs[0].doc;
+    const m = row(cmd);
+    const d = m.runs[0].doc;
     const t = name === 'review' ? d.trend : d;
-    const row = {
+    const r = {
+      input: `${mb} MB`,
       command: name,
       mb: Math.round(size),
-      wallS: median(runs.map((x) => x.wall)),
-      mbPerS: Math.round(size / median(runs.map((x) => x.wall))),
-      peakRssMb: Math.round(median(runs.map((x) => x.rssMb))),
-      maxRssMb: Math.round(Math.max(...runs.map((x) => x.rssMb))),
+      wallS: m.wallS,
+      cpuS: m.cpuS,
+      mbPerS: Math.round(size / m.wallS),
+      peakRssMb: m.peakRssMb,
+      maxRssMb: m.maxRssMb,
       samples: t.samples,
       verdict: t.verdict,
       restarts: t.restartCount,
       ...(name === 'review' ? { events: d.totals.events, relayErrors: d.totals.relayErrors, days: d.days.length } : {}),
     };
-    results.push(row);
-    process.stdout.write(`${JSON.stringify(row)}\n`);
+    results.push(r);
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+  }
+}
+// The long series: SAMPLES monitor ticks in one week, against issue 11's target (< 300 MB; any length works).
+const sampleResults = [];
+if (SAMPLES > 0) {
+  const file = join(OUT_DIR, `review-samples-${SAMPLES}-seed${SEED}.log`);
+  if (!(REUSE && existsSync(file))) {
+    process.stderr.write(`generating ${file} (${SAMPLES} samples)…\n`);
+    await generateSamples(file, SAMPLES);
+  }
+  const size = statSync(file).size / 1048576;
+  for (const [name, cmd] of [
+    ['review', ['review', file, '--format', 'json']],
+    ['trend', ['trend', file, '--json']],
+  ]) {
+    const m = row(cmd);
+    const d = m.runs[0].doc;
+    const t = name === 'review' ? d.trend : d;
+    const r = { input: `${SAMPLES} samples`, command: name, mb: Math.round(size), wallS: m.wallS, cpuS: m.cpuS, peakRssMb: m.peakRssMb, maxRssMb: m.maxRssMb, samples: t.samples, verdict: t.verdict, peak: t.peak };
+    sampleResults.push(r);
+    process.stdout.write(`${JSON.stringify(r)}\n`);
   }
 }
 const worst = Math.max(...results.map((r) => r.maxRssMb));
@@ -158,6 +216,7 @@ const summary = {
   ok: worst < TARGET_RSS_MB,
   // flat: the biggest file's peak RSS against the smallest's, per command
   flat: Object.fromEntries(['review', 'trend'].map((c) => [c, Math.round((byCmd(c).at(-1) / byCmd(c)[0]) * 100) / 100])),
+  ...(SAMPLES > 0 ? { samples: SAMPLES, samplesTargetRssMb: SAMPLES_TARGET_RSS_MB, samplesOk: sampleResults.every((r) => r.maxRssMb < SAMPLES_TARGET_RSS_MB && r.samples === SAMPLES) } : {}),
 };
 process.stdout.write(`${JSON.stringify(summary)}\n`);
-writeFileSync(join(OUT_DIR, 'review-memory.json'), `${JSON.stringify({ results, summary }, null, 2)}\n`);
+writeFileSync(join(OUT_DIR, 'review-memory.json'), `${JSON.stringify({ results: [...results, ...sampleResults], summary }, null, 2)}\n`);

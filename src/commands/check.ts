@@ -8,6 +8,7 @@ import { bytesSize, percent, type ContainerStats } from '../analyze/stats.js';
 import { reasonText, levelNames, messages } from '../i18n/check.js';
 import { fmt } from '../i18n.js';
 import { write } from '../cli/output.js';
+import { duration, pad } from '../report/text.js';
 import type { NotifyFlags } from '../notify/index.js';
 import { collectFacts, type Collected } from '../sources/facts.js';
 
@@ -173,12 +174,6 @@ function goMemory(c: CheckedContainer): { allocMb: number; totalAllocMb: number 
   return e ? { allocMb: e.allocMb, totalAllocMb: e.totalAllocMb, sysMb: e.sysMb, numGc: e.numGc } : null;
 }
 
-/** Pad a label to `width` columns, counting CJK characters as two. */
-export function pad(label: string, width = 11): string {
-  const w = [...label].reduce((n, ch) => n + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
-  return label + ' '.repeat(Math.max(1, width - w));
-}
-
 export function memText(mem: { allocMb: number; sysMb: number | null; numGc: number | null }): string {
   return `${mem.allocMb} MB alloc${mem.sysMb !== null ? ` / ${mem.sysMb} MB sys` : ''}${mem.numGc !== null ? `, GC ${mem.numGc}` : ''}`;
 }
@@ -187,14 +182,3 @@ export function statsMem(s: ContainerStats): string {
   return `${bytesSize(s.memory.usageBytes)} / ${bytesSize(s.memory.limitBytes)} (${percent(s.memory.percent)})`;
 }
 
-/** 3725 → `1h2m5s`; 90061 → `1d1h1m`. */
-export function duration(sec: number): string {
-  const d = Math.floor(sec / 86400);
-  const h = Math.floor((sec % 86400) / 3600);
-  const mi = Math.floor((sec % 3600) / 60);
-  const s = Math.floor(sec % 60);
-  if (d > 0) return `${d}d${h}h${mi}m`;
-  if (h > 0) return `${h}h${mi}m${s}s`;
-  if (mi > 0) return `${mi}m${s}s`;
-  return `${s}s`;
-}

@@ -5,6 +5,7 @@ import { DataError, GoroscopeError, UsageError } from '../errors.js';
 import { fmt, type Lang, type Messages } from '../i18n.js';
 import { requireDuration } from '../time.js';
 import { write } from '../cli/output.js';
+import { textTable } from '../report/text.js';
 import {
   compareDumps,
   dumpJson,
@@ -130,21 +131,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Columns padded to the widest cell (CJK counted double); the last column is not padded. */
-function table(head: string[], rows: string[][], right: ReadonlySet<number>): string {
-  const width = (s: string) => [...s].reduce((n, ch) => n + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
-  const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
-  const line = (r: string[]) =>
-    '  ' +
-    r
-      .map((x, i) => {
-        const pad = ' '.repeat(widths[i]! - width(x));
-        return right.has(i) ? pad + x : i === r.length - 1 ? x : x + pad;
-      })
-      .join('  ')
-      .trimEnd();
-  return [line(head), ...rows.map(line)].join('\n') + '\n';
-}
 
 function groupRows(groups: GoroutineGroup[]): string[][] {
   return groups.map((g) => [String(g.count), g.state ?? '-', g.maxWaitMinutes ? `${g.maxWaitMinutes}m` : '', g.top, g.createdBy ?? '-']);
@@ -153,7 +139,7 @@ function groupRows(groups: GoroutineGroup[]): string[][] {
 export function renderDump(d: GoroutineDump, groups: GoroutineGroup[], top: number, lang: Lang): string {
   const m = M[lang];
   let out = fmt(m.total, { total: d.total, groups: groups.length, format: d.format }) + '\n\n';
-  out += table(m.head.split('|'), groupRows(groups.slice(0, top)), new Set([0]));
+  out += textTable(m.head.split('|'), groupRows(groups.slice(0, top)), { indent: '  ', right: new Set([0]) });
   if (groups.length > top) out += fmt(m.more, { n: groups.length - top }) + '\n';
   return out;
 }
@@ -174,10 +160,10 @@ export function renderComparison(c: DumpComparison, later: GoroutineDump, top: n
     out += m.suspects + '\n';
     const bySig = new Map(c.groups.map((g) => [g.signature, g]));
     const shown = c.suspects.slice(0, top);
-    out += table(
+    out += textTable(
       m.suspectHead.split('|'),
       shown.map((s) => [`+${s.growth}`, String(s.before), String(s.after), s.perMinute === null ? '-' : String(s.perMinute), s.top, s.createdBy ?? '-']),
-      new Set([0, 1, 2, 3]),
+      { indent: '  ', right: new Set([0, 1, 2, 3]) },
     );
     const first = shown[0] ? where(bySig.get(shown[0].signature)) : null;
     if (first) out += `  ${m.at} ${first}\n`;

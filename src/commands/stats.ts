@@ -8,6 +8,7 @@ import { dockerFor, mapDockerError, type DockerRuntime } from '../docker/index.j
 import { inspectRaw } from '../docker/containers.js';
 import { sampleStats, EMPTY_STATS, type StatsSample } from '../docker/stats.js';
 import { write } from '../cli/output.js';
+import { textTable } from '../report/text.js';
 import type { Lang } from '../i18n.js';
 
 export interface StatsOptions {
@@ -83,10 +84,7 @@ export function renderTable(rows: StatsRow[], lang: Lang): string {
     r.startedAt ? r.startedAt.replace(/\.\d+Z$/, 'Z') : '-',
   ]);
   const head = HEADERS[lang];
-  const width = (s: string) => [...s].reduce((n, ch) => n + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
-  const widths = head.map((h, i) => Math.max(width(h), ...cells.map((c) => width(c[i]!))));
-  const line = (c: string[]) => c.map((x, i) => (i === c.length - 1 ? x : x + ' '.repeat(widths[i]! - width(x)))).join('   ');
-  return [line(head), ...cells.map(line)].join('\n') + '\n';
+  return textTable(head, cells, { gap: '   ' });
 }
 
 export async function run(names: string[], opts: StatsOptions, ctx: CommandContext): Promise<void> {

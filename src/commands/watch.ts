@@ -15,13 +15,13 @@ import type { GEvent, Kind } from '../events.js';
 import { messages, levelNames } from '../i18n/check.js';
 import { fmt } from '../i18n.js';
 import { write } from '../cli/output.js';
-import { duration, memText, statsMem, pad } from './check.js';
+import { memText, statsMem } from './check.js';
+import { displayWidth, duration, pad } from '../report/text.js';
 import { percent } from '../analyze/stats.js';
 import { verdict } from '../analyze/verdict.js';
 import { theilSen } from '../analyze/trend.js';
 import { ChannelTable, channelReport, type ChannelRow } from '../analyze/channels.js';
 import { CHANNEL_MSG } from '../report/channels.js';
-import { width } from '../report/trend.js';
 import type { Cause } from '../events.js';
 import type { Lang } from '../i18n.js';
 import { reasonText } from '../i18n/check.js';
@@ -108,7 +108,7 @@ export function channelErrors(table: ChannelTable, from: number, to: number): Ch
 
 /** Cut a terminal line to `cols` display columns (ANSI colour codes take none), ending in `…` when cut. */
 export function fit(line: string, cols: number): string {
-  if (width(stripSgr(line)) <= cols) return line;
+  if (displayWidth(stripSgr(line)) <= cols) return line;
   let out = '';
   let w = 0;
   let coloured = false;
@@ -123,9 +123,9 @@ export function fit(line: string, cols: number): string {
       continue;
     }
     const ch = String.fromCodePoint(line.codePointAt(i)!);
-    if (w + width(ch) > cols - 1) break;
+    if (w + displayWidth(ch) > cols - 1) break;
     out += ch;
-    w += width(ch);
+    w += displayWidth(ch);
     i += ch.length;
   }
   return `${out}…${coloured ? '\x1b[0m' : ''}`;

@@ -2,12 +2,10 @@
 // lines of detail. Pure. Every chat format sends `title + "\n" + lines`; the title always contains "goroscope", which
 // is the keyword to put in a DingTalk or Feishu bot's "custom keywords" security setting.
 import { fmt, type Lang, type Messages } from '../i18n.js';
-import type { Alert, AlertLevel } from './types.js';
+import type { Alert } from './types.js';
+import { levelNames } from '../i18n/check.js';
+import { duration } from '../report/text.js';
 
-const LEVEL: Record<Lang, Record<AlertLevel, string>> = {
-  en: { ok: 'OK', unknown: 'UNKNOWN', warning: 'WARNING', critical: 'CRITICAL', emergency: 'EMERGENCY' },
-  zh: { ok: '正常', unknown: '未知', warning: '警告', critical: '严重', emergency: '紧急' },
-};
 
 type Key =
   | 'level'
@@ -63,19 +61,6 @@ const M: Messages<Key> = {
   },
 };
 
-/** `600000` → `10m`; `5400000` → `1h30m`. */
-export function shortDuration(ms: number): string {
-  const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
-  let rest = Math.round(ms / 1000) * 1000;
-  let out = '';
-  for (const [u, size] of units) {
-    if (rest >= size) {
-      out += `${Math.floor(rest / size)}${u}`;
-      rest %= size;
-    }
-  }
-  return out || `${ms}ms`;
-}
 
 export interface Message {
   title: string;
@@ -84,13 +69,13 @@ export interface Message {
 
 export function renderMessage(a: Alert, lang: Lang): Message {
   const m = M[lang];
-  const L = LEVEL[lang];
+  const L = levelNames[lang];
   const vars = { container: a.container, level: L[a.level], previous: a.previous ? L[a.previous] : '' };
   let title: string;
   const lines: string[] = [];
   if (a.event) {
     const e = a.event;
-    if (e.kind === 'panic_burst') title = fmt(m.panicBurst, { ...vars, count: e.count ?? 0, window: shortDuration(e.windowMs ?? 0) });
+    if (e.kind === 'panic_burst') title = fmt(m.panicBurst, { ...vars, count: e.count ?? 0, window: duration((e.windowMs ?? 0) / 1000) });
     else if (e.kind === 'channel_disabled') title = fmt(m.channelDisabled, { ...vars, channel: e.channel ?? '?' });
     else title = fmt(e.kind === 'crash' ? m.crash : m.fatal, vars);
     if (e.message) lines.push(fmt(m.message, { v: e.message }));

@@ -4,7 +4,8 @@ import { ratioText, type ChannelReport, type ChannelRow } from '../analyze/chann
 import type { Cause } from '../events.js';
 import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
-import { localTime, table } from './trend.js';
+import { localTime } from './trend.js';
+import { textTable } from './text.js';
 
 export const CHANNEL_MSG = {
   en: {
@@ -109,10 +110,10 @@ export function renderChannelTable(rows: readonly ChannelRow[], o: { lang: Lang;
   const M = CHANNEL_MSG[o.lang];
   const c = o.color;
   const head = channelColumns(rows, o.lang);
-  return table(
+  return textTable(
     head,
     rows.map((r) => channelCells(r, o, head.length, ratioText, c ? c.red.bold(M.flagged) : M.flagged)),
-    c,
+    { right: 'numeric', color: c },
   );
 }
 

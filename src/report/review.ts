@@ -7,7 +7,8 @@ import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
 import { renderChart } from './chart.js';
 import { renderChannelTable, windowReason } from './channels.js';
-import { chartLabels, duration, localTime, renderRunsTable, renderTrendSummary, table } from './trend.js';
+import { chartLabels, localTime, renderRunsTable, renderTrendSummary } from './trend.js';
+import { duration, textTable } from './text.js';
 
 export const REVIEW_MSG = {
   en: {
@@ -205,14 +206,14 @@ export function renderReviewText(d: ReviewData, series: Series, o: ReviewTextOpt
     for (const b of suspectBlocks(d, o.lang)) {
       out.push(`  ${b.head}`);
       if (b.note) out.push(c.dim(`  (${b.note})`));
-      for (const l of table(M.suspectCols, b.rows, c).trimEnd().split('\n')) out.push(`  ${l}`);
+      for (const l of textTable(M.suspectCols, b.rows, { right: 'numeric', color: c }).trimEnd().split('\n')) out.push(`  ${l}`);
     }
   }
 
   h(M.perDay);
   const rows: (string | number)[][] = d.days.map((r) => [r.day, r.goroutineWarnings, r.peak ?? '-', r.relayErrors, r.timeouts, r.panics, r.crashes, r.restarts]);
   rows.push([M.total, d.totals.goroutineWarnings, d.trend.peak ?? '-', d.totals.relayErrors, d.totals.timeouts, d.totals.panics, d.totals.crashes, d.totals.restarts]);
-  for (const l of table(M.dayHead, rows, c).trimEnd().split('\n')) out.push(`  ${l}`);
+  for (const l of textTable(M.dayHead, rows, { right: 'numeric', color: c }).trimEnd().split('\n')) out.push(`  ${l}`);
 
   h(M.panics);
   if (d.panics.length === 0) out.push(`  ${M.panicNone}`);

@@ -4,6 +4,7 @@ import type { Comparison, Series, TrendResult, Verdict } from '../analyze/trend.
 import type { Lang } from '../i18n.js';
 import { fmt } from '../i18n.js';
 import { renderChart } from './chart.js';
+import { duration, textTable } from './text.js';
 import { spanText, suspectLine, type LeakSuspects } from '../analyze/suspects.js';
 
 /** `2026-03-05 14:39` in the zone. */
@@ -21,17 +22,6 @@ export function localTime(iso: string | null, tz: string, withDate = true): stri
     p[x.type] = x.value;
   }
   return withDate ? `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}` : `${p.hour}:${p.minute}`;
-}
-
-/** 45296 s → `12h34m`; under a minute → `56s`. */
-export function duration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h${String(m % 60).padStart(2, '0')}m`;
-  return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
 }
 
 export function signed(x: number | null, digits = 0): string {
@@ -133,27 +123,6 @@ export const TREND_MSG = {
   },
 } as const;
 
-/** A plain text table; columns right-aligned when every cell after the header is numeric. */
-export function table(head: readonly string[], rows: (string | number)[][], color?: ChalkInstance): string {
-  const cells = rows.map((r) => r.map((c) => String(c)));
-  const widths = head.map((h, i) => Math.max(width(h), ...cells.map((r) => width(r[i] ?? ''))));
-  const numeric = head.map((_, i) => cells.length > 0 && cells.every((r) => /^[-+]?[\d.,]+[%×]?$|^-$/.test(r[i] ?? '')));
-  const line = (r: readonly string[]) =>
-    r
-      .map((c, i) => (numeric[i] ? ' '.repeat(widths[i]! - width(c)) + c : c + ' '.repeat(widths[i]! - width(c))))
-      .join('  ')
-      .trimEnd();
-  const h = line(head);
-  return [color ? color.bold(h) : h, ...cells.map(line)].join('\n') + '\n';
-}
-
-/** Display width: CJK characters take two columns. */
-export function width(s: string): number {
-  let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
-  return w;
-}
-
 export function verdictWord(v: Verdict, lang: Lang): string {
   return TREND_MSG[lang].verdicts[v];
 }
@@ -217,7 +186,7 @@ export function renderTrendSummary(r: TrendResult, o: { lang: Lang; tz: string; 
 
 export function renderRunsTable(r: TrendResult, o: { lang: Lang; tz: string; color?: ChalkInstance }): string {
   const M = TREND_MSG[o.lang];
-  return table(
+  return textTable(
     M.runHead,
     r.runs.map((run, i) => [
       i + 1,
@@ -230,7 +199,7 @@ export function renderRunsTable(r: TrendResult, o: { lang: Lang; tz: string; col
       M.endedBy[run.endedBy],
       M.verdicts[run.verdict],
     ]),
-    o.color,
+    { right: 'numeric', color: o.color },
   );
 }
 
@@ -275,14 +244,14 @@ export function renderTrendText(r: TrendResult, series: Series, o: TrendTextOpti
     out.push('');
     out.push(c.bold(`${M.baseline} (${o.baseline.label})`));
     out.push(
-      table(
+      textTable(
         M.cmpHead,
         o.baseline.comparison.rows.map((row) => [
           M.metrics[row.metric],
           row.metric === 'verdict' ? M.verdicts[row.baseline as Verdict] : fmtCell(row.baseline),
           row.metric === 'verdict' ? M.verdicts[row.current as Verdict] : fmtCell(row.current),
         ]),
-        c,
+        { right: 'numeric', color: c },
       ).trimEnd(),
     );
   }

@@ -1,6 +1,6 @@
 // The words of each kind of alert, in English and Chinese, and the webhook body that never carries them.
 import { describe, expect, it } from 'vitest';
-import { messageText, shortDuration } from '../../src/notify/message.js';
+import { messageText } from '../../src/notify/message.js';
 import { webhookBody, type Alert } from '../../src/notify/types.js';
 
 const base: Alert = { container: 'one-api', host: null, level: 'ok', previous: null, reasons: [], goroutines: null, time: '2026-11-26T10:00:00.000Z', event: null };
@@ -51,15 +51,5 @@ describe('messageText', () => {
     const body = webhookBody({ ...base, reasons: ['a'], displayReasons: ['甲'] });
     expect(Object.keys(body)).toEqual(['container', 'host', 'level', 'previous', 'reasons', 'goroutines', 'time', 'event']);
     expect(body.reasons).toEqual(['a']);
-  });
-
-  it.each([
-    { input: 600_000, want: '10m' },
-    { input: 5_400_000, want: '1h30m' },
-    { input: 90_000_000, want: '1d1h' },
-    { input: 45_000, want: '45s' },
-    { input: 200, want: '200ms' },
-  ])('shortDuration($input) = $want', ({ input, want }) => {
-    expect(shortDuration(input)).toBe(want);
   });
 });

@@ -1,6 +1,7 @@
 // Time: the `--since`/`--until` grammar, reading naive app timestamps in a zone, and Docker's timestamp forms.
 // Pure: the current time is always passed in.
 import { createRequire } from 'node:module';
+import { setTimeout as delay } from 'node:timers/promises';
 import { UsageError } from './errors.js';
 
 /** The machine's zone, used when `--tz` is not given. */
@@ -118,6 +119,14 @@ export function rfc3339ToDockerTs(ts: string): string {
 export function msToDockerTs(ms: number): string {
   const sec = Math.floor(ms / 1000);
   return `${sec}.${String((ms - sec * 1000) * 1_000_000).padStart(9, '0')}`;
+}
+
+/**
+ * The one abortable pause: waits `ms` (0 when negative) or until `signal` aborts, whichever comes first, and never
+ * throws. Resolves true when the whole time passed, false when the signal ended it (or had already aborted).
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+  return delay(Math.max(0, ms), true, { signal }).catch(() => false);
 }
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;

@@ -6,7 +6,7 @@ import type { CommandContext } from '../cli/context.js';
 import { resolveThresholds } from '../config.js';
 import { UsageError } from '../errors.js';
 import { fmt } from '../i18n.js';
-import { requireDuration } from '../time.js';
+import { requireDuration, sleep } from '../time.js';
 import { verdict } from '../analyze/verdict.js';
 import { reasonText } from '../i18n/check.js';
 import { collectFacts } from '../sources/facts.js';
@@ -116,15 +116,3 @@ function wholeNumber(flag: string, v: string): number {
   return Number(v);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

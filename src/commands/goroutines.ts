@@ -3,7 +3,7 @@
 import type { CommandContext } from '../cli/context.js';
 import { DataError, GoroscopeError, UsageError } from '../errors.js';
 import { fmt, type Lang, type Messages } from '../i18n.js';
-import { requireDuration } from '../time.js';
+import { requireDuration, sleep } from '../time.js';
 import { write } from '../cli/output.js';
 import { textTable } from '../report/text.js';
 import {
@@ -92,7 +92,7 @@ export async function run(source: string, opts: GoroutinesOptions, ctx: CommandC
     before = { label: url, text: await fetchDump(url, fetchOpts) };
     parseLabelled(before); // fail now, not after the wait
     if (!opts.json && ctx.stderr.isTTY) await write(ctx.stderr, fmt(M[ctx.lang].sampling, { interval: opts.interval! }) + '\n');
-    await sleep(intervalMs - (ctx.now() - t0), ctx.signal);
+    if (!(await sleep(intervalMs - (ctx.now() - t0), ctx.signal))) throw ctx.signal.reason as GoroscopeError;
     const t1 = ctx.now();
     after = { label: url, text: await fetchDump(url, fetchOpts) };
     secondsApart = (t1 - t0) / 1000;
@@ -116,20 +116,6 @@ export async function run(source: string, opts: GoroutinesOptions, ctx: CommandC
   await write(ctx.stdout, opts.json ? JSON.stringify(dumpJson(b.total, c.groups, c), null, 2) + '\n' : renderComparison(c, b, top, ctx.lang));
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason as GoroscopeError);
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason as GoroscopeError);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 
 function groupRows(groups: GoroutineGroup[]): string[][] {

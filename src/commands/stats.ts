@@ -2,7 +2,7 @@
 // time. Streams until Ctrl-C (a TTY redraws in place, other outputs get one table per interval) unless --no-stream.
 import type { CommandContext } from '../cli/context.js';
 import { UsageError } from '../errors.js';
-import { parseDuration } from '../time.js';
+import { parseDuration, sleep } from '../time.js';
 import { bytesSize, humanSize, percent } from '../analyze/stats.js';
 import { dockerFor, mapDockerError, type DockerRuntime } from '../docker/index.js';
 import { inspectRaw } from '../docker/containers.js';
@@ -102,23 +102,7 @@ export async function run(names: string[], opts: StatsOptions, ctx: CommandConte
     await write(ctx.stdout, tty && opts.stream !== false ? `\x1b[H\x1b[2J${text}` : opts.stream === false || opts.json || first ? text : `\n${text}`);
     if (opts.stream === false) return;
     const wait = Math.max(0, intervalMs - (ctx.now() - started));
-    const stopped = await sleep(wait, ctx.signal);
-    if (stopped) return;
+    if (!(await sleep(wait, ctx.signal))) return;
   }
 }
 
-/** Resolves true when the signal aborts first. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(false);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      resolve(true);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

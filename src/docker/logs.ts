@@ -1,9 +1,8 @@
 // Container logs as lines or raw frames, on any DockerRuntime: 16 KB parts re-joined, TTY output split into lines,
 // and `follow` surviving restarts by reconnecting with `since` and skipping what was already delivered.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FrameStream } from '../stream/frames.js';
 import { MessageAssembler, TtyAssembler, type DockerLineHandler } from '../stream/messages.js';
-import { msToDockerTs, rfc3339ToDockerTs } from '../time.js';
+import { msToDockerTs, rfc3339ToDockerTs, sleep } from '../time.js';
 import { GoroscopeError } from '../errors.js';
 import { noSuchContainer, resolveContainer, unreadableDriver, type ContainerInfo } from './containers.js';
 import { isHttpStatus, type DockerRuntime, type FrameSink } from './runtime.js';
@@ -65,10 +64,6 @@ export async function streamLogFrames(
 /** How often a followed, stopped container is checked for a new run. */
 export const RESTART_POLL_MS = 200;
 
-/** An abortable pause that ends quietly. */
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return sleep(ms, undefined, { signal }).catch(() => undefined);
-}
 
 /**
  * Wait until the container runs again. Returns its facts, or null when the user aborted or the container was
@@ -87,7 +82,7 @@ async function waitForRun(docker: DockerRuntime, id: string, signal?: AbortSigna
     }
     if (info.state.running && !info.state.restarting) return info;
     if (info.state.status === 'removing' || info.state.status === 'dead') return null;
-    await pause(RESTART_POLL_MS, signal);
+    await sleep(RESTART_POLL_MS, signal);
   }
 }
 
@@ -129,7 +124,7 @@ export async function readContainerLines(
     const startedBefore = info.state.startedAt;
     const next = await waitForRun(docker, info.id, req.signal);
     if (!next) return info;
-    if (next.state.startedAt === startedBefore) await pause(RESTART_POLL_MS, req.signal); // same run: the stream ended early
+    if (next.state.startedAt === startedBefore) await sleep(RESTART_POLL_MS, req.signal); // same run: the stream ended early
     info = next;
     const from = resume.reconnect();
     if (from !== null) since = from;

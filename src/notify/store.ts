@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { OutputError, UnavailableError } from '../errors.js';
 import { emptyState, parseState, type AlertState } from './state.js';
+import { sleep } from '../time.js';
 
 /** A lock older than this is taken over even if its holder seems alive (holds last milliseconds). */
 export const LOCK_STALE_MS = 15_000;
@@ -25,9 +26,6 @@ export interface StateStore {
   update<T>(change: (state: AlertState) => T, warn: (line: string) => void): Promise<T>;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 /** `mkdir -p` without `recursive: true`, which spins forever (and ignores SIGTERM) under /proc on Node 20. */
 function makeDir(dir: string): void {

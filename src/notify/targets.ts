@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Env, FileConfig, SmtpSettings } from '../config.js';
 import { InputError, UsageError } from '../errors.js';
+import { sleep } from '../time.js';
 import type { Lang } from '../i18n.js';
 import { messageText, renderMessage } from './message.js';
 import { webhookBody, type Alert } from './types.js';
@@ -217,17 +218,6 @@ class Permanent extends Error {}
 const USER_AGENT = 'goroscope-alert';
 const BACKOFF_MS = 500;
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 /**
  * A signed request for bots with a secret, made fresh for each attempt (the signature carries the time).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dockerTimeToIso } from '../../src/time.js';
+import { dockerTimeToIso, sleep } from '../src/time.js';
 
 // dockerTimeToIso has a fast path for Docker's `…SS.nnnnnnnnnZ` form; it must agree with Date.parse everywhere.
 describe('dockerTimeToIso', () => {
@@ -25,4 +25,24 @@ describe('dockerTimeToIso', () => {
       expect(dockerTimeToIso(c.input)).toBe(slow(c.input));
     });
   }
+});
+
+describe('sleep: the one abortable pause', () => {
+  it('resolves true when the whole time passed', async () => {
+    await expect(sleep(5)).resolves.toBe(true);
+  });
+  it('resolves false at once when the signal had already aborted', async () => {
+    const c = new AbortController();
+    c.abort(new Error('stop'));
+    await expect(sleep(3_600_000, c.signal)).resolves.toBe(false);
+  });
+  it('resolves false when the signal aborts during the wait, never throws', async () => {
+    const c = new AbortController();
+    const p = sleep(3_600_000, c.signal);
+    c.abort(new Error('stop'));
+    await expect(p).resolves.toBe(false);
+  });
+  it('a negative wait is no wait', async () => {
+    await expect(sleep(-50)).resolves.toBe(true);
+  });
 });

@@ -79,15 +79,115 @@ export function naiveToIso(text: string, tz: string): string | null {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
+// Docker's time stamps: `docker logs -t` and the API put `2025-02-21T11:30:16.123456789Z ` (RFC 3339, UTC, 9 digits)
+// before every message; saved and pasted copies may carry fewer digits or an offset. The one owner of that rule.
+
+/** `2025-02-21T11:30:16.123456789Z hello` → the timestamp and a space; also `+08:00` offsets and no fraction. */
+const DOCKER_TS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d) /;
+
+const isDigit = (c: number) => c >= 48 && c <= 57; // NaN (past the end) is not a digit
+
+/**
+ * Length of a leading `docker logs -t` timestamp including its space, or 0. Same language as DOCKER_TS
+ * (`2025-02-21T11:30:16.123456789Z `, `…:16Z `, `…:16.5+08:00 `), checked by character codes: it runs once per
+ * line of every saved `-t` log.
+ */
+export function dockerTsPrefixLength(text: string): number {
+  const n = text.length;
+  if (n < 21) return 0;
+  const t = text;
+  // yyyy-mm-ddThh:mm:ss, unrolled: this runs once per line of every saved `-t` log.
+  if (
+    t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(10) !== 84 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58 ||
+    !isDigit(t.charCodeAt(0)) || !isDigit(t.charCodeAt(1)) || !isDigit(t.charCodeAt(2)) || !isDigit(t.charCodeAt(3)) ||
+    !isDigit(t.charCodeAt(5)) || !isDigit(t.charCodeAt(6)) || !isDigit(t.charCodeAt(8)) || !isDigit(t.charCodeAt(9)) ||
+    !isDigit(t.charCodeAt(11)) || !isDigit(t.charCodeAt(12)) || !isDigit(t.charCodeAt(14)) || !isDigit(t.charCodeAt(15)) ||
+    !isDigit(t.charCodeAt(17)) || !isDigit(t.charCodeAt(18))
+  ) {
+    return 0;
+  }
+  let i = 19;
+  if (t.charCodeAt(i) === 46) {
+    const start = ++i;
+    while (i < n && isDigit(t.charCodeAt(i))) i++;
+    if (i === start || i - start > 9) return 0;
+  }
+  const z = t.charCodeAt(i);
+  if (z === 90) i++;
+  else if (z === 43 || z === 45) {
+    // ±hh:mm
+    if (i + 6 > n || !isDigit(t.charCodeAt(i + 1)) || !isDigit(t.charCodeAt(i + 2)) || t.charCodeAt(i + 3) !== 58) return 0;
+    if (!isDigit(t.charCodeAt(i + 4)) || !isDigit(t.charCodeAt(i + 5))) return 0;
+    i += 6;
+  } else return 0;
+  return t.charCodeAt(i) === 32 ? i + 1 : 0;
+}
+
+/**
+ * dockerTsPrefixLength on the UTF-8 bytes `b[from, to)` of a line: the same language, all of it ASCII, so the length
+ * is the same in bytes and characters. For the byte-level fast path, before a line is decoded.
+ */
+export function dockerTsPrefixLengthBytes(b: Uint8Array, from: number, to: number): number {
+  const n = to - from;
+  if (n < 21) return 0;
+  const t = (k: number) => b[from + k]!;
+  if (
+    t(4) !== 45 || t(7) !== 45 || t(10) !== 84 || t(13) !== 58 || t(16) !== 58 ||
+    !isDigit(t(0)) || !isDigit(t(1)) || !isDigit(t(2)) || !isDigit(t(3)) || !isDigit(t(5)) || !isDigit(t(6)) ||
+    !isDigit(t(8)) || !isDigit(t(9)) || !isDigit(t(11)) || !isDigit(t(12)) || !isDigit(t(14)) || !isDigit(t(15)) ||
+    !isDigit(t(17)) || !isDigit(t(18))
+  ) {
+    return 0;
+  }
+  let i = 19;
+  if (t(i) === 46) {
+    const start = ++i;
+    while (i < n && isDigit(t(i))) i++;
+    if (i === start || i - start > 9) return 0;
+  }
+  const z = i < n ? t(i) : -1;
+  if (z === 90) i++;
+  else if (z === 43 || z === 45) {
+    if (i + 6 > n || !isDigit(t(i + 1)) || !isDigit(t(i + 2)) || t(i + 3) !== 58) return 0;
+    if (!isDigit(t(i + 4)) || !isDigit(t(i + 5))) return 0;
+    i += 6;
+  } else return 0;
+  return i < n && t(i) === 32 ? i + 1 : 0;
+}
+
+/** The regexp form of dockerTsPrefixLength, kept for the equivalence test. */
+export function dockerTsPrefixLengthRe(text: string): number {
+  const m = DOCKER_TS.exec(text);
+  return m ? m[0].length : 0;
+}
+
+/** `2025-02-21T11:30:16.123456789Z hello` → `{ ts: '2025-02-21T11:30:16.123456789Z', text: 'hello' }`; null without a prefix. */
+export function stripDockerTs(text: string): { ts: string; text: string } | null {
+  const n = dockerTsPrefixLength(text);
+  if (n === 0) return null;
+  return { ts: text.slice(0, n - 1), text: text.slice(n) };
+}
+
+/** The API's own form, `2026-11-26T12:37:49.450722864Z ` (9 digits, UTC, one space): 31 characters. */
+export const DOCKER_API_TS_LEN = 31;
+
+/**
+ * True when `text` holds the API's own time stamp (9 digits, `Z`, one space) at `at`: a copy Docker put inside a line
+ * (every 16 KB part of a long message repeats its first part's stamp).
+ */
+export function isDockerApiTs(text: string, at = 0): boolean {
+  return text.charCodeAt(at + 29) === 90 && dockerTsPrefixLength(text.slice(at, at + DOCKER_API_TS_LEN)) === DOCKER_API_TS_LEN;
+}
+
 let lastSecond = '';
 let lastSecondValid = false;
 
-/** `2025-02-21T11:30:16.123456789Z` → ISO with millisecond precision (what events carry). */
+/** `2025-02-21T11:30:16.123456789Z` → ISO with millisecond precision (what events carry); `…16.5Z` → `…16.500Z`. */
 export function dockerTimeToIso(ts: string): string | null {
   // Fast path for Docker's own UTC form (one call per record on a million-line container): the fraction is cut
   // to milliseconds as Date.parse does, and the date-time part is validated once per distinct second.
   const n = ts.length;
-  if (n >= 24 && n <= 30 && ts.charCodeAt(n - 1) === 90 && ts.charCodeAt(19) === 46 && ts.charCodeAt(10) === 84) {
+  if (n >= 22 && n <= 30 && ts.charCodeAt(n - 1) === 90 && ts.charCodeAt(19) === 46 && ts.charCodeAt(10) === 84) {
     let digits = true;
     for (let i = 20; i < n - 1; i++) {
       const c = ts.charCodeAt(i);
@@ -100,7 +200,7 @@ export function dockerTimeToIso(ts: string): string | null {
         const ms = Date.parse(`${second}Z`);
         lastSecondValid = Number.isFinite(ms) && new Date(ms).toISOString().startsWith(second); // 02-30 is not a day
       }
-      if (lastSecondValid) return `${ts.slice(0, 23)}Z`;
+      if (lastSecondValid) return n >= 24 ? `${ts.slice(0, 23)}Z` : `${ts.slice(0, n - 1)}${n === 22 ? '00' : '0'}Z`; // json-file drops trailing zeros
     }
   }
   const ms = Date.parse(ts);

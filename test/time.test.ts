@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dockerTimeToIso, sleep } from '../src/time.js';
+import { test as ptest, fc } from '@fast-check/vitest';
+import { dockerTimeToIso, dockerTsPrefixLength, dockerTsPrefixLengthRe, isDockerApiTs, sleep, stripDockerTs } from '../src/time.js';
 
 // dockerTimeToIso has a fast path for Docker's `…SS.nnnnnnnnnZ` form; it must agree with Date.parse everywhere.
 describe('dockerTimeToIso', () => {
@@ -12,6 +13,8 @@ describe('dockerTimeToIso', () => {
     { name: 'all nines not rounded up', input: '2026-11-26T12:37:49.999999999Z', want: '2026-11-26T12:37:49.999Z' },
     { name: 'json-file trims zeros', input: '2025-02-21T11:30:16.93802264Z', want: '2025-02-21T11:30:16.938Z' },
     { name: 'one digit', input: '2026-11-26T12:37:49.1Z', want: '2026-11-26T12:37:49.100Z' },
+    { name: 'two digits', input: '2026-11-26T12:37:49.12Z', want: '2026-11-26T12:37:49.120Z' },
+    { name: 'a dot and no digit', input: '2026-11-26T12:37:49.Z', want: null },
     { name: 'no fraction', input: '2025-02-21T11:30:16Z', want: '2025-02-21T11:30:16.000Z' },
     { name: 'offset', input: '2025-02-21T19:30:16.123+08:00', want: '2025-02-21T11:30:16.123Z' },
     { name: 'Feb 30 normalised like Date.parse', input: '2025-02-30T00:00:00.123456789Z', want: '2025-03-02T00:00:00.123Z' },
@@ -45,4 +48,46 @@ describe('sleep: the one abortable pause', () => {
   it('a negative wait is no wait', async () => {
     await expect(sleep(-50)).resolves.toBe(true);
   });
+});
+
+describe('stripDockerTs', () => {
+  const cases = [
+    { name: 'nano Z', input: '2025-02-21T11:30:16.123456789Z [SYS] x', want: { ts: '2025-02-21T11:30:16.123456789Z', text: '[SYS] x' } },
+    { name: 'no fraction', input: '2025-02-21T11:30:16Z a b', want: { ts: '2025-02-21T11:30:16Z', text: 'a b' } },
+    { name: 'offset', input: '2025-02-21T19:30:16.5+08:00 hi', want: { ts: '2025-02-21T19:30:16.5+08:00', text: 'hi' } },
+    { name: 'empty message', input: '2025-02-21T11:30:16.123456789Z ', want: { ts: '2025-02-21T11:30:16.123456789Z', text: '' } },
+    { name: 'app time is not a docker prefix', input: '2025/02/21 - 11:30:16 | x', want: null },
+    { name: 'no space after', input: '2025-02-21T11:30:16Zx', want: null },
+  ];
+  for (const c of cases) it(c.name, () => expect(stripDockerTs(c.input)).toEqual(c.want));
+});
+
+describe('dockerTsPrefixLength agrees with the regexp', () => {
+  const cases = [
+    '2025-02-21T11:30:16.123456789Z x', '2025-02-21T11:30:16Z x', '2025-02-21T11:30:16.5+08:00 x', '2025-02-21T11:30:16.5-05:30 x',
+    '2025-02-21T11:30:16.1234567890Z x', '2025-02-21T11:30:16.Z x', '2025-02-21T11:30:16.123Z', '2025-02-21T11:30:16.123Zx',
+    '2025-02-21 11:30:16.123Z x', '2025/02/21T11:30:16Z x', '2025-02-21T11:30:16+0800 x', '', 'short',
+  ];
+  for (const c of cases) it(JSON.stringify(c), () => expect(dockerTsPrefixLength(c)).toBe(dockerTsPrefixLengthRe(c)));
+  ptest.prop([fc.string({ unit: fc.constantFrom(...'0123456789-T:.Z+ x'.split('')), maxLength: 40 })])('random strings of the timestamp alphabet', (s) => {
+    expect(dockerTsPrefixLength(s)).toBe(dockerTsPrefixLengthRe(s));
+  });
+  ptest.prop([fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }), fc.integer({ min: 0, max: 9 }), fc.string({ maxLength: 5 })])('real timestamps', (d, digits, rest) => {
+    const iso = d.toISOString().slice(0, 19) + (digits ? '.' + '123456789'.slice(0, digits) : '') + 'Z ' + rest;
+    expect(dockerTsPrefixLength(iso)).toBe(dockerTsPrefixLengthRe(iso));
+    expect(dockerTsPrefixLength(iso)).toBeGreaterThan(0);
+  });
+});
+
+describe('isDockerApiTs: the API own stamp (9 digits, Z, one space) at a place in a line', () => {
+  const cases = [
+    { name: 'at the start', input: '2026-11-26T12:37:49.450722864Z hello', at: 0, want: true },
+    { name: 'inside a line', input: 'part one2026-11-26T12:37:49.450722864Z part two', at: 8, want: true },
+    { name: 'fewer digits', input: '2026-11-26T12:37:49.4507228Z x', at: 0, want: false },
+    { name: 'an offset', input: '2026-11-26T12:37:49.4507+08:00 x', at: 0, want: false },
+    { name: 'no space after', input: '2026-11-26T12:37:49.450722864Zx', at: 0, want: false },
+    { name: 'cut short', input: '2026-11-26T12:37:49.450722864Z', at: 0, want: false },
+    { name: 'not at that place', input: 'x 2026-11-26T12:37:49.450722864Z y', at: 0, want: false },
+  ];
+  for (const c of cases) it(c.name, () => expect(isDockerApiTs(c.input, c.at)).toBe(c.want));
 });

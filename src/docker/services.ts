@@ -4,8 +4,8 @@
 //   `2026-11-26T14:32:49.017083542Z com.docker.swarm.node.id=lzqm…,com.docker.swarm.service.id=slzh…,com.docker.swarm.task.id=rlc2… hello`
 import { GoroscopeError, NotFoundError, UnavailableError } from '../errors.js';
 import type { FrameStream } from '../stream/frames.js';
-import { MessageAssembler, tsPrefixBytes, type DockerLineHandler } from '../stream/messages.js';
-import { msToDockerTs } from '../time.js';
+import { MessageAssembler, type DockerLineHandler } from '../stream/messages.js';
+import { dockerTsPrefixLengthBytes, msToDockerTs } from '../time.js';
 import { mapDockerError } from './client.js';
 import { suggestNames } from './containers.js';
 import { isHttpStatus, type ContainerSummary, type DockerRuntime, type ServiceInspect, type TaskInspect } from './runtime.js';
@@ -201,7 +201,7 @@ export class ServiceFrameRouter {
   constructor(private readonly onLine: TaskLineHandler) {}
 
   frame(stream: FrameStream, payload: Buffer): void {
-    const n = tsPrefixBytes(payload);
+    const n = dockerTsPrefixLengthBytes(payload, 0, payload.length);
     let taskId = '';
     let nodeId = '';
     let body = payload;

@@ -58,14 +58,13 @@ export class TimeReader {
   private minuteKey = '';
   private minutePrefix: string | null = null;
   private lastNaive = '';
-  private lastDockerSecond = '';
   private lastNaiveIso: string | null = null;
 
   constructor(private readonly tz: string) {}
 
   time(c: RecordContext): string | null {
     let time: string | null = null;
-    if (c.rec.dockerTime !== null) time = this.dockerIso(c.rec.dockerTime);
+    if (c.rec.dockerTime !== null) time = dockerTimeToIso(c.rec.dockerTime);
     if (time === null && c.naive !== null) time = this.naiveIso(c.naive);
     if (time === null && c.iso === null && c.rec.pastedTime !== undefined) return this.naiveIso(c.rec.pastedTime);
     return time ?? c.iso;
@@ -94,31 +93,12 @@ export class TimeReader {
     // (toISOString costs a microsecond or more; string assembly does not)
     return this.minutePrefix === null ? null : this.minutePrefix + naive.slice(n - 2) + '.000Z';
   }
-
-  /** Docker's `2025-02-21T11:30:16.123456789Z` → `2025-02-21T11:30:16.123Z` without a Date round trip. */
-  private dockerIso(ts: string): string | null {
-    const n = ts.length;
-    if (n >= 21 && n <= 30 && ts.charCodeAt(19) === 46 /* . */ && ts.charCodeAt(n - 1) === 90 /* Z */) {
-      const second = ts.slice(0, 19);
-      // the date part is checked once per second of log time
-      const ok = second === this.lastDockerSecond || (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(second) && ((this.lastDockerSecond = second), true));
-      if (ok && isDigits(ts, 20, n - 1)) return second + '.' + (ts.slice(20, n - 1) + '00').slice(0, 3) + 'Z';
-    }
-    return dockerTimeToIso(ts);
-  }
 }
 
 export function rawText(c: RecordContext): string {
   return cap(cleanLine(c.first));
 }
 
-export function isDigits(s: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
 
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;

@@ -7,6 +7,7 @@
 // redacted as a stream of byte chunks (`StreamRedactor`): secrets never hold a newline, so only the bytes after the
 // last newline wait for more. A line Docker cut into 16 KB parts carries copies of its timestamp at the cuts: those
 // are taken out, the re-joined message is redacted, and the timestamps are put back where they were.
+import { DOCKER_API_TS_LEN, isDockerApiTs } from '../time.js';
 import { RULES, TRIGGER_GROUPS, isNotAValue, isSecretHeader, isSecretName, nameKind, type Found, type SecretKind } from './rules.js';
 
 export type { SecretKind } from './rules.js';
@@ -54,9 +55,6 @@ const RULE_BASES: number[] = [];
 const RULES_SOURCE = RULES.map((r) => r.source).join('|');
 const TRIGGERS = TRIGGER_GROUPS.map((g) => new RegExp(g, 'g'));
 
-/** `2026-11-26T12:37:49.450722864Z ` at the start of a `docker logs -t` line (the API always sends 9 digits). */
-const DOCKER_TS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z $/;
-const TS_LEN = 31;
 /** Docker cuts messages after 16 KB: only lines longer than that can hold a copy of their timestamp. */
 const PART_BYTES = 16 * 1024;
 
@@ -171,7 +169,7 @@ export class Redactions {
 
   /** Redact one line (latin1), counting in `file`. */
   redactLine(line: string, file: string): string {
-    if (line.length > PART_BYTES + TS_LEN && DOCKER_TS.test(line.slice(0, TS_LEN))) return this.redactCutLine(line, file);
+    if (line.length > PART_BYTES + DOCKER_API_TS_LEN && isDockerApiTs(line)) return this.redactCutLine(line, file);
     const found = this.find(line);
     if (found.length === 0) return line;
     let out = '';
@@ -189,14 +187,14 @@ export class Redactions {
    * at the cuts untouched; a secret that spans a cut is replaced where it starts and its rest is dropped.
    */
   private redactCutLine(line: string, file: string): string {
-    const ts = line.slice(0, TS_LEN);
+    const ts = line.slice(0, DOCKER_API_TS_LEN);
     const parts: string[] = [];
-    let from = TS_LEN;
+    let from = DOCKER_API_TS_LEN;
     for (;;) {
       const i = line.indexOf(ts, from);
       if (i === -1) break;
       parts.push(line.slice(from, i));
-      from = i + TS_LEN;
+      from = i + DOCKER_API_TS_LEN;
     }
     parts.push(line.slice(from));
     if (parts.length === 1) {
@@ -252,7 +250,7 @@ export class Redactions {
 
   /** Redact free text (latin1, any number of lines). Only lines holding a trigger, or long enough to hold a cut, are looked at closely. */
   redactText(text: string, file: string): string {
-    const long = text.length > PART_BYTES + TS_LEN;
+    const long = text.length > PART_BYTES + DOCKER_API_TS_LEN;
     const next: number[] = [];
     let hit = this.triggered(text, 0, next);
     if (hit === -1 && !long) return text;
@@ -282,7 +280,7 @@ export class Redactions {
         let end = text.indexOf('\n', start);
         if (end === -1) end = text.length;
         if (hit !== -1 && hit < start) hit = this.triggered(text, start, next);
-        if (end - start > PART_BYTES + TS_LEN || (hit !== -1 && hit < end)) visit(start, end);
+        if (end - start > PART_BYTES + DOCKER_API_TS_LEN || (hit !== -1 && hit < end)) visit(start, end);
         start = end + 1;
       }
     }

@@ -10,7 +10,7 @@ import { DataError, InputError } from '../errors.js';
 import type { GEvent, Stream } from '../events.js';
 import { recordLineEvents } from './record.js';
 import { LineSplitter } from '../stream/lines.js';
-import { stripDockerTs } from '../stream/wrappers.js';
+import { DOCKER_API_TS_LEN, isDockerApiTs, stripDockerTs } from '../time.js';
 import type { Line } from '../stream/types.js';
 import type { LineSink, Source, SourceOptions } from './types.js';
 import { fileError, FILE_CHUNK } from './files.js';
@@ -102,9 +102,6 @@ export async function unpackBundle(archive: string): Promise<string> {
   return dir;
 }
 
-// A timestamp `docker logs -t` put inside a line: `2026-11-26T12:37:49.450722864Z ` (the API always sends 9 digits).
-const EMBEDDED_TS = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z /y;
-
 /**
  * One physical line of `docker logs -t` text → the messages in it. The file lost the frame boundaries, so two
  * cases put a timestamp inside a line: a line Docker cut into 16 KB parts (every part repeats the first part's
@@ -123,19 +120,18 @@ export function splitMessages(emit: (ts: string | null, text: string, oversized:
     for (;;) {
       const i = body.indexOf(year, from);
       if (i === -1) break;
-      EMBEDDED_TS.lastIndex = i;
-      if (!EMBEDDED_TS.test(body)) {
+      if (!isDockerApiTs(body, i)) {
         from = i + 1;
         continue;
       }
-      const inner = body.slice(i, i + 30);
+      const inner = body.slice(i, i + DOCKER_API_TS_LEN - 1);
       if (inner === ts) {
-        body = body.slice(0, i) + body.slice(i + 31);
+        body = body.slice(0, i) + body.slice(i + DOCKER_API_TS_LEN);
         from = i;
       } else if (inner > ts) {
         emit(ts, body.slice(0, i), false);
         ts = inner;
-        body = body.slice(i + 31);
+        body = body.slice(i + DOCKER_API_TS_LEN);
         from = 0;
       } else from = i + 1;
     }

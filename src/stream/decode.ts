@@ -5,7 +5,8 @@ import { MAX_LINE_CHARS } from './types.js';
 import { LineSplitter, capText, type QuietHandler } from './lines.js';
 import { FrameDemuxer, looksLikeFrames } from './frames.js';
 import { MessageAssembler, type QuietStreams } from './messages.js';
-import { detectTextFormat, dockerTsPrefixLength, dockerTsPrefixLengthBytes, parseJsonFileLine, stripCompose, type TextFormat } from './wrappers.js';
+import { detectTextFormat, parseJsonFileLine, stripCompose, type TextFormat } from './wrappers.js';
+import { dockerTsPrefixLength, dockerTsPrefixLengthBytes } from '../time.js';
 
 export type LineSink = (line: Line) => void;
 /** What a byte source feeds. */

@@ -5,7 +5,7 @@ import type { Stream } from '../events.js';
 import type { FrameStream } from './frames.js';
 import { LineSplitter, capText, type QuietHandler } from './lines.js';
 import { MAX_LINE_CHARS, type QuietTest } from './types.js';
-import { dockerTsPrefixLengthBytes, stripDockerTs } from './wrappers.js';
+import { dockerTsPrefixLengthBytes, stripDockerTs } from '../time.js';
 
 /** Receives one line of a Docker stream. */
 export type DockerLineHandler = (stream: Stream, dockerTime: string | null, text: string, oversized: boolean) => void;
@@ -16,24 +16,6 @@ export interface QuietStreams {
   onQuiet: (stream: Stream) => void;
 }
 
-/**
- * Length of a leading RFC3339 timestamp plus its space in a message, or 0:
- * `2026-11-26T12:37:49.450722864Z ` (the API always sends 9 digits; offsets are accepted too).
- */
-export function tsPrefixBytes(b: Buffer): number {
-  if (b.length < 21 || b[4] !== 45 || b[7] !== 45 || b[10] !== 84 || b[13] !== 58 || b[16] !== 58) return 0;
-  const limit = Math.min(b.length, 40);
-  for (let i = 19; i < limit; i++) {
-    const c = b[i]!;
-    if (c === 32) {
-      const prev = b[i - 1]!;
-      return prev === 90 || (prev >= 48 && prev <= 57) ? i + 1 : 0;
-    }
-    // digits, '.', 'Z', '+', '-', ':' only
-    if (!((c >= 48 && c <= 58) || c === 46 || c === 90 || c === 43 || c === 45)) return 0;
-  }
-  return 0;
-}
 
 interface PerStream {
   splitter: LineSplitter;
@@ -63,7 +45,7 @@ export class MessageAssembler {
 
   frame(stream: FrameStream, payload: Buffer): void {
     const st = this.streams[stream];
-    const n = tsPrefixBytes(payload);
+    const n = dockerTsPrefixLengthBytes(payload, 0, payload.length);
     const ts = n > 0 ? payload.toString('latin1', 0, n - 1) : null;
     if (st.splitter.hasPartial) {
       if (ts !== st.lineTs) {

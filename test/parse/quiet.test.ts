@@ -11,7 +11,7 @@ import { DetectingDecoder } from '../../src/stream/decode.js';
 import { TtyAssembler } from '../../src/stream/messages.js';
 import type { GEvent } from '../../src/events.js';
 import type { Line, QuietTest } from '../../src/stream/types.js';
-import { dockerTsPrefixLength, dockerTsPrefixLengthBytes } from '../../src/stream/wrappers.js';
+import { dockerTsPrefixLength, dockerTsPrefixLengthBytes } from '../../src/time.js';
 
 const quietText = (t: string) => {
   const b = Buffer.from(t, 'utf8');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { test as ptest, fc } from '@fast-check/vitest';
 import { FrameDemuxer, looksLikeFrames } from '../../src/stream/frames.js';
-import { MessageAssembler, TtyAssembler, tsPrefixBytes } from '../../src/stream/messages.js';
+import { MessageAssembler, TtyAssembler } from '../../src/stream/messages.js';
+import { dockerTsPrefixLengthBytes } from '../../src/time.js';
 import { UnavailableError, DataError } from '../../src/errors.js';
 
 function frame(type: number, payload: string | Buffer): Buffer {
@@ -133,16 +134,17 @@ describe('FrameDemuxer + MessageAssembler', () => {
     expect([looksLikeFrames(frame(1, 'a\n')), looksLikeFrames(frame(2, 'a\n')), looksLikeFrames(Buffer.from('hello world\n')), looksLikeFrames(Buffer.from([1, 0, 0]))]).toEqual([true, true, false, false]);
   });
 
-  it('tsPrefixBytes', () => {
+  it('the Docker time stamp rule on a message\'s bytes (time.ts)', () => {
     const cases: [string, number][] = [
       [`${T1} x`, 31],
       ['2026-11-26T12:37:49Z x', 21],
       ['2026-11-26T12:37:49.5+08:00 x', 28],
+      ['2026-11-26T12:37:49.1234567890Z x', 0],
       ['2026/11/26 12:37:49 x', 0],
       [`${T1}x`, 0],
       ['short', 0],
     ];
-    expect(cases.map(([s]) => tsPrefixBytes(Buffer.from(s)))).toEqual(cases.map(([, n]) => n));
+    expect(cases.map(([s]) => dockerTsPrefixLengthBytes(Buffer.from(s), 0, Buffer.byteLength(s)))).toEqual(cases.map(([, n]) => n));
   });
 });
 

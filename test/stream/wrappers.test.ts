@@ -1,37 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { test as ptest, fc } from '@fast-check/vitest';
-import { detectTextFormat, dockerTsPrefixLength, dockerTsPrefixLengthRe, parseJsonFileLine, stripCompose, stripDockerTs } from '../../src/stream/wrappers.js';
+import { detectTextFormat, parseJsonFileLine, stripCompose } from '../../src/stream/wrappers.js';
 import { DetectingDecoder } from '../../src/stream/decode.js';
 import type { Line } from '../../src/stream/types.js';
-
-describe('stripDockerTs', () => {
-  const cases = [
-    { name: 'nano Z', input: '2025-02-21T11:30:16.123456789Z [SYS] x', want: { ts: '2025-02-21T11:30:16.123456789Z', text: '[SYS] x' } },
-    { name: 'no fraction', input: '2025-02-21T11:30:16Z a b', want: { ts: '2025-02-21T11:30:16Z', text: 'a b' } },
-    { name: 'offset', input: '2025-02-21T19:30:16.5+08:00 hi', want: { ts: '2025-02-21T19:30:16.5+08:00', text: 'hi' } },
-    { name: 'empty message', input: '2025-02-21T11:30:16.123456789Z ', want: { ts: '2025-02-21T11:30:16.123456789Z', text: '' } },
-    { name: 'app time is not a docker prefix', input: '2025/02/21 - 11:30:16 | x', want: null },
-    { name: 'no space after', input: '2025-02-21T11:30:16Zx', want: null },
-  ];
-  for (const c of cases) it(c.name, () => expect(stripDockerTs(c.input)).toEqual(c.want));
-});
-
-describe('dockerTsPrefixLength agrees with the regexp', () => {
-  const cases = [
-    '2025-02-21T11:30:16.123456789Z x', '2025-02-21T11:30:16Z x', '2025-02-21T11:30:16.5+08:00 x', '2025-02-21T11:30:16.5-05:30 x',
-    '2025-02-21T11:30:16.1234567890Z x', '2025-02-21T11:30:16.Z x', '2025-02-21T11:30:16.123Z', '2025-02-21T11:30:16.123Zx',
-    '2025-02-21 11:30:16.123Z x', '2025/02/21T11:30:16Z x', '2025-02-21T11:30:16+0800 x', '', 'short',
-  ];
-  for (const c of cases) it(JSON.stringify(c), () => expect(dockerTsPrefixLength(c)).toBe(dockerTsPrefixLengthRe(c)));
-  ptest.prop([fc.string({ unit: fc.constantFrom(...'0123456789-T:.Z+ x'.split('')), maxLength: 40 })])('random strings of the timestamp alphabet', (s) => {
-    expect(dockerTsPrefixLength(s)).toBe(dockerTsPrefixLengthRe(s));
-  });
-  ptest.prop([fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }), fc.integer({ min: 0, max: 9 }), fc.string({ maxLength: 5 })])('real timestamps', (d, digits, rest) => {
-    const iso = d.toISOString().slice(0, 19) + (digits ? '.' + '123456789'.slice(0, digits) : '') + 'Z ' + rest;
-    expect(dockerTsPrefixLength(iso)).toBe(dockerTsPrefixLengthRe(iso));
-    expect(dockerTsPrefixLength(iso)).toBeGreaterThan(0);
-  });
-});
 
 describe('stripCompose', () => {
   const cases = [

@@ -1,5 +1,6 @@
 // Why a relay failed and which kind of timeout it was, from the text Go and One API print.
 import type { Cause, TimeoutClass } from '../events.js';
+import { TIMEOUT_TEXT, TIMEOUT_WORD } from './patterns.js';
 
 /** Texts are classified on their first characters only (a megabyte line costs no more than a short one). */
 const CLASSIFY_CHARS = 4096;
@@ -11,7 +12,7 @@ const CLASSIFY_CHARS = 4096;
 export function classifyTimeout(text: string): TimeoutClass | null {
   if (text.length > CLASSIFY_CHARS) text = text.slice(0, CLASSIFY_CHARS);
   // Fast exit: every timeout text has one of these words.
-  if (!TIMEOUT_HINT.test(text)) return null;
+  if (!TIMEOUT_TEXT.test(text)) return null;
   // `Post "https://…": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`
   // `net/http: timeout awaiting response headers`, `http2: timeout awaiting response headers`
   if (text.includes('while awaiting headers') || text.includes('timeout awaiting response headers')) return 'awaiting_headers';
@@ -28,13 +29,11 @@ export function classifyTimeout(text: string): TimeoutClass | null {
   // channel test too slow: `响应时间 12.35s 超过阈值 10.00s`
   if (text.includes('超过阈值') && text.includes('响应时间')) return 'slow_response';
   if (text.includes('deadline exceeded')) return 'deadline';
-  if (OTHER.test(text)) return 'other';
+  if (TIMEOUT_WORD.test(text)) return 'other';
   return null;
 }
 
-const TIMEOUT_HINT = /[Tt]ime(?:out|d out)|TIMEOUT|deadline exceeded|超过阈值|超时/;
 const STREAMING = /streaming timeout|data handler timeout|ping data send timeout|[Ss]tream processing timeout|stream ended with issues: reason=timeout/;
-const OTHER = /[Tt]ime(?:out|d out)|TIMEOUT|超时/;
 
 // Word-bounded status numbers in a text: `bad response status code 429`, `status code: 401`, `(状态码: 503)`.
 const RATE_TEXT = /[Rr]ate limit|rate_limit|too many requests|Too Many Requests|\b429\b/;

@@ -64,11 +64,18 @@ export function worthParsing(s: string, at: number, scanTimeouts = true): boolea
   return TIMEOUT_SCAN.test(s);
 }
 
-/**
- * Anywhere in the message: `timeout`, `Timeout`, `timed out`, `TIMEOUT`, `deadline exceeded`, `超时`, `超过阈值`.
- * Global so that `lastIndex` starts the search at the message, not at the line's prefix.
- */
-const TIMEOUT_SCAN = /ime(?:out|d out)|TIMEOUT|deadline|超[过时]/g;
+// Timeout words, the one owner: every text that names a timeout holds one of them, anywhere.
+/** `i/o timeout`, `TLS handshake Timeout`, `connection timed out`, `TIMEOUT`, `请求超时`: the words alone. */
+const TIMEOUT_WORD_SOURCE = '[Tt]ime(?:out|d out)|TIMEOUT|超时';
+/** The words, `context deadline exceeded` and a channel test's `响应时间 12.35s 超过阈值 10.00s`. */
+const TIMEOUT_TEXT_SOURCE = `${TIMEOUT_WORD_SOURCE}|deadline exceeded|超过阈值`;
+
+/** Does a text name a timeout at all (the first test of every timeout class)? */
+export const TIMEOUT_TEXT = new RegExp(TIMEOUT_TEXT_SOURCE);
+/** A timeout word (`timeout`, `timed out`, `超时`): a timeout of no known class. */
+export const TIMEOUT_WORD = new RegExp(TIMEOUT_WORD_SOURCE);
+/** TIMEOUT_TEXT, global so that `lastIndex` starts the search at the message, not at the line's prefix. */
+const TIMEOUT_SCAN = new RegExp(TIMEOUT_TEXT_SOURCE, 'g');
 
 /** Message beginnings that can make an event, by first character; and as UTF-8, by first byte. */
 const PREFIXES = new Map<number, string[]>();

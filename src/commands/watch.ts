@@ -5,7 +5,7 @@
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { notifyContext, type CommandContext } from '../cli/context.js';
 import { UsageError, OutputError } from '../errors.js';
-import { parseDuration } from '../time.js';
+import { parseDuration, sleep } from '../time.js';
 import { resolveThresholds, goroutineLevel, type Thresholds } from '../config.js';
 import { dockerFor } from '../docker/index.js';
 import { inspectRaw } from '../docker/containers.js';
@@ -415,17 +415,3 @@ function summary(
   );
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted || ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', done);
-      resolve();
-    }, ms);
-    const done = () => {
-      clearTimeout(t);
-      resolve();
-    };
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

@@ -2,6 +2,7 @@
 // English and Simplified Chinese; the JSON document (docs/doctor.md). Pure.
 import type { ChalkInstance } from 'chalk';
 import { fmt, type Lang } from '../i18n.js';
+import { displayWidth } from './text.js';
 import { READINESS_EXIT, type Finding, type FindingCode, type FindingLevel, type Readiness } from '../analyze/readiness.js';
 import type { GatewayFacts, ReadinessFacts } from '../sources/readiness.js';
 
@@ -189,11 +190,10 @@ export function renderDoctorText(facts: ReadinessFacts, findings: readonly Findi
   const M = msg(o.lang);
   const k = o.color;
   const paint = (l: FindingLevel, s: string) => (l === 'ok' ? k.green(s) : l === 'info' ? k.cyan(s) : l === 'warning' ? k.yellow(s) : k.red.bold(s));
-  const width = Math.max(...Object.values(M.levels).map((s) => [...s].length + (/[\u3000-\u9fff]/.test(s) ? [...s].length : 0))) + 2;
+  const width = Math.max(...Object.values(M.levels).map(displayWidth)) + 2;
   const label = (l: FindingLevel) => {
     const s = M.levels[l];
-    const cols = [...s].length * (/[\u3000-\u9fff]/.test(s) ? 2 : 1);
-    return paint(l, s) + ' '.repeat(Math.max(1, width - cols));
+    return paint(l, s) + ' '.repeat(Math.max(1, width - displayWidth(s)));
   };
   const block = (fs: readonly Finding[]) =>
     fs.flatMap((f) => {

@@ -252,6 +252,19 @@ export function requireDuration(flag: string, text: string): number {
   return ms;
 }
 
+/**
+ * The one `--timeout` grammar: a duration (`500ms`, `5s`, `2m`, `1m30s`), more than zero. A bare number (`5000`) is
+ * read as milliseconds only where `bareMs` says the command once took milliseconds (check, watch, alert, doctor);
+ * `bare` tells the caller to say so. Anything else is a UsageError naming the flag.
+ */
+export function parseTimeout(text: string, bareMs: boolean): { ms: number; bare: boolean } {
+  const t = text.trim();
+  if (bareMs && /^\d+$/.test(t) && Number(t) > 0) return { ms: Number(t), bare: true };
+  const ms = parseDuration(t);
+  if (ms === null || ms <= 0 || !Number.isFinite(ms)) throw new UsageError('--timeout takes a duration', text, 'examples: 500ms, 5s, 2m');
+  return { ms, bare: false };
+}
+
 const LOCAL_FORMATS = ['yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm', 'yyyy-MM-dd', 'yyyy/MM/dd HH:mm:ss', 'yyyy/MM/dd HH:mm', 'yyyy/MM/dd - HH:mm:ss'];
 
 type DateFns = { parse: typeof import('date-fns/parse').parse; isValid: typeof import('date-fns/isValid').isValid };

@@ -3,6 +3,7 @@
 // crashes, fatal records, panics and disabled channels; every observation goes through the alert state (one alert
 // per change, cooldowns) to the targets. Ctrl-C ends it cleanly with a summary; its exit code is 0 then.
 import type { CommandContext } from '../cli/context.js';
+import { readBaselineRestarts, readTimeout, type ThresholdFlags, wholeNumber } from '../cli/options.js';
 import { resolveThresholds } from '../config.js';
 import { UsageError } from '../errors.js';
 import { fmt } from '../i18n.js';
@@ -14,13 +15,9 @@ import { runPipeline } from '../pipeline.js';
 import type { GEvent } from '../events.js';
 import { AlertSession, makeNotifier, toEventObservation, toObservation, ALERT_KINDS, type NotifyFlags } from '../notify/index.js';
 
-export interface AlertOptions extends NotifyFlags {
+export interface AlertOptions extends NotifyFlags, ThresholdFlags {
   interval?: string;
   healthUrl?: string;
-  warning?: string;
-  critical?: string;
-  emergency?: string;
-  baselineRestarts?: string;
   timeout?: string;
   panicBurst?: string;
   panicWindow?: string;
@@ -45,8 +42,8 @@ const M = {
 
 export async function run(names: string[], opts: AlertOptions, ctx: CommandContext): Promise<void> {
   const intervalMs = requireDuration('--interval', opts.interval ?? '30s');
-  const timeoutMs = opts.timeout === undefined ? 5000 : wholeNumber('--timeout', opts.timeout);
-  const baseline = wholeNumber('--baseline-restarts', opts.baselineRestarts ?? ctx.env.GOROSCOPE_BASELINE_RESTARTS ?? '0');
+  const timeoutMs = readTimeout(opts.timeout, 5000, { bareMs: true, stderr: ctx.stderr });
+  const baseline = readBaselineRestarts(opts, ctx.env);
   if (opts.healthUrl && names.length > 1) {
     throw new UsageError('--health-url names one endpoint but several containers were given', names.join(' '), 'set healthUrl per container in the config file');
   }
@@ -111,8 +108,4 @@ export async function run(names: string[], opts: AlertOptions, ctx: CommandConte
   say(fmt(m.stop, { rounds, sent: session.sent, failed: session.failed }));
 }
 
-function wholeNumber(flag: string, v: string): number {
-  if (!/^\d+$/.test(v.trim())) throw new UsageError(`${flag} must be a whole number`, v);
-  return Number(v);
-}
 

@@ -2,6 +2,7 @@
 // collector (src/bundle/collect.ts), show progress, and say where the bundle is (docs/bundle.md).
 import { createRequire } from 'node:module';
 import type { CommandContext } from '../cli/context.js';
+import { readTimeout } from '../cli/options.js';
 import { EXIT, UsageError, UnavailableError } from '../errors.js';
 import { parseTimeArg, requireDuration } from '../time.js';
 import type { BundleDeps, BundleResult, InspectLike } from '../bundle/collect.js';
@@ -39,6 +40,7 @@ export interface BundleTarget {
 }
 
 export async function run(container: string, opts: BundleCliOptions, ctx: CommandContext): Promise<void> {
+  readTimeout(opts.timeout, 10_000); // a bad --timeout is bad usage before any container is looked at
   // compose:PROJECT, service:NAME or several --host values: one bundle with a directory per container (docs/sources.md).
   if (container.startsWith('compose:') || container.startsWith('service:') || new Set(ctx.globals.host ?? []).size > 1) {
     return bundleFleet(container, opts, ctx);
@@ -100,7 +102,7 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
   const now = ctx.now();
   const since = opts.since !== undefined ? parseTimeArg('--since', opts.since, now, ctx.tz) : undefined;
   if (since !== undefined && since > now) throw new UsageError('--since is in the future', opts.since);
-  const timeoutMs = opts.timeout !== undefined ? requireDuration('--timeout', opts.timeout) : 10_000;
+  const timeoutMs = readTimeout(opts.timeout, 10_000);
   const pprofIntervalMs = opts.pprofInterval !== undefined ? requireDuration('--pprof-interval', opts.pprofInterval) : 5_000;
   const redact = opts.redact !== false;
 

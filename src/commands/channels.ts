@@ -1,5 +1,6 @@
 // `goroscope channels SOURCE…`: channels ranked by relay errors in a window (the whole input, `--around TIME`, or the
 // window leading into the largest spike), each compared with its own rate in the rest of the time the input covers.
+import type { ThresholdFlags } from '../cli/options.js';
 import type { CommandContext } from '../cli/context.js';
 import { UsageError } from '../errors.js';
 import { resolveThresholds } from '../config.js';
@@ -12,7 +13,7 @@ import { write } from '../cli/output.js';
 import { isSavedText, readAnalysis } from '../sources/analysis.js';
 import { monitorInterval, readOptions } from './trend.js';
 
-export interface ChannelsOptions {
+export interface ChannelsOptions extends ThresholdFlags {
   since?: string;
   until?: string;
   around?: string;
@@ -20,9 +21,6 @@ export interface ChannelsOptions {
   spike?: boolean;
   monitorInterval?: string;
   json?: boolean;
-  warning?: string;
-  critical?: string;
-  emergency?: string;
 }
 
 export async function run(sources: string[], opts: ChannelsOptions, ctx: CommandContext): Promise<void> {

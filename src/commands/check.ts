@@ -1,6 +1,7 @@
 // `goroscope check CONTAINER…`: state, restarts, health endpoint, stats and recent monitor lines → a verdict per
 // container and overall, with the Nagios exit codes 0 ok, 1 warning, 2 critical, 3 unknown.
 import { notifyContext, type CommandContext } from '../cli/context.js';
+import { readBaselineRestarts, readTimeout, type ThresholdFlags } from '../cli/options.js';
 import { UsageError } from '../errors.js';
 import { resolveThresholds, goroutineLevel, type Thresholds } from '../config.js';
 import { verdict, worst, LEVEL_EXIT, type Level, type Reason } from '../analyze/verdict.js';
@@ -12,12 +13,8 @@ import { duration, pad } from '../report/text.js';
 import type { NotifyFlags } from '../notify/index.js';
 import { collectFacts, type Collected } from '../sources/facts.js';
 
-export interface CheckOptions extends NotifyFlags {
+export interface CheckOptions extends NotifyFlags, ThresholdFlags {
   healthUrl?: string;
-  warning?: string;
-  critical?: string;
-  emergency?: string;
-  baselineRestarts?: string;
   timeout?: string;
   json?: boolean;
 }
@@ -30,9 +27,8 @@ export interface CheckedContainer extends Collected {
 }
 
 export async function run(names: string[], opts: CheckOptions, ctx: CommandContext): Promise<void> {
-  const baseline = wholeNumber('--baseline-restarts', opts.baselineRestarts ?? ctx.env.GOROSCOPE_BASELINE_RESTARTS ?? '0');
-  const timeoutMs = opts.timeout === undefined ? 5000 : wholeNumber('--timeout', opts.timeout);
-  if (timeoutMs <= 0) throw new UsageError('--timeout must be at least 1 ms', opts.timeout);
+  const baseline = readBaselineRestarts(opts, ctx.env);
+  const timeoutMs = readTimeout(opts.timeout, 5000, { bareMs: true, stderr: ctx.stderr });
   if (opts.healthUrl && names.length > 1) {
     throw new UsageError('--health-url names one endpoint but several containers were given', names.join(' '), 'check them one at a time, or set healthUrl per container in the config file');
   }
@@ -80,10 +76,6 @@ export async function run(names: string[], opts: CheckOptions, ctx: CommandConte
   process.exitCode = LEVEL_EXIT[overall];
 }
 
-function wholeNumber(flag: string, v: string): number {
-  if (!/^\d+$/.test(v.trim())) throw new UsageError(`${flag} must be a whole number`, v);
-  return Number(v);
-}
 
 /** The issue's shape, plus a few fields named in docs/check.md. */
 export function toJson(level: Level, checked: CheckedContainer[]) {

@@ -2,7 +2,7 @@
 // (src/sources/readiness.ts), apply the rules (src/analyze/readiness.ts), render (src/report/doctor.ts), and exit
 // 0 ready, 1 warnings, 2 blocked, 3 nothing found (docs/doctor.md).
 import type { CommandContext } from '../cli/context.js';
-import { UsageError } from '../errors.js';
+import { readTimeout } from '../cli/options.js';
 import { write } from '../cli/output.js';
 import { collectReadiness } from '../sources/readiness.js';
 import { READINESS_EXIT, readiness, readinessFindings } from '../analyze/readiness.js';
@@ -18,8 +18,7 @@ export interface DoctorOptions {
 }
 
 export async function run(names: string[], opts: DoctorOptions, ctx: CommandContext): Promise<void> {
-  const timeoutMs = opts.timeout === undefined ? 5000 : Number(opts.timeout);
-  if (!/^\d+$/.test(opts.timeout ?? '5000') || timeoutMs <= 0) throw new UsageError('--timeout must be a whole number of ms, at least 1', opts.timeout);
+  const timeoutMs = readTimeout(opts.timeout, 5000, { bareMs: true, stderr: ctx.stderr });
   const facts = await collectReadiness(
     names,
     { healthUrl: opts.healthUrl, pprofUrl: opts.pprofUrl, timeoutMs, outDir: opts.out ?? '.', limit: parseMaxStreams(ctx.globals.maxStreams) ?? 8 },

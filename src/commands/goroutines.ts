@@ -1,6 +1,7 @@
 // `goroscope goroutines SOURCE [--compare SOURCE] [--interval 60s] [--json]`: a goroutine dump grouped by stack, or two
 // dumps compared into leak suspects. SOURCE: a pprof URL (or http://host:port), a dump file, `-`, a bundle.
 import type { CommandContext } from '../cli/context.js';
+import { readTimeout } from '../cli/options.js';
 import { DataError, GoroscopeError, UsageError } from '../errors.js';
 import { fmt, type Lang, type Messages } from '../i18n.js';
 import { requireDuration, sleep } from '../time.js';
@@ -67,7 +68,7 @@ function parseLabelled(d: DumpText): GoroutineDump {
 
 export async function run(source: string, opts: GoroutinesOptions, ctx: CommandContext): Promise<void> {
   const intervalMs = opts.interval !== undefined ? requireDuration('--interval', opts.interval) : null;
-  const timeoutMs = opts.timeout !== undefined ? requireDuration('--timeout', opts.timeout) : 15_000;
+  const timeoutMs = readTimeout(opts.timeout, 15_000);
   let top = 15;
   if (opts.top !== undefined) {
     top = Number(opts.top);

@@ -1,4 +1,5 @@
 // `goroscope review SOURCE…`: the weekly review in one report (text, Markdown, HTML or JSON).
+import type { ThresholdFlags } from '../cli/options.js';
 import type { CommandContext } from '../cli/context.js';
 import { UsageError } from '../errors.js';
 import { resolveString, resolveThresholds } from '../config.js';
@@ -12,7 +13,7 @@ import { write } from '../cli/output.js';
 import { readAnalysis, readBundleSuspects, type InputSource } from '../sources/analysis.js';
 import { checkWritable, monitorInterval, readOptions, writeReportFile } from './trend.js';
 
-export interface ReviewOptions {
+export interface ReviewOptions extends ThresholdFlags {
   since?: string;
   until?: string;
   format?: string;
@@ -20,9 +21,6 @@ export interface ReviewOptions {
   lang?: string;
   healthUrl?: string;
   monitorInterval?: string;
-  warning?: string;
-  critical?: string;
-  emergency?: string;
 }
 
 const FORMATS = ['text', 'md', 'html', 'json'] as const;

@@ -1,4 +1,5 @@
 // `goroscope trend SOURCE…`: goroutine and memory trend, leak verdict, time to threshold, before/after comparison.
+import type { ThresholdFlags } from '../cli/options.js';
 import { writeFile } from 'node:fs/promises';
 import { accessSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -13,7 +14,7 @@ import { renderTrendHtml } from '../report/html.js';
 import { write } from '../cli/output.js';
 import { dockerRestartCounts, readAnalysis, readBundleSuspects, type ReadOptions } from '../sources/analysis.js';
 
-export interface TrendOptions {
+export interface TrendOptions extends ThresholdFlags {
   since?: string;
   until?: string;
   baseline?: string;
@@ -23,9 +24,6 @@ export interface TrendOptions {
   html?: string;
   assumeMonitor?: boolean;
   monitorInterval?: string;
-  warning?: string;
-  critical?: string;
-  emergency?: string;
 }
 
 /** Fail before reading any input when the report file cannot be created there. */

@@ -4,6 +4,7 @@
 // Docker or the endpoint going away is shown and retried, never fatal.
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { notifyContext, type CommandContext } from '../cli/context.js';
+import { readTimeout, type ThresholdFlags } from '../cli/options.js';
 import { UsageError, OutputError } from '../errors.js';
 import { parseDuration, sleep } from '../time.js';
 import { resolveThresholds, goroutineLevel, type Thresholds } from '../config.js';
@@ -27,13 +28,10 @@ import type { Lang } from '../i18n.js';
 import { reasonText } from '../i18n/check.js';
 import type { NotifyFlags } from '../notify/index.js';
 
-export interface WatchOptions extends NotifyFlags {
+export interface WatchOptions extends NotifyFlags, ThresholdFlags {
   interval?: string;
   record?: string;
   healthUrl?: string;
-  warning?: string;
-  critical?: string;
-  emergency?: string;
   timeout?: string;
 }
 
@@ -148,8 +146,7 @@ export function sparkline(values: (number | null)[]): string {
 export async function run(name: string, opts: WatchOptions, ctx: CommandContext): Promise<void> {
   const intervalMs = parseDuration(opts.interval ?? '5s');
   if (intervalMs === null || intervalMs < 1000) throw new UsageError('--interval must be a duration of at least 1s', opts.interval);
-  const timeoutMs = opts.timeout === undefined ? 5000 : Number(opts.timeout);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout must be a whole number of ms', opts.timeout);
+  const timeoutMs = readTimeout(opts.timeout, 5000, { bareMs: true, stderr: ctx.stderr });
   const thresholds = resolveThresholds(opts, ctx.env, ctx.config, name);
   // --notify: checked now (a bad target is a usage error before watching); alerts are sent in the background.
   const notifier = opts.notify !== undefined || opts.dryRun ? await import('../notify/index.js') : null;

@@ -142,7 +142,7 @@ describe.skipIf(noBusybox)('check against the engine', { timeout: 60_000 }, () =
   // These read no rewritten file: they run side by side.
   describe.concurrent('independent cases', () => {
   it('a hanging endpoint is bounded by --timeout and gives unknown (3)', async () => {
-    const r = await goroscope(['check', gw, '--json', '--health-url', hangUrl, '--timeout', '500']);
+    const r = await goroscope(['check', gw, '--json', '--health-url', hangUrl, '--timeout', '500ms']);
     const c = parsed(r).containers[0];
     expect([r.code, c.level, c.health.url, c.health.ok, c.health.status, c.health.errorKind, c.health.urlSource]).toEqual([3, 'unknown', hangUrl, false, null, 'timeout', '--health-url']);
   });

@@ -66,7 +66,7 @@ describe.skipIf(noSimulator)('watch against the simulator', () => {
       expect(r.status).toBe(200);
       await r.arrayBuffer();
     };
-    child = spawn(process.execPath, [BIN, 'watch', sim, '--interval', '1s', '--timeout', '500', '--record', record, '--warning', '50', '--critical', '100', '--emergency', '200'], {
+    child = spawn(process.execPath, [BIN, 'watch', sim, '--interval', '1s', '--timeout', '500ms', '--record', record, '--warning', '50', '--critical', '100', '--emergency', '200'], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1', LANG: 'C', TZ: 'UTC' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -82,7 +82,7 @@ describe.skipIf(noBusybox)('watch', () => {
     goroutines = 900;
     const record = join(dir, 'baseline.jsonl');
     const url = `http://127.0.0.1:${port}/api/monitor/health`;
-    const w = start(process.execPath, [BIN, 'watch', gw, '--interval', '1s', '--record', record, '--health-url', url, '--timeout', '500']);
+    const w = start(process.execPath, [BIN, 'watch', gw, '--interval', '1s', '--record', record, '--health-url', url, '--timeout', '500ms']);
     await until('two samples', () => sampleLines(w.out()).length >= 2, w.out);
     goroutines = 2600;
     await until('the warning level', () => sampleLines(w.out()).some((l) => /goroutines=2600 level=warning/.test(l)), w.out);

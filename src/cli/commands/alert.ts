@@ -1,5 +1,6 @@
 // `goroscope alert CONTAINER…`: declares arguments and options; the body lives in src/commands/alert.ts.
 import type { Register } from './index.js';
+import { addThresholdOptions, addTimeoutOption } from '../options.js';
 import { addNotifyOptions } from '../../notify/options.js';
 
 export const register: Register = (program, context) => {
@@ -9,13 +10,10 @@ export const register: Register = (program, context) => {
     .argument('<container...>', 'container names or ids')
     .option('--interval <duration>', 'time between checks', '30s')
     .option('--health-url <url>', 'health endpoint (default: as goroscope check finds it)')
-    .option('--warning <n>', 'goroutines at or above: warning (default 2000; GOROSCOPE_WARNING)')
-    .option('--critical <n>', 'goroutines at or above: critical (default 5000; GOROSCOPE_CRITICAL)')
-    .option('--emergency <n>', 'goroutines at or above: emergency (default 10000; GOROSCOPE_EMERGENCY)')
-    .option('--baseline-restarts <n>', 'restarts accepted without a warning (default 0; GOROSCOPE_BASELINE_RESTARTS)')
-    .option('--timeout <ms>', 'health endpoint timeout in ms (default 5000)')
     .option('--panic-burst <n>', 'panics within --panic-window that make a burst alert', '5')
     .option('--panic-window <duration>', 'window of a panic burst', '10m');
+  addThresholdOptions(cmd, { baselineRestarts: true });
+  addTimeoutOption(cmd, "the health endpoint's answer", '5s');
   addNotifyOptions(cmd)
     .addHelpText(
       'after',

@@ -1,8 +1,9 @@
 // `goroscope bundle CONTAINER`: declares arguments and options; the body lives in src/commands/bundle.ts.
 import type { Register } from './index.js';
+import { addTimeoutOption } from '../options.js';
 
 export const register: Register = (program, context) => {
-  program
+  const cmd = program
     .command('bundle')
     .description('collect an emergency incident bundle: complete logs, inspect, stats, health, goroutine dumps, Docker events, summary, manifest')
     .argument('<container>', 'container name or id')
@@ -12,9 +13,10 @@ export const register: Register = (program, context) => {
     .option('--health-url <url>', 'health endpoint (default: GOROSCOPE_HEALTH_URL, the config file, or derived from the container)')
     .option('--pprof-url <url>', 'goroutine dump URL, or a base URL for /debug/pprof/goroutine?debug=2 (default: on the health server)')
     .option('--pprof-interval <duration>', 'time between the two goroutine dumps', '5s')
-    .option('--timeout <duration>', 'limit for each network step (stats, health, pprof, events)', '10s')
     .option('--no-redact', 'keep secrets: the raw bytes, as Docker holds them (the manifest says so)')
-    .option('-q, --quiet', 'no progress on stderr')
+    .option('-q, --quiet', 'no progress on stderr');
+  addTimeoutOption(cmd, "each network step (stats, health, pprof, events)", '10s');
+  cmd
     .addHelpText(
       'after',
       `

@@ -1,8 +1,9 @@
 // `goroscope channels SOURCE…`: declares arguments and options; the body lives in src/commands/channels.ts.
 import type { Register } from './index.js';
+import { addThresholdOptions } from '../options.js';
 
 export const register: Register = (program, context) => {
-  program
+  const cmd = program
     .command('channels')
     .description('channels ranked by relay errors in a window or before a spike; flags the ones whose rate jumped')
     .argument('<source...>', 'containers, log files, bundles, or - for stdin')
@@ -12,10 +13,9 @@ export const register: Register = (program, context) => {
     .option('--around <time>', 'use the window centred on this time (2025-11-03 14:00, RFC 3339, or a duration back)')
     .option('--window <duration>', 'window length for --around and --spike', '15m')
     .option('--json', 'one JSON object (docs/channels.md)')
-    .option('--monitor-interval <duration>', "the goroutine monitor's period; default: read from the spacing of the samples (30s, ezlinkai's, when there are too few)")
-    .option('--warning <n>', 'goroutine warning level used to find the spike (default 2000)')
-    .option('--critical <n>', 'critical level (default 5000)')
-    .option('--emergency <n>', 'emergency level (default 10000)')
+    .option('--monitor-interval <duration>', "the goroutine monitor's period; default: read from the spacing of the samples (30s, ezlinkai's, when there are too few)");
+  addThresholdOptions(cmd);
+  cmd
     .addHelpText(
       'after',
       `

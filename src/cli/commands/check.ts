@@ -1,5 +1,6 @@
 // `goroscope check CONTAINER…`: declares arguments and options; the body lives in src/commands/check.ts.
 import type { Register } from './index.js';
+import { addThresholdOptions, addTimeoutOption } from '../options.js';
 import { addNotifyOptions } from '../../notify/options.js';
 
 export const register: Register = (program, context) => {
@@ -8,12 +9,9 @@ export const register: Register = (program, context) => {
     .description('the quick check: verdict and exit code 0 ok, 1 warning, 2 critical, 3 unknown')
     .argument('<container...>', 'container names or ids')
     .option('--health-url <url>', 'health endpoint (default: derived from the published port 3000/tcp or the host network; also GOROSCOPE_HEALTH_URL, config healthUrl)')
-    .option('--warning <n>', 'goroutines at or above: warning (default 2000; GOROSCOPE_WARNING)')
-    .option('--critical <n>', 'goroutines at or above: critical (default 5000; GOROSCOPE_CRITICAL)')
-    .option('--emergency <n>', 'goroutines at or above: emergency, collect a bundle (default 10000; GOROSCOPE_EMERGENCY)')
-    .option('--baseline-restarts <n>', 'restarts accepted without a warning (default 0; GOROSCOPE_BASELINE_RESTARTS)')
-    .option('--timeout <ms>', 'health endpoint timeout in ms (default 5000)')
     .option('--json', 'one JSON object (docs/check.md)');
+  addThresholdOptions(cmd, { baselineRestarts: true });
+  addTimeoutOption(cmd, "the health endpoint's answer", '5s');
   addNotifyOptions(cmd)
     .addHelpText(
       'after',

@@ -1,16 +1,18 @@
 // `goroscope doctor [CONTAINER…]`: declares arguments and options; the body lives in src/commands/doctor.ts.
 import type { Register } from './index.js';
+import { addTimeoutOption } from '../options.js';
 
 export const register: Register = (program, context) => {
-  program
+  const cmd = program
     .command('doctor')
     .description('before an emergency: Docker access, the gateway containers, their health and pprof endpoints, logs, restart policy, where bundles go')
     .argument('[container...]', 'containers to check (default: every One API-family container of the engine); compose:PROJECT, service:NAME')
     .option('--health-url <url>', 'health endpoint of the one container named (default: derived as check does)')
     .option('--pprof-url <url>', 'pprof endpoint of the one container named (default: derived as bundle does)')
     .option('--out <dir>', 'where bundles would be written (default: the current directory)')
-    .option('--timeout <ms>', 'bound of each endpoint probe in ms (default 5000)')
-    .option('--json', 'one JSON object (docs/doctor.md)')
+    .option('--json', 'one JSON object (docs/doctor.md)');
+  addTimeoutOption(cmd, "each endpoint probe", '5s');
+  cmd
     .addHelpText(
       'after',
       `

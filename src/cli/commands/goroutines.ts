@@ -1,16 +1,18 @@
 // `goroscope goroutines SOURCE`: declares arguments and options; the body lives in src/commands/goroutines.ts.
 import type { Register } from './index.js';
+import { addTimeoutOption } from '../options.js';
 
 export const register: Register = (program, context) => {
-  program
+  const cmd = program
     .command('goroutines')
     .description('goroutine dumps grouped by stack; leak suspects by growth between two dumps')
     .argument('<source>', 'pprof URL (http://host:port or …/debug/pprof/goroutine?debug=2), dump file, - (stdin), or bundle')
     .option('--compare <source>', 'a later dump to compare SOURCE with: groups that grew are leak suspects')
     .option('--interval <duration>', 'with a URL: take two samples this far apart and compare them; with --compare: how far apart the dumps were')
     .option('--json', 'JSON: {"total", "groups": [...]} plus "suspects" when comparing (docs/goroutines.md)')
-    .option('--top <n>', 'rows per table in text output (default 15)')
-    .option('--timeout <duration>', 'per request to a pprof URL (default 15s)')
+    .option('--top <n>', 'rows per table in text output (default 15)');
+  addTimeoutOption(cmd, "each request to a pprof URL", '15s');
+  cmd
     .addHelpText(
       'after',
       `

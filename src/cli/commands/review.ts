@@ -1,8 +1,9 @@
 // `goroscope review SOURCE…`: declares arguments and options; the body lives in src/commands/review.ts.
 import type { Register } from './index.js';
+import { addThresholdOptions } from '../options.js';
 
 export const register: Register = (program, context) => {
-  program
+  const cmd = program
     .command('review')
     .description('the weekly review: trend, peaks, events per day, panics, channels, restarts, container, next steps')
     .argument('<source...>', 'containers, log files, bundles, `watch --record` files, or - for stdin')
@@ -11,10 +12,9 @@ export const register: Register = (program, context) => {
     .option('--format <format>', 'text, md, html or json', 'text')
     .option('--out <file>', 'write the report to a file instead of stdout')
     .option('--health-url <url>', 'also ask the health endpoint for the live goroutine count (container sources)')
-    .option('--monitor-interval <duration>', "the goroutine monitor's period; default: read from the spacing of the samples (30s, ezlinkai's, when there are too few)")
-    .option('--warning <n>', 'goroutine warning level (default 2000; GOROSCOPE_WARNING)')
-    .option('--critical <n>', 'critical level (default 5000; GOROSCOPE_CRITICAL)')
-    .option('--emergency <n>', 'emergency level (default 10000; GOROSCOPE_EMERGENCY)')
+    .option('--monitor-interval <duration>', "the goroutine monitor's period; default: read from the spacing of the samples (30s, ezlinkai's, when there are too few)");
+  addThresholdOptions(cmd);
+  cmd
     .addHelpText(
       'after',
       `

@@ -1,8 +1,9 @@
 // `goroscope trend SOURCE…`: declares arguments and options; the body lives in src/commands/trend.ts.
 import type { Register } from './index.js';
+import { addThresholdOptions } from '../options.js';
 
 export const register: Register = (program, context) => {
-  program
+  const cmd = program
     .command('trend')
     .description('goroutine and memory trend: leak verdict, slope, peaks, time to threshold, before/after comparison')
     .argument('<source...>', 'containers, log files, bundles, `watch --record` files, or - for stdin')
@@ -14,10 +15,9 @@ export const register: Register = (program, context) => {
     .option('--json', 'one JSON object (docs/trend.md)')
     .option('--html <file>', 'also write a self-contained HTML page with an SVG chart')
     .option('--assume-monitor', 'treat silence as "< warning" even when the logs hold no goroutine line at all (ezlinkai without DEBUG)')
-    .option('--monitor-interval <duration>', "the goroutine monitor's period; default: read from the spacing of the samples (30s, ezlinkai's, when there are too few)")
-    .option('--warning <n>', 'goroutine warning level (default 2000; GOROSCOPE_WARNING)')
-    .option('--critical <n>', 'critical level (default 5000; GOROSCOPE_CRITICAL)')
-    .option('--emergency <n>', 'emergency level (default 10000; GOROSCOPE_EMERGENCY)')
+    .option('--monitor-interval <duration>', "the goroutine monitor's period; default: read from the spacing of the samples (30s, ezlinkai's, when there are too few)");
+  addThresholdOptions(cmd);
+  cmd
     .addHelpText(
       'after',
       `

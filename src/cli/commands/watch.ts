@@ -1,5 +1,6 @@
 // `goroscope watch CONTAINER`: declares arguments and options; the body lives in src/commands/watch.ts.
 import type { Register } from './index.js';
+import { addThresholdOptions, addTimeoutOption } from '../options.js';
 import { addNotifyOptions } from '../../notify/options.js';
 
 export const register: Register = (program, context) => {
@@ -10,10 +11,8 @@ export const register: Register = (program, context) => {
     .option('--interval <duration>', 'time between samples: 5s, 30s, 1m (default 5s)')
     .option('--record <file>', 'append each sample as a JSON line (the baseline file; read by goroscope trend)')
     .option('--health-url <url>', 'health endpoint (default: derived from the container, as in check)')
-    .option('--warning <n>', 'goroutine warning level for colours (default 2000)')
-    .option('--critical <n>', 'goroutine critical level (default 5000)')
-    .option('--emergency <n>', 'goroutine emergency level (default 10000)')
-    .option('--timeout <ms>', 'health endpoint timeout in ms (default 5000)');
+  addThresholdOptions(cmd);
+  addTimeoutOption(cmd, "the health endpoint's answer", '5s');
   addNotifyOptions(cmd)
     .addHelpText(
       'after',

@@ -56,6 +56,13 @@ describe.skipIf(noSimulator)('trend and review of a simulator bundle (real engin
     expect(step?.text).toBe('a leak suspect: main.leakyRelay (+300 in 1.5 s) — look at that function');
   });
 
+  it('a container Docker never restarted: 0 restarts in its logs and RestartCount 0, live and read back from its bundle', async () => {
+    const [live, bundle] = await Promise.all([goroscope(['review', name, '--format', 'json']), goroscope(['review', root, '--format', 'json'])]);
+    for (const r of [live, bundle]) expect([r.code, r.stderr]).toEqual([0, '']);
+    const [l, b] = [JSON.parse(live.stdout), JSON.parse(bundle.stdout)];
+    expect([l.trend.restartCount, l.totals.restarts, l.container.restartCount, b.trend.restartCount, b.totals.restarts]).toEqual([0, 0, 0, 0, 0]);
+  });
+
   it('trend --json: suspects, and the health snapshot is the last sample at its time', async () => {
     const health = JSON.parse(await readFile(join(root, 'health.json'), 'utf8')) as { time: string; goroutines: number; memory: { allocMb: number } };
     const r = await goroscope(['trend', root, '--json']);

@@ -24,6 +24,21 @@ export function maxOf(values: Iterable<number>): number | null {
   return m;
 }
 
+/** Smallest, largest and mean value, or null when there is none; one loop, safe for any length (a long `watch`). */
+export function rangeOf(values: Iterable<number>): { min: number; max: number; mean: number } | null {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let n = 0;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    n++;
+  }
+  return n === 0 ? null : { min, max, mean: sum / n };
+}
+
 /** At most `max` points: equal-count bins, each replaced by its median time and median value. */
 export function bin(points: readonly Pt[], max = 200): Pt[] {
   if (points.length <= max) return [...points];

@@ -1,7 +1,7 @@
 // The pieces of watch's screen and summary that are pure: the growth (the trend's slope, within runs), its text, the
 // per-channel relay-error summary (the channels ranking), and cutting a coloured line to the terminal's width.
 import { describe, expect, it } from 'vitest';
-import { channelErrors, channelErrorsText, fit, growthPerHour, growthText, type GrowthPoint } from '../../src/commands/watch.js';
+import { channelErrors, channelErrorsText, fit, growthPerHour, growthText, sessionStats, type GrowthPoint } from '../../src/commands/watch.js';
 import { theilSen } from '../../src/analyze/trend.js';
 import { ChannelTable } from '../../src/analyze/channels.js';
 import type { GEvent } from '../../src/events.js';
@@ -78,4 +78,14 @@ describe('fit: a line cut to the terminal width', () => {
     { name: 'CJK characters take two columns', input: ['增长增长增长', 7], want: '增长增…' },
   ];
   for (const c of cases) it(c.name, () => expect(fit(...c.input)).toBe(c.want));
+});
+
+describe('sessionStats: min, max and mean of every count seen, whatever the length of the session', () => {
+  // 8 days of watching at 5 s is 138,240 samples: Math.min/max(...seen) overflowed the stack past ~125k
+  const week = Array.from({ length: 200_000 }, (_, i) => (i === 150_000 ? 4000 : 900 + (i % 81) - 40));
+  it.each<{ name: string; input: number[]; want: { min: number; max: number; avg: number } | null }>([
+    { name: 'no sample', input: [], want: null },
+    { name: 'three samples', input: [2100, 1900, 2301], want: { min: 1900, max: 2301, avg: 2100 } },
+    { name: '200,000 samples (8 days at 3.5 s)', input: week, want: { min: 860, max: 4000, avg: Math.round(week.reduce((a, b) => a + b, 0) / week.length) } },
+  ])('$name', ({ input, want }) => expect(sessionStats(input)).toEqual(want));
 });

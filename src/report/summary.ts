@@ -16,7 +16,9 @@ export function summaryFooter(s: Summary, c: ChalkInstance): string {
   if (s.retries) parts.push(`${s.retries} retries`);
   if (s.panics.recovered) parts.push(`${s.panics.recovered} recovered panics`);
   if (s.panics.crashes) parts.push(c.red(`${s.panics.crashes} crash${s.panics.crashes === 1 ? '' : 'es'}`));
-  if (s.restarts) parts.push(`${s.restarts} restart${s.restarts === 1 ? '' : 's'}`);
+  // one container: Docker's own count beside the log's, under its own name (they differ by design: docs/trend.md)
+  const docker = s.sources.length === 1 ? s.sources[0]!.dockerRestartCount : undefined;
+  if (s.restarts || docker) parts.push(`${s.restarts} restart${s.restarts === 1 ? '' : 's'} in the logs${docker !== undefined ? ` (Docker RestartCount ${docker})` : ''}`);
   if (s.goroutines.max !== null) parts.push(`max ${s.goroutines.max} goroutines`);
   const tail: string[] = [];
   if (s.unparsed) tail.push(`${s.unparsed} unparsed`);

@@ -39,7 +39,7 @@ export function containerSource(
 ): Source {
   const tags = extra.tags;
   return {
-    info: { spec, kind: 'container', name, id: info.id, ...(extra.host !== undefined ? { host: extra.host } : {}) },
+    info: { spec, kind: 'container', name, id: info.id, ...(extra.host !== undefined ? { host: extra.host } : {}), dockerRestartCount: info.restartCount },
     tags: tags ? () => tags : undefined,
     async read(onLine) {
       await readContainerLines(

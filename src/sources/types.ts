@@ -17,6 +17,11 @@ export interface SourceInfo {
   id?: string;
   /** The `--host` value it was read from, when several were given. */
   host?: string;
+  /**
+   * A container's Docker RestartCount when it was opened: shown beside the log's restarts under its own name, never
+   * instead of them (docs/trend.md "Restarts").
+   */
+  dockerRestartCount?: number;
 }
 
 /** Fleet tags an event gets from its source (docs/sources.md): Swarm task and node, Docker host. */

@@ -70,7 +70,7 @@ describe.skipIf(noSimulator)('one truth on the simulator: a live leak, a failing
     const review = JSON.parse(out.review!);
     const reviewBundle = JSON.parse(out.reviewBundle!);
     expect([scan.restarts, trend.restartCount, review.trend.restartCount, review.totals.restarts, reviewBundle.trend.restartCount]).toEqual([1, 1, 1, 1, 1]);
-    expect([trend.dockerRestartCount, review.container.restartCount]).toEqual([{ [name]: 1 }, 1]);
+    expect([trend.dockerRestartCount, review.container.restartCount, scan.sources[0].dockerRestartCount]).toEqual([{ [name]: 1 }, 1, 1]);
     expect(trend.restarts[0].after).toMatchObject({ kind: 'crash' });
     const line = '1 in the logs (a start after earlier records of the same source); Docker RestartCount 1';
     for (const k of ['reviewText', 'reviewMd', 'reviewHtml']) expect(out[k], k).toContain(line);

@@ -77,4 +77,16 @@ describe('scan table rows', () => {
     const s = b.finish({ lines: 12, oversized: 1, unparsed: 3, records: 10, sources: [] });
     expect(summaryFooter(s, plain)).toBe('12 lines, 2 events: 1 crash, max 10402 goroutines; 3 unparsed, 1 oversized\n');
   });
+
+  it.each<{ name: string; input: { banners: number; sources: { spec: string; kind: string; name: string; dockerRestartCount?: number }[] }; want: string }>([
+    { name: 'a file: the log restarts only', input: { banners: 3, sources: [{ spec: 'a.log', kind: 'file', name: 'a.log' }] }, want: '3 lines, 3 events: 2 restarts in the logs\n' },
+    { name: 'one container: Docker RestartCount beside, under its own name', input: { banners: 2, sources: [{ spec: 'gw', kind: 'container', name: 'gw', dockerRestartCount: 3 }] }, want: '3 lines, 2 events: 1 restart in the logs (Docker RestartCount 3)\n' },
+    { name: 'one container restarted by hand: 1 in the logs, RestartCount 0', input: { banners: 2, sources: [{ spec: 'gw', kind: 'container', name: 'gw', dockerRestartCount: 0 }] }, want: '3 lines, 2 events: 1 restart in the logs (Docker RestartCount 0)\n' },
+    { name: 'one container, no restart anywhere', input: { banners: 1, sources: [{ spec: 'gw', kind: 'container', name: 'gw', dockerRestartCount: 0 }] }, want: '3 lines, 1 events\n' },
+    { name: 'Docker restarted it, the window holds one start', input: { banners: 1, sources: [{ spec: 'gw', kind: 'container', name: 'gw', dockerRestartCount: 2 }] }, want: '3 lines, 1 events: 0 restarts in the logs (Docker RestartCount 2)\n' },
+  ])('summary footer restarts: $name', ({ input, want }) => {
+    const b = new SummaryBuilder();
+    for (let i = 0; i < input.banners; i++) b.add({ ...base, time: `2026-03-02T00:0${i}:00.000Z`, kind: 'startup', version: 'v1', product: 'One API', restart: i > 0 });
+    expect(summaryFooter(b.finish({ lines: 3, oversized: 0, unparsed: 0, records: 3, sources: input.sources }), plain)).toBe(want);
+  });
 });

@@ -99,9 +99,12 @@ describe.skipIf(noSimulator)('the One API simulator: a real leak, a failing chan
 
   beforeAll(async () => {
     await leakFailCrash(name);
-    // the second run needs 20 monitor ticks (4 s) to get a verdict of its own
-    await new Promise((r) => setTimeout(r, 5000));
-  });
+    // the second run needs 20 monitor ticks to get a verdict of its own: wait for them, not for a fixed time
+    await poll('20 samples of the second run', async () => {
+      const t = JSON.parse((await goroscope(['trend', name, ...levels, '--json'])).stdout) as { runs: { samples: number }[] };
+      return t.runs.length === 2 && t.runs[1]!.samples >= 20 ? true : undefined;
+    }, 60_000);
+  }, 180_000);
   afterAll(() => removeContainers(name));
 
   it('trend: the first run leaks, the second is stable; channels: #2 timed out and was disabled; review: both', async () => {
@@ -137,5 +140,5 @@ describe.skipIf(noSimulator)('the One API simulator: a real leak, a failing chan
     expect(rv.container.goroutines).toBeLessThan(20);
     expect(rv.container.pids).toBeGreaterThan(0);
     expect(rv.nextSteps.map((s: { id: string }) => s.id)).toEqual(['leak', 'crash', 'bundle_next_time']);
-  });
+  }, 90_000); // three whole reads of a live container that logs every 200 ms
 });

@@ -105,22 +105,33 @@ export async function readFile(path: string, name: string, onLine: LineSink, sig
 }
 
 /**
- * Feed a plain file (or a byte range of it) to the decoder through one read buffer, used again for every chunk: the
- * decoder copies what it keeps (an unfinished line, the format sample), and a fresh buffer per chunk cost as much
- * CPU again as reading (the kernel clears every new page). An abort stops it between chunks.
+ * Feed a plain file (or a byte range of it) to the decoder through two read buffers that take turns: the next chunk
+ * is read while this one is decoded, and no buffer is made per chunk (a fresh one cost as much CPU again as the
+ * reading: the kernel clears every new page). The decoder copies what it keeps (an unfinished line, the format
+ * sample). An abort stops it between chunks.
  */
 async function readPlain(path: string, decoder: DetectingDecoder, signal: AbortSignal | undefined, range: FileRange | undefined): Promise<void> {
   const fh = await open(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(FILE_CHUNK);
+    let cur = Buffer.allocUnsafe(FILE_CHUNK);
+    let next = Buffer.allocUnsafe(FILE_CHUNK);
     let pos = range?.start ?? 0;
     const end = range?.end ?? Number.POSITIVE_INFINITY;
-    while (pos < end) {
-      if (signal?.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
-      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - pos), pos);
+    const read = (buf: Buffer) => (pos < end ? fh.read(buf, 0, Math.min(buf.length, end - pos), pos) : Promise.resolve({ bytesRead: 0 }));
+    let reading = read(cur);
+    for (;;) {
+      const { bytesRead } = await reading;
       if (bytesRead === 0) break;
       pos += bytesRead;
-      decoder.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+      if (signal?.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+      reading = read(next);
+      try {
+        decoder.push(bytesRead === cur.length ? cur : cur.subarray(0, bytesRead));
+      } catch (err) {
+        await reading.catch(() => undefined);
+        throw err;
+      }
+      [cur, next] = [next, cur];
     }
   } finally {
     await fh.close();

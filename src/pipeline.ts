@@ -6,6 +6,7 @@ import { RecordGrouper, EventParser, quietStart } from './parse/index.js';
 import { openSources, type Source, type SourceInfo } from './sources/index.js';
 import { GoroscopeError } from './errors.js';
 import { TimeMerge, MERGE_FOLLOW_WINDOW_MS } from './stream/merge.js';
+import type { LogVia } from './docker/logfiles.js';
 
 export interface PipelineOptions {
   /** Epoch ms, inclusive, compared with the event's time. Containers also get them as Docker `since`/`until`. */
@@ -21,6 +22,8 @@ export interface PipelineOptions {
   /** `--host` values. */
   hosts?: string[];
   signal?: AbortSignal;
+  /** Containers: from the engine's log files or through the API (`--via`, src/docker/logfiles.ts); default auto. */
+  via?: LogVia;
   /** Most sources read at once (`--max-streams`); default 8. Following reads every source at once. */
   maxStreams?: number;
   /** Events of several sources in time order (bounded k-way merge, src/stream/merge.ts), for ordered output. */
@@ -117,6 +120,7 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
       hosts: opts.hosts,
       signal: stop.signal,
       onHostDown: hostDown,
+      via: opts.via,
     };
     const sources: Source[] = [];
     // A ready Source (the bundle writer's live log feed) is taken as it is.

@@ -12,7 +12,7 @@ export interface InputStats {
   unparsed: number;
   records: number;
   /** `kind` is open-ended (`container`, `file`, `stdin`, `bundle`, `service`, … whatever the pipeline adds). */
-  sources: { spec: string; kind: string; name: string; id?: string; host?: string; dockerRestartCount?: number }[];
+  sources: { spec: string; kind: string; name: string; id?: string; host?: string; dockerRestartCount?: number; via?: 'file' | 'api' }[];
   /** Hosts that could not be reached (several `--host` values). */
   hostsDown?: { host: string; error: string; exitCode: number }[];
 }

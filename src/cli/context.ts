@@ -3,12 +3,15 @@ import type { Writable } from 'node:stream';
 import type { ChalkInstance } from 'chalk';
 import type { FileConfig, Env } from '../config.js';
 import type { Lang } from '../i18n.js';
+import type { LogVia } from '../docker/logfiles.js';
 
 export interface GlobalOptions {
   /** Docker host URL (`unix:///…`, `tcp://h:2376`, `ssh://…`); repeatable where a command supports several hosts. */
   host?: string[];
   /** `--max-streams`: most log streams read at once (text as given; src/sources/fleet.ts `parseMaxStreams`). */
   maxStreams?: string;
+  /** `--via`: how a container's log is read (text as given; `CommandContext.via` is the checked value). */
+  via?: string;
   config?: string;
   lang?: string;
   tz?: string;
@@ -30,6 +33,8 @@ export interface CommandContext {
   color: ChalkInstance;
   /** Aborted on Ctrl-C (SIGINT) or SIGTERM; long-running commands stop and summarise. */
   signal: AbortSignal;
+  /** `--via`: a container's log from the engine's files or through the API (src/docker/logfiles.ts); undefined = auto. */
+  via?: LogVia;
 }
 
 /** What notifying takes from a command's context (src/notify does not depend on the CLI): reports go to `out`. */

@@ -21,6 +21,7 @@ export function buildProgram(): Command {
     .version(version, '-V, --version')
     .option('-H, --host <url>', 'Docker host (unix:///path, tcp://host:2376, ssh://user@host); repeatable', collect)
     .option('--max-streams <n>', 'several sources (compose:, service:, repeated --host): most log streams read at once (default 8)')
+    .option('--via <how>', "a container's log: auto (its log files when readable, else the Docker API), file or api")
     .option('--config <file>', 'config file (JSON); default $GOROSCOPE_CONFIG, ./goroscope.json, ~/.config/goroscope/config.json')
     .option('--lang <lang>', 'language of human output: en or zh (default: from the locale)')
     .option('--tz <zone>', "zone of the application's naive timestamps (default: this machine's zone)")
@@ -35,12 +36,14 @@ export function buildProgram(): Command {
 
 
 async function makeContext(globals: GlobalOptions): Promise<CommandContext> {
-  const [{ loadConfigFile }, { detectLang, checkLangFlag }, { colorFor }, { localZone, checkZone }] = await Promise.all([
+  const [{ loadConfigFile }, { detectLang, checkLangFlag }, { colorFor }, { localZone, checkZone }, { parseVia }] = await Promise.all([
     import('../config.js'),
     import('../i18n.js'),
     import('./output.js'),
     import('../time.js'),
+    import('../docker/logfiles.js'),
   ]);
+  const via = parseVia(globals.via);
   const env = process.env;
   const lang = checkLangFlag(globals.lang);
   const config = loadConfigFile(globals.config, env);
@@ -64,6 +67,7 @@ async function makeContext(globals: GlobalOptions): Promise<CommandContext> {
     stderr: process.stderr,
     color: colorFor(process.stdout, env, globals.color),
     signal: abort.signal,
+    via,
   };
 }
 

@@ -73,7 +73,7 @@ export async function run(names: string[], opts: AlertOptions, ctx: CommandConte
       };
       let why = 'end of stream';
       try {
-        await runPipeline([name], { follow: true, kinds: ALERT_KINDS, since, tz: ctx.tz, hosts: ctx.globals.host, signal: ctx.signal }, onEvent);
+        await runPipeline([name], { follow: true, kinds: ALERT_KINDS, since, tz: ctx.tz, hosts: ctx.globals.host, signal: ctx.signal, via: ctx.via }, onEvent);
       } catch (err) {
         why = (err as Error).message;
       }

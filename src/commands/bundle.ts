@@ -137,7 +137,7 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
       await streamLogFrames(
         docker,
         toContainerInfo(inspect as Parameters<typeof toContainerInfo>[0]),
-        { timestamps: true, until: window.until, signal: window.signal, ...(window.since !== undefined ? { since: window.since } : {}) },
+        { timestamps: true, until: window.until, signal: window.signal, via: ctx.via, ...(window.since !== undefined ? { since: window.since } : {}) },
         onFrame,
       );
     },

@@ -115,6 +115,7 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
           hosts: ctx.globals.host,
           signal: ctx.signal,
           maxStreams,
+          via: ctx.via,
           // Table and JSON lines are read in order: several sources are merged by time (docs/sources.md).
           ordered: mode !== 'json',
           onHostDown: (host, err) => ctx.stderr.write(hostDownLine(host, err)),

@@ -55,6 +55,7 @@ export async function readOptions(ctx: CommandContext): Promise<ReadOptions> {
     hosts: ctx.globals.host,
     maxStreams: parseMaxStreams(ctx.globals.maxStreams),
     signal: ctx.signal,
+    via: ctx.via,
     // Several hosts: one that cannot be reached is skipped with a warning (docs/sources.md "fleet").
     onHostDown: (host, err) => ctx.stderr.write(hostDownLine(host, err)),
   };

@@ -176,7 +176,7 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
     while (!ctx.signal.aborted) {
       try {
         const { runPipeline } = await import('../pipeline.js');
-        await runPipeline([first.Id], { since, follow: true, kinds: EVENT_KINDS, tz: ctx.tz, hosts: ctx.globals.host, signal: ctx.signal }, (e) => {
+        await runPipeline([first.Id], { since, follow: true, kinds: EVENT_KINDS, tz: ctx.tz, hosts: ctx.globals.host, signal: ctx.signal, via: ctx.via }, (e) => {
           followError = null;
           if (e.time) since = Math.max(since, Date.parse(e.time) + 1);
           if (e.kind === 'goroutine') logGoroutine = { count: e.count, time: e.time };

@@ -1,5 +1,6 @@
 // Container lookup: a name or id → what the log reader and the reports need, with "no such container" errors
 // that suggest close names.
+import { dirname } from 'node:path';
 import { NotFoundError, UnavailableError } from '../errors.js';
 import { isHttpStatus, type ContainerInspect, type DockerRuntime } from './runtime.js';
 import { suggestNames } from '../suggest.js';
@@ -13,6 +14,10 @@ export interface ContainerInfo {
   tty: boolean;
   logDriver: string;
   logOptions: Record<string, string>;
+  /** Where the engine writes the json-file log (`LogPath`; '' for other drivers), on the engine's own machine. */
+  logPath: string;
+  /** The container's directory on the engine's machine (`/var/lib/docker/containers/<id>`, from `HostnamePath`), or ''. */
+  dir: string;
   state: {
     status: string;
     running: boolean;
@@ -68,6 +73,8 @@ export function toContainerInfo(raw: ContainerInspect): ContainerInfo {
     tty: raw.Config?.Tty === true,
     logDriver: raw.HostConfig?.LogConfig?.Type ?? 'json-file',
     logOptions: raw.HostConfig?.LogConfig?.Config ?? {},
+    logPath: raw.LogPath ?? '',
+    dir: typeof raw['HostnamePath'] === 'string' && raw['HostnamePath'] !== '' ? dirname(raw['HostnamePath']) : '',
     state: {
       status: s.Status,
       running: s.Running,

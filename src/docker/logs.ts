@@ -6,6 +6,8 @@ import { msToDockerTs, rfc3339ToDockerTs, sleep } from '../time.js';
 import { GoroscopeError } from '../errors.js';
 import { noSuchContainer, resolveContainer, unreadableDriver, type ContainerInfo } from './containers.js';
 import { isHttpStatus, type DockerRuntime, type FrameSink } from './runtime.js';
+import { findLogFiles, readFileLines, streamFileFrames, unreadableFiles, type LogFiles, type LogVia } from './logfiles.js';
+import type { QuietStreams } from '../stream/messages.js';
 
 export interface LogRequest {
   /** Epoch ms, or Docker's `"<sec>.<nanos>"` string (kept as given, so nanoseconds survive). Inclusive. */
@@ -17,6 +19,36 @@ export interface LogRequest {
   /** Default true: events carry Docker's time. */
   timestamps?: boolean;
   signal?: AbortSignal;
+  /** From the engine's files or through the API (`--via`, src/docker/logfiles.ts); default auto. */
+  via?: LogVia;
+  /** Told which way the log is read, before it is. */
+  onVia?: (via: 'file' | 'api') => void;
+}
+
+/**
+ * The container's log files when they are to be read (`via` auto and readable, or file), null for the API. `--via
+ * file` on files that cannot be read is an error; auto falls back to the API without a word.
+ */
+export async function logFilesFor(info: ContainerInfo, via: LogVia | undefined, onVia?: (via: 'file' | 'api') => void): Promise<LogFiles | null> {
+  let files: LogFiles | null = null;
+  if (via !== 'api') {
+    const found = await findLogFiles(info);
+    if ('path' in found) files = found;
+    else if (via === 'file') throw unreadableFiles(info.name, found);
+  }
+  onVia?.(files ? 'file' : 'api');
+  return files;
+}
+
+/** Whether the container still runs, for a follow of its files (the API's follow ends when it stops). */
+function stillRunning(docker: DockerRuntime, id: string, signal?: AbortSignal): () => Promise<boolean> {
+  return async () => {
+    try {
+      return (await resolveContainer(docker, id, signal)).state.running;
+    } catch {
+      return false;
+    }
+  };
 }
 
 function dockerTs(v: number | string | undefined): string | undefined {
@@ -57,8 +89,14 @@ export async function streamLogFrames(
   onFrame: FrameSink,
 ): Promise<ContainerInfo> {
   const info = await targetInfo(docker, target, req.signal);
-  await readLog(docker, info, req, onFrame);
+  const files = await logFilesFor(info, req.via, req.onVia);
+  if (files) await streamFileFrames(files, fileQuery(req), onFrame, stillRunning(docker, info.id, req.signal));
+  else await readLog(docker, info, req, onFrame);
   return info;
+}
+
+function fileQuery(req: LogRequest): { since?: string; until?: string; tail?: number; follow?: boolean; signal?: AbortSignal } {
+  return { since: dockerTs(req.since), until: dockerTs(req.until), tail: req.tail, follow: req.follow, signal: req.signal };
 }
 
 /** How often a followed, stopped container is checked for a new run. */
@@ -95,10 +133,13 @@ async function waitForRun(docker: DockerRuntime, id: string, signal?: AbortSigna
 export async function readContainerLines(
   docker: DockerRuntime,
   target: string | ContainerInfo,
-  req: Omit<LogRequest, 'timestamps'>,
+  req: Omit<LogRequest, 'timestamps'> & { quiet?: QuietStreams },
   onLine: DockerLineHandler,
 ): Promise<ContainerInfo> {
   let info = await targetInfo(docker, target, req.signal);
+  const files = await logFilesFor(info, req.via, req.onVia);
+  // the byte-level fast path (quiet lines are not counted by the resume point, so not while following)
+  const quiet = req.follow ? undefined : req.quiet;
   let since = dockerTs(req.since);
   let tail = req.tail;
   const resume = req.follow ? new ResumePoint() : null;
@@ -109,12 +150,14 @@ export async function readContainerLines(
     : onLine;
   for (;;) {
     const request = { ...req, since, tail, timestamps: true };
-    if (info.tty) {
-      const tty = new TtyAssembler(deliver);
+    if (files) {
+      await readFileLines(files, info.tty, fileQuery(request), deliver, quiet, stillRunning(docker, info.id, req.signal));
+    } else if (info.tty) {
+      const tty = new TtyAssembler(deliver, undefined, quiet);
       await readLog(docker, info, request, (_s, p) => tty.push(p));
       tty.end();
     } else {
-      const asm = new MessageAssembler(deliver);
+      const asm = new MessageAssembler(deliver, undefined, quiet);
       await readLog(docker, info, request, (s, p) => asm.frame(s, p));
       asm.end();
     }

@@ -16,6 +16,7 @@ import type { GEvent } from '../events.js';
 import { GoroscopeError, UsageError } from '../errors.js';
 import { parseDuration, parseTimeArg } from '../time.js';
 import { runPipeline } from '../pipeline.js';
+import type { LogVia } from '../docker/logfiles.js';
 import type { LeakSuspects } from '../analyze/suspects.js';
 import { isRecordFile, recordSource } from './record.js';
 import { readFile, type Source } from './index.js';
@@ -34,6 +35,8 @@ export interface ReadOptions {
   hosts?: string[];
   maxStreams?: number;
   signal: AbortSignal;
+  /** Containers: from the engine's log files or through the API (`--via`); default auto. */
+  via?: LogVia;
   /** Several hosts: one that cannot be reached is skipped and reported here. */
   onHostDown?: (host: string, err: GoroscopeError) => void;
 }
@@ -107,6 +110,7 @@ export async function readAnalysis<R>(specs: string[], window: { since?: string;
           hosts: opts.hosts,
           signal: opts.signal,
           maxStreams: opts.maxStreams,
+          via: opts.via,
           // Time order: the series, runs and restarts are built as the events come.
           ordered: true,
           // A bundle's health snapshot is one more goroutine/memory sample of the series.

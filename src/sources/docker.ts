@@ -1,6 +1,7 @@
 // A container spec (name, id or id prefix) → a Source reading its logs through src/docker.
 import { NotFoundError } from '../errors.js';
 import type { Line } from '../stream/types.js';
+import { quietLine } from '../stream/decode.js';
 import { dockerFor, type DockerRuntime } from '../docker/index.js';
 import { resolveContainer, type ContainerInfo } from '../docker/containers.js';
 import { readContainerLines } from '../docker/logs.js';
@@ -38,14 +39,24 @@ export function containerSource(
   extra: { host?: string; tags?: EventTags } = {},
 ): Source {
   const tags = extra.tags;
-  return {
+  const source: Source = {
     info: { spec, kind: 'container', name, id: info.id, ...(extra.host !== undefined ? { host: extra.host } : {}), dockerRestartCount: info.restartCount },
     tags: tags ? () => tags : undefined,
-    async read(onLine) {
+    async read(onLine, quiet) {
+      const quietLines = { stdout: quietLine(name, 'stdout'), stderr: quietLine(name, 'stderr'), unknown: quietLine(name, 'unknown') };
       await readContainerLines(
         docker,
         info,
-        { since: opts.since, until: opts.until, tail: opts.tail, follow: opts.follow, signal: opts.signal },
+        {
+          since: opts.since,
+          until: opts.until,
+          tail: opts.tail,
+          follow: opts.follow,
+          signal: opts.signal,
+          via: opts.via,
+          onVia: (via) => (source.info.via = via),
+          quiet: quiet ? { test: quiet, onQuiet: (stream) => onLine(quietLines[stream]) } : undefined,
+        },
         (stream, dockerTime, text, oversized) => {
           const line: Line = oversized ? { source: name, stream, dockerTime, text, oversized } : { source: name, stream, dockerTime, text };
           onLine(line);
@@ -53,6 +64,7 @@ export function containerSource(
       );
     },
   };
+  return source;
 }
 
 export async function openContainer(spec: string, opts: SourceOptions): Promise<Source> {

@@ -4,6 +4,7 @@ import type { GEvent } from '../events.js';
 import type { GoroscopeError } from '../errors.js';
 import type { LineSink } from '../stream/decode.js';
 import type { QuietTest } from '../stream/types.js';
+import type { LogVia } from '../docker/logfiles.js';
 
 export type { LineSink };
 
@@ -22,6 +23,8 @@ export interface SourceInfo {
    * instead of them (docs/trend.md "Restarts").
    */
   dockerRestartCount?: number;
+  /** A container's log: read from the engine's files or through the API (`--via`), once reading has begun. */
+  via?: 'file' | 'api';
 }
 
 /** Fleet tags an event gets from its source (docs/sources.md): Swarm task and node, Docker host. */
@@ -43,6 +46,8 @@ export interface SourceOptions {
   signal?: AbortSignal;
   /** Several hosts: one that cannot be reached is reported here and skipped instead of failing the spec. */
   onHostDown?: (host: string, err: GoroscopeError) => void;
+  /** Containers: from the engine's log files or through the API (`--via`); default auto. */
+  via?: LogVia;
 }
 
 export interface Source {

@@ -40,33 +40,47 @@ const JSON_STDOUT = Buffer.from('","stream":"stdout","time":"');
 const JSON_STDERR = Buffer.from('","stream":"stderr","time":"');
 
 /** Where the parts of a json-file line are, as jsonFileMessage found them. */
-interface JsonSpan {
-  /** The end of the message text (before its `\n` or `\r\n`). */
+export interface JsonSpan {
+  /** The message text: `start` to `end` (before its `\n` or `\r\n`). */
+  start: number;
   end: number;
+  /** It ended with `\r\n`. */
+  crlf: boolean;
   /** The time's characters. */
   timeFrom: number;
   timeTo: number;
 }
 
 /**
- * A json-file line in Docker's own shape, when the slow path (JSON.parse) would read exactly its bytes as the line:
+ * A json-file line in Docker's own shape, when the slow path (JSON.parse) would read exactly its bytes as the line
+ * (`engineWritten`: the file is the engine's own, whose encoder escapes every quote and control byte, so they need not
+ * be looked for):
  * `{"log":"<text>\n","stream":"stdout|stderr","time":"<time>"}`, no escape and no control byte in the text (JSON.parse
  * would refuse a raw control byte), a time of plain characters, nothing after. Returns the stream and fills `span`, or
  * null for any other line (a line Docker cut in 16 KB parts has no `\n`: null).
  */
-function jsonFileMessage(b: Uint8Array, from: number, to: number, span: JsonSpan): 'stdout' | 'stderr' | null {
+export function jsonFileMessage(b: Buffer, from: number, to: number, span: JsonSpan, engineWritten = false): 'stdout' | 'stderr' | null {
   if (to - from < 60) return null;
   for (let k = 0; k < JSON_LOG.length; k++) if (b[from + k] !== JSON_LOG[k]) return null;
   let i = from + JSON_LOG.length;
-  while (i < to) {
-    const c = b[i]!;
-    if (c === 92 /* \ */ || c < 32 || c === 34 /* " */) break;
-    i++;
+  if (engineWritten) {
+    // The engine's encoder escapes quotes and control bytes: the first backslash ends the plain text. (A message
+    // always holds one, its `\n`, unless it is a 16 KB part: then the search runs on into the next line, and fails.)
+    i = b.indexOf(92, i);
+    if (i === -1 || i >= to) return null;
+  } else {
+    while (i < to) {
+      const c = b[i]!;
+      if (c === 92 /* \ */ || c < 32 || c === 34 /* " */) break;
+      i++;
+    }
   }
   if (b[i] !== 92) return null;
   const end = i;
+  let crlf = false;
   if (b[i + 1] === 114 /* r */ && b[i + 2] === 92) {
     i += 2; // `\r\n`: the line ending, dropped like the \n
+    crlf = true;
   }
   if (b[i + 1] !== 110 /* n */) return null;
   i += 2;
@@ -83,7 +97,9 @@ function jsonFileMessage(b: Uint8Array, from: number, to: number, span: JsonSpan
     else break;
   }
   if (i + 2 !== to || b[i] !== 34 || b[i + 1] !== 125) return null;
+  span.start = from + JSON_LOG.length;
   span.end = end;
+  span.crlf = crlf;
   span.timeFrom = timeFrom;
   span.timeTo = i;
   return tag === JSON_STDOUT ? 'stdout' : 'stderr';
@@ -122,7 +138,7 @@ export class Unwrapper {
         };
         break;
       case 'json-file': {
-        const span: JsonSpan = { end: 0, timeFrom: 0, timeTo: 0 };
+        const span: JsonSpan = { start: 0, end: 0, crlf: false, timeFrom: 0, timeTo: 0 };
         const partial = this.partial;
         this.tryQuiet = (b, from, to) => {
           const stream = jsonFileMessage(b, from, to, span);

@@ -11,6 +11,7 @@ export type QuietHandler = (b: Buffer, from: number, to: number) => boolean;
 
 const LF = 10;
 const CR = 13;
+const CR_BYTE = Buffer.from([CR]);
 
 /** Cut decoded text to `max` UTF-16 units without leaving half a surrogate pair at the end. */
 export function capText(text: string, max: number): string {
@@ -87,6 +88,29 @@ export class LineSplitter {
       nl = chunk.indexOf(LF, start);
     }
     if (start < chunk.length) this.keep(chunk, start, chunk.length);
+  }
+
+  /**
+   * The bytes `chunk[from, to)` followed by a `\n` (`\r\n` with `crlf`), when they hold no `\n` themselves (a Docker
+   * message read from the engine's files, whose line ending is not in the buffer): the same lines as push() of those
+   * bytes and the ending, without copying them.
+   */
+  pushLine(chunk: Buffer, from: number, to: number, crlf = false): void {
+    if (this.hasPartial) {
+      this.keep(chunk, from, to);
+      if (crlf) this.keep(CR_BYTE, 0, 1);
+      this.flush();
+      return;
+    }
+    let end = to;
+    if (!crlf && end > from && chunk[end - 1] === CR) end--;
+    if (end - from <= this.maxChars) {
+      if (this.tryQuiet === null || !this.tryQuiet(chunk, from, end)) this.onLine(chunk.toString('utf8', from, end), false);
+    } else if (end - from > this.maxBytes) {
+      this.onLine(capText(chunk.toString('utf8', from, from + this.maxBytes), this.maxChars), true);
+    } else {
+      this.emitText(chunk.toString('utf8', from, end), false);
+    }
   }
 
   /** Emit the unterminated line, if any (end of input, or the end of a Docker message). */

@@ -56,6 +56,28 @@ export class MessageAssembler {
     st.splitter.push(payload, n);
   }
 
+  /**
+   * One message whose timestamp is known apart from its text (read from the engine's files): `b[from, to)` is its text
+   * without the line ending, `ending` 0 (a 16 KB part, or output cut off without a newline), 1 `\n` or 2 `\r\n`. The
+   * same lines as frame() of the API's payload `<ts> <text><ending>`. The text must hold no `\n` of its own.
+   */
+  message(stream: FrameStream, ts: string | null, b: Buffer, from: number, to: number, ending: 0 | 1 | 2): void {
+    const st = this.streams[stream];
+    if (st.splitter.hasPartial) {
+      if (ts !== st.lineTs) {
+        st.splitter.flush();
+        st.lineTs = ts;
+      }
+    } else st.lineTs = ts;
+    if (ending === 0) st.splitter.push(b, from, to);
+    else st.splitter.pushLine(b, from, to, ending === 2);
+  }
+
+  /** True while a line of `stream` is waiting for the rest of its parts. */
+  hasPartial(stream: FrameStream): boolean {
+    return this.streams[stream].splitter.hasPartial;
+  }
+
   /** End of the stream: unterminated last messages become lines. */
   end(): void {
     this.streams.stdout.splitter.flush();

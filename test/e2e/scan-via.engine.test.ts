@@ -55,6 +55,27 @@ async function dockerTsAt(name: string, at: number): Promise<string> {
 
 type Seen = [string, string | null, string, boolean];
 
+/** `"<sec>.<nanos>"` → the API's `2026-…T…:…:….123456789Z`, comparable as text with the lines' timestamps. */
+function isoOf(ts: string): string {
+  const [sec, ns] = ts.split('.') as [string, string];
+  return `${new Date(Number(sec) * 1000).toISOString().slice(0, 19)}.${ns.padEnd(9, '0')}Z`;
+}
+
+/** The lines a since/until read is defined to give, cut from `base` (the whole log, or its tail). */
+function windowOf(base: Seen[], req: { since?: string; until?: string }): Seen[] {
+  let xs = base;
+  if (req.since !== undefined) {
+    const since = isoOf(req.since);
+    xs = xs.filter((l) => l[1]! >= since);
+  }
+  if (req.until !== undefined) {
+    const until = isoOf(req.until);
+    const end = xs.findIndex((l) => l[1]! > until);
+    if (end >= 0) xs = xs.slice(0, end);
+  }
+  return xs;
+}
+
 /** The lines of a container's log through the adapter, with what was used. */
 async function adapterLines(name: string, via: 'file' | 'api', req: { since?: string; until?: string; tail?: number } = {}): Promise<{ lines: Seen[]; via: string | null }> {
   const lines: Seen[] = [];
@@ -130,14 +151,23 @@ describe.skipIf(noBusybox)('a container log from its files equals the API\'s (re
         }
       });
 
-      it('the same lines between exact since and until timestamps (both inclusive)', async () => {
+      it('the lines between exact since and until timestamps (both inclusive), as the daemon defines them', async () => {
         const since = await dockerTsAt(name, 0.2);
         const until = await dockerTsAt(name, 0.7);
+        const whole = (await adapterLines(name, 'api')).lines;
         for (const req of [{ since }, { until }, { since, until }, { since, tail: 100 }]) {
           const file = await adapterLines(name, 'file', req);
           const api = await adapterLines(name, 'api', req);
-          expect(file.lines, JSON.stringify(req)).toEqual(api.lines);
-          expect(api.lines.length).toBeGreaterThan(0);
+          // The reference is the API's whole log (equal to the files', above) cut as the daemon documents it: the tail
+          // first, then what is before since skipped, then the end at the first message after until.
+          // (the tail counts messages, not lines: a 16 KB part is one, so the API's tail is the base, equal to the files')
+          const want = windowOf(req.tail === undefined ? whole : (await adapterLines(name, 'api', { tail: req.tail })).lines, req);
+          expect(file.lines, JSON.stringify(req)).toEqual(want);
+          expect(want.length).toBeGreaterThan(0);
+          // Docker 20.10 answers a since read of a rotated, compressed log with the current file only, at times (seen
+          // on this engine: 15 of ~580 lines): the API's answer is checked to be part of the reference, not all of it.
+          const inWant = new Set(want.map((l) => JSON.stringify(l)));
+          expect(api.lines.filter((l) => !inWant.has(JSON.stringify(l))), JSON.stringify(req)).toEqual([]);
         }
       });
 
@@ -188,7 +218,7 @@ describe.skipIf(noBusybox)('a container log from its files equals the API\'s (re
     } finally {
       await rm(out, { recursive: true, force: true });
     }
-  });
+  }, 240_000);
 
   it('scan --json names the way each container was read', async () => {
     const r = await goroscope(['scan', ROT, LOCAL, '--json']);

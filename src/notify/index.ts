@@ -9,7 +9,7 @@ import { UsageError, type GoroscopeError } from '../errors.js';
 import { fmt, type Lang } from '../i18n.js';
 import { requireDuration } from '../time.js';
 import { Redactions, redactValue } from '../redact/index.js';
-import { messageText } from './message.js';
+import { messageText, renderMessage } from './message.js';
 import { DEFAULT_POLICY, PENDING_MAX_AGE_MS, containerKey, decide, deliveryId, statePath, type AlertState, type PendingDelivery, type Policy } from './state.js';
 import { FileStore, MemoryStore, type StateStore } from './store.js';
 import { deliver, parseTarget, payload, resolveSmtp, type Delivery, type DeliveryOptions, type SmtpFlags, type Target } from './targets.js';
@@ -95,6 +95,9 @@ const OUT = {
     failed: 'notify: FAILED {what} → {target}: {error} ({attempts} attempt(s), {ms} ms)',
     dry: 'notify (dry run): would send {what} → {targets}',
     dryNone: 'notify (dry run): nothing to send',
+    dryBody: 'body → {target}: {body}',
+    drySigned: ' (timestamp and sign added when sent)',
+    dryMail: 'mail → {target}: Subject: {subject} (the text above)',
     noTargets: '(no target)',
     warn: 'notify: {v}',
     again: '(again) ',
@@ -104,6 +107,9 @@ const OUT = {
     failed: '通知：发送失败 {what} → {target}：{error}（{attempts} 次尝试，{ms} ms）',
     dry: '通知（演练）：将发送 {what} → {targets}',
     dryNone: '通知（演练）：没有要发送的内容',
+    dryBody: '内容 → {target}：{body}',
+    drySigned: '（发送时加上 timestamp 和 sign）',
+    dryMail: '邮件 → {target}：主题：{subject}（正文同上）',
     noTargets: '（无目标）',
     warn: '通知：{v}',
     again: '（重发）',
@@ -221,14 +227,20 @@ export function settle(state: AlertState, results: { id: string; ok: boolean }[]
   else delete state.pending;
 }
 
-/** --dry-run: what would be sent, to whom, and the webhook body. */
+/**
+ * --dry-run: what would be sent, to whom, and each target's body as `deliver` would send it (the alerts are the
+ * redacted ones, so are the bodies); a bot's signature is made at send time from its secret and is not shown.
+ */
 function printDry(n: Notifier, alerts: Alert[], out: TextOut, quiet: boolean): void {
   const o = OUT[n.lang];
   if (alerts.length === 0 && !quiet) out.write(`${o.dryNone}\n`);
   for (const a of alerts) {
     out.write(`${fmt(o.dry, { what: what(a), targets: n.targets.map((t) => t.label).join(', ') || o.noTargets })}\n`);
     out.write(`${messageText(a, n.lang).replace(/^/gm, '  ')}\n`);
-    if (n.targets.some((t) => t.format === 'webhook')) out.write(`  ${JSON.stringify(payload({ format: 'webhook' } as Target, a, n.lang))}\n`);
+    for (const t of n.targets) {
+      if (t.format === 'email') out.write(`  ${fmt(o.dryMail, { target: t.label, subject: renderMessage(a, n.lang).title })}\n`);
+      else out.write(`  ${fmt(o.dryBody, { target: t.label, body: JSON.stringify(payload(t, a, n.lang)) })}${t.secret !== undefined ? o.drySigned : ''}\n`);
+    }
   }
 }
 

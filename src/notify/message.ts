@@ -21,6 +21,8 @@ type Key =
   | 'message'
   | 'signature'
   | 'level_now'
+  | 'level_why'
+  | 'notChecked'
   | 'time'
   | 'emergencyHint';
 
@@ -39,6 +41,8 @@ const M: Messages<Key> = {
     message: 'Message: {v}',
     signature: 'Stack: {v}',
     level_now: 'Level: {v}',
+    level_why: 'Level: {v}, because {why}',
+    notChecked: 'no check of the container has run yet',
     time: 'Time: {v}',
     emergencyHint: 'Collect the evidence before restarting: goroscope bundle {container}',
   },
@@ -56,6 +60,8 @@ const M: Messages<Key> = {
     message: '消息：{v}',
     signature: '调用栈：{v}',
     level_now: '级别：{v}',
+    level_why: '级别：{v}，原因：{why}',
+    notChecked: '尚未检查过该容器',
     time: '时间：{v}',
     emergencyHint: '重启前请先收集现场：goroscope bundle {container}',
   },
@@ -80,7 +86,9 @@ export function renderMessage(a: Alert, lang: Lang): Message {
     else title = fmt(e.kind === 'crash' ? m.crash : m.fatal, vars);
     if (e.message) lines.push(fmt(m.message, { v: e.message }));
     if (e.signature) lines.push(fmt(m.signature, { v: e.signature }));
-    lines.push(fmt(m.level_now, { v: L[a.level] }));
+    // The level beside an event is the container's last checked one: say what made it so, as a level alert does.
+    const why = (a.displayReasons ?? a.reasons).join('; ') || (a.level === 'unknown' ? m.notChecked : '');
+    lines.push(why ? fmt(m.level_why, { v: L[a.level], why }) : fmt(m.level_now, { v: L[a.level] }));
   } else if (a.level === 'ok' && a.previous) {
     title = fmt(m.recovered, vars);
   } else {

@@ -154,7 +154,7 @@ describe.skipIf(noBusybox)('check --notify (real engine, real targets)', () => {
         '  Goroutines: 2100',
         '  Reasons: 2100 goroutines ≥ warning threshold 2000',
         '  Time: T',
-        `  {"container":"${name}","host":null,"level":"warning","previous":null,"reasons":["2100 goroutines ≥ warning threshold 2000"],"goroutines":2100,"time":"T","event":null}`,
+        `  body → webhook 127.0.0.1:${hook.port}: {"container":"${name}","host":null,"level":"warning","previous":null,"reasons":["2100 goroutines ≥ warning threshold 2000"],"goroutines":2100,"time":"T","event":null}`,
         '',
       ].join('\n'),
     );

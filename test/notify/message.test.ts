@@ -40,7 +40,12 @@ describe('messageText', () => {
     {
       name: 'fatal, zh',
       input: { alert: { level: 'unknown', event: { kind: 'fatal', message: 'failed to connect database', time: null } }, lang: 'zh' },
-      want: '[goroscope] 致命错误：one-api\n消息：failed to connect database\n级别：未知\n时间：2026-11-26T10:00:00.000Z',
+      want: '[goroscope] 致命错误：one-api\n消息：failed to connect database\n级别：未知，原因：尚未检查过该容器\n时间：2026-11-26T10:00:00.000Z',
+    },
+    {
+      name: 'a crash says why the container level is what it is (a restart)',
+      input: { alert: { level: 'warning', reasons: ['restarted 1 times (baseline 0)', '812 goroutines (warning at 2000)'], event: { kind: 'crash', message: 'concurrent map writes', time: null } }, lang: 'en' },
+      want: '[goroscope] CRASH: one-api\nMessage: concurrent map writes\nLevel: WARNING, because restarted 1 times (baseline 0); 812 goroutines (warning at 2000)\nTime: 2026-11-26T10:00:00.000Z',
     },
   ];
   it.each(cases)('$name', ({ input, want }) => {

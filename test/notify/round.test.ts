@@ -130,7 +130,7 @@ describe('notifyOnce', () => {
     }
   });
 
-  it('a dry run prints the message and the webhook body, and saves nothing', async () => {
+  it('a dry run prints the message and the body for each target, and saves nothing', async () => {
     const file = join(dir, 'dry.json');
     const n = notifier(['http://127.0.0.1:9/never'], file, { dryRun: true });
     const out = sink();
@@ -141,7 +141,7 @@ describe('notifyOnce', () => {
         '  [goroscope] CRITICAL: one-api',
         '  Goroutines: 5300',
         '  Time: 2026-11-26T10:00:00.000Z',
-        '  {"container":"one-api","host":null,"level":"critical","previous":null,"reasons":[],"goroutines":5300,"time":"2026-11-26T10:00:00.000Z","event":null}',
+        '  body → webhook 127.0.0.1:9: {"container":"one-api","host":null,"level":"critical","previous":null,"reasons":[],"goroutines":5300,"time":"2026-11-26T10:00:00.000Z","event":null}',
         '',
       ].join('\n'),
     );

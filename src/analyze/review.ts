@@ -36,7 +36,7 @@ export interface ContainerInfo {
 export interface NextStep {
   severity: 'emergency' | 'critical' | 'warning' | 'info';
   /** Which advice, so that renderers can word it in another language (`vars` fill the template). */
-  id: 'bundle_now' | 'watch' | 'bundle_next_time' | 'leak' | 'rising' | 'suspect' | 'channel' | 'channel_disabled' | 'panic' | 'crash' | 'docker_restarts' | 'nothing';
+  id: 'bundle_now' | 'bundle_held' | 'watch' | 'watch_after_bundle' | 'bundle_next_time' | 'leak' | 'leak_live' | 'rising' | 'suspect' | 'channel' | 'channel_disabled' | 'panic' | 'crash' | 'docker_restarts' | 'nothing';
   vars: Record<string, string | number>;
   /** The advice in English. */
   text: string;
@@ -70,6 +70,8 @@ export interface ReviewData {
   container: ContainerInfo | null;
   /** Leak suspects of the bundle sources with two goroutine dumps (src/analyze/suspects.ts); absent when none. */
   suspects?: LeakSuspects[];
+  /** Where a live goroutine dump of the gateway can be had (src/sources/pprof.ts pprofUrlFor); absent when unknown. */
+  pprofUrl?: string;
   nextSteps: NextStep[];
 }
 
@@ -87,6 +89,8 @@ export interface ReviewOptions {
   topChannels?: number;
   /** Leak suspects from the bundle sources' goroutine dumps. */
   suspects?: LeakSuspects[];
+  /** The gateway's pprof URL, as `bundle` and `doctor` find it. */
+  pprofUrl?: string | null;
 }
 
 /** The review of an analysis. */
@@ -121,6 +125,7 @@ export function reviewOf(a: AnalysisResult, opts: ReviewOptions): ReviewData {
     spike,
     container: opts.container ?? null,
     ...(opts.suspects && opts.suspects.length > 0 ? { suspects: opts.suspects } : {}),
+    ...(opts.pprofUrl ? { pprofUrl: opts.pprofUrl } : {}),
     nextSteps: [],
   };
   data.nextSteps = nextSteps(data);
@@ -135,7 +140,7 @@ function currentLevel(series: Series, th: Thresholds): CurrentLevel | null {
   const lastSample = s.n > 0 ? { t: s.tEnd[s.n - 1]!, count: s.v[s.n - 1]! } : null;
   const lastCensored = censoredStretches(series, run).at(-1)?.[1] ?? null;
   if (lastCensored !== null && (lastSample === null || lastCensored > lastSample.t)) {
-    return { count: null, below: th.warning, at: new Date(lastCensored).toISOString(), level: 'ok' };
+    return { count: null, below: series.censoredAtMost, at: new Date(lastCensored).toISOString(), level: 'ok' };
   }
   if (lastSample === null) return null;
   return { count: lastSample.count, at: new Date(lastSample.t).toISOString(), level: goroutineLevel(lastSample.count, th) };
@@ -147,14 +152,37 @@ export function buildReview(events: Iterable<GEvent>, opts: ReviewOptions): { da
   return { data: reviewOf(a, opts), series: a.series };
 }
 
-/** The guide's advice, most urgent first. */
+/** `goroscope goroutines SPEC --interval 60s` for a pprof URL: its base when it is the standard path (pprofUrl's inverse). */
+export function liveDumpCommand(url: string): string {
+  const standard = /^(https?:\/\/[^/?#]+)\/debug\/pprof\/goroutine\?debug=2$/.exec(url); // http://10.0.0.5:6060/debug/pprof/goroutine?debug=2
+  return `goroscope goroutines ${standard ? standard[1] : url} --interval 60s`;
+}
+
+/**
+ * The guide's advice, most urgent first: `review`'s Next steps and the "What to do next" of a bundle's summary.md.
+ * When the input is a bundle (and no live container), the counts are those of the moment it was collected and the
+ * bundle already holds the evidence: the advice is then never to collect one.
+ */
 export function nextSteps(d: ReviewData): NextStep[] {
   const out: NextStep[] = [];
-  const target = d.container?.name ?? d.sources.find((s) => s.kind === 'container')?.name ?? 'CONTAINER';
+  const target = d.container?.name ?? d.sources.find((s) => s.kind === 'container')?.name ?? d.sources.find((s) => s.kind === 'bundle')?.name ?? 'CONTAINER';
+  const bundled = d.sources.some((s) => s.kind === 'bundle') && !d.sources.some((s) => s.kind === 'container');
   const live = d.container?.goroutines ?? null;
   const now = live ?? (d.current && d.current.level !== 'ok' ? d.current.count : null);
   const th = d.thresholds;
-  if (now !== null && now >= th.emergency) {
+  if (bundled && now !== null && now >= th.critical) {
+    const level = now >= th.emergency ? th.emergency : th.critical;
+    out.push({
+      severity: now >= th.emergency ? 'emergency' : 'critical',
+      id: now >= th.emergency ? 'bundle_held' : 'watch_after_bundle',
+      vars: { count: now, level },
+      text:
+        now >= th.emergency
+          ? `goroutines were at ${now} (emergency level ${level}) when the bundle was collected: its logs, stats and dumps hold the evidence, so the service can be restarted; check it first if time has passed`
+          : `goroutines were at ${now} (critical level ${level}) when the bundle was collected: watch the gateway to see whether it is still rising`,
+      command: now >= th.emergency ? `goroscope check ${target}` : `goroscope watch ${target}`,
+    });
+  } else if (now !== null && now >= th.emergency) {
     out.push({
       severity: 'emergency',
       id: 'bundle_now',
@@ -170,7 +198,7 @@ export function nextSteps(d: ReviewData): NextStep[] {
       text: `goroutines are at ${now} (critical level ${th.critical}): watch it and collect a bundle if it keeps rising`,
       command: `goroscope watch ${target}`,
     });
-  } else if (d.trend.peak !== null && d.trend.peak >= th.emergency) {
+  } else if (!bundled && d.trend.peak !== null && d.trend.peak >= th.emergency) {
     out.push({
       severity: 'warning',
       id: 'bundle_next_time',
@@ -191,12 +219,16 @@ export function nextSteps(d: ReviewData): NextStep[] {
   }
   if (d.trend.verdict === 'leak') {
     const proj = d.trend.projection ? `; at this rate it crosses ${d.trend.projection.threshold} at ${d.trend.projection.at}` : '';
+    const slope = d.trend.slopePerHour === null ? '?' : Math.round(d.trend.slopePerHour);
+    const pprof = d.pprofUrl ?? null;
     out.push({
       severity: 'critical',
-      id: 'leak',
-      vars: { slope: d.trend.slopePerHour === null ? '?' : Math.round(d.trend.slopePerHour), run: d.trend.slopeRun ?? '?', ...(d.trend.projection ? { threshold: d.trend.projection.threshold, projectedAt: d.trend.projection.at } : {}) },
-      text: `goroutines leak (${d.trend.slopePerHour === null ? '?' : Math.round(d.trend.slopePerHour)} per hour in run ${d.trend.slopeRun ?? '?'}${proj}): take two goroutine dumps an hour apart and compare them to find the leaking stack`,
-      command: 'goroscope goroutines --compare BEFORE AFTER',
+      id: pprof ? 'leak_live' : 'leak',
+      vars: { slope, run: d.trend.slopeRun ?? '?', ...(d.trend.projection ? { threshold: d.trend.projection.threshold, projectedAt: d.trend.projection.at } : {}) },
+      text: pprof
+        ? `goroutines leak (${slope} per hour in run ${d.trend.slopeRun ?? '?'}${proj}): take two goroutine dumps a minute apart from the live gateway; the stacks that grew are the leak`
+        : `goroutines leak (${slope} per hour in run ${d.trend.slopeRun ?? '?'}${proj}): take two goroutine dumps an hour apart and compare them to find the leaking stack`,
+      command: pprof ? liveDumpCommand(pprof) : 'goroscope goroutines --compare BEFORE AFTER',
     });
   }
   // A bundle whose goroutine total grew between its dumps: its top growing stack is where to look.

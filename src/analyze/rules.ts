@@ -223,6 +223,8 @@ export interface TrendResult {
   medianBelowWarning: boolean;
   projection: Projection | null;
   thresholds: Thresholds;
+  /** A censored tick is a count of at most this (the gateway's own logging threshold, series.ts MONITOR_LOGS_ABOVE). */
+  censoredAtMost: number;
   /** Seconds spent at or above each threshold (each sample stands for the time to the next point, at most 2 ticks). */
   timeAboveSeconds: { warning: number; critical: number; emergency: number };
   /** Restarts (a banner after earlier records of the same source, src/analyze/restarts.ts), at most 1000 listed. */
@@ -309,6 +311,7 @@ export function analyzeTrend(series: Series, th: Thresholds): TrendResult {
     medianBelowWarning,
     projection: project(series, runs, all, th),
     thresholds: th,
+    censoredAtMost: series.censoredAtMost,
     timeAboveSeconds: timeAbove(series, th),
     restartCount: series.restartCount,
     restarts: series.restarts.map((r) => ({ time: iso(r.t), detail: r.detail, after: r.after })),
@@ -428,8 +431,8 @@ export interface Comparison {
  * container (null otherwise): a row of its own under its own name, beside the log's restarts, never instead of them.
  */
 export function compareTrends(baseline: TrendResult, current: TrendResult, docker?: { baseline: number | null; current: number | null }): Comparison {
-  const medianOf = (r: TrendResult) => (r.medianBelowWarning ? `< ${r.thresholds.warning}` : r.median);
-  const peakOf = (r: TrendResult) => (r.peak ?? (r.censoredTicks > 0 ? `< ${r.thresholds.warning}` : null));
+  const medianOf = (r: TrendResult) => (r.medianBelowWarning ? `≤ ${r.censoredAtMost}` : r.median);
+  const peakOf = (r: TrendResult) => (r.peak ?? (r.censoredTicks > 0 ? `≤ ${r.censoredAtMost}` : null));
   return {
     rows: [
       { metric: 'verdict', baseline: baseline.verdict, current: current.verdict },

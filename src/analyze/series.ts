@@ -22,6 +22,11 @@ export { Points } from './points.js';
 import { isRestart, restartDetail } from './restarts.js';
 
 export const DEFAULT_TICK_MS = 30_000;
+/**
+ * What a tick without a monitor line says: the ezlinkai monitor logs "Goroutine count elevated: N" when N > 2000,
+ * fixed in the gateway whatever goroscope's thresholds are, so a silent tick is a count of at most 2000.
+ */
+export const MONITOR_LOGS_ABOVE = 2000;
 /** Inside a silence longer than this, ticks are unknown rather than censored. */
 export const SILENCE_MS = 2 * 3_600_000;
 /** A silence longer than this followed by a count under half the last one splits runs. */
@@ -88,7 +93,8 @@ export interface Series {
   /** The monitor's period the series is read with, and where it came from. */
   tickMs: number;
   tickSource: 'flag' | 'detected' | 'default';
-  warning: number;
+  /** A censored tick's count is at most this (MONITOR_LOGS_ABOVE). */
+  censoredAtMost: number;
   from: number | null;
   to: number | null;
 }
@@ -163,7 +169,6 @@ export class SeriesBuilder {
     const detected = this.gaps.period();
     const tickMs = flag ?? detected ?? DEFAULT_TICK_MS;
     const monitor = this.opts.assumeMonitor === true || this.sawGoroutine;
-    const warning = this.opts.thresholds.warning;
     const runs = this.runs;
     for (const r of runs) r.censored = monitor && !r.complete ? countCensored(r, tickMs) : 0;
     return {
@@ -175,7 +180,7 @@ export class SeriesBuilder {
       monitor,
       tickMs,
       tickSource: flag !== undefined ? 'flag' : detected !== null ? 'detected' : 'default',
-      warning,
+      censoredAtMost: MONITOR_LOGS_ABOVE,
       from: this.from,
       to: this.to,
     };
@@ -367,7 +372,7 @@ function countCensored(run: RunSeries, tick: number): number {
 
 export interface SeriesPoint {
   t: number;
-  /** The count; for a censored tick, the warning threshold (an upper bound). */
+  /** The count; for a censored tick, what the gateway's monitor leaves unlogged at most (an upper bound). */
   count: number;
   censored: boolean;
 }
@@ -387,7 +392,7 @@ export function* points(series: Series, run: RunSeries): Generator<SeriesPoint> 
     while (k < stretches.length && stretches[k]! < until) {
       const first = stretches[k]!;
       const count = stretches[k + 1]!;
-      for (let j = 0; j < count; j++) yield { t: first + j * series.tickMs, count: series.warning, censored: true };
+      for (let j = 0; j < count; j++) yield { t: first + j * series.tickMs, count: series.censoredAtMost, censored: true };
       k += 2;
     }
     if (i < s.n) yield { t: s.t[i]!, count: s.v[i]!, censored: false };

@@ -18,6 +18,7 @@ import type { AnalysisResult } from '../analyze/analysis.js';
 import type { Source } from '../sources/types.js';
 import type { ItemStatus, Manifest } from './manifest.js';
 import { renderSummaryMd, type SummaryMdInput } from './summary-md.js';
+import { leakSuspectsOf } from '../analyze/suspects.js';
 
 /** The parts of `docker inspect` a bundle reads. */
 export interface InspectLike {
@@ -185,6 +186,9 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
       items,
       goroutines,
       analysis: await finishAnalysis(scan.analysis, writer.staging, name, startedAt),
+      // the dumps' suspects and the pprof URL feed summary.md's next steps, as review's
+      suspects: pprof.first && pprof.second ? safeSuspects(name, pprof.first, pprof.second, opts.pprofIntervalMs) : null,
+      pprofUrl: pprofInfo?.url ?? null,
       startedAt,
     };
     let md: string;
@@ -313,6 +317,15 @@ async function finishAnalysis(a: AnalysisSink | null, staging: string, name: str
 function safeCompare(deps: BundleDeps, a: string, b: string): GoroutineDumpCompare | null {
   try {
     return deps.compareDumps!(a, b);
+  } catch {
+    return null;
+  }
+}
+
+/** The suspects of the two dumps; a dump that cannot be read must not cost the bundle (summary.md says less). */
+function safeSuspects(name: string, a: string, b: string, intervalMs: number) {
+  try {
+    return leakSuspectsOf(name, [{ text: a }, { text: b }], intervalMs / 1000);
   } catch {
     return null;
   }

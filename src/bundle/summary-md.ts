@@ -10,6 +10,9 @@ import type { AnalysisResult } from '../analyze/analysis.js';
 import { channelReport, ratioText, type ChannelRow } from '../analyze/channels.js';
 import { spikeWindow } from '../analyze/spike.js';
 import { TREND_MSG } from '../report/trend.js';
+import { reviewOf } from '../analyze/review.js';
+import type { LeakSuspects } from '../analyze/suspects.js';
+import { REVIEW_MSG, stepText } from '../report/review.js';
 
 export interface SummaryMdInput {
   name: string;
@@ -32,6 +35,10 @@ export interface SummaryMdInput {
    * headline slope, restarts and channel ratios here are theirs.
    */
   analysis?: AnalysisResult | null;
+  /** Leak suspects of the bundle's two goroutine dumps (src/analyze/suspects.ts), for the next steps. */
+  suspects?: LeakSuspects | null;
+  /** The pprof URL the bundle used (pprofUrlFor), for the leak step's live command. */
+  pprofUrl?: string | null;
   startedAt: number;
 }
 
@@ -157,6 +164,31 @@ export function renderSummaryMd(x: SummaryMdInput): string {
     const detail = it.status === 'ok' ? '' : it.status === 'failed' ? `: ${it.error}` : `: ${it.reason}`;
     out.push(`- ${name}: **${it.status}**${detail}`);
   }
-  out.push('');
+  out.push('', ...nextStepLines(x));
   return out.join('\n');
+}
+
+/**
+ * "What to do next": `review`'s next steps (src/analyze/review.ts nextSteps) over this bundle's analysis, with the
+ * bundle as the source: the counts are those of the moment it was collected, and it never advises collecting one.
+ */
+function nextStepLines(x: SummaryMdInput): string[] {
+  const out = ['## What to do next', ''];
+  if (!x.analysis) return [...out, '- the log could not be analysed (see "What was collected"): run `goroscope review` on this bundle once it can', ''];
+  const data = reviewOf(x.analysis, {
+    thresholds: x.analysis.trend.thresholds,
+    tz: 'UTC',
+    from: null,
+    to: null,
+    sources: [{ spec: '.', kind: 'bundle', name: x.name }],
+    container: { name: x.name, ...(x.inspect.RestartCount !== undefined ? { restartCount: x.inspect.RestartCount } : {}), goroutines: x.health?.goroutines ?? null },
+    ...(x.suspects ? { suspects: [x.suspects] } : {}),
+    pprofUrl: x.pprofUrl ?? null,
+  });
+  const M = REVIEW_MSG.en;
+  for (const s of data.nextSteps) {
+    out.push(`- **${M.severities[s.severity]}** ${esc(stepText(s, 'en', 'UTC'))}`);
+    if (s.command) out.push(`  \`${s.command}\``);
+  }
+  return [...out, ''];
 }

@@ -10,7 +10,7 @@ import { renderReviewText } from '../report/review.js';
 import { renderReviewMarkdown } from '../report/markdown.js';
 import { renderReviewHtml } from '../report/html.js';
 import { write } from '../cli/output.js';
-import { readAnalysis, readBundleSuspects, type InputSource } from '../sources/analysis.js';
+import { bundlePprofUrl, readAnalysis, readBundleSuspects, type InputSource } from '../sources/analysis.js';
 import { checkWritable, monitorInterval, readOptions, writeReportFile } from './trend.js';
 
 export interface ReviewOptions extends ThresholdFlags {
@@ -31,15 +31,17 @@ type Format = (typeof FORMATS)[number];
  * live goroutine count from the health endpoint (`--health-url`, GOROSCOPE_HEALTH_URL, config, else derived from the
  * container like `check` does). Each part that fails is named in `missing`; none of them fails the review.
  */
-async function containerFacts(src: InputSource, ctx: CommandContext, healthFlag: string | undefined): Promise<ContainerInfo> {
+async function containerFacts(src: InputSource, ctx: CommandContext, healthFlag: string | undefined): Promise<{ info: ContainerInfo; pprofUrl: string | null }> {
   const info: ContainerInfo = { name: src.name, missing: [] };
   let running = false;
   let derived: string | null = null;
+  let inspected: Parameters<typeof import('../sources/pprof.js').pprofUrlFor>[1] | null = null;
   try {
     const { dockerFor } = await import('../docker/index.js');
     const { inspectRaw, toContainerInfo } = await import('../docker/containers.js');
     const docker = await dockerFor(ctx.globals.host?.[0]);
     const raw = await inspectRaw(docker, src.id ?? src.name, ctx.signal);
+    inspected = raw;
     const c = toContainerInfo(raw);
     running = c.state.running;
     info.state = c.state.status + (c.state.oomKilled ? ' (OOM killed)' : '');
@@ -75,7 +77,10 @@ async function containerFacts(src: InputSource, ctx: CommandContext, healthFlag:
       info.missing!.push(`live goroutines from ${url}: ${(err as Error).message}`);
     }
   }
-  return info;
+  // the pprof URL bundle and doctor would use (the leak step's live command)
+  const { pprofUrlFor } = await import('../sources/pprof.js');
+  const pprof = inspected ? pprofUrlFor(src.name, inspected, undefined, ctx, url ?? null) : null;
+  return { info, pprofUrl: pprof?.url ?? null };
 }
 
 export async function run(sources: string[], opts: ReviewOptions, ctx: CommandContext): Promise<void> {
@@ -90,7 +95,8 @@ export async function run(sources: string[], opts: ReviewOptions, ctx: CommandCo
   if (opts.out !== undefined) checkWritable(opts.out);
   const input = await readAnalysis(sources, { since: opts.since ?? '7d', until: opts.until }, await readOptions(ctx), () => new Analysis({ thresholds, tz: ctx.tz, tickMs }));
   const containerSrc = input.sources.find((s) => s.kind === 'container');
-  const container = containerSrc ? await containerFacts(containerSrc, ctx, opts.healthUrl) : null;
+  const facts = containerSrc ? await containerFacts(containerSrc, ctx, opts.healthUrl) : null;
+  const container = facts?.info ?? null;
   const data = reviewOf(input.result, {
     thresholds,
     tz: ctx.tz,
@@ -99,6 +105,7 @@ export async function run(sources: string[], opts: ReviewOptions, ctx: CommandCo
     sources: input.sources.map((s) => ({ spec: s.spec, kind: s.kind, name: s.name })),
     container,
     suspects: await readBundleSuspects(input.sources),
+    pprofUrl: facts ? facts.pprofUrl : await bundlePprofUrl(input.sources, ctx),
   });
   const series = input.result.series;
   let text: string;

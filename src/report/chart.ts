@@ -15,7 +15,7 @@ export interface ChartOptions {
 
 const EN = {
   restart: '^ restart',
-  censored: (w: number) => `. no warning logged (< ${w})`,
+  censored: (w: number) => `. no warning logged (≤ ${w})`,
   warning: 'warning',
   critical: 'critical',
   emergency: 'emergency',
@@ -110,7 +110,7 @@ export function renderChart(series: Series, thresholds: Thresholds, opts: ChartO
   const right = stamp(to, opts.tz);
   out.push(`${' '.repeat(pad)}  ${left}${' '.repeat(Math.max(1, width - left.length - right.length))}${right}`);
   const legend = ['* max per column'];
-  if (censored.some(Boolean)) legend.push(L.censored(thresholds.warning));
+  if (censored.some(Boolean)) legend.push(L.censored(series.censoredAtMost));
   if (restarts.some(Boolean)) legend.push(L.restart);
   out.push(`${' '.repeat(pad)}  ${legend.join('   ')}`);
   return `${out.join('\n')}\n`;

@@ -8,7 +8,7 @@ import { fmt } from '../i18n.js';
 import { Chalk } from 'chalk';
 import { ratioText } from '../analyze/channels.js';
 import { CHANNEL_MSG, channelCells, channelColumns, windowReason } from './channels.js';
-import { REVIEW_MSG, restartLines, sourcesLabel, stepText, suspectBlocks } from './review.js';
+import { REVIEW_MSG, periodLine, restartLines, sourcesLabel, stepText, suspectBlocks } from './review.js';
 import { localTime, renderTrendSummary, signed, TREND_MSG } from './trend.js';
 
 const plain = new Chalk({ level: 0 });
@@ -28,7 +28,8 @@ export interface SvgOptions {
 export function goroutineSvg(series: Series, th: Thresholds, o: SvgOptions): string {
   const W = o.width ?? 960;
   const H = o.height ?? 300;
-  const m = { l: 56, r: 110, t: 14, b: 34 };
+  // The bottom margin holds the time labels and, under them, the legend.
+  const m = { l: 56, r: 110, t: 14, b: 66 };
   const pw = W - m.l - m.r;
   const ph = H - m.t - m.b;
   const T = TREND_MSG[o.lang];
@@ -44,10 +45,12 @@ export function goroutineSvg(series: Series, th: Thresholds, o: SvgOptions): str
   for (const r of series.runs) if (r.peak && r.peak.count > peak) peak = r.peak.count;
   let top = Math.max(peak, th.warning * 1.1);
   for (const t of [th.critical, th.emergency]) if (peak >= t * 0.8) top = Math.max(top, t * 1.05);
+  const ticks = niceTicks(top);
   const x = (t: number) => m.l + ((t - from) / span) * pw;
   const y = (v: number) => m.t + ph - (v / top) * ph;
   const f = (n: number) => n.toFixed(1);
   parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" class="plot"/>`);
+  for (const v of ticks) if (v > 0) parts.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${f(y(v))}" y2="${f(y(v))}" class="grid"/>`);
   // Censored stretches: a band below the warning line over the pixel columns that hold censored ticks only.
   const sampled = new Set<number>();
   for (const r of series.runs) for (let i = 0; i < r.samples.n; i++) sampled.add(Math.floor(x(r.samples.t[i]!)));
@@ -55,8 +58,8 @@ export function goroutineSvg(series: Series, th: Thresholds, o: SvgOptions): str
   for (const r of series.runs) {
     for (const [a, b] of censoredStretches(series, r)) for (let c = Math.floor(x(a)); c <= Math.floor(x(b)); c++) if (!sampled.has(c)) band.add(c);
   }
-  const bandPath = [...band].sort((p, q) => p - q).map((c) => `M${c} ${f(y(th.warning))}h1V${f(y(0))}h-1Z`);
-  if (bandPath.length > 0) parts.push(`<path class="censored" d="${bandPath.join('')}"><title>${esc(fmt(T.censoredMark, { w: th.warning }).replace(/^\. /, ''))}</title></path>`);
+  const bandPath = [...band].sort((p, q) => p - q).map((c) => `M${c} ${f(y(series.censoredAtMost))}h1V${f(y(0))}h-1Z`);
+  if (bandPath.length > 0) parts.push(`<path class="censored" d="${bandPath.join('')}"><title>${esc(fmt(T.censoredMark, { w: series.censoredAtMost }).replace(/^\. /, ''))}</title></path>`);
   const lines: [number, string, string][] = [
     [th.warning, T.warning, 'warn'],
     [th.critical, T.critical, 'crit'],
@@ -67,12 +70,12 @@ export function goroutineSvg(series: Series, th: Thresholds, o: SvgOptions): str
     parts.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${f(y(v))}" y2="${f(y(v))}" class="th ${cls}"/>`);
     parts.push(`<text x="${m.l + pw + 6}" y="${f(y(v) + 4)}" class="lbl ${cls}">${esc(name)} ${v}</text>`);
   }
-  // y labels
-  for (const v of [0, Math.round(top / 2), Math.round(top)]) parts.push(`<text x="${m.l - 6}" y="${f(y(v) + 4)}" text-anchor="end" class="lbl">${v}</text>`);
+  // y labels: round steps (1, 2 or 5 × 10^n) with thousands separated, each on a grid line
+  for (const v of ticks) parts.push(`<text x="${m.l - 6}" y="${f(y(v) + 4)}" text-anchor="end" class="lbl">${tickText(v)}</text>`);
   // x labels: 5 evenly spaced times
   for (let k = 0; k <= 4; k++) {
     const t = from + (span * k) / 4;
-    parts.push(`<text x="${f(x(t))}" y="${H - 10}" text-anchor="${k === 0 ? 'start' : k === 4 ? 'end' : 'middle'}" class="lbl">${esc(localTime(new Date(t).toISOString(), o.tz))}</text>`);
+    parts.push(`<text x="${f(x(t))}" y="${m.t + ph + 16}" text-anchor="${k === 0 ? 'start' : k === 4 ? 'end' : 'middle'}" class="lbl">${esc(localTime(new Date(t).toISOString(), o.tz))}</text>`);
   }
   // Runs: the highest sample per pixel column, joined.
   for (const r of series.runs) {
@@ -93,8 +96,49 @@ export function goroutineSvg(series: Series, th: Thresholds, o: SvgOptions): str
   for (const c of series.crashes) {
     parts.push(`<line x1="${f(x(c.t))}" x2="${f(x(c.t))}" y1="${m.t}" y2="${m.t + ph}" class="crash"><title>${esc(`${localTime(new Date(c.t).toISOString(), o.tz)} ${c.kind}: ${c.message}`)}</title></line>`);
   }
+  // The legend: what each mark is, only the marks this chart has.
+  const L = HTML_LEGEND[o.lang];
+  const items: [string, string][] = [[`<line x1="0" x2="18" y1="0" y2="0" class="series"/>`, L.series]];
+  if (bandPath.length > 0) items.push([`<rect x="0" y="-5" width="18" height="10" class="censored"/>`, fmt(L.censored, { w: series.censoredAtMost })]);
+  for (const [v, name, cls] of lines) if (v <= top) items.push([`<line x1="0" x2="18" y1="0" y2="0" class="th ${cls}"/>`, `${name} ${v}`]);
+  if (series.restarts.length > 0) items.push([`<line x1="9" x2="9" y1="-6" y2="6" class="restart"/>`, L.restart]);
+  if (series.crashes.length > 0) items.push([`<line x1="9" x2="9" y1="-6" y2="6" class="crash"/>`, L.crash]);
+  // Two rows at most; an item that would pass the right edge starts the next row.
+  let lx = m.l;
+  let ly = 0;
+  parts.push(`<g class="legend" transform="translate(0 ${m.t + ph + 34})">`);
+  for (const [mark, label] of items) {
+    const w = 24 + Math.ceil([...label].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x2e80 ? 11 : 6.2), 0)) + 18; // 11px text: ~6 px a character, 11 a CJK one
+    if (lx > m.l && lx + w > W - 8) {
+      lx = m.l;
+      ly += 18;
+    }
+    parts.push(`<g transform="translate(${lx} ${ly})">${mark}<text x="24" y="4" class="lbl">${esc(label)}</text></g>`);
+    lx += w;
+  }
+  parts.push('</g>');
   parts.push('</svg>');
   return parts.join('');
+}
+
+const HTML_LEGEND = {
+  en: { series: 'goroutines (highest per pixel column)', censored: 'no warning logged (≤ {w})', restart: 'restart', crash: 'crash' },
+  zh: { series: 'goroutine 数（每个像素列的最大值）', censored: '未记录告警（≤ {w}）', restart: '重启', crash: '崩溃' },
+} as const;
+
+/** Tick values from 0 up to `top`, a round step apart (1, 2 or 5 × 10^n), four to seven of them. */
+export function niceTicks(top: number): number[] {
+  const raw = Math.max(1, top) / 6;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((k) => k * p).find((s) => s >= raw)!;
+  const out: number[] = [];
+  for (let v = 0; v <= top; v += step) out.push(v);
+  return out;
+}
+
+/** `12000` → `12,000`: a tick readable at a glance. */
+function tickText(v: number): string {
+  return String(v).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 const CSS = `
@@ -110,7 +154,8 @@ code,pre{font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}pre{background:#f6f
 .chart .th{stroke-dasharray:5 4;stroke-width:1}.chart .warn{stroke:var(--warn);fill:var(--warn)}.chart .crit{stroke:var(--crit);fill:var(--crit)}.chart .emerg{stroke:var(--emerg);fill:var(--emerg)}
 .chart text.lbl.warn,.chart text.lbl.crit,.chart text.lbl.emerg{stroke:none}
 .chart .series{fill:none;stroke:#2b6cb0;stroke-width:1.5}.chart .pt{fill:#2b6cb0}.chart .censored{fill:#2b6cb0;fill-opacity:.12}
-.chart .restart{stroke:#555;stroke-dasharray:2 3}.chart .crash{stroke:var(--crit);stroke-width:1.5}
+.chart .restart{stroke:#555;stroke-dasharray:2 3}.chart .crash{stroke:var(--crit);stroke-width:1.5}.chart .grid{stroke:var(--line);stroke-width:1}
+td.t{white-space:nowrap}
 .flag{color:var(--crit);font-weight:600}
 `;
 
@@ -118,10 +163,14 @@ function page(title: string, lang: Lang, body: string): string {
   return `<!DOCTYPE html>\n<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${esc(title)}</title>\n<style>${CSS}</style>\n</head>\n<body>\n${body}\n</body>\n</html>\n`;
 }
 
+// A date or time cell, kept on one line: `2026-11-20`, `2026-11-20 17:59`, `2026-11-20 17:59 → 2026-11-20 18:14`.
+const TIME_CELL = /^\d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?(?: → \d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?)?$/;
+const isTime = (c: string | number): boolean => typeof c === 'string' && TIME_CELL.test(c);
+
 function htmlTable(head: readonly string[], rows: (string | number)[][], rawCols: ReadonlySet<number> = new Set()): string {
   const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
   const tr = rows
-    .map((r) => `<tr>${r.map((c, i) => `<td${typeof c === 'number' ? ' class="n"' : ''}>${rawCols.has(i) ? c : esc(c)}</td>`).join('')}</tr>`)
+    .map((r) => `<tr>${r.map((c, i) => `<td${typeof c === 'number' ? ' class="n"' : isTime(c) ? ' class="t"' : ''}>${rawCols.has(i) ? c : esc(c)}</td>`).join('')}</tr>`)
     .join('\n');
   return `<table>\n<thead><tr>${th}</tr></thead>\n<tbody>\n${tr}\n</tbody>\n</table>`;
 }
@@ -182,7 +231,7 @@ export function renderReviewHtml(d: ReviewData, series: Series, o: { lang: Lang;
   const parts: string[] = [];
   parts.push(`<h1>${esc(M.title)}: ${esc(sourcesLabel(d))}</h1>`);
   parts.push(
-    `<p class="muted">${esc(fmt(M.period, { from: localTime(d.period.from, o.tz), to: localTime(d.period.to, o.tz), zone: o.tz, events: d.totals.events, sources: sourcesLabel(d) }))}</p>`,
+    `<p class="muted">${esc(periodLine(d, o.lang, o.tz, sourcesLabel(d)))}</p>`,
   );
   parts.push(`<h2>${esc(M.nextSteps)}</h2>\n<ul>`);
   for (const s of d.nextSteps) {

@@ -7,7 +7,7 @@ import { fmt } from '../i18n.js';
 import { renderChart } from './chart.js';
 import { ratioText } from '../analyze/channels.js';
 import { CHANNEL_MSG, channelCells, channelColumns, windowReason } from './channels.js';
-import { REVIEW_MSG, restartLines, sourcesLabel, stepText, suspectBlocks } from './review.js';
+import { REVIEW_MSG, periodLine, restartLines, sourcesLabel, stepText, suspectBlocks } from './review.js';
 import { chartLabels, localTime, renderTrendSummary, TREND_MSG, signed } from './trend.js';
 
 const plain = new Chalk({ level: 0 });
@@ -27,7 +27,7 @@ export function renderReviewMarkdown(d: ReviewData, series: Series, o: { lang: L
   const C = CHANNEL_MSG[o.lang];
   const out: string[] = [];
   out.push(`# ${M.title}: ${mdCell(sourcesLabel(d))}`, '');
-  out.push(fmt(M.period, { from: localTime(d.period.from, o.tz), to: localTime(d.period.to, o.tz), zone: o.tz, events: d.totals.events, sources: mdCell(sourcesLabel(d)) }), '');
+  out.push(periodLine(d, o.lang, o.tz, mdCell(sourcesLabel(d))), '');
 
   out.push(`## ${M.nextSteps}`, '');
   for (const s of d.nextSteps) {

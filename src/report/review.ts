@@ -13,7 +13,7 @@ import { duration, textTable } from './text.js';
 export const REVIEW_MSG = {
   en: {
     title: 'goroscope review',
-    period: 'period {from} → {to} ({zone}), {events} events from {sources}',
+    period: 'period {from} → {to} ({span}, {zone}), {events} events from {sources}',
     nextSteps: 'Next steps',
     goroutines: 'Goroutines and memory',
     peaks: 'peaks',
@@ -50,8 +50,12 @@ export const REVIEW_MSG = {
     steps: {
       bundle_now: 'goroutines are at {count} (emergency level {level}): collect an emergency bundle before restarting the service',
       watch: 'goroutines are at {count} (critical level {level}): watch it and collect a bundle if it keeps rising',
+      bundle_held:
+        'goroutines were at {count} (emergency level {level}) when the bundle was collected: its logs, stats and dumps hold the evidence, so the service can be restarted; check it first if time has passed',
+      watch_after_bundle: 'goroutines were at {count} (critical level {level}) when the bundle was collected: watch the gateway to see whether it is still rising',
       bundle_next_time: 'goroutines reached the emergency level ({peak} at {at}); next time collect a bundle before the restart',
       leak: 'goroutines leak ({slope} per hour in run {run}{projection}): take two goroutine dumps an hour apart and compare them to find the leaking stack',
+      leak_live: 'goroutines leak ({slope} per hour in run {run}{projection}): take two goroutine dumps a minute apart from the live gateway; the stacks that grew are the leak',
       leakProjection: '; at this rate it crosses {threshold} at {projectedAt}',
       rising: 'goroutines are rising fast ({from} → {to} in {minutes} min{projection}): watch it and take a goroutine dump now',
       suspect: 'a leak suspect: {top} (+{growth}{span}) — look at that function',
@@ -69,7 +73,7 @@ export const REVIEW_MSG = {
   },
   zh: {
     title: 'goroscope 周报',
-    period: '时间 {from} → {to}（{zone}），{events} 个事件，来源 {sources}',
+    period: '时间 {from} → {to}（{span}，{zone}），{events} 个事件，来源 {sources}',
     nextSteps: '下一步',
     goroutines: 'Goroutine 与内存',
     peaks: '峰值',
@@ -106,8 +110,11 @@ export const REVIEW_MSG = {
     steps: {
       bundle_now: 'goroutine 数为 {count}（紧急阈值 {level}）：重启服务之前先收集应急包',
       watch: 'goroutine 数为 {count}（严重阈值 {level}）：持续观察，若继续上升请收集应急包',
+      bundle_held: '收集应急包时 goroutine 数为 {count}（紧急阈值 {level}）：日志、stats 和转储都已在包中，可以重启服务；若已过了一段时间，先检查一下',
+      watch_after_bundle: '收集应急包时 goroutine 数为 {count}（严重阈值 {level}）：观察网关，看它是否仍在上升',
       bundle_next_time: 'goroutine 曾达到紧急阈值（{peak}，{at}）；下次请在重启前收集应急包',
       leak: 'goroutine 泄漏（第 {run} 次运行每小时 {slope}{projection}）：间隔一小时抓取两次 goroutine 转储并对比，找出泄漏的调用栈',
+      leak_live: 'goroutine 泄漏（第 {run} 次运行每小时 {slope}{projection}）：从运行中的网关间隔一分钟抓取两次 goroutine 转储，增长的调用栈就是泄漏点',
       leakProjection: '；按此速度将在 {projectedAt} 超过 {threshold}',
       rising: 'goroutine 正在快速上升（{minutes} 分钟内 {from} → {to}{projection}）：持续观察并立即抓取 goroutine 转储',
       suspect: '泄漏嫌疑：{top}（{span}+{growth}）——检查这个函数',
@@ -130,7 +137,7 @@ export function stepText(s: NextStep, lang: Lang, tz: string): string {
   const M = REVIEW_MSG[lang].steps;
   const vars: Record<string, string | number> = { ...s.vars };
   for (const k of ['at', 'projectedAt']) if (typeof vars[k] === 'string') vars[k] = localTime(vars[k] as string, tz);
-  if (s.id === 'leak' || s.id === 'rising') vars.projection = vars.threshold !== undefined ? fmt(M.leakProjection, vars) : '';
+  if (s.id === 'leak' || s.id === 'leak_live' || s.id === 'rising') vars.projection = vars.threshold !== undefined ? fmt(M.leakProjection, vars) : '';
   if (s.id === 'channel' || s.id === 'channel_disabled') vars.ratio = vars.ratio === 'new' ? M.ratioNew : fmt(M.ratio, { ratio: vars.ratio! });
   if (s.id === 'suspect') vars.span = vars.span ? fmt(M.suspectSpan, { span: vars.span }) : M.suspectNoSpan;
   return fmt(M[s.id], vars);
@@ -169,6 +176,13 @@ export interface ReviewTextOptions {
   width?: number;
 }
 
+/** The period line of every format: from → to, how long (a bundle's few seconds show as such), zone, events. */
+export function periodLine(d: ReviewData, lang: Lang, tz: string, sources: string): string {
+  const { from, to } = d.period;
+  const span = from !== null && to !== null ? duration((Date.parse(to) - Date.parse(from)) / 1000) : '-';
+  return fmt(REVIEW_MSG[lang].period, { from: localTime(from, tz), to: localTime(to, tz), span, zone: tz, events: d.totals.events, sources });
+}
+
 export function sourcesLabel(d: ReviewData): string {
   return d.sources.map((s) => s.name).join(', ') || '-';
 }
@@ -182,7 +196,7 @@ export function renderReviewText(d: ReviewData, series: Series, o: ReviewTextOpt
     out.push(c.bold.underline(s));
   };
   out.push(c.bold(`${M.title}: ${sourcesLabel(d)}`));
-  out.push(fmt(M.period, { from: localTime(d.period.from, o.tz), to: localTime(d.period.to, o.tz), zone: o.tz, events: d.totals.events, sources: sourcesLabel(d) }));
+  out.push(periodLine(d, o.lang, o.tz, sourcesLabel(d)));
 
   h(M.nextSteps);
   const sev = { emergency: c.bgRed.white.bold, critical: c.red.bold, warning: c.yellow.bold, info: c.cyan } as const;

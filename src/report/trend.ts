@@ -35,10 +35,10 @@ export const TREND_MSG = {
     title: 'goroutine trend',
     verdict: 'verdict',
     latest: 'latest run',
-    samples: '{observed} samples + {censored} censored ticks (no warning logged: < {warning})',
+    samples: '{observed} samples + {censored} censored ticks (no warning logged: ≤ {bound}, the gateway logs above {bound})',
     samplesOnly: '{observed} samples',
     peak: 'peak {peak} at {at}',
-    peakNone: 'peak < {warning} (no warning logged)',
+    peakNone: 'peak ≤ {bound} (no warning logged)',
     peakEmpty: 'no peak',
     slope: 'slope {slope}/h (run {run})',
     period: 'monitor period {period} ({source})',
@@ -50,7 +50,9 @@ export const TREND_MSG = {
     projectionNone: 'none (the latest run is not rising towards a threshold)',
     projectionAt: 'crosses {threshold} ({level}) at {at} at the current rate',
     memory: 'memory',
-    memoryLine: '{samples} samples, {first} MB → {last} MB, peak {peak} MB at {at}, {slope} MB/h',
+    memoryLine: '{samples} samples, {first} MB → {last} MB, peak {peak} MB at {at}',
+    memoryOne: '1 sample, {peak} MB at {at} (a slope needs more)',
+    memorySlope: ', {slope} MB/h',
     runs: 'runs',
     runHead: ['#', 'from', 'to', 'samples', 'censored', 'slope/h', 'peak', 'ended by', 'verdict'],
     baseline: 'baseline comparison',
@@ -73,17 +75,17 @@ export const TREND_MSG = {
     critical: 'critical',
     emergency: 'emergency',
     restartMark: '^ restart',
-    censoredMark: '. no warning logged (< {w})',
+    censoredMark: '. no warning logged (≤ {w})',
     noSamples: '(no goroutine samples)',
   },
   zh: {
     title: 'goroutine 趋势',
     verdict: '结论',
     latest: '最近一次运行',
-    samples: '{observed} 个样本 + {censored} 个删失时刻（未记录告警：< {warning}）',
+    samples: '{observed} 个样本 + {censored} 个删失时刻（未记录告警：≤ {bound}，网关在 {bound} 以上才记录）',
     samplesOnly: '{observed} 个样本',
     peak: '峰值 {peak}，时间 {at}',
-    peakNone: '峰值 < {warning}（未记录告警）',
+    peakNone: '峰值 ≤ {bound}（未记录告警）',
     peakEmpty: '无峰值',
     slope: '斜率 {slope}/小时（第 {run} 次运行）',
     period: '监控周期 {period}（{source}）',
@@ -95,7 +97,9 @@ export const TREND_MSG = {
     projectionNone: '无（最近一次运行没有朝阈值上升）',
     projectionAt: '按当前速度将在 {at} 超过 {threshold}（{level}）',
     memory: '内存',
-    memoryLine: '{samples} 个样本，{first} MB → {last} MB，峰值 {peak} MB（{at}），{slope} MB/小时',
+    memoryLine: '{samples} 个样本，{first} MB → {last} MB，峰值 {peak} MB（{at}）',
+    memoryOne: '1 个样本，{peak} MB（{at}）（样本太少，无斜率）',
+    memorySlope: '，{slope} MB/小时',
     runs: '运行',
     runHead: ['#', '开始', '结束', '样本', '删失', '斜率/小时', '峰值', '结束原因', '结论'],
     baseline: '基线对比',
@@ -118,7 +122,7 @@ export const TREND_MSG = {
     critical: '严重',
     emergency: '紧急',
     restartMark: '^ 重启',
-    censoredMark: '. 未记录告警（< {w}）',
+    censoredMark: '. 未记录告警（≤ {w}）',
     noSamples: '（没有 goroutine 样本）',
   },
 } as const;
@@ -158,9 +162,9 @@ export function renderTrendSummary(r: TrendResult, o: { lang: Lang; tz: string; 
     r.peak !== null
       ? fmt(M.peak, { peak: r.peak, at: localTime(r.peakAt, o.tz) })
       : r.censoredTicks > 0
-        ? fmt(M.peakNone, { warning: r.thresholds.warning })
+        ? fmt(M.peakNone, { bound: r.censoredAtMost })
         : M.peakEmpty;
-  const counted = fmt(r.censoredTicks > 0 ? M.samples : M.samplesOnly, { observed: r.samples, censored: r.censoredTicks, warning: r.thresholds.warning });
+  const counted = fmt(r.censoredTicks > 0 ? M.samples : M.samplesOnly, { observed: r.samples, censored: r.censoredTicks, bound: r.censoredAtMost });
   lines.push(`${counted}; ${peak}${r.slopePerHour === null ? '' : `; ${fmt(M.slope, { slope: signed(r.slopePerHour), run: r.slopeRun ?? '-' })}`}`);
   if (r.samples > 0 || r.censoredTicks > 0) lines.push(fmt(M.period, { period: periodText(r.monitorPeriodMs), source: M.periodSource[r.monitorPeriodSource] }));
   lines.push(fmt(M.restartsLine, { count: r.restartCount }) + (o.dockerRestarts != null ? fmt(M.restartsDocker, { count: o.dockerRestarts }) : ''));
@@ -177,9 +181,10 @@ export function renderTrendSummary(r: TrendResult, o: { lang: Lang; tz: string; 
   );
   if (r.memory) {
     const m = r.memory;
-    lines.push(
-      `${M.memory}: ${fmt(M.memoryLine, { samples: m.samples, first: m.firstMb, last: m.lastMb, peak: m.peakMb, at: localTime(m.peakAt, o.tz), slope: signed(m.slopeMbPerHour, 1) })}`,
-    );
+    // One sample (a bundle's health snapshot) has no "from → to" and no slope; a slope that cannot be fitted is left out.
+    const vars = { samples: m.samples, first: m.firstMb, last: m.lastMb, peak: m.peakMb, at: localTime(m.peakAt, o.tz) };
+    const text = m.samples === 1 ? fmt(M.memoryOne, vars) : fmt(M.memoryLine, vars) + (m.slopeMbPerHour === null ? '' : fmt(M.memorySlope, { slope: signed(m.slopeMbPerHour, 1) }));
+    lines.push(`${M.memory}: ${text}`);
   }
   return lines;
 }

@@ -136,6 +136,9 @@ export async function readAnalysis<R>(specs: string[], window: { since?: string;
     if (relative && r.latest !== null) {
       if (durSince !== null) since = r.latest - durSince;
       if (durUntil !== null) until = r.latest - durUntil;
+      // Saved text begins where it begins: a bundle of a few seconds read with the default `--since 7d` covers
+      // those seconds, not a week (the first read saw the whole input).
+      if (since !== null && r.first !== null && r.first > since) since = r.first;
       if (since !== null && until !== null && since > until) {
         throw new UsageError('--since is later than --until', `${new Date(since).toISOString()} > ${new Date(until).toISOString()}`);
       }
@@ -203,4 +206,41 @@ export async function dockerRestartCounts(sources: readonly InputSource[], opts:
     // no daemon now: no counts
   }
   return out;
+}
+
+/**
+ * Where a live goroutine dump of the gateway of a bundle source can be had, for `review`'s leak step: the URL
+ * `bundle` and `doctor` use (pprofUrlFor: --pprof-url's settings, METRICS_PORT, ENABLE_PPROF, the health server),
+ * applied to the container as the bundle's `inspect.json` saw it. Null when no bundle says (or none can be read).
+ */
+export async function bundlePprofUrl(
+  sources: readonly InputSource[],
+  ctx: { env: Record<string, string | undefined>; config: { pprofUrl?: string; containers?: Record<string, { pprofUrl?: string }> } },
+): Promise<string | null> {
+  const { readFile: readText } = await import('node:fs/promises');
+  const { pprofUrlFor } = await import('./pprof.js');
+  const { deriveHealthUrl } = await import('./health.js');
+  for (const b of sources.filter((s) => s.kind === 'bundle')) {
+    let text: string | null = null;
+    try {
+      if (/\.(tar\.gz|tgz)$/i.test(b.spec)) {
+        // only inspect.json, wherever the archive's top directory puts it
+        const tar = await import('tar');
+        const chunks: Buffer[] = [];
+        await tar.t({ file: b.spec, filter: (p) => /(^|\/)inspect\.json$/.test(p), onReadEntry: (e) => e.on('data', (c: Buffer) => chunks.push(c)) });
+        text = chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : null;
+      } else text = await readText(join(b.spec, 'inspect.json'), 'utf8');
+    } catch {
+      continue; // no inspect.json (an older or foreign bundle): nothing known
+    }
+    if (text === null) continue;
+    try {
+      const inspect = JSON.parse(text) as Parameters<typeof deriveHealthUrl>[0];
+      const found = pprofUrlFor(b.name, inspect, undefined, ctx, deriveHealthUrl(inspect)?.url ?? null);
+      if (found) return found.url;
+    } catch {
+      continue; // not valid JSON: nothing known
+    }
+  }
+  return null;
 }

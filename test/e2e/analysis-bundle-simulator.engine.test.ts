@@ -63,6 +63,20 @@ describe.skipIf(noSimulator)('trend and review of a simulator bundle (real engin
     expect([l.trend.restartCount, l.totals.restarts, l.container.restartCount, b.trend.restartCount, b.totals.restarts]).toEqual([0, 0, 0, 0, 0]);
   });
 
+  it("summary.md ends with what to do next: review's next steps for the same bundle, word for word", async () => {
+    const md = await readFile(join(root, 'summary.md'), 'utf8');
+    const r = await goroscope(['review', root, '--format', 'json']);
+    const j = JSON.parse(r.stdout) as { pprofUrl?: string; nextSteps: { id: string; severity: string; text: string; command?: string }[] };
+    const sev: Record<string, string> = { emergency: 'EMERGENCY', critical: 'CRITICAL', warning: 'WARNING', info: 'INFO' };
+    const want = ['## What to do next', '', ...j.nextSteps.flatMap((s) => [`- **${sev[s.severity]}** ${s.text}`, ...(s.command ? [`  \`${s.command}\``] : [])]), ''].join('\n');
+    expect(md.slice(md.lastIndexOf('\n## ') + 1)).toBe(want);
+    expect(j.nextSteps.map((s) => s.id)).toEqual(['suspect']);
+    expect(md).toContain('\n- **CRITICAL** a leak suspect: main.leakyRelay (+300 in 1.5 s) — look at that function\n');
+    // the pprof URL review derives from the bundle's inspect.json is the one the bundle fetched its dumps from
+    const manifest = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8')) as { items: { pprof: { url: string } } };
+    expect(j.pprofUrl).toBe(manifest.items.pprof.url);
+  });
+
   it('trend --json: suspects, and the health snapshot is the last sample at its time', async () => {
     const health = JSON.parse(await readFile(join(root, 'health.json'), 'utf8')) as { time: string; goroutines: number; memory: { allocMb: number } };
     const r = await goroscope(['trend', root, '--json']);

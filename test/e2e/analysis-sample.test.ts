@@ -27,8 +27,9 @@ describe('review of the sample week', () => {
     expect(d.trend.restarts.map((x: { after: { kind: string } | null }) => x.after?.kind ?? null)).toEqual(['crash', null, 'crash', null]);
     expect(d.trend.crashes.length).toBe(2);
     expect(d.totals).toMatchObject({ relayErrors: 175, panics: 13, crashes: 2, restarts: 4, timeouts: 77 + 14 });
-    // 7 days back from the latest event (03-08 23:49:28.565 UTC) starts on 03-01
-    expect(d.period).toEqual({ from: '2026-03-01T23:49:28.565Z', to: '2026-03-08T23:49:28.565Z', zone: 'UTC' });
+    // 7 days back from the latest event (03-08 23:49:28.565 UTC) would start on 03-01, before the log begins: the
+    // period is what the log covers
+    expect(d.period).toEqual({ from: '2026-03-02T00:00:00.000Z', to: '2026-03-08T23:49:28.565Z', zone: 'UTC' });
     expect(d.days.map((x: { day: string }) => x.day)).toEqual(['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08']);
     expect(d.channels.map((c: { channel: number; relayErrors: number; timeouts: number }) => [c.channel, c.relayErrors, c.timeouts])).toEqual([
       [7, 65, 65],

@@ -139,6 +139,9 @@ describe.skipIf(noSimulator)('the One API simulator: a real leak, a failing chan
     expect(rv.container.goroutines).toBeGreaterThan(2);
     expect(rv.container.goroutines).toBeLessThan(20);
     expect(rv.container.pids).toBeGreaterThan(0);
-    expect(rv.nextSteps.map((s: { id: string }) => s.id)).toEqual(['leak', 'crash', 'bundle_next_time']);
+    // the simulator serves pprof on its health server: the leak step is the live command at the URL bundle uses
+    expect(rv.nextSteps.map((s: { id: string }) => s.id)).toEqual(['leak_live', 'crash', 'bundle_next_time']);
+    expect(rv.nextSteps[0].command).toBe(`goroscope goroutines ${new URL(rv.pprofUrl).origin} --interval 60s`);
+    expect(rv.pprofUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/debug\/pprof\/goroutine\?debug=2$/);
   }, 90_000); // three whole reads of a live container that logs every 200 ms
 });

@@ -14,8 +14,10 @@ export const EXIT = {
   UNAVAILABLE: 69, // Docker daemon unreachable, endpoint down (EX_UNAVAILABLE)
   SOFTWARE: 70, // a bug in goroscope (EX_SOFTWARE)
   CANT_CREATE: 73, // output cannot be written (EX_CANTCREAT)
+  INCOMPLETE: 75, // the output was written but is incomplete (Docker did not answer, a stream stalled): run again (EX_TEMPFAIL)
   PERMISSION: 77, // permission denied on the Docker socket or a file (EX_NOPERM)
-  INTERRUPTED: 130, // Ctrl-C
+  INTERRUPTED: 130, // Ctrl-C (SIGINT)
+  TERMINATED: 143, // SIGTERM
 } as const;
 
 export class GoroscopeError extends Error {

@@ -30,6 +30,8 @@ export interface PipelineOptions {
   ordered?: boolean;
   /** A host that could not be reached (several hosts given): reported here, the others go on. */
   onHostDown?: (host: string, err: GoroscopeError) => void;
+  /** A source read to its end whose lines may be incomplete (a Docker stream that stalled): `info.incomplete` says why. */
+  onIncomplete?: (info: SourceInfo) => void;
   /**
    * Also hand over the ready-made events sources carry beside their lines (`Source.events`, e.g. a bundle's health
    * snapshot), after each source's lines. Off by default, so `scan` counts what the logs say.
@@ -213,6 +215,7 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
             if (source.readEvents) stats.lines += await source.readEvents(emitLane);
             else await source.read(onLine, quietStart);
           }
+          if (source.info.incomplete !== undefined) opts.onIncomplete?.(source.info);
           if (opts.sourceEvents && source.events && !stop.signal.aborted) {
             grouper.flush();
             parser.flush();

@@ -7,7 +7,7 @@
 // then summary, redactions, manifest, rename.
 import { hostname, platform, release } from 'node:os';
 import type { GEvent } from '../events.js';
-import { GoroscopeError } from '../errors.js';
+import { EXIT, GoroscopeError } from '../errors.js';
 import type { HealthResult } from '../sources/health.js';
 import type { ContainerEvents } from '../docker/events.js';
 import { BundleWriter, safeName, utcStamp, type BundleFormat, type Finished } from './writer.js';
@@ -63,13 +63,15 @@ export interface BundleDeps {
 }
 
 export interface BundleOptions {
+  /** The container as the user named it: the bundle's name until inspect answers (or if it never does). */
+  target: string;
   outDir: string;
   format: BundleFormat;
   since?: number;
   redact: boolean;
-  /** Health URL, and whether it was derived from inspect rather than given. */
-  healthUrl?: (inspect: InspectLike) => { url: string; derived: boolean; how: string } | null;
-  pprofUrl?: (inspect: InspectLike, health: string | null) => { url: string; derived: boolean } | null;
+  /** Health URL, and whether it was derived from inspect; asked first with null (only a given URL then). */
+  healthUrl?: (inspect: InspectLike | null) => { url: string; derived: boolean; how: string } | null;
+  pprofUrl?: (inspect: InspectLike | null, health: string | null) => { url: string; derived: boolean } | null;
   pprofIntervalMs: number;
   statsIntervalMs: number;
   version: string;
@@ -119,6 +121,11 @@ function redacted(value: unknown, table: Redactions, file: string, redact: boole
   return json(redact ? redactValue(value, table, file) : value);
 }
 
+/** Docker did not answer (paused, overloaded, restarting), as opposed to an answer (no such container) or a refusal. */
+function dockerDown(err: unknown): boolean {
+  return err instanceof GoroscopeError && err.exitCode === EXIT.UNAVAILABLE;
+}
+
 export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Promise<BundleResult> {
   const startedAt = opts.now();
   const items: Record<string, ItemStatus> = {};
@@ -126,44 +133,75 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
   const table = new Redactions();
   const interrupted = () => signal.aborted;
 
-  // 1. inspect: without it there is nothing to name the bundle after; its errors are the command's errors.
-  const inspect = await deps.inspect();
-  const name = inspect.Name.replace(/^\//, '');
-  const base = `${safeName(name)}-${utcStamp(startedAt)}`;
-  const writer = new BundleWriter(opts.outDir, base, opts.format);
+  // 1. The bundle opens under the name the user gave: an unwritable --out fails before anything else, and Docker
+  // may be slow to answer. It takes the container's own name once inspect has answered.
+  const provisional = `${safeName(opts.target)}-${utcStamp(startedAt)}`;
+  const writer = new BundleWriter(opts.outDir, provisional, opts.format);
   await writer.open();
-
+  const started: Promise<unknown>[] = [];
   try {
-    const inspectOut = opts.redact ? redactInspect(inspect, table, 'inspect.json') : inspect;
-    await writer.write('inspect.json', json(inspectOut));
-    items.inspect = { status: 'ok', files: ['inspect.json'] };
-
-    // 2. everything that reads the outside, side by side
-    const window: LogWindow = { until: startedAt, signal, ...(opts.since !== undefined ? { since: opts.since } : {}) };
     const t0 = opts.now();
-    const took = <T extends object>(p: Promise<T>, pick: (x: T) => ItemStatus): Promise<T> =>
-      p.then((x) => {
+    const took = <T extends object>(p: Promise<T>, pick: (x: T) => ItemStatus): Promise<T> => {
+      const timed = p.then((x) => {
         const st = pick(x) as Record<string, unknown>;
         st.ms = opts.now() - t0;
         return x;
       });
-    const live = new LiveLogs(name, inspect.Id);
-    const scanStep = runScan(deps, writer, live, signal, opts.redact ? table : null);
-    scanStep.catch(() => undefined); // awaited after the logs; an early failure must not count as unhandled
-    const logsStep = took(collectLogs(deps, writer, inspect, window, opts, table, live), (x) => x.status);
-    const statsStep = took(collectStats(deps, writer, opts), (x) => x);
-    const healthInfo = opts.healthUrl?.(inspect) ?? null;
-    const healthStep = took(collectHealth(deps, writer, healthInfo, opts, table), (x) => x.status);
-    const pprofInfo = opts.pprofUrl?.(inspect, healthInfo?.url ?? null) ?? null;
-    const pprofStep = took(collectPprof(deps, writer, pprofInfo, opts, table), (x) => x.status);
-    const eventsStep = took(collectEvents(deps, writer, inspect, opts, startedAt, table), (x) => x);
+      started.push(timed.catch(() => undefined));
+      return timed;
+    };
+    // Health and pprof at URLs the user gave need no Docker: they start now, whatever Docker does.
+    const givenHealth = opts.healthUrl?.(null) ?? null;
+    const givenPprof = opts.pprofUrl?.(null, givenHealth?.url ?? null) ?? null;
+    const earlyHealth = givenHealth ? took(collectHealth(deps, writer, givenHealth, opts, table), (x) => x.status) : null;
+    const earlyPprof = givenPprof ? took(collectPprof(deps, writer, givenPprof, opts, table), (x) => x.status) : null;
+
+    // 2. inspect: it names the bundle, tells TTY from framed logs and which env values are secrets. Docker calls are
+    // retried within the deadline (deps); a daemon that still does not answer leaves the Docker items failed and the
+    // bundle is written with the rest. No such container, or no permission, is the command's error.
+    let inspect: InspectLike | null = null;
+    try {
+      inspect = await deps.inspect();
+    } catch (err) {
+      if (!dockerDown(err)) throw err;
+      items.inspect = { status: 'failed', error: message(err) };
+    }
+    const name = inspect ? inspect.Name.replace(/^\//, '') : opts.target;
+    const base = inspect ? `${safeName(name)}-${utcStamp(startedAt)}` : provisional;
+    if (inspect) {
+      await writer.write('inspect.json', json(opts.redact ? redactInspect(inspect, table, 'inspect.json') : inspect));
+      items.inspect = { status: 'ok', files: ['inspect.json'] };
+    }
+
+    // 3. everything else that reads the outside, side by side; the scan reads the bundle's own log bytes as written
+    const window: LogWindow = { until: startedAt, signal, ...(opts.since !== undefined ? { since: opts.since } : {}) };
+    const noDocker = <T>(what: T): Promise<T> => Promise.resolve(what);
+    const notAsked = { status: 'failed' as const, error: `not collected: Docker did not answer inspect (${items.inspect?.status === 'failed' ? items.inspect.error : ''})` };
+    const live = inspect ? new LiveLogs(name, inspect.Id) : null;
+    const scanStep = live ? runScan(deps, writer, live, signal, opts.redact ? table : null) : null;
+    scanStep?.catch(() => undefined); // awaited after the logs; an early failure must not count as unhandled
+    const logsStep = inspect && live ? took(collectLogs(deps, writer, inspect, window, opts, table, live), (x) => x.status) : noDocker({ status: notAsked as ItemStatus });
+    const statsStep = inspect ? took(collectStats(deps, writer, opts), (x) => x) : noDocker({ ...notAsked } as ItemStatus & { samples?: unknown[] });
+    const healthInfo = givenHealth ?? (inspect ? (opts.healthUrl?.(inspect) ?? null) : null);
+    const healthStep =
+      earlyHealth ??
+      (inspect || healthInfo
+        ? took(collectHealth(deps, writer, healthInfo, opts, table), (x) => x.status)
+        : noDocker({ status: { status: 'skipped', reason: 'no health URL given (--health-url), and Docker did not answer inspect to derive one' } as ItemStatus, result: null }));
+    const pprofInfo = givenPprof ?? (inspect ? (opts.pprofUrl?.(inspect, healthInfo?.url ?? null) ?? null) : null);
+    const pprofStep =
+      earlyPprof ??
+      (inspect || pprofInfo
+        ? took(collectPprof(deps, writer, pprofInfo, opts, table), (x) => x.status)
+        : noDocker<{ status: ItemStatus; first?: string; second?: string }>({ status: { status: 'skipped', reason: 'no pprof URL given (--pprof-url), and Docker did not answer inspect to derive one' } }));
+    const eventsStep = inspect ? took(collectEvents(deps, writer, inspect, opts, startedAt, table), (x) => x) : noDocker({ ...notAsked } as ItemStatus & { events?: ContainerEvents['events'] });
     const [logs, stats, health, pprof, events] = await Promise.all([logsStep, statsStep, healthStep, pprofStep, eventsStep]);
     const { samples: _s, ...statsItem } = stats;
     const { events: _e, ...eventsItem } = events;
     Object.assign(items, { logs: logs.status, stats: statsItem, health: health.status, pprof: pprof.status, events: eventsItem });
 
-    // 3. the scan of the bundle's own log bytes (it ran while they were written)
-    const scan = await scanStep;
+    // 4. the scan of the bundle's own log bytes (it ran while they were written)
+    const scan: ScanOutcome = scanStep ? await scanStep : { summary: null, analysis: null, goroutines: [], count: 0, files: [], error: notAsked.error, ms: 0 };
     const summary = scan.summary;
     const goroutines = scan.goroutines;
     if (scan.error !== null) items.scan = { status: 'failed', error: scan.error };
@@ -172,12 +210,12 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
     else items.scan = { status: 'ok', files: scan.files, events: scan.count, ms: scan.ms };
     if (summary !== null) await writer.write('summary.json', redacted(summary, table, 'summary.json', opts.redact));
 
-    // 4. summary.md (always: it says what is missing too)
+    // 5. summary.md (always: it says what is missing too)
     const compare = pprof.first && pprof.second && deps.compareDumps ? safeCompare(deps, pprof.first, pprof.second) : null;
     const mdInput: SummaryMdInput = {
       name,
-      id: inspect.Id,
-      inspect,
+      id: inspect?.Id ?? 'unknown (Docker did not answer)',
+      inspect: inspect ?? {},
       summary,
       health: health.result,
       stats: stats.samples ?? null,
@@ -202,7 +240,7 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
     await writer.write('summary.md', opts.redact ? table.redactString(md, 'summary.md') : md);
     if (compare) await writer.write('pprof/compare.json', redacted(compare.json, table, 'pprof/compare.json', opts.redact));
 
-    // 5. redactions, manifest, rename. The manifest is redacted (its URLs, errors and command line) before
+    // 6. redactions, manifest, rename. The manifest is redacted (its URLs, errors and command line) before
     // redactions.json is written, so that its counts are in it; only its file list comes after.
     const complete = !interrupted() && logs.status.status === 'ok';
     const described: Omit<Manifest, 'files'> = {
@@ -211,12 +249,12 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
       commandLine: opts.redact ? (redactArgs(opts.commandLine, table, 'manifest.json') as string[]) : opts.commandLine,
       host: { hostname: hostname(), platform: `${platform()} ${release()}`, docker: opts.dockerHost },
       container: {
-        id: inspect.Id,
+        id: inspect?.Id ?? null,
         name,
-        image: inspect.Config?.Image ?? null,
-        state: inspect.State?.Status ?? null,
-        restartCount: inspect.RestartCount ?? null,
-        tty: inspect.Config?.Tty === true,
+        image: inspect?.Config?.Image ?? null,
+        state: inspect?.State?.Status ?? null,
+        restartCount: inspect?.RestartCount ?? null,
+        tty: inspect?.Config?.Tty === true,
       },
       window: { since: opts.since !== undefined ? new Date(opts.since).toISOString() : null, until: new Date(startedAt).toISOString() },
       startedAt: new Date(startedAt).toISOString(),
@@ -233,9 +271,11 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
     }
     const manifest: Manifest = { tool, version, commandLine, ...head, files: writer.entries() };
     await writer.write('manifest.json', json(manifest));
-    const finished = await writer.finish(complete);
+    // Interrupted: kept as a directory at once (packing could outlast the Ctrl-C; the process ends 1 s after it).
+    const finished = await writer.finish(complete, base, interrupted() ? 'dir' : opts.format);
     return { finished, manifest, interrupted: interrupted() };
   } catch (err) {
+    await Promise.all(started); // nothing may still be writing into what is removed
     await writer.discard();
     throw err;
   }
@@ -428,9 +468,11 @@ async function collectHealth(
   };
   await writer.write('health.json', json(snapshot));
   return {
-    status: r.ok || (r.status !== null && r.status >= 200 && r.status < 300)
+    // What health.json says is what the manifest says: an answer goroscope could not read (too large, not JSON, no
+    // count) is a failed item with the saved answer, never `ok`.
+    status: r.ok
       ? { status: 'ok', files: ['health.json'], url: r.url }
-      : { status: 'failed', error: r.error ?? `HTTP ${r.status}`, files: ['health.json'], url: r.url },
+      : { status: 'failed', error: `${r.errorKind ?? 'error'}: ${r.error ?? `HTTP ${r.status}`}`, files: ['health.json'], url: r.url },
     result: r,
   };
 }

@@ -101,7 +101,7 @@ export async function collectFleet<T extends FleetTarget>(
     };
     await writer.write('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
     // An interrupted fleet gets the `.incomplete` name; one with a failed container says so in its manifest only.
-    const finished = await writer.finish(!interrupted);
+    const finished = await writer.finish(!interrupted, base, interrupted ? 'dir' : opts.format);
     return { finished, manifest, interrupted };
   } catch (err) {
     await writer.discard();

@@ -14,7 +14,7 @@ export interface Manifest {
   /** argv after the node binary: `["goroscope", "bundle", "one-api", …]`. */
   commandLine: string[];
   host: { hostname: string; platform: string; docker: string };
-  container: { id: string; name: string; image: string | null; state: string | null; restartCount: number | null; tty: boolean };
+  container: { id: string | null; name: string; image: string | null; state: string | null; restartCount: number | null; tty: boolean };
   /** The log window: `since` null = the whole history; `until` = when the bundle started. */
   window: { since: string | null; until: string };
   startedAt: string;

@@ -1,13 +1,17 @@
 // The only writer of bundles. Everything goes into a private staging directory under a `.partial` name;
 // `finish` writes the manifest, then either renames the directory or packs it into `.tar.gz` (+ `.sha256`).
-// An interrupted bundle is renamed to a name that says `incomplete`; it never gets the final name.
-import { createHash, type Hash } from 'node:crypto';
-import type { WriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, writeFile, chmod, readdir } from 'node:fs/promises';
+// An interrupted bundle is renamed to a name that says `incomplete`; it never gets the final name. Names are
+// unique to the millisecond, and a name that is taken gets a counter (`-2`, `-3`, …): nothing ever replaces an
+// existing bundle, also when two bundles finish at the same moment. A process ended while a bundle is being
+// written (a second Ctrl-C) removes the partial files and says so in one line.
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { existsSync, rmSync, writeSync, type WriteStream } from 'node:fs';
+import { link, mkdir, open, rename, rm, rmdir, stat, unlink, writeFile, chmod, readdir } from 'node:fs/promises';
 import { basename, join, posix, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { OutputError } from '../errors.js';
+import { makeDirs } from '../fs.js';
 
 export type BundleFormat = 'tgz' | 'dir';
 
@@ -31,10 +35,13 @@ export function safeName(name: string): string {
   return s === '' ? 'container' : s;
 }
 
-/** `20251103T140000Z` for an epoch ms. */
+/** `20251103T140000.123Z` for an epoch ms (milliseconds kept: two bundles a second apart are not rare). */
 export function utcStamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return new Date(ms).toISOString().replace(/[-:]/g, '');
 }
+
+/** Most counters tried for a name that is taken before giving up. */
+const MAX_SUFFIX = 1000;
 
 function outputError(what: string, path: string, err: unknown): OutputError {
   const e = err as NodeJS.ErrnoException;
@@ -120,10 +127,13 @@ export interface Finished {
 }
 
 export class BundleWriter {
-  /** Where files are staged: `<out>/<base>.partial` (dir format) or `<out>/.<base>.partial` (tgz). */
+  /** Where files are staged: `<out>/.<base>-<tag>.partial`, private to this writer. */
   readonly staging: string;
+  /** The archive being packed (tgz): `<out>/.<base>-<tag>.tar.gz.partial`. */
+  private readonly partialArchive: string;
   private readonly files = new Map<string, FileEntry>();
   private readonly dirs = new Set<string>();
+  private readonly onExit = () => this.removeOnExit();
   /** Bytes of the directories adopted from other writers. */
   private adopted = 0;
 
@@ -134,18 +144,44 @@ export class BundleWriter {
     readonly format: BundleFormat,
   ) {
     this.outDir = resolve(outDir);
-    this.staging = join(this.outDir, format === 'dir' ? `${base}.partial` : `.${base}.partial`);
+    // Two writers of one name (concurrent bundles of one container) never share a staging area.
+    const tag = `${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.staging = join(this.outDir, `.${base}-${tag}.partial`);
+    this.partialArchive = join(this.outDir, `.${base}-${tag}.tar.gz.partial`);
   }
 
-  /** Create the staging directory; an unwritable `--out` fails here, before anything is collected. */
+  /**
+   * Create `--out` when it does not exist (as `mkdir -p`, new directories 0700: in an emergency nobody should have to
+   * make it first) and the staging directory; an unwritable `--out` fails here, before anything is collected.
+   */
   async open(): Promise<void> {
     try {
+      await makeDirs(this.outDir, DIR_MODE);
       const st = await stat(this.outDir);
       if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
       await mkdir(this.staging, { mode: DIR_MODE });
       await chmod(this.staging, DIR_MODE);
     } catch (err) {
       throw outputError('cannot create the bundle', this.outDir, err);
+    }
+    process.on('exit', this.onExit);
+  }
+
+  /** The process is ending while the bundle is still being written: remove what was staged, say so in one line. */
+  private removeOnExit(): void {
+    const left = [this.staging, this.partialArchive].filter((p) => existsSync(p));
+    if (left.length === 0) return;
+    let line: string;
+    try {
+      for (const p of left) rmSync(p, { recursive: true, force: true });
+      line = `goroscope: stopped before the bundle was finished; removed its partial files (${left.join(', ')})\n`;
+    } catch (err) {
+      line = `goroscope: stopped before the bundle was finished; partial files left in ${left.join(', ')} (${(err as Error).message})\n`;
+    }
+    try {
+      writeSync(2, line);
+    } catch {
+      // stderr is gone: nothing more can be said
     }
   }
 
@@ -218,29 +254,75 @@ export class BundleWriter {
 
   /**
    * Rename (dir) or pack (tgz) the staged bundle. `complete: false` gives a name that says so:
-   * `<base>.incomplete` / `<base>.incomplete.tar.gz`.
+   * `<base>.incomplete` / `<base>.incomplete.tar.gz`. `base` may be settled only now (a bundle named after its
+   * container once Docker answered). A name already taken gets a counter; nothing existing is replaced. `format`
+   * `dir` keeps a tgz bundle as a directory (an interrupted one: packing could outlast a Ctrl-C).
    */
-  async finish(complete: boolean): Promise<Finished> {
-    const name = complete ? this.base : `${this.base}.incomplete`;
+  async finish(complete: boolean, base = this.base, format: BundleFormat = this.format): Promise<Finished> {
+    const name = complete ? base : `${base}.incomplete`;
     try {
-      if (this.format === 'dir') {
-        const dest = join(this.outDir, name);
-        await rename(this.staging, dest);
+      if (format === 'dir') {
+        const dest = await this.placeDir(name);
         let bytes = this.adopted;
         for (const f of this.files.values()) bytes += f.bytes;
         return { path: dest, bytes };
       }
-      const dest = join(this.outDir, `${name}.tar.gz`);
-      const partial = `${dest}.partial`;
-      const { bytes, sha256 } = await this.pack(partial, name);
-      await rename(partial, dest);
+      const { bytes, sha256 } = await this.pack(this.partialArchive, name);
+      const dest = await this.placeFile(name, '.tar.gz');
       const checksumPath = `${dest}.sha256`;
-      await writeFile(checksumPath, `${sha256}  ${basename(dest)}\n`, { mode: FILE_MODE });
+      await writeFile(checksumPath, `${sha256}  ${basename(dest)}\n`, { mode: FILE_MODE, flag: 'wx' });
       await rm(this.staging, { recursive: true, force: true });
       return { path: dest, bytes, checksumPath, sha256 };
     } catch (err) {
       throw outputError('cannot finish the bundle', this.outDir, err);
+    } finally {
+      process.removeListener('exit', this.onExit);
     }
+  }
+
+  /** `name`, `name-2`, `name-3`, … */
+  private static candidate(name: string, n: number, ext = ''): string {
+    return n === 1 ? `${name}${ext}` : `${name}-${n}${ext}`;
+  }
+
+  /** Move the staging directory to the first free name: an empty directory made exclusively reserves it. */
+  private async placeDir(name: string): Promise<string> {
+    for (let n = 1; n <= MAX_SUFFIX; n++) {
+      const dest = join(this.outDir, BundleWriter.candidate(name, n));
+      try {
+        await mkdir(dest, { mode: DIR_MODE });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw err;
+      }
+      try {
+        await rename(this.staging, dest); // onto our own empty directory: atomic on POSIX
+      } catch (err) {
+        await rmdir(dest);
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'EPERM' && code !== 'EEXIST' && code !== 'ENOTEMPTY') throw err;
+        await rename(this.staging, dest); // Windows does not rename onto a directory: the reservation is freed first
+      }
+      return dest;
+    }
+    throw Object.assign(new Error(`${MAX_SUFFIX} bundles of this name exist`), { code: 'EEXIST' });
+  }
+
+  /** Give the packed archive the first free name: a hard link fails rather than replace, then the partial goes. */
+  private async placeFile(name: string, ext: string): Promise<string> {
+    for (let n = 1; n <= MAX_SUFFIX; n++) {
+      const dest = join(this.outDir, BundleWriter.candidate(name, n, ext));
+      if (existsSync(`${dest}.sha256`)) continue;
+      try {
+        await link(this.partialArchive, dest);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw err;
+      }
+      await unlink(this.partialArchive);
+      return dest;
+    }
+    throw Object.assign(new Error(`${MAX_SUFFIX} bundles of this name exist`), { code: 'EEXIST' });
   }
 
   /** tar + gzip the staging directory into `file` (0600), entries under `<name>/`. */
@@ -278,8 +360,8 @@ export class BundleWriter {
   /** Remove everything this writer created (staging and partial archive). */
   async discard(): Promise<void> {
     await rm(this.staging, { recursive: true, force: true }).catch(() => undefined);
-    await rm(join(this.outDir, `${this.base}.tar.gz.partial`), { force: true }).catch(() => undefined);
-    await rm(join(this.outDir, `${this.base}.incomplete.tar.gz.partial`), { force: true }).catch(() => undefined);
+    await rm(this.partialArchive, { force: true }).catch(() => undefined);
+    process.removeListener('exit', this.onExit);
   }
 }
 

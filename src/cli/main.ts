@@ -2,6 +2,7 @@
 // Command modules only declare their options; each action imports its implementation lazily so that
 // `goroscope --help` loads nothing heavy (dockerode, chalk, analyses).
 import { Command, CommanderError } from 'commander';
+import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { GoroscopeError, EXIT } from '../errors.js';
 import { exitQuietlyOnEpipe } from './epipe.js';
@@ -35,6 +36,50 @@ export function buildProgram(): Command {
 }
 
 
+/** Exit codes of the signals goroscope stops on: 128 + the signal's number, as shells report a process killed by it. */
+const SIGNAL_EXIT = { SIGINT: EXIT.INTERRUPTED, SIGTERM: EXIT.TERMINATED } as const;
+/** How long a command may take to stop after the first signal before the process ends anyway. */
+const STOP_GRACE_MS = 1_000;
+/** The same for a command whose normal end is a signal (it may have alerts in flight and a summary to print). */
+const NORMAL_END_GRACE_MS = 10_000;
+
+/** What the signals did to this run. */
+const stopping = { code: null as number | null, normalEnd: false };
+/**
+ * End the process now with the signal's exit code; exit handlers run (a bundle being written removes its partial
+ * files and says so). Our signal listeners go first: should the exit itself be held up (a thread the system never
+ * gives back), one more Ctrl-C has its default effect and ends the process regardless.
+ */
+function stopNow(code: number, line?: string): void {
+  if (line) {
+    try {
+      writeSync(2, line);
+    } catch {
+      // stderr is gone
+    }
+  }
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  process.exit(code);
+}
+
+/**
+ * SIGINT and SIGTERM: the first aborts the command's signal (every command stops on it and says what it kept); a
+ * command that cannot stop is not waited for past the grace time; the second ends the process at once.
+ */
+function onSignals(abort: AbortController): void {
+  const onSignal = (sig: keyof typeof SIGNAL_EXIT) => {
+    if (stopping.code !== null) return stopNow(stopping.code); // a second Ctrl-C does not wait
+    stopping.code = SIGNAL_EXIT[sig];
+    abort.abort(new GoroscopeError(`interrupted by ${sig}`, stopping.code));
+    const grace = stopping.normalEnd ? NORMAL_END_GRACE_MS : STOP_GRACE_MS;
+    const code = stopping.code;
+    setTimeout(() => stopNow(stopping.normalEnd ? (typeof process.exitCode === 'number' ? process.exitCode : 0) : code, `goroscope: still busy ${grace / 1000} s after ${sig}; stopped without waiting\n`), grace).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
 async function makeContext(globals: GlobalOptions): Promise<CommandContext> {
   const [{ loadConfigFile }, { detectLang, checkLangFlag }, { colorFor }, { localZone, checkZone }, { parseVia }] = await Promise.all([
     import('../config.js'),
@@ -48,14 +93,7 @@ async function makeContext(globals: GlobalOptions): Promise<CommandContext> {
   const lang = checkLangFlag(globals.lang);
   const config = loadConfigFile(globals.config, env);
   const abort = new AbortController();
-  let interrupts = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(EXIT.INTERRUPTED); // a second Ctrl-C does not wait
-    abort.abort(new GoroscopeError(`interrupted by ${sig}`, EXIT.INTERRUPTED));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  onSignals(abort);
   return {
     globals,
     env,
@@ -68,6 +106,9 @@ async function makeContext(globals: GlobalOptions): Promise<CommandContext> {
     color: colorFor(process.stdout, env, globals.color),
     signal: abort.signal,
     via,
+    endsOnSignal: () => {
+      stopping.normalEnd = true;
+    },
   };
 }
 
@@ -77,8 +118,15 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv);
+    // Stopped by a signal: 130 / 143, unless ending on a signal is what the command is for.
+    if (stopping.code !== null && !stopping.normalEnd) return stopping.code;
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (err) {
+    if (stopping.code !== null && !stopping.normalEnd) {
+      // The failure the stop caused is not news; any other is still said.
+      if (err instanceof GoroscopeError && err.exitCode !== stopping.code) process.stderr.write(`${err.headline()}\n`);
+      return stopping.code;
+    }
     if (err instanceof CommanderError) {
       if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.OK;
       const text = err.message.replace(/^error: /, '');

@@ -41,6 +41,7 @@ const M = {
 } as const;
 
 export async function run(names: string[], opts: AlertOptions, ctx: CommandContext): Promise<void> {
+  ctx.endsOnSignal(); // alert runs until stopped (Ctrl-C, SIGTERM from a service manager): that is a normal end, exit 0
   const intervalMs = requireDuration('--interval', opts.interval ?? '30s');
   const timeoutMs = readTimeout(opts.timeout, 5000, { bareMs: true, stderr: ctx.stderr });
   const baseline = readBaselineRestarts(opts, ctx.env);

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { CommandContext } from '../cli/context.js';
 import { readTimeout } from '../cli/options.js';
 import { EXIT, UsageError, UnavailableError } from '../errors.js';
+import { retrying } from '../docker/retry.js';
 import { parseTimeArg, requireDuration } from '../time.js';
 import type { BundleDeps, BundleResult, InspectLike } from '../bundle/collect.js';
 import type { DockerRuntime } from '../docker/index.js';
@@ -20,6 +21,9 @@ export interface BundleCliOptions {
   timeout?: string;
   quiet?: boolean;
 }
+
+/** `--timeout` of bundle: how long Docker may go unanswered (calls retried until then) and the endpoints may take. */
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 export function human(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;
@@ -40,7 +44,7 @@ export interface BundleTarget {
 }
 
 export async function run(container: string, opts: BundleCliOptions, ctx: CommandContext): Promise<void> {
-  readTimeout(opts.timeout, 10_000); // a bad --timeout is bad usage before any container is looked at
+  readTimeout(opts.timeout, DEFAULT_TIMEOUT_MS); // a bad --timeout is bad usage before any container is looked at
   // compose:PROJECT, service:NAME or several --host values: one bundle with a directory per container (docs/sources.md).
   if (container.startsWith('compose:') || container.startsWith('service:') || new Set(ctx.globals.host ?? []).size > 1) {
     return bundleFleet(container, opts, ctx);
@@ -90,6 +94,7 @@ async function bundleFleet(spec: string, opts: BundleCliOptions, ctx: CommandCon
   const n = r.manifest.containers.length;
   const size = format === 'tgz' ? `, ${human(r.finished.bytes)}` : '';
   ctx.stdout.write(`${r.manifest.complete ? 'bundle' : 'incomplete bundle'}: ${r.finished.path} (${n} containers${size})\n`);
+  if (!r.manifest.complete) process.exitCode = EXIT.INCOMPLETE;
 }
 
 /**
@@ -102,7 +107,7 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
   const now = ctx.now();
   const since = opts.since !== undefined ? parseTimeArg('--since', opts.since, now, ctx.tz) : undefined;
   if (since !== undefined && since > now) throw new UsageError('--since is in the future', opts.since);
-  const timeoutMs = readTimeout(opts.timeout, 10_000);
+  const timeoutMs = readTimeout(opts.timeout, DEFAULT_TIMEOUT_MS);
   const pprofIntervalMs = opts.pprofInterval !== undefined ? requireDuration('--pprof-interval', opts.pprofInterval) : 5_000;
   const redact = opts.redact !== false;
 
@@ -123,8 +128,19 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
   configuredHealthUrl(container, opts.healthUrl, ctx); // a bad --health-url fails before anything is collected
   if (opts.pprofUrl) pprof.pprofUrl(opts.pprofUrl); // a bad --pprof-url fails before anything is collected
 
-  const docker = target?.docker ?? (await dockerFor(ctx.globals.host?.[0]));
-  const step = (signal: AbortSignal) => AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+  // Docker calls that get no answer (a paused or overloaded daemon: exactly when a bundle is needed) are tried
+  // again until --timeout has passed since the start; everything else is collected meanwhile.
+  let warned = false;
+  const docker = retrying(target?.docker ?? (await dockerFor(ctx.globals.host?.[0])), {
+    deadline: now + timeoutMs,
+    signal: ctx.signal,
+    now: ctx.now,
+    onRetry: (what, _n, err) => {
+      if (warned || opts.quiet || target) return;
+      warned = true;
+      ctx.stderr.write(`warning: ${err.message.replace(/^the /, '')}: trying again until --timeout (${timeoutMs / 1000} s) has passed\n`);
+    },
+  });
   let inspected: InspectLike | null = null;
 
   const deps: BundleDeps = {
@@ -143,11 +159,10 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
     },
     async stats(signal) {
       try {
-        return await docker.stats(inspected!.Id, step(signal));
+        return await docker.stats(inspected!.Id, signal);
       } catch (err) {
         if (signal.aborted) throw new Error('interrupted');
-        if ((err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError') throw new UnavailableError('stats timed out', `${timeoutMs} ms`);
-        throw mapDockerError(err, docker);
+        throw mapDockerError(err, docker); // a timeout names the one that was used, and how long it was retried
       }
     },
     async events(inspect, w) {
@@ -183,17 +198,19 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
   const require = createRequire(import.meta.url);
   const { version } = require('../../package.json') as { version: string };
   const result = await collectBundle(deps, {
+    target: container,
     outDir: target?.outDir ?? opts.out ?? '.',
     format,
     redact,
     ...(since !== undefined ? { since } : {}),
     healthUrl: (inspect) => {
-      const configured = configuredHealthUrl(inspect.Name.replace(/^\//, ''), opts.healthUrl, ctx);
+      const configured = configuredHealthUrl(inspect ? inspect.Name.replace(/^\//, '') : container, opts.healthUrl, ctx);
       if (configured) return { url: configured.url, derived: false, how: configured.source };
-      const d = health.deriveHealthUrl(inspect as never);
+      const d = inspect ? health.deriveHealthUrl(inspect as never) : null;
       return d ? { url: d.url, derived: true, how: d.how } : null;
     },
-    pprofUrl: (inspect, healthUrl) => pprof.pprofUrlFor(inspect.Name.replace(/^\//, ''), inspect as never, opts.pprofUrl, ctx, healthUrl),
+    // Docker may never have answered (inspect null): the URL given, else the health server's.
+    pprofUrl: (inspect, healthUrl) => pprof.pprofUrlFor(inspect ? inspect.Name.replace(/^\//, '') : container, (inspect ?? {}) as never, opts.pprofUrl, ctx, healthUrl),
     pprofIntervalMs,
     statsIntervalMs: 1000,
     version,
@@ -223,5 +240,6 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
   }
   // --no-redact is said where the bundle is named: the files hold every secret as the container logged it
   ctx.stdout.write(`${manifest.complete ? 'bundle' : 'incomplete bundle'}: ${finished.path} (${human(finished.bytes)}${manifest.redacted ? '' : ', NOT redacted'})\n`);
+  if (!manifest.complete) process.exitCode = EXIT.INCOMPLETE; // written, with what is missing marked in its manifest
   return result;
 }

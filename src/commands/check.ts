@@ -11,7 +11,7 @@ import { fmt } from '../i18n.js';
 import { write } from '../cli/output.js';
 import { duration, pad } from '../report/text.js';
 import type { NotifyFlags } from '../notify/index.js';
-import { collectFacts, type Collected } from '../sources/facts.js';
+import { collectFacts, noFacts, type Collected } from '../sources/facts.js';
 
 export interface CheckOptions extends NotifyFlags, ThresholdFlags {
   healthUrl?: string;
@@ -43,6 +43,7 @@ export async function run(names: string[], opts: CheckOptions, ctx: CommandConte
   const { expandCheckTargets, hostDownLine, mapLimit, parseMaxStreams } = await import('../sources/fleet.js');
   const maxStreams = parseMaxStreams(ctx.globals.maxStreams) ?? 8;
   const targets = await expandCheckTargets(names, {
+    keepUnresolved: true,
     hosts: ctx.globals.host,
     signal: ctx.signal,
     onHostDown: (host, err) => {
@@ -53,7 +54,7 @@ export async function run(names: string[], opts: CheckOptions, ctx: CommandConte
   // Each check holds a stats stream and maybe a log stream: at most --max-streams containers at once.
   const checked = await mapLimit(targets, maxStreams, async (t): Promise<CheckedContainer> => {
     const thresholds = resolveThresholds(opts, ctx.env, ctx.config, t.name.split('@')[0]!);
-    const c = await collectFacts(
+    const c = t.unresolved !== undefined ? noFacts(t.name, t.unresolved) : await collectFacts(
       t.lookup,
       { healthUrl: opts.healthUrl, timeoutMs, logFallback: true, stats: true, docker: t.docker, ...(alertSince ? { alertEventsSince: alertSince(t.name) } : {}) },
       ctx,

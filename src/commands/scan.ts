@@ -10,7 +10,7 @@ import { tableHeader, tableRow } from '../report/table.js';
 import { eventLine } from '../report/jsonl.js';
 import { summaryFooter, summaryJson } from '../report/summary.js';
 import { BufferedOutput } from '../report/buffered.js';
-import { hostDownLine, parseMaxStreams } from '../sources/fleet.js';
+import { hostDownLine, incompleteLine, parseMaxStreams } from '../sources/fleet.js';
 
 export interface ScanOptions {
   kind?: string[];
@@ -65,6 +65,7 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
   const maxStreams = parseMaxStreams(ctx.globals.maxStreams);
   const workers = parseWorkersOpt(opts.workers);
   const mode = opts.json ? 'json' : opts.jsonl ? 'jsonl' : 'table';
+  if (opts.follow) ctx.endsOnSignal(); // Ctrl-C is how --follow ends (exit 0)
 
   // stdout itself is written synchronously, so a slow reader holds the pipeline back instead of filling memory.
   const out = new BufferedOutput(ctx.stdout, ctx.stdout === process.stdout ? 1 : undefined);
@@ -119,6 +120,11 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
           // Table and JSON lines are read in order: several sources are merged by time (docs/sources.md).
           ordered: mode !== 'json',
           onHostDown: (host, err) => ctx.stderr.write(hostDownLine(host, err)),
+          // A source whose stream stalled (docs/faults.md): the output is kept and marked, the exit code is 75.
+          onIncomplete: (info) => {
+            ctx.stderr.write(incompleteLine(info));
+            process.exitCode = EXIT.INCOMPLETE;
+          },
         },
         onEvent,
       );
@@ -126,6 +132,5 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
   if (mode === 'json') out.push(summaryJson(result));
   await out.end();
   if (mode === 'table' && ctx.stderr.isTTY) ctx.stderr.write(summaryFooter(result, c));
-  // Ctrl-C is how --follow ends (exit 0); without --follow it cut the scan short (exit 130, output so far kept).
-  if (ctx.signal.aborted && !opts.follow) process.exitCode = EXIT.INTERRUPTED;
+  // Without --follow a signal cut the scan short: the output so far is kept, the exit code says so (130 / 143).
 }

@@ -90,6 +90,7 @@ export function renderTable(rows: StatsRow[], lang: Lang): string {
 export async function run(names: string[], opts: StatsOptions, ctx: CommandContext): Promise<void> {
   const intervalMs = opts.interval === undefined ? 2000 : parseDuration(opts.interval);
   if (intervalMs === null || intervalMs <= 0) throw new UsageError('--interval must be a duration such as 2s or 1m', opts.interval);
+  if (opts.stream !== false) ctx.endsOnSignal(); // streaming ends on Ctrl-C, exit 0
   const docker = await dockerFor(ctx.globals.host?.[0]);
   const tty = ctx.stdout.isTTY === true && !opts.json;
   for (let first = true; ; first = false) {

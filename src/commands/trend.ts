@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { accessSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
-import { OutputError } from '../errors.js';
+import { EXIT, OutputError } from '../errors.js';
 import { resolveThresholds } from '../config.js';
 import { requireDuration } from '../time.js';
 import { SeriesBuilder, type Series, type SeriesOptions } from '../analyze/series.js';
@@ -48,7 +48,7 @@ export async function writeReportFile(path: string, text: string): Promise<void>
 
 /** What trend, channels and review hand the reader: the command's context as plain options. */
 export async function readOptions(ctx: CommandContext): Promise<ReadOptions> {
-  const { hostDownLine, parseMaxStreams } = await import('../sources/fleet.js');
+  const { hostDownLine, incompleteLine, parseMaxStreams } = await import('../sources/fleet.js');
   return {
     tz: ctx.tz,
     now: ctx.now(),
@@ -58,6 +58,11 @@ export async function readOptions(ctx: CommandContext): Promise<ReadOptions> {
     via: ctx.via,
     // Several hosts: one that cannot be reached is skipped with a warning (docs/sources.md "fleet").
     onHostDown: (host, err) => ctx.stderr.write(hostDownLine(host, err)),
+    // A source whose stream stalled: analysed as far as it came, marked, exit 75 (docs/faults.md).
+    onIncomplete: (info) => {
+      ctx.stderr.write(incompleteLine(info));
+      process.exitCode = EXIT.INCOMPLETE;
+    },
   };
 }
 

@@ -149,6 +149,7 @@ export async function run(name: string, opts: WatchOptions, ctx: CommandContext)
   if (intervalMs === null || intervalMs < 1000) throw new UsageError('--interval must be a duration of at least 1s', opts.interval);
   const timeoutMs = readTimeout(opts.timeout, 5000, { bareMs: true, stderr: ctx.stderr });
   const thresholds = resolveThresholds(opts, ctx.env, ctx.config, name);
+  ctx.endsOnSignal(); // Ctrl-C is how a watch ends: exit 0 with its summary
   // --notify: checked now (a bad target is a usage error before watching); alerts are sent in the background.
   const notifier = opts.notify !== undefined || opts.dryRun ? await import('../notify/index.js') : null;
   const notify = notifier?.notifySession(opts, notifyContext(ctx)) ?? null;

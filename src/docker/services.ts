@@ -168,6 +168,11 @@ export interface ServiceLogRequest {
   tail?: number;
   follow?: boolean;
   signal?: AbortSignal;
+  /**
+   * The stall watchdog: end the read when no byte came for this long. The service log endpoint is known to stop
+   * sending without ending the body (moby/moby#38640, docker/cli#4678); never set it when following.
+   */
+  stallMs?: number;
 }
 
 /** Receives one line of a service log with the task that wrote it. */
@@ -231,10 +236,18 @@ export class ServiceFrameRouter {
 
 /**
  * Every task's lines of a service, on every node, through the manager. Resolves at the end of the body (with
- * `follow`: when the user aborts or the service is removed); a connection cut short rejects.
+ * `follow`: when the user aborts or the service is removed), or when the stall watchdog ended a body that stopped
+ * coming (`stalled: true`: lines may be missing); a connection cut short rejects.
  */
-export async function readServiceLines(docker: DockerRuntime, service: ServiceInfo, req: ServiceLogRequest, onLine: TaskLineHandler): Promise<void> {
+export async function readServiceLines(docker: DockerRuntime, service: ServiceInfo, req: ServiceLogRequest, onLine: TaskLineHandler): Promise<{ stalled: boolean }> {
   const router = new ServiceFrameRouter(onLine);
+  const stall = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const arm = req.stallMs === undefined ? () => undefined : () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => stall.abort(), req.stallMs);
+  };
+  arm();
   try {
     await docker.serviceLogs(
       service.id,
@@ -246,16 +259,26 @@ export async function readServiceLines(docker: DockerRuntime, service: ServiceIn
         tty: false,
         ...(req.since !== undefined ? { since: msToDockerTs(req.since) } : {}),
         ...(req.tail !== undefined ? { tail: req.tail } : {}),
-        signal: req.signal,
+        signal: req.signal ? AbortSignal.any([req.signal, stall.signal]) : stall.signal,
       },
-      (s, p) => router.frame(s, p),
+      (s, p) => {
+        arm();
+        router.frame(s, p);
+      },
     );
   } catch (err) {
-    if (req.signal?.aborted) return;
+    if (req.signal?.aborted) return { stalled: false };
+    if (stall.signal.aborted) {
+      router.end();
+      return { stalled: true };
+    }
     if (isHttpStatus(err, 404)) throw new NotFoundError('no such service', service.name, 'docker service ls lists services', { cause: err });
     throw swarmError(err, docker);
+  } finally {
+    clearTimeout(timer);
   }
   router.end();
+  return { stalled: stall.signal.aborted && !req.signal?.aborted };
 }
 
 export type { DockerLineHandler };

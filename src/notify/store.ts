@@ -6,10 +6,11 @@
 // The lock is our own rather than proper-lockfile's: it is held for milliseconds (never across a delivery), and
 // knowing the holder's pid lets a run take over at once from one that died, instead of waiting out a staleness
 // period on every crash.
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, accessSync, constants } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, accessSync, constants } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { OutputError, UnavailableError } from '../errors.js';
+import { makeDirsSync, notRegularFile } from '../fs.js';
 import { emptyState, parseState, type AlertState } from './state.js';
 import { sleep } from '../time.js';
 
@@ -27,18 +28,6 @@ export interface StateStore {
 }
 
 
-/** `mkdir -p` without `recursive: true`, which spins forever (and ignores SIGTERM) under /proc on Node 20. */
-function makeDir(dir: string): void {
-  const missing: string[] = [];
-  let d = dir;
-  while (!existsSync(d)) {
-    missing.push(d);
-    const up = dirname(d);
-    if (up === d) break;
-    d = up;
-  }
-  for (const m of missing.reverse()) mkdirSync(m, { mode: 0o700 });
-}
 
 function stamp(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
@@ -76,16 +65,21 @@ export class FileStore implements StateStore {
   prepare(): void {
     const dir = dirname(this.path);
     try {
-      makeDir(dir);
+      makeDirsSync(dir, 0o700); // not `recursive: true`: it spins forever (and ignores SIGTERM) under /proc
       if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
       accessSync(dir, constants.W_OK);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new OutputError(`cannot write alert state${code ? `: ${code}` : ''}`, this.path, 'check the directory exists and is writable, or pass --state FILE', { cause: err });
     }
+    // Read whole, a FIFO or a device blocks (and with it every signal handler) or never ends; saved over, a device
+    // would be replaced by a JSON file (as root, /dev/zero).
+    const odd = notRegularFile(this.path);
+    if (odd) throw new OutputError('cannot write alert state', this.path, `it is ${odd}, not a file: pass --state FILE`);
   }
 
   peek(): AlertState {
+    if (notRegularFile(this.path)) return emptyState();
     try {
       return parseState(readFileSync(this.path, 'utf8'), this.now()).state;
     } catch {
@@ -107,6 +101,8 @@ export class FileStore implements StateStore {
 
   /** The state as it is on disk; a damaged file is renamed aside (one warning) and what could be read is kept. */
   private readForUpdate(warn: (line: string) => void): AlertState {
+    const odd = notRegularFile(this.path);
+    if (odd) throw new OutputError('cannot write alert state', this.path, `it is ${odd}, not a file: pass --state FILE`);
     let text: string;
     try {
       text = readFileSync(this.path, 'utf8');

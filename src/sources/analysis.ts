@@ -20,6 +20,7 @@ import type { LogVia } from '../docker/logfiles.js';
 import type { LeakSuspects } from '../analyze/suspects.js';
 import { isRecordFile, recordSource } from './record.js';
 import { readFile, type Source } from './index.js';
+import type { SourceInfo } from './types.js';
 
 export interface InputSource {
   spec: string;
@@ -39,6 +40,8 @@ export interface ReadOptions {
   via?: LogVia;
   /** Several hosts: one that cannot be reached is skipped and reported here. */
   onHostDown?: (host: string, err: GoroscopeError) => void;
+  /** A source whose lines may be incomplete (a Docker stream that stalled, docs/faults.md). */
+  onIncomplete?: (info: SourceInfo) => void;
 }
 
 /** Where the events go: one accumulator per read (a second read, when the window moves, gets a new one). */
@@ -116,6 +119,7 @@ export async function readAnalysis<R>(specs: string[], window: { since?: string;
           // A bundle's health snapshot is one more goroutine/memory sample of the series.
           sourceEvents: true,
           onHostDown: opts.onHostDown,
+          onIncomplete: opts.onIncomplete,
         },
         (e) => {
           if (e.time !== null) {

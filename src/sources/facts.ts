@@ -108,25 +108,31 @@ function checkUrl(url: string, where: string): string {
   return url;
 }
 
-export async function collectFacts(name: string, opts: CollectOptions, ctx: FactsContext): Promise<Collected> {
-  const configured = configuredHealthUrl(name, opts.healthUrl, ctx);
-  const out: Collected = {
+/** Facts of a container nothing is known about yet; with `lookupError`, why it could not be looked up. */
+export function noFacts(name: string, lookupError?: string): Collected {
+  return {
     name,
     id: null,
     state: null,
     uptimeSeconds: null,
     health: null,
-    urlSource: configured?.source ?? null,
+    urlSource: null,
     stats: null,
     statsError: null,
     logGoroutine: null,
     logMemory: null,
     alertEvents: null,
     logsReadAt: null,
-    facts: { state: null, restartCount: 0, goroutines: null, goroutineSource: null, healthError: null },
+    facts: { state: null, restartCount: 0, goroutines: null, goroutineSource: null, healthError: null, ...(lookupError !== undefined ? { lookupError } : {}) },
     lookupHint: null,
     suggestions: [],
   };
+}
+
+export async function collectFacts(name: string, opts: CollectOptions, ctx: FactsContext): Promise<Collected> {
+  const configured = configuredHealthUrl(name, opts.healthUrl, ctx);
+  const out = noFacts(name);
+  out.urlSource = configured?.source ?? null;
   let docker: DockerRuntime;
   let raw: ContainerInspect;
   try {

@@ -47,10 +47,18 @@ export function fileError(err: unknown, path: string): Error {
     case 'EISDIR':
     case 'ENOTDIR':
       return new InputError('not a readable file', path, undefined, { cause: err });
+    case 'ELOOP':
+      return new InputError('a symbolic link loop', path, 'the path (or a link on the way to it) points back at itself: ls -l shows where', { cause: err });
+    case 'ENAMETOOLONG':
+      return new InputError('the path is too long', path, undefined, { cause: err });
     case 'Z_DATA_ERROR':
     case 'Z_BUF_ERROR':
       return new DataError('not a valid gzip file', path, 'the archive is damaged or was cut short', { cause: err });
     default:
+      // Any other refusal of the file system (EIO, ENXIO, ENODEV, …) is about this file, not a bug in goroscope.
+      if (typeof e?.code === 'string' && typeof e.syscall === 'string') {
+        return new InputError(`cannot read the file: ${e.code}`, path, e.message, { cause: err });
+      }
       return err instanceof Error ? err : new Error(String(err));
   }
 }

@@ -1,15 +1,16 @@
-// Specs that name more than one log: `service:NAME` (a Swarm service: every task on every node, one stream through
-// the manager), `compose:PROJECT[/SERVICE]` (every container labelled with the project), and any container spec
+// Specs that name more than one log: `service:NAME` (a Swarm service: every task on every node, src/sources/service.ts), `compose:PROJECT[/SERVICE]` (every container labelled with the project), and any container spec
 // when `--host` is repeated (one source per host that has it). A host that cannot be reached is reported through
 // `opts.onHostDown` and skipped, so the others still answer (docs/sources.md).
-import type { GEvent } from '../events.js';
 import { GoroscopeError, NotFoundError, UsageError } from '../errors.js';
-import type { Line } from '../stream/types.js';
 import { dockerFor, type DockerRuntime } from '../docker/index.js';
 import { resolveContainer, type ContainerInfo } from '../docker/containers.js';
-import { composeMembers, readServiceLines, resolveService, serviceTasks, type ServiceInfo, type TaskInfo } from '../docker/services.js';
+import { composeMembers, resolveService, serviceTasks, type TaskInfo } from '../docker/services.js';
 import { containerSource as readOneContainer } from './docker.js';
-import type { EventTags, Source, SourceOptions } from './types.js';
+import { serviceSource } from './service.js';
+
+export { tagFor } from './service.js';
+export { mapLimit } from '../limit.js';
+import type { Source, SourceOptions } from './types.js';
 
 /** Exit codes that mean "this host is not there" (unreachable daemon, refused socket) rather than "bad request". */
 const HOST_DOWN = new Set([69, 77]);
@@ -88,100 +89,6 @@ async function openCompose(spec: string, opts: SourceOptions): Promise<Source[]>
   });
 }
 
-/** Which task wrote a replica's lines from when on: tasks of one slot follow each other in time. */
-interface TaskSpan {
-  task: string;
-  node: string;
-  /** Epoch ms of the task's first line (−∞ when it had no timestamp). */
-  from: number;
-}
-
-/**
- * The tags of an event of a service source: the replica's task whose first line is not later than the event
- * (the newest such one), its node, and the host when several were given.
- */
-export function tagFor(spans: readonly TaskSpan[] | undefined, time: string | null, host: string | undefined): EventTags | undefined {
-  if (!spans || spans.length === 0) return host !== undefined ? { host } : undefined;
-  let pick = spans[spans.length - 1]!;
-  if (time !== null) {
-    const t = Date.parse(time);
-    for (let i = spans.length - 1; i >= 0; i--) {
-      if (spans[i]!.from <= t) {
-        pick = spans[i]!;
-        break;
-      }
-      if (i === 0) pick = spans[0]!;
-    }
-  }
-  const tags: EventTags = { task: pick.task, node: pick.node };
-  if (host !== undefined) tags.host = host;
-  return tags;
-}
-
-/** Most lines held back per unknown task while the task list is fetched again. */
-const MAX_PENDING_LINES = 10_000;
-
-function serviceSource(spec: string, docker: DockerRuntime, service: ServiceInfo, firstTasks: TaskInfo[], host: string | undefined, opts: SourceOptions): Source {
-  const tasks = new Map(firstTasks.map((t) => [t.id, t]));
-  /** replica → its tasks in the order their lines appeared. */
-  const spans = new Map<string, TaskSpan[]>();
-  /** Lines of tasks not in the list yet (started after it was read): held until the list is read again. */
-  const pending = new Map<string, Omit<Line, 'source'>[]>();
-  let refreshing: Promise<void> | null = null;
-
-  const replicaOf = (taskId: string): string => tasks.get(taskId)?.replica ?? `${service.name}.${taskId.slice(0, 12)}`;
-  const noteSpan = (replica: string, taskId: string, nodeId: string, dockerTime: string | null) => {
-    let list = spans.get(replica);
-    if (!list) spans.set(replica, (list = []));
-    if (list.some((s) => s.task === taskId)) return;
-    const t = tasks.get(taskId);
-    const from = dockerTime !== null ? Date.parse(dockerTime) : -Infinity;
-    list.push({ task: taskId, node: t?.node ?? nodeId, from: Number.isFinite(from) ? from : -Infinity });
-    list.sort((a, b) => a.from - b.from);
-  };
-
-  return {
-    info: { spec, kind: 'service', name: service.name, id: service.id, ...(host !== undefined ? { host } : {}) },
-    tags: (e: GEvent) => tagFor(spans.get(e.source), e.time, host),
-    async read(onLine) {
-      const deliver = (taskId: string, nodeId: string, line: Omit<Line, 'source'>) => {
-        const replica = replicaOf(taskId);
-        noteSpan(replica, taskId, nodeId, line.dockerTime);
-        onLine({ ...line, source: replica });
-      };
-      const flushPending = () => {
-        for (const [taskId, lines] of pending) for (const l of lines) deliver(taskId, '', l);
-        pending.clear();
-      };
-      const refresh = () => {
-        refreshing ??= serviceTasks(docker, service, opts.signal)
-          .then((list) => {
-            for (const t of list) tasks.set(t.id, t);
-          })
-          .catch(() => undefined)
-          .finally(() => {
-            refreshing = null;
-            flushPending();
-          });
-      };
-      await readServiceLines(docker, service, { since: opts.since, tail: opts.tail, follow: opts.follow, signal: opts.signal }, (taskId, nodeId, stream, dockerTime, text, oversized) => {
-        const line: Omit<Line, 'source'> = oversized ? { stream, dockerTime, text, oversized } : { stream, dockerTime, text };
-        if (!tasks.has(taskId) && taskId !== '') {
-          let held = pending.get(taskId);
-          if (!held) pending.set(taskId, (held = []));
-          held.push(line);
-          if (held.length > MAX_PENDING_LINES) flushPending();
-          else refresh();
-          return;
-        }
-        deliver(taskId, nodeId, line);
-      });
-      while (refreshing) await refreshing;
-      flushPending();
-    },
-  };
-}
-
 /** `service:NAME` → one source reading every task of the service through the first host that knows it. */
 async function openService(spec: string, opts: SourceOptions): Promise<Source[]> {
   const name = spec.slice('service:'.length);
@@ -189,7 +96,7 @@ async function openService(spec: string, opts: SourceOptions): Promise<Source[]>
   const multi = hostsOf(opts).length > 1;
   const all = await onEveryHost(opts, async (docker, host) => {
     const service = await resolveService(docker, name, opts.signal);
-    return [serviceSource(spec, docker, service, await serviceTasks(docker, service, opts.signal), multi ? host : undefined, opts)];
+    return [serviceSource(spec, docker, service, await serviceTasks(docker, service, opts.signal), multi ? host : undefined, opts, hostsOf(opts))];
   });
   // Managers of one swarm all answer for the same service: read it once.
   const seen = new Set<string>();
@@ -242,6 +149,11 @@ export function parseMaxStreams(text: string | undefined): number | undefined {
   return Number(t);
 }
 
+/** The stderr line for a source whose lines may be incomplete (`SourceInfo.incomplete`). */
+export function incompleteLine(info: { name: string; incomplete?: string }): string {
+  return `warning: ${info.name}: ${info.incomplete ?? 'lines may be missing'}\n`;
+}
+
 /** The stderr line for a host that could not be reached. */
 export function hostDownLine(host: string, err: GoroscopeError): string {
   return `warning: skipping Docker host ${host}: ${err.headline().replace(/^error: /, '')}\n`;
@@ -253,6 +165,8 @@ export interface CheckTarget {
   lookup: string;
   docker?: DockerRuntime;
   host?: string;
+  /** With `keepUnresolved`: why this spec named no container (`no container of this compose service (p/s)`). */
+  unresolved?: string;
 }
 
 /**
@@ -260,11 +174,25 @@ export interface CheckTarget {
  * every running task's container on the hosts given; with several `--host` values a container name is looked up on
  * each (shown as `name@host`). A plain name with one host stays as it is (check reports a missing container itself).
  */
-export async function expandCheckTargets(names: string[], opts: SourceOptions): Promise<CheckTarget[]> {
+export async function expandCheckTargets(names: string[], opts: SourceOptions & { keepUnresolved?: boolean }): Promise<CheckTarget[]> {
+  const out: CheckTarget[] = [];
+  for (const spec of names) {
+    try {
+      out.push(...(await expandOne(spec, opts)));
+    } catch (err) {
+      // check reports such a spec as unknown (exit 3, with the reason) rather than failing the whole run.
+      if (!opts.keepUnresolved || !(err instanceof GoroscopeError) || err instanceof UsageError) throw err;
+      out.push({ name: spec, lookup: spec, unresolved: err.headline().replace(/^error: /, '') });
+    }
+  }
+  return out;
+}
+
+async function expandOne(spec: string, opts: SourceOptions): Promise<CheckTarget[]> {
   const multi = hostsOf(opts).length > 1;
   const at = (name: string, host: string | undefined) => (multi && host !== undefined ? `${name}@${hostLabel(host)}` : name);
   const out: CheckTarget[] = [];
-  for (const spec of names) {
+  {
     if (spec.startsWith('compose:')) {
       const rest = spec.slice('compose:'.length);
       const slash = rest.indexOf('/');
@@ -296,16 +224,3 @@ export async function expandCheckTargets(names: string[], opts: SourceOptions): 
   return out;
 }
 
-/** `items.map(fn)` with at most `limit` calls running at once, results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}

@@ -3,8 +3,8 @@
 // more entry in RESOLVERS.
 import { readFile as readFileText, readdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { createReadStream, existsSync, rmSync } from 'node:fs';
-import { DataError, GoroscopeError, InputError } from '../errors.js';
+import { closeSync, constants, createReadStream, existsSync, openSync, rmSync, writeSync } from 'node:fs';
+import { DataError, InputError } from '../errors.js';
 import { FILE_CHUNK, fileError, readDirectory, readFile } from './files.js';
 import { readStdin, readStream } from './stdin.js';
 
@@ -45,6 +45,23 @@ async function openBundle(path: string, spec: string, opts: SourceOptions): Prom
   return mod.openBundle(path, spec, opts);
 }
 
+/**
+ * Release our own reader of the FIFO at `path` from a blocking open() or read(): open it for writing without waiting
+ * (possible only while a reader has it open, which ours has or is doing) and write one newline, which our reader,
+ * already stopped, throws away. Never blocks; any failure means there was nothing to release.
+ */
+function releaseFifo(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    writeSync(fd, '\n');
+  } catch {
+    // no reader (ENXIO) or a full pipe (EAGAIN): our reader is not blocked
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 const pathResolver: Resolver = {
   async open(spec, opts) {
     let st;
@@ -59,8 +76,14 @@ const pathResolver: Resolver = {
     if (isBundlePath(spec, isDir)) return openBundle(spec, spec, opts);
     if (isDir) return { info: { spec, kind: 'file', name: spec }, read: (onLine, quiet) => readDirectory(spec, onLine, opts.signal, quiet).then(() => undefined) };
     if (st.isFIFO() || st.isCharacterDevice()) {
-      // Readable once: no peeking at the gzip magic before reading.
-      return { info: { spec, kind: 'file', name: spec }, read: (onLine, quiet) => readStream(spec, createReadStream(spec, { highWaterMark: FILE_CHUNK }), onLine, opts.signal, quiet) };
+      // Readable once: no peeking at the gzip magic before reading. A FIFO's open() and read() wait in the thread
+      // pool for a writer and its data, where no abort reaches them, and a process cannot exit past a blocked thread:
+      // on abort, an empty write of our own releases them (stdin.ts).
+      const unblock = st.isFIFO() ? () => releaseFifo(spec) : undefined;
+      return {
+        info: { spec, kind: 'file', name: spec },
+        read: (onLine, quiet) => readStream(spec, createReadStream(spec, { highWaterMark: FILE_CHUNK }), onLine, opts.signal, quiet, unblock),
+      };
     }
     if (!st.isFile()) throw new InputError('not a regular file', spec);
     return { info: { spec, kind: 'file', name: spec }, read: (onLine, quiet) => readFile(spec, spec, onLine, opts.signal, undefined, quiet) };

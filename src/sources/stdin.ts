@@ -7,9 +7,43 @@ import { DetectingDecoder, type LineSink } from '../stream/decode.js';
 import type { QuietTest } from '../stream/types.js';
 import { fileError } from './files.js';
 
-/** Read `input` to its end as source `name`; a gzip stream is unpacked. A user abort ends it quietly. */
-export async function readStream(name: string, input: Readable, onLine: LineSink, signal?: AbortSignal, quiet?: QuietTest): Promise<void> {
-  const decoder = new DetectingDecoder(name, onLine, undefined, quiet);
+/**
+ * Read `input` to its end as source `name`; a gzip stream is unpacked. A user abort ends it quietly and at once,
+ * also when the stream cannot be stopped: a FIFO with no writer yet holds its open() in the thread pool, where no
+ * abort reaches it, so the read is left behind instead of waited for, and `unblock` releases its thread.
+ */
+export async function readStream(name: string, input: Readable, onLine: LineSink, signal?: AbortSignal, quiet?: QuietTest, unblock?: () => void): Promise<void> {
+  let open = true;
+  const decoder = new DetectingDecoder(
+    name,
+    (line) => {
+      if (open) onLine(line);
+    },
+    undefined,
+    quiet,
+  );
+  const work = pump(name, input, decoder, signal);
+  if (!signal) return work;
+  let onAbort = () => undefined as void;
+  const stopped = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  work.catch(() => undefined); // left behind on abort: whatever it ends with is no longer anyone's business
+  try {
+    await Promise.race([work, stopped]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  if (signal.aborted) {
+    decoder.end();
+    open = false;
+    unblock?.(); // the read left behind holds a thread; let it go, or the process cannot exit
+  }
+}
+
+async function pump(name: string, input: Readable, decoder: DetectingDecoder, signal?: AbortSignal): Promise<void> {
   try {
     if (signal) addAbortSignal(signal, input);
     const it = input[Symbol.asyncIterator]();
@@ -31,13 +65,10 @@ export async function readStream(name: string, input: Readable, onLine: LineSink
       else await pipeline(src, sink);
     }
   } catch (err) {
-    if (signal?.aborted) {
-      decoder.end();
-      return;
-    }
+    if (signal?.aborted) return;
     throw fileError(err, name);
   }
-  decoder.end();
+  if (!signal?.aborted) decoder.end();
 }
 
 /** Read standard input (or `input`) to its end as source `-`. */

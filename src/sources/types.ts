@@ -25,6 +25,8 @@ export interface SourceInfo {
   dockerRestartCount?: number;
   /** A container's log: read from the engine's files or through the API (`--via`), once reading has begun. */
   via?: 'file' | 'api';
+  /** Set once read when lines may be missing, and why (a Docker stream that stalled and was ended). */
+  incomplete?: string;
 }
 
 /** Fleet tags an event gets from its source (docs/sources.md): Swarm task and node, Docker host. */

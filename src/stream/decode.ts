@@ -288,7 +288,7 @@ export class DetectingDecoder implements ByteDecoder {
     const unwrap = new Unwrapper(this.source, format, this.emit, this.quiet);
     const split = new LineSplitter((text, oversized) => unwrap.line(text, oversized), MAX_LINE_CHARS, unwrap.tryQuiet);
     this.inner = {
-      push: (c) => split.push(c),
+      push: (c) => (c.indexOf(0) === -1 ? split.push(c) : pushAroundNuls(split, c)),
       end: () => {
         split.end();
         unwrap.end();
@@ -297,9 +297,37 @@ export class DetectingDecoder implements ByteDecoder {
   }
 }
 
+/** A run of NUL bytes this long ends the line it interrupts (shorter ones inside a line are left to the parser). */
+const NUL_RUN_ENDS_LINE = 4;
+
+/**
+ * A file cut by a crash (a json-file log, an app log) holds a run of NUL bytes where the lost writes were, and the
+ * next record starts right after it, on the same physical line: `{"log":"trunc` + NUL×4096 + `{"log":"next…"}\n`.
+ * The run is dropped; when it starts a line or is long, it also ends the line before it, so the next record is
+ * read as a line of its own instead of being lost inside (or behind the cap of) a line of zeros.
+ */
+function pushAroundNuls(split: LineSplitter, chunk: Buffer): void {
+  let at = 0;
+  for (let nul = chunk.indexOf(0); nul !== -1; nul = chunk.indexOf(0, at)) {
+    let end = nul;
+    while (end < chunk.length && chunk[end] === 0) end++;
+    const lineStart = nul === 0 ? !split.hasPartial : chunk[nul - 1] === 10;
+    if (lineStart || end - nul >= NUL_RUN_ENDS_LINE) {
+      if (nul > at) split.push(chunk, at, nul);
+      if (!lineStart && split.hasPartial) split.flush();
+    } else if (end > at) split.push(chunk, at, end); // a short run inside a line stays in it
+    at = end;
+  }
+  if (at < chunk.length) split.push(chunk, at, chunk.length);
+}
+
 /** The text format of a saved log from its first bytes (not a multiplexed stream); `atEnd`: the head is the whole input. */
 export function detectHeadFormat(head: Buffer, atEnd: boolean): TextFormat {
-  const sample = head.toString('utf8', 0, Math.min(head.length, SAMPLE_BYTES)).split('\n');
+  // NUL runs (a crash) part lines as the decoder parts them.
+  const sample = head
+    .toString('utf8', 0, Math.min(head.length, SAMPLE_BYTES))
+    .replace(/\0{4,}|^\0+|(?<=\n)\0+/g, '\n')
+    .split('\n');
   if (!atEnd || head.length > SAMPLE_BYTES) sample.pop(); // the last piece may be a cut line
   return detectTextFormat(sample.slice(0, SAMPLE_LINES).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)));
 }

@@ -53,6 +53,8 @@ export function detectTextFormat(sample: readonly string[]): TextFormat {
   const lines = sample.filter((l) => l.trim() !== '');
   if (lines.length === 0) return 'plain';
   if (lines[0]!.startsWith('{"log":') && parseJsonFileLine(lines[0]!) !== null) return 'json-file';
+  // A json-file log whose first record was cut by a crash: the others parse, the cut one still starts like one.
+  if (lines.every((l) => l.startsWith('{"log":')) && lines.some((l) => parseJsonFileLine(l) !== null)) return 'json-file';
   const need = Math.ceil(lines.length * 0.6);
   let ts = 0;
   let compose = 0;

@@ -13,7 +13,7 @@ describe('safeName', () => {
     { name: 'unicode', input: '网关-1', want: '1' },
   ];
   for (const c of cases) it(c.name, () => expect(safeName(c.input)).toBe(c.want));
-  it('utcStamp', () => expect(utcStamp(Date.UTC(2025, 10, 3, 14, 0, 5, 123))).toBe('20251103T140005Z'));
+  it('utcStamp', () => expect(utcStamp(Date.UTC(2025, 10, 3, 14, 0, 5, 123))).toBe('20251103T140005.123Z'));
 });
 
 describe('splitMessages (docker logs -t text → messages)', () => {

@@ -120,7 +120,7 @@ describe.skipIf(noBusybox)('goroscope bundle (real engine)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const root = bundlePath(r.stdout);
-    expect(relative(dir, root)).toMatch(new RegExp(`^${name}-\\d{8}T\\d{6}Z$`));
+    expect(relative(dir, root)).toMatch(new RegExp(`^${name}-\\d{8}T\\d{6}\\.\\d{3}Z$`));
 
     const got = { stdout: await readFile(join(root, 'logs/stdout.log')), stderr: await readFile(join(root, 'logs/stderr.log')) };
     expect(got.stdout.equals(stdoutRaw)).toBe(true);
@@ -172,7 +172,7 @@ describe.skipIf(noBusybox)('goroscope bundle (real engine)', () => {
     const r = await goroscope(['bundle', name, '--out', dir]);
     expect(r.code).toBe(0);
     const archive = bundlePath(r.stdout);
-    expect(archive).toMatch(new RegExp(`/${name}-\\d{8}T\\d{6}Z\\.tar\\.gz$`));
+    expect(archive).toMatch(new RegExp(`/${name}-\\d{8}T\\d{6}\\.\\d{3}Z\\.tar\\.gz$`));
     expect(((await stat(archive)).mode & 0o777).toString(8)).toBe('600');
     const sum = await readFile(`${archive}.sha256`, 'utf8');
     const bytes = await readFile(archive);

@@ -37,6 +37,7 @@ export function testContext(opts: { now?: number; env?: Record<string, string | 
     stderr: sink(err),
     color: new Chalk({ level: 0 }),
     signal: abort.signal,
+    endsOnSignal: () => undefined,
   };
   return { ctx, stdout: () => out.join(''), stderr: () => err.join(''), abort };
 }

@@ -1,5 +1,5 @@
 // `goroscope bundle CONTAINER`: declares arguments and options; the body lives in src/commands/bundle.ts.
-import type { Register } from './index.js';
+import type { Register } from '../context.js';
 import { addTimeoutOption } from '../options.js';
 
 export const register: Register = (program, context) => {
@@ -15,7 +15,7 @@ export const register: Register = (program, context) => {
     .option('--pprof-interval <duration>', 'time between the two goroutine dumps', '5s')
     .option('--no-redact', 'keep secrets: the raw bytes, as Docker holds them (the manifest says so)')
     .option('-q, --quiet', 'no progress on stderr');
-  addTimeoutOption(cmd, "each network step (stats, health, pprof, events)", '10s');
+  addTimeoutOption(cmd, 'how long Docker may go unanswered (its calls are retried until then) and the health and pprof endpoints may take', '30s');
   cmd
     .addHelpText(
       'after',

@@ -1,5 +1,5 @@
 // `goroscope channels SOURCE…`: declares arguments and options; the body lives in src/commands/channels.ts.
-import type { Register } from './index.js';
+import type { Register } from '../context.js';
 import { addThresholdOptions } from '../options.js';
 
 export const register: Register = (program, context) => {

@@ -1,5 +1,5 @@
 // `goroscope check CONTAINER…`: declares arguments and options; the body lives in src/commands/check.ts.
-import type { Register } from './index.js';
+import type { Register } from '../context.js';
 import { addThresholdOptions, addTimeoutOption } from '../options.js';
 import { addNotifyOptions } from '../../notify/options.js';
 

@@ -1,5 +1,5 @@
 // `goroscope goroutines SOURCE`: declares arguments and options; the body lives in src/commands/goroutines.ts.
-import type { Register } from './index.js';
+import type { Register } from '../context.js';
 import { addTimeoutOption } from '../options.js';
 
 export const register: Register = (program, context) => {

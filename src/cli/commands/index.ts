@@ -1,6 +1,5 @@
 // The command list. Each module declares one command's arguments and options and imports its implementation lazily.
-import type { Command } from 'commander';
-import type { CommandContext } from '../context.js';
+import type { Register } from '../context.js';
 import { register as scan } from './scan.js';
 import { register as check } from './check.js';
 import { register as stats } from './stats.js';
@@ -13,6 +12,6 @@ import { register as goroutines } from './goroutines.js';
 import { register as alert } from './alert.js';
 import { register as doctor } from './doctor.js';
 
-export type Register = (program: Command, context: () => Promise<CommandContext>) => void;
+export type { Register };
 
 export const COMMANDS: Register[] = [scan, check, stats, watch, bundle, trend, channels, review, goroutines, alert, doctor];

@@ -1,6 +1,6 @@
 // `goroscope scan SOURCE…`: declares arguments and options; the body lives in src/commands/scan.ts.
 import { Option } from 'commander';
-import type { Register } from './index.js';
+import type { Register } from '../context.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];

@@ -1,5 +1,5 @@
 // `goroscope stats CONTAINER…`: declares arguments and options; the body lives in src/commands/stats.ts.
-import type { Register } from './index.js';
+import type { Register } from '../context.js';
 
 export const register: Register = (program, context) => {
   program

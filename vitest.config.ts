@@ -15,7 +15,18 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'engine', include: ['test/**/*.engine.test.ts'], globalSetup: ['test/helpers/engine-setup.ts'] },
+        test: { name: 'engine', include: ['test/**/*.engine.test.ts'], exclude: ['test/**/*.pause.engine.test.ts'], globalSetup: ['test/helpers/engine-setup.ts'] },
+      },
+      {
+        // Suites that stop dockerd (SIGSTOP) for a few seconds: alone, after everything else, one file at a time.
+        extends: true,
+        test: {
+          name: 'engine-pause',
+          include: ['test/**/*.pause.engine.test.ts'],
+          globalSetup: ['test/helpers/engine-setup.ts'],
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
+        },
       },
     ],
   },

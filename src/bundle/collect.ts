@@ -1,125 +1,26 @@
 // Collecting a bundle: what runs when, what each step's status is, and what is written. The outside world
 // (Docker, HTTP, the scan pipeline) comes in through `BundleDeps`, so this file only decides and writes.
 //
-// Order: inspect first (it names the bundle, tells TTY from framed logs and which env values are secrets);
-// then logs stream to disk while stats, health, pprof and Docker events run beside them, and the scan reads
-// the bundle's own log bytes as they are written (the container is read once, the scan costs no second pass);
-// then summary, redactions, manifest, rename.
+// Order: the bundle opens (an unwritable --out fails first), health and pprof at given URLs start (they need no
+// Docker); inspect (retried by the caller while Docker does not answer; it names the bundle, tells TTY from framed
+// logs and which env values are secrets); then logs stream to disk while stats, health, pprof and Docker events run
+// beside them (src/bundle/items.ts), and the scan reads the bundle's own log bytes as they are written (the
+// container is read once, the scan costs no second pass); then summary, redactions, manifest, rename.
 import { hostname, platform, release } from 'node:os';
-import type { GEvent } from '../events.js';
 import { EXIT, GoroscopeError } from '../errors.js';
-import type { HealthResult } from '../sources/health.js';
 import type { ContainerEvents } from '../docker/events.js';
-import { BundleWriter, safeName, utcStamp, type BundleFormat, type Finished } from './writer.js';
-import { Redactions, StreamRedactor, redactArgs, redactDockerEvents, redactHeaders, redactInspect, redactValue } from '../redact/index.js';
+import { BundleWriter, safeName, utcStamp } from './writer.js';
+import { Redactions, StreamRedactor, redactArgs, redactInspect, redactValue } from '../redact/index.js';
 import { LogSink } from './logsink.js';
 import { LiveLogs } from './livescan.js';
 import type { AnalysisResult } from '../analyze/analysis.js';
-import type { Source } from '../sources/types.js';
 import type { ItemStatus, Manifest } from './manifest.js';
 import { renderSummaryMd, type SummaryMdInput } from './summary-md.js';
 import { leakSuspectsOf } from '../analyze/suspects.js';
+import { collectEvents, collectHealth, collectPprof, collectStats, json, message, redacted } from './items.js';
+import type { AnalysisSink, BundleDeps, BundleOptions, BundleResult, GoroutineDumpCompare, InspectLike, LogWindow } from './types.js';
 
-/** The parts of `docker inspect` a bundle reads. */
-export interface InspectLike {
-  Id: string;
-  Name: string;
-  Created?: string;
-  Config?: { Tty?: boolean; Image?: string; Env?: string[] | null } | null;
-  State?: { Status?: string; StartedAt?: string; Running?: boolean } | null;
-  RestartCount?: number;
-  [k: string]: unknown;
-}
-
-export interface LogWindow {
-  /** Epoch ms, inclusive; undefined = the whole history. */
-  since?: number;
-  /** Epoch ms, inclusive: the moment the bundle started, so a running container's log has an end. */
-  until: number;
-  signal: AbortSignal;
-}
-
-export interface GoroutineDumpCompare {
-  /** Lines of Markdown describing leak suspects (stack groups that grew between the two dumps). */
-  markdown: string;
-  /** Same as JSON for the manifest / summary.json. */
-  json: unknown;
-}
-
-export interface BundleDeps {
-  inspect(): Promise<InspectLike>;
-  /** Stream the log frames of the window; TTY containers deliver everything as `stdout`. */
-  logs(inspect: InspectLike, window: LogWindow, onFrame: (stream: 'stdout' | 'stderr', payload: Buffer) => void | Promise<void>): Promise<void>;
-  /** One stats sample (the Engine API object, `stream: false`). */
-  stats(signal: AbortSignal): Promise<unknown>;
-  events(inspect: InspectLike, window: { since: number; until: number; signal: AbortSignal }): Promise<ContainerEvents>;
-  health(url: string, derived: boolean, signal: AbortSignal): Promise<HealthResult>;
-  /** GET a URL as text (pprof), bounded by a timeout; throws on network failure or non-2xx. */
-  fetchText(url: string, signal: AbortSignal): Promise<string>;
-  /** Run the scan pipeline over a source (the bundle's log bytes as they are written); `onEvent` gets each event. */
-  scan(source: Source, onEvent: (e: GEvent) => void, signal: AbortSignal): Promise<{ summary: unknown; analysis: AnalysisSink | null }>;
-  /** Compare two goroutine dumps (leak suspects); null when unavailable. */
-  compareDumps?(first: string, second: string): GoroutineDumpCompare | null;
-}
-
-export interface BundleOptions {
-  /** The container as the user named it: the bundle's name until inspect answers (or if it never does). */
-  target: string;
-  outDir: string;
-  format: BundleFormat;
-  since?: number;
-  redact: boolean;
-  /** Health URL, and whether it was derived from inspect; asked first with null (only a given URL then). */
-  healthUrl?: (inspect: InspectLike | null) => { url: string; derived: boolean; how: string } | null;
-  pprofUrl?: (inspect: InspectLike | null, health: string | null) => { url: string; derived: boolean } | null;
-  pprofIntervalMs: number;
-  statsIntervalMs: number;
-  version: string;
-  commandLine: string[];
-  dockerHost: string;
-  now: () => number;
-  signal: AbortSignal;
-  /** Called about 4 times a second while logs stream (bytes and lines so far). */
-  onProgress?: (p: { bytes: number; lines: number; done: boolean }) => void;
-}
-
-export interface BundleResult {
-  finished: Finished;
-  manifest: Manifest;
-  interrupted: boolean;
-}
-
-class Interrupted extends Error {}
-
-/** Sleep that ends early (rejecting) when the signal aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new Interrupted('interrupted'));
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new Interrupted('interrupted'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function message(err: unknown): string {
-  if (err instanceof GoroscopeError) return err.headline().replace(/^error: /, '') + (err.hint ? `: ${err.hint}` : '');
-  return (err as Error)?.message ?? String(err);
-}
-
-function json(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
-
-/** A JSON document for `file`, through the redactor unless --no-redact (fields by name, every string by the text rules). */
-function redacted(value: unknown, table: Redactions, file: string, redact: boolean): string {
-  return json(redact ? redactValue(value, table, file) : value);
-}
+export type { AnalysisSink, BundleDeps, BundleOptions, BundleResult, GoroutineDumpCompare, InspectLike, LogWindow };
 
 /** Docker did not answer (paused, overloaded, restarting), as opposed to an answer (no such container) or a refusal. */
 function dockerDown(err: unknown): boolean {
@@ -163,7 +64,8 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
     try {
       inspect = await deps.inspect();
     } catch (err) {
-      if (!dockerDown(err)) throw err;
+      // Docker gone and nothing else to keep (no health or pprof URL given): the command's error, no bundle.
+      if (!dockerDown(err) || (!earlyHealth && !earlyPprof)) throw err;
       items.inspect = { status: 'failed', error: message(err) };
     }
     const name = inspect ? inspect.Name.replace(/^\//, '') : opts.target;
@@ -279,12 +181,6 @@ export async function collectBundle(deps: BundleDeps, opts: BundleOptions): Prom
     await writer.discard();
     throw err;
   }
-}
-
-/** The trend/channels/restarts analysis of the log's events (src/analyze/analysis.ts), finished here. */
-export interface AnalysisSink {
-  add(e: GEvent): void;
-  finish(): AnalysisResult;
 }
 
 interface ScanOutcome {
@@ -415,119 +311,4 @@ async function collectLogs(
   if (window.signal.aborted) return { status: { status: 'failed', error: 'interrupted: the logs stop early', ...detail }, sinks };
   if (error) return { status: { status: 'failed', error: message(error), ...detail }, sinks };
   return { status: { status: 'ok', ...detail }, sinks };
-}
-
-
-async function collectStats(deps: BundleDeps, writer: BundleWriter, opts: BundleOptions): Promise<ItemStatus & { samples?: unknown[] }> {
-  const samples: unknown[] = [];
-  try {
-    samples.push(await deps.stats(opts.signal));
-    const read = (samples[0] as { read?: string } | null)?.read;
-    if (!read || read.startsWith('0001-01-01')) {
-      // a stopped container answers with zeros at once: a second sample would say nothing more
-      await writer.write('stats.json', json({ samples }));
-      return { status: 'ok', files: ['stats.json'], samples, note: 'the container is not running: Docker reports zeros' };
-    }
-    await sleep(opts.statsIntervalMs, opts.signal);
-    samples.push(await deps.stats(opts.signal));
-  } catch (err) {
-    if (samples.length > 0) await writer.write('stats.json', json({ samples }));
-    const why = err instanceof Interrupted || opts.signal.aborted ? 'interrupted' : message(err);
-    return samples.length > 0
-      ? { status: 'failed', error: `only ${samples.length} of 2 samples: ${why}`, files: ['stats.json'], samples }
-      : { status: 'failed', error: why };
-  }
-  await writer.write('stats.json', json({ samples }));
-  return { status: 'ok', files: ['stats.json'], samples };
-}
-
-async function collectHealth(
-  deps: BundleDeps,
-  writer: BundleWriter,
-  info: { url: string; derived: boolean; how: string } | null,
-  opts: BundleOptions,
-  table: Redactions,
-): Promise<{ status: ItemStatus; result: HealthResult | null }> {
-  if (!info) return { status: { status: 'skipped', reason: 'no health URL given (--health-url) and none could be derived from the container' }, result: null };
-  const r = await deps.health(info.url, info.derived, opts.signal);
-  const snapshot = {
-    url: opts.redact ? table.redactString(r.url, 'health.json') : r.url,
-    status: r.status,
-    headers: opts.redact ? redactHeaders(r.headers, table, 'health.json') : r.headers,
-    body: r.body === null ? null : opts.redact ? table.redactString(r.body, 'health.json') : r.body,
-    latencyMs: r.latencyMs,
-    error: opts.redact && r.error !== null ? table.redactString(r.error, 'health.json') : r.error,
-    // extras: when the answer came (trend and review place the snapshot's sample there), what goroscope read from it
-    time: new Date(opts.now()).toISOString(),
-    ok: r.ok,
-    errorKind: r.errorKind,
-    format: r.format,
-    goroutines: r.goroutines,
-    memory: r.memory,
-    urlFrom: info.derived ? info.how : 'given',
-  };
-  await writer.write('health.json', json(snapshot));
-  return {
-    // What health.json says is what the manifest says: an answer goroscope could not read (too large, not JSON, no
-    // count) is a failed item with the saved answer, never `ok`.
-    status: r.ok
-      ? { status: 'ok', files: ['health.json'], url: r.url }
-      : { status: 'failed', error: `${r.errorKind ?? 'error'}: ${r.error ?? `HTTP ${r.status}`}`, files: ['health.json'], url: r.url },
-    result: r,
-  };
-}
-
-async function collectPprof(
-  deps: BundleDeps,
-  writer: BundleWriter,
-  info: { url: string; derived: boolean } | null,
-  opts: BundleOptions,
-  table: Redactions,
-): Promise<{ status: ItemStatus; first?: string; second?: string }> {
-  if (!info) return { status: { status: 'skipped', reason: 'no pprof URL given (--pprof-url) and none could be derived' } };
-  const dumps: string[] = [];
-  const files: string[] = [];
-  try {
-    for (let i = 1; i <= 2; i++) {
-      if (i === 2) await sleep(opts.pprofIntervalMs, opts.signal);
-      const text = await deps.fetchText(info.url, opts.signal);
-      dumps.push(text);
-      const path = `pprof/goroutine-${i}.txt`;
-      await writer.write(path, opts.redact ? table.redactString(text, path) : text);
-      files.push(path);
-    }
-  } catch (err) {
-    if (err instanceof GoroscopeError && err.exitCode === 73) throw err;
-    const why = err instanceof Interrupted || opts.signal.aborted ? 'interrupted' : message(err);
-    if (dumps.length === 0 && info.derived) {
-      return { status: { status: 'skipped', reason: `no pprof endpoint answered at ${info.url} (${why})` } };
-    }
-    return {
-      status: { status: 'failed', error: dumps.length > 0 ? `only ${dumps.length} of 2 dumps: ${why}` : why, url: info.url, ...(files.length ? { files } : {}) },
-      ...(dumps[0] !== undefined ? { first: dumps[0] } : {}),
-    };
-  }
-  return { status: { status: 'ok', files, url: info.url, intervalMs: opts.pprofIntervalMs }, first: dumps[0]!, second: dumps[1]! };
-}
-
-async function collectEvents(
-  deps: BundleDeps,
-  writer: BundleWriter,
-  inspect: InspectLike,
-  opts: BundleOptions,
-  until: number,
-  table: Redactions,
-): Promise<ItemStatus & { events?: ContainerEvents['events'] }> {
-  const created = inspect.Created ? Date.parse(inspect.Created) : NaN;
-  const since = opts.since ?? (Number.isFinite(created) ? created : until - 7 * 86_400_000);
-  try {
-    const r = await deps.events(inspect, { since, until, signal: opts.signal });
-    await writer.write('docker-events.json', json({ since: new Date(since).toISOString(), until: new Date(until).toISOString(), truncated: r.truncated, ...(r.reason ? { reason: r.reason } : {}), events: opts.redact ? redactDockerEvents(r.events, table, 'docker-events.json') : r.events }));
-    return r.truncated
-      ? { status: 'failed', error: `events cut short: ${r.reason ?? 'unknown'}`, files: ['docker-events.json'], count: r.events.length, events: r.events }
-      : { status: 'ok', files: ['docker-events.json'], count: r.events.length, events: r.events };
-  } catch (err) {
-    if (err instanceof GoroscopeError && err.exitCode === 73) throw err;
-    return { status: 'failed', error: message(err) };
-  }
 }

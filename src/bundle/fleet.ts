@@ -4,8 +4,9 @@
 // bundle; this file only runs them side by side, places their directories and lists them.
 import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { mapLimit } from '../limit.js';
 import { hostLabel } from '../sources/fleet.js';
-import type { BundleResult } from './collect.js';
+import type { BundleResult } from './types.js';
 import { BundleWriter, safeName, utcStamp, type BundleFormat, type Finished } from './writer.js';
 
 /** `kind` of a fleet bundle's manifest.json; the source resolver expands such a directory into its containers. */
@@ -66,30 +67,25 @@ export async function collectFleet<T extends FleetTarget>(
   const writer = new BundleWriter(opts.outDir, base, opts.format);
   await writer.open();
   try {
-    const entries: FleetEntry[] = new Array(targets.length);
-    let next = 0;
     let interrupted = false;
-    const worker = async () => {
-      while (next < targets.length && !opts.signal.aborted) {
-        const i = next++;
-        const t = targets[i]!;
-        const work = await writer.workDir(`.${String(i).padStart(3, '0')}`);
-        const r = await bundleOne(t, work);
-        if (r.interrupted) interrupted = true;
-        // The container's bundle directory moves up beside the others, named by its own bundle name.
-        const dir = t.host ? `${safeName(hostLabel(t.host))}_${basename(r.finished.path)}` : basename(r.finished.path);
-        await writer.adopt(r.finished.path, dir, r.finished.bytes);
-        await rm(work, { recursive: true, force: true });
-        const failed = Object.entries(r.manifest.items)
-          .filter(([, it]) => it.status === 'failed')
-          .map(([name]) => name);
-        entries[i] = { name: t.name, dir, ...(t.host ? { host: t.host } : {}), complete: r.manifest.complete, failed };
-        opts.onCollected?.(entries[i]!);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(opts.limit, targets.length) }, worker));
+    const entries = await mapLimit(targets, opts.limit, async (t, i): Promise<FleetEntry | undefined> => {
+      if (opts.signal.aborted) return undefined;
+      const work = await writer.workDir(`.${String(i).padStart(3, '0')}`);
+      const r = await bundleOne(t, work);
+      if (r.interrupted) interrupted = true;
+      // The container's bundle directory moves up beside the others, named by its own bundle name.
+      const dir = t.host ? `${safeName(hostLabel(t.host))}_${basename(r.finished.path)}` : basename(r.finished.path);
+      await writer.adopt(r.finished.path, dir, r.finished.bytes);
+      await rm(work, { recursive: true, force: true });
+      const failed = Object.entries(r.manifest.items)
+        .filter(([, it]) => it.status === 'failed')
+        .map(([name]) => name);
+      const entry: FleetEntry = { name: t.name, dir, ...(t.host ? { host: t.host } : {}), complete: r.manifest.complete, failed };
+      opts.onCollected?.(entry);
+      return entry;
+    });
     if (opts.signal.aborted) interrupted = true;
-    const containers = entries.filter((e) => e !== undefined);
+    const containers = entries.filter((e): e is FleetEntry => e !== undefined);
     const complete = !interrupted && opts.hostsDown.length === 0 && containers.length === targets.length && containers.every((c) => c.complete);
     const manifest: FleetManifest = {
       kind: FLEET_BUNDLE_KIND,

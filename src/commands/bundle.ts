@@ -6,7 +6,7 @@ import { readTimeout } from '../cli/options.js';
 import { EXIT, UsageError, UnavailableError } from '../errors.js';
 import { retrying } from '../docker/retry.js';
 import { parseTimeArg, requireDuration } from '../time.js';
-import type { BundleDeps, BundleResult, InspectLike } from '../bundle/collect.js';
+import type { BundleDeps, BundleResult, InspectLike } from '../bundle/types.js';
 import type { DockerRuntime } from '../docker/index.js';
 import type { BundleFormat } from '../bundle/writer.js';
 

@@ -1,9 +1,10 @@
-// A DockerRuntime that does not give up on a slow daemon: a call the daemon did not answer (paused, overloaded,
-// restarting: an UnavailableError, exit 69) is tried again with a growing pause until a deadline, which is when
-// `bundle` most needs Docker. Answers (404, 501, …) and permission errors are final at once. A stream is tried
+// A DockerRuntime that does not give up on a slow daemon: a call the daemon did not answer (paused, overloaded) or
+// refused to connect (restarting) is tried again with a growing pause until a deadline, which is when `bundle` most
+// needs Docker. Answers (404, 501, …), permission errors and a socket that is not there are final at once. A stream is tried
 // again only while it has delivered nothing; once bytes flow, a quiet stream is not a failure.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EXIT, GoroscopeError, UnavailableError } from '../errors.js';
+import { DockerTimeout } from './client.js';
 import type { DockerRuntime, FrameSink } from './runtime.js';
 
 export interface RetryOptions {
@@ -20,8 +21,13 @@ export interface RetryOptions {
 const FIRST_PAUSE_MS = 250;
 const MAX_PAUSE_MS = 4_000;
 
+/** Transport failures that a daemon coming back can end; a socket that is not there (ENOENT) or a name that does not resolve is a setting to fix. */
+const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
 function retryable(err: unknown): err is GoroscopeError {
-  return err instanceof GoroscopeError && err.exitCode === EXIT.UNAVAILABLE;
+  if (err instanceof DockerTimeout) return true;
+  const code = ((err as { cause?: { code?: unknown } } | null)?.cause as { code?: unknown } | undefined)?.code;
+  return err instanceof GoroscopeError && err.exitCode === EXIT.UNAVAILABLE && typeof code === 'string' && TRANSIENT.has(code);
 }
 
 /** `docker` with every call retried until `opts.deadline` while the daemon does not answer. */

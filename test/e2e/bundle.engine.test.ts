@@ -353,11 +353,11 @@ describe.skipIf(noBusybox)('goroscope bundle (real engine)', () => {
     }
   });
 
-  it('unwritable --out → exit 73 and nothing written; no such container → exit 67', async () => {
+  it('unwritable --out (a file, or under one) → exit 73 and nothing written; no such container → exit 67', async () => {
     const file = join(out, 'a-file');
     await writeFile(file, 'x');
     const cases = [
-      { name: 'missing dir', args: ['bundle', name, '--out', join(out, 'nope', 'deeper')], code: 73, err: /^error: cannot create the bundle/ },
+      { name: 'under a file', args: ['bundle', name, '--out', join(out, 'a-file', 'deeper')], code: 73, err: /^error: cannot create the bundle/ },
       { name: 'a file', args: ['bundle', name, '--out', file], code: 73, err: /^error: cannot create the bundle/ },
       { name: 'no container', args: ['bundle', `${name}-nope`, '--out', out], code: 67, err: /^error: no such container/ },
       { name: 'bad format', args: ['bundle', name, '--format', 'zip'], code: 64, err: /^error: --format takes tgz or dir/ },

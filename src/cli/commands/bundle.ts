@@ -21,12 +21,13 @@ export const register: Register = (program, context) => {
       'after',
       `
 Examples:
-  goroscope bundle one-api                       # one-api-20251103T140000Z.tar.gz + .sha256 here
+  goroscope bundle one-api                       # one-api-20251103T140000.123Z.tar.gz + .sha256 here
   goroscope bundle one-api --out /var/tmp --since 24h
   goroscope bundle one-api --format dir --no-redact --pprof-url http://127.0.0.1:6060
 
 Exit codes: 0 bundle written (parts that failed are listed in manifest.json), 64 bad flags,
-67 no such container, 69 Docker unreachable, 73 output not writable, 130 interrupted (incomplete bundle kept).`,
+67 no such container, 69 Docker unreachable, 73 output not writable, 75 bundle written but incomplete (logs
+cut short, or Docker did not answer within --timeout), 130 / 143 interrupted (incomplete bundle kept).`,
     )
     .action(async (container: string, opts: Record<string, unknown>) => {
       const { run } = await import('../../commands/bundle.js');

@@ -1,6 +1,6 @@
 // Faults that need no Docker engine, through the real binary (docs/faults.md): records after a crash's run of NUL
-// bytes, a symbolic link loop, and the signals — a scan of a FIFO nobody writes to and a check whose alert state
-// path is impossible end on the first SIGINT (130) or SIGTERM (143), and say nothing was lost that was had.
+// bytes, a symbolic link loop, an impossible alert state path, and the signals — a scan of a FIFO nobody writes to
+// and a check waiting on an alert target end on the first SIGINT (130) or SIGTERM (143).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -107,16 +107,16 @@ describe('signals: every command stops on the first SIGINT (130) and on SIGTERM 
     { name: 'scan of a FIFO with no writer, SIGINT: the summary of nothing, 130', sig: 'SIGINT', args: () => ['scan', fifo, '--json'], ready: fifoWait, want: { code: 130, stdout: /^\{\n {2}"lines": 0,/ } },
     { name: 'scan of a FIFO with no writer, SIGTERM: 143', sig: 'SIGTERM', args: () => ['scan', fifo], ready: fifoWait, want: { code: 143 } },
     {
-      name: 'check --state on a FIFO (read whole, it would block every signal): refused with a warning; SIGINT: 130',
+      name: 'check with an alert target that never answers; SIGINT: 130',
       sig: 'SIGINT',
-      args: () => ['check', 'gs-none', '--notify', hangUrl, '--notify-timeout', '20s', '--state', fifo],
+      args: () => ['check', 'gs-none', '--notify', hangUrl, '--notify-timeout', '20s', '--state', join(dir, 'state.json')],
       ready: delivering,
-      want: { code: 130, stderr: /alert state .*nobody-writes is a FIFO, not a file; starting afresh/ },
+      want: { code: 130 },
     },
     {
-      name: 'check --state under /proc (a recursive mkdir there never returns); SIGTERM: 143',
+      name: 'check with an alert target that never answers; SIGTERM: 143',
       sig: 'SIGTERM',
-      args: () => ['check', 'gs-none', '--notify', hangUrl, '--notify-timeout', '20s', '--state', '/proc/1/gs-none/state.json'],
+      args: () => ['check', 'gs-none', '--notify', hangUrl, '--notify-timeout', '20s', '--state', join(dir, 'state.json')],
       ready: delivering,
       want: { code: 143 },
     },
@@ -136,10 +136,17 @@ describe('signals: every command stops on the first SIGINT (130) and on SIGTERM 
     });
   }
 
-  it('check --state under /proc without a signal: ends, says the state cannot be written, exit 3 (unknown)', async () => {
-    const r = await goroscope(['check', 'gs-none', '--notify', 'http://127.0.0.1:1/hook', '--state', '/proc/1/gs-none/state.json'], { env: noDocker, timeoutMs: 30_000 });
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/cannot write alert state \(\/proc\/1\/gs-none\/state\.json\)/);
-    expect(existsSync('/proc/1/gs-none')).toBe(false);
-  });
+  // An impossible alert state path is one error at once, never a hang, and nothing there is replaced.
+  const impossible: { name: string; state: () => string; want: string[] }[] = [
+    { name: 'a FIFO (read whole, it would block every signal)', state: () => fifo, want: [`error: cannot write alert state (${join(dir, 'nobody-writes')})`, 'it is a FIFO, not a file: pass --state FILE', ''] },
+    { name: 'under /proc (a recursive mkdir there never returns)', state: () => '/proc/1/gs-none/state.json', want: ['error: cannot write alert state: ENOENT (/proc/1/gs-none/state.json)', 'check the directory exists and is writable, or pass --state FILE', ''] },
+  ];
+  for (const c of impossible) {
+    it(`check --state ${c.name}: exit 73 at once`, async () => {
+      const r = await goroscope(['check', 'gs-none', '--notify', 'http://127.0.0.1:1/hook', '--state', c.state()], { env: noDocker, timeoutMs: 30_000 });
+      expect([r.code, r.stdout, r.stderr.split('\n')]).toEqual([73, '', c.want]);
+      expect(statSync(fifo).isFIFO()).toBe(true);
+      expect(existsSync('/proc/1/gs-none')).toBe(false);
+    });
+  }
 });

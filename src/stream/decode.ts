@@ -297,13 +297,17 @@ export class DetectingDecoder implements ByteDecoder {
   }
 }
 
-/** A run of NUL bytes this long ends the line it interrupts (shorter ones inside a line are left to the parser). */
-const NUL_RUN_ENDS_LINE = 4;
+/**
+ * A run of NUL bytes this long ends the line it interrupts. Shorter ones inside a line are left to the parser: the
+ * 8-byte header of a Docker frame pasted as text holds up to 7 (`\x01` + NUL×6 + size, peeled in src/parse); a hole
+ * left by a crash is a file-system block or more.
+ */
+const NUL_RUN_ENDS_LINE = 16;
 
 /**
  * A file cut by a crash (a json-file log, an app log) holds a run of NUL bytes where the lost writes were, and the
  * next record starts right after it, on the same physical line: `{"log":"trunc` + NUL×4096 + `{"log":"next…"}\n`.
- * The run is dropped; when it starts a line or is long, it also ends the line before it, so the next record is
+ * The run is dropped; when it starts a line or is long (16 bytes), it also ends the line before it, so the next record is
  * read as a line of its own instead of being lost inside (or behind the cap of) a line of zeros.
  */
 function pushAroundNuls(split: LineSplitter, chunk: Buffer): void {
@@ -326,7 +330,7 @@ export function detectHeadFormat(head: Buffer, atEnd: boolean): TextFormat {
   // NUL runs (a crash) part lines as the decoder parts them.
   const sample = head
     .toString('utf8', 0, Math.min(head.length, SAMPLE_BYTES))
-    .replace(/\0{4,}|^\0+|(?<=\n)\0+/g, '\n')
+    .replace(/\0{16,}|^\0+|(?<=\n)\0+/g, '\n')
     .split('\n');
   if (!atEnd || head.length > SAMPLE_BYTES) sample.pop(); // the last piece may be a cut line
   return detectTextFormat(sample.slice(0, SAMPLE_LINES).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)));

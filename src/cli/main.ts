@@ -35,7 +35,6 @@ export function buildProgram(): Command {
   return program;
 }
 
-
 /** Exit codes of the signals goroscope stops on: 128 + the signal's number, as shells report a process killed by it. */
 const SIGNAL_EXIT = { SIGINT: EXIT.INTERRUPTED, SIGTERM: EXIT.TERMINATED } as const;
 /** How long a command may take to stop after the first signal before the process ends anyway. */
@@ -45,6 +44,7 @@ const NORMAL_END_GRACE_MS = 10_000;
 
 /** What the signals did to this run. */
 const stopping = { code: null as number | null, normalEnd: false };
+
 /**
  * End the process now with the signal's exit code; exit handlers run (a bundle being written removes its partial
  * files and says so). Our signal listeners go first: should the exit itself be held up (a thread the system never

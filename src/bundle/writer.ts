@@ -5,7 +5,7 @@
 // existing bundle, also when two bundles finish at the same moment. A process ended while a bundle is being
 // written (a second Ctrl-C) removes the partial files and says so in one line.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { existsSync, rmSync, writeSync, type WriteStream } from 'node:fs';
+import { existsSync, rmSync, rmdirSync, writeSync, type WriteStream } from 'node:fs';
 import { link, mkdir, open, rename, rm, rmdir, stat, unlink, writeFile, chmod, readdir } from 'node:fs/promises';
 import { basename, join, posix, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -134,6 +134,8 @@ export class BundleWriter {
   private readonly files = new Map<string, FileEntry>();
   private readonly dirs = new Set<string>();
   private readonly onExit = () => this.removeOnExit();
+  /** The empty directory placeDir made to reserve the final name, while the staging directory is not renamed onto it yet. */
+  private reserved: string | null = null;
   /** Bytes of the directories adopted from other writers. */
   private adopted = 0;
 
@@ -173,6 +175,9 @@ export class BundleWriter {
     if (left.length === 0) return;
     let line: string;
     try {
+      // The name reserved for the staging directory (empty until the rename): it goes too, or an empty bundle
+      // directory would be left under a final name.
+      if (this.reserved && existsSync(this.staging) && existsSync(this.reserved)) rmdirSync(this.reserved);
       for (const p of left) rmSync(p, { recursive: true, force: true });
       line = `goroscope: stopped before the bundle was finished; removed its partial files (${left.join(', ')})\n`;
     } catch (err) {
@@ -295,6 +300,7 @@ export class BundleWriter {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
         throw err;
       }
+      this.reserved = dest;
       try {
         await rename(this.staging, dest); // onto our own empty directory: atomic on POSIX
       } catch (err) {

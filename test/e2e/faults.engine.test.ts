@@ -137,7 +137,8 @@ describe.skipIf(noBusybox)('a second Ctrl-C while a bundle is written (real engi
     expect(await exited).toBe(130);
     const left = readdirSync(out);
     expect(left.filter((n) => n.includes('partial'))).toEqual([]);
-    const lines = stderr.trim().split('\n');
+    // On a loaded machine the first Ctrl-C's second of grace may run out first, and says so before the rest.
+    const lines = stderr.trim().split('\n').filter((l) => l !== 'goroscope: still busy 1 s after SIGINT; stopped without waiting');
     if (left.length === 0) {
       // The second Ctrl-C came while it was still being written: removed, and said so.
       expect(lines).toEqual([expect.stringMatching(/^goroscope: stopped before the bundle was finished; removed its partial files \(.*\.partial\)$/)]);

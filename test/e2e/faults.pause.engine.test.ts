@@ -102,7 +102,7 @@ describe.skipIf(noBusybox)('bundle while dockerd does not answer (SIGSTOP)', () 
   it('paused until the bundle ends, past --timeout: health and pprof are collected meanwhile, the bundle is written with the Docker items failed, exit 75', async () => {
     const dir = join(out, 'gaveup');
     const before = asked.length;
-    // Each try waits 5 s for an answer: with --timeout 8s there are two, and the daemon sleeps through both.
+    // Each try waits 5 s for an answer: with --timeout 8s there are at most two, and the daemon sleeps through both.
     const r = await bundleWhilePaused([name, '--out', dir, '--format', 'dir', '--timeout', '8s', '--health-url', `${url}/api/monitor/health`, '--pprof-url', url, '--pprof-interval', '200ms'], () => false);
     expect(r.code).toBe(75);
     const root = /^incomplete bundle: (\S+) \(/m.exec(r.stdout)![1]!;
@@ -112,7 +112,9 @@ describe.skipIf(noBusybox)('bundle while dockerd does not answer (SIGSTOP)', () 
     expect([m.complete, m.container]).toEqual([false, expect.objectContaining({ id: null, name })]);
     const status = Object.fromEntries(Object.entries(m.items).map(([k, v]) => [k, v.status]));
     expect(status).toEqual({ inspect: 'failed', logs: 'failed', stats: 'failed', health: 'ok', pprof: 'ok', events: 'failed', scan: 'failed' });
-    expect(m.items.inspect!.error).toMatch(/^the Docker daemon did not answer inspect within 5 s \(.*; 2 tries in \d+(\.\d)? s\)/);
+    // The timeout each try waited, and how often it was tried when there was time for more than one (--timeout counts
+    // from the start: on a loaded machine Node's start may leave room for one try only).
+    expect(m.items.inspect!.error).toMatch(/^the Docker daemon did not answer inspect within 5 s \(unix:\/\/\/var\/run\/docker\.sock(?:; [2-9] tries in \d+(\.\d)? s)?\)/);
     expect(m.items.logs!.error).toMatch(/^not collected: Docker did not answer inspect/);
     expect(asked.slice(before).filter((u) => u === '/api/monitor/health')).toHaveLength(1);
     expect(JSON.parse(readFileSync(join(root, 'health.json'), 'utf8')).goroutines).toBe(2500);

@@ -154,7 +154,7 @@ export function serviceSource(
           },
         );
         if (r.stalled) {
-          const names = only ? [...only].map((id) => tasks.get(id)?.replica ?? id).join(', ') : 'every task';
+          const names = only ? [...only].map((id) => tasks.get(id)?.replica ?? id).sort().join(', ') : 'every task';
           incomplete(`the Docker service log stream stopped sending for ${stall / 1000} s and was ended: lines of ${names} may be missing`);
         }
       };

@@ -106,11 +106,11 @@ describe.skipIf(noBusybox)('bundles never clobber, and say what they are (real e
       ]);
       const m = JSON.parse(readFileSync(join(pathOf(b.stdout), 'manifest.json'), 'utf8')) as Manifest;
       expect(Object.fromEntries(Object.entries(m.items).map(([k, v]) => [k, v.status]))).toEqual({ inspect: 'ok', logs: 'ok', stats: 'failed', health: 'skipped', pprof: 'skipped', events: 'ok', scan: 'ok' });
-      // Each try waits 5 s for an answer: two tries fit in 8 s.
-      expect(m.items.stats!.error).toMatch(new RegExp(`^the Docker daemon did not answer stats within 5 s \\(${proxy.host}; 2 tries in \\d+(\\.\\d)? s\\)$`));
+      // Each try waits 5 s for an answer: two tries fit in 8 s (one, when a loaded machine started Node late).
+      expect(m.items.stats!.error).toMatch(new RegExp(`^the Docker daemon did not answer stats within 5 s \\(${proxy.host}(?:; 2 tries in \\d+(\\.\\d)? s)?\\): is dockerd overloaded or paused\\?`));
       expect([b.code, m.complete]).toEqual([0, true]);
       expect([st.code, st.stdout, st.stderr.split('\n')[0]]).toEqual([69, '', `error: the Docker daemon did not answer stats within 5 s (${proxy.host})`]);
-      expect(proxy.held()).toBe(3);
+      expect(proxy.held()).toBeGreaterThanOrEqual(2); // the bundle's tries and stats' one
     } finally {
       await proxy.close();
     }

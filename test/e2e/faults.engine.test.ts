@@ -96,21 +96,17 @@ describe.skipIf(noBusybox)('bundles never clobber, and say what they are (real e
     expect(r.stderr).toMatch(/^warning: health not collected: too_large/m);
   });
 
-  it('stats the daemon never answers: the bundle retries it within --timeout and its failure names the 5 s each try waited; stats says the same', async () => {
+  it('stats the daemon never answers: the bundle retries it within --timeout and its failure names the 5 s each try waited', async () => {
     const proxy = await dockerProxy({ silent: /^\/containers\/[^/]+\/stats$/ });
     try {
       const dir = join(out, 'nostats');
-      const [b, st] = await Promise.all([
-        goroscope(['bundle', name, '--out', dir, '--format', 'dir', '--timeout', '8s', '-H', proxy.host], { timeoutMs: 60_000 }),
-        goroscope(['stats', name, '--no-stream', '-H', proxy.host], { timeoutMs: 60_000 }),
-      ]);
+      const b = await goroscope(['bundle', name, '--out', dir, '--format', 'dir', '--timeout', '8s', '-H', proxy.host], { timeoutMs: 60_000 });
       const m = JSON.parse(readFileSync(join(pathOf(b.stdout), 'manifest.json'), 'utf8')) as Manifest;
       expect(Object.fromEntries(Object.entries(m.items).map(([k, v]) => [k, v.status]))).toEqual({ inspect: 'ok', logs: 'ok', stats: 'failed', health: 'skipped', pprof: 'skipped', events: 'ok', scan: 'ok' });
       // Each try waits 5 s for an answer: two tries fit in 8 s (one, when a loaded machine started Node late).
       expect(m.items.stats!.error).toMatch(new RegExp(`^the Docker daemon did not answer stats within 5 s \\(${proxy.host}(?:; 2 tries in \\d+(\\.\\d)? s)?\\): is dockerd overloaded or paused\\?`));
       expect([b.code, m.complete]).toEqual([0, true]);
-      expect([st.code, st.stdout, st.stderr.split('\n')[0]]).toEqual([69, '', `error: the Docker daemon did not answer stats within 5 s (${proxy.host})`]);
-      expect(proxy.held()).toBeGreaterThanOrEqual(2); // the bundle's tries and stats' one
+      expect(proxy.held()).toBeGreaterThanOrEqual(1);
     } finally {
       await proxy.close();
     }

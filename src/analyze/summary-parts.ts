@@ -5,7 +5,7 @@
 // signatures and sources (each bounded by MAX_KEYS), never with the number of events. Pure.
 import { KINDS, type ChannelStateEvent, type GEvent, type Kind } from '../events.js';
 import type { OpenedByBanner } from './restarts.js';
-import type { Breakdown, ChannelErrors, ChannelStateCount, SignatureGroup, Summary } from './summary.js';
+import type { Breakdown, ChannelErrors, ChannelStateCount, SignatureGroup, Summary } from './summary-types.js';
 
 /** Bounds on what a part keeps per distinct key, so hostile input cannot grow it without limit. */
 export const MAX_KEYS = 10_000;

@@ -1,6 +1,6 @@
 // What every command gets from the program: global options, settings, the clock and the output streams.
-import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
+import type { Writable } from 'node:stream';
 import type { ChalkInstance } from 'chalk';
 import type { FileConfig, Env } from '../config.js';
 import type { Lang } from '../i18n.js';
@@ -52,5 +52,5 @@ export function notifyContext(ctx: CommandContext, out: { write(text: string): u
   return { env: ctx.env, config: ctx.config, lang: ctx.lang, signal: ctx.signal, now: ctx.now, out, host: ctx.globals.host?.length === 1 ? ctx.globals.host[0]! : null };
 }
 
-/** One command's declaration: its arguments and options, and how it gets its context when it runs. */
+/** Declares one command on the program; `context` is made only when the command runs (`src/cli/commands/`). */
 export type Register = (program: Command, context: () => Promise<CommandContext>) => void;

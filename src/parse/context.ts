@@ -4,7 +4,6 @@
 import type { GEvent } from '../events.js';
 import type { LogRecord } from '../stream/types.js';
 import { dockerTimeToIso, naiveToIso } from '../time.js';
-import type { RelayPanics } from './panics.js';
 import { cap, cleanLine } from './text.js';
 
 export interface RecordContext {
@@ -46,7 +45,19 @@ export interface Tools {
    */
   message(c: RecordContext, msg: string, level: Level, lineIdx: number): void;
   /** The cross-record panic state (relay handler parts joined by request id, gin's echo). */
-  readonly panics: RelayPanics;
+  readonly panics: PanicParts;
+}
+
+/** What a dialect hands the cross-record panic state (`RelayPanics` in `src/parse/panics.ts`). */
+export interface PanicParts {
+  /** `panic detected: <value>` */
+  detected(c: RecordContext, value: string): void;
+  /** `stacktrace from panic: …` and the stack lines after it */
+  stack(c: RecordContext, stack: readonly string[]): void;
+  /** `request: POST /v1/…` or `request body: {…}`; false when no panic waits for it */
+  request(c: RecordContext, msg: string): boolean;
+  /** gin's recovery record, the echo of a panic the relay handler already reported */
+  recordGinPanic(r: LogRecord, message: string): void;
 }
 
 /**

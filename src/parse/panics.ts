@@ -21,7 +21,7 @@
 // records, so that new-api's `[SYS] panic detected: <same value>` right after it is not counted twice.
 import type { GEvent, PanicEvent } from '../events.js';
 import type { LogRecord } from '../stream/types.js';
-import { rawText, type RecordContext } from './context.js';
+import { rawText, type PanicParts, type RecordContext } from './context.js';
 import { extractFrames, panicSignature } from './stack.js';
 import { cap } from './text.js';
 
@@ -40,7 +40,7 @@ interface Pending {
   detected: boolean;
 }
 
-export class RelayPanics {
+export class RelayPanics implements PanicParts {
   private readonly pending = new Map<string, Pending>();
   /** Per stream: the value of the last gin `[Recovery]` panic and how many records ago it was. */
   private readonly lastGin = new Map<string, { message: string; ago: number }>();

@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { GEvent } from '../events.js';
 import { InputError } from '../errors.js';
-import type { Source } from './index.js';
+import type { Source } from './types.js';
 
 /** True when the file's first non-empty line is a JSON object with `time` and `goroutines` (a `watch --record` file). */
 export async function isRecordFile(path: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 // `goroscope doctor [CONTAINER…]`: declares arguments and options; the body lives in src/commands/doctor.ts.
-import type { Register } from './index.js';
+import type { Register } from '../context.js';
 import { addTimeoutOption } from '../options.js';
 
 export const register: Register = (program, context) => {

@@ -12,6 +12,4 @@ import { register as goroutines } from './goroutines.js';
 import { register as alert } from './alert.js';
 import { register as doctor } from './doctor.js';
 
-export type { Register };
-
 export const COMMANDS: Register[] = [scan, check, stats, watch, bundle, trend, channels, review, goroutines, alert, doctor];

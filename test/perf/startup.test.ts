@@ -32,7 +32,7 @@ function load(args: string[]): { packages: string[]; dist: string[]; stdout: str
   return { packages: [...packages].sort(), dist: [...dist].sort(), stdout: r.stdout, code: r.status };
 }
 
-const HEAVY = ['date-fns', 'dockerode', 'docker-modem', 'tar', 'nodemailer', 'split2'];
+const HEAVY = ['date-fns', 'dockerode', 'docker-modem', 'tar', 'nodemailer'];
 
 describe('what a start of the CLI loads', () => {
   it('--help: commander and the command declarations, no command body', () => {

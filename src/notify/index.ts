@@ -280,8 +280,8 @@ export async function notifyOnce(
   return done.map((x) => x.d);
 }
 
-/** What `check` knows about one container; the shape of its `--json` containers. */
-export interface CheckedContainer {
+/** What an alert reads of one container's check verdict (the fields of `check --json`'s containers it needs); `check` keeps the whole result as its CheckedContainer. */
+export interface ContainerVerdict {
   name: string;
   level: 'ok' | 'warning' | 'critical' | 'unknown' | 'emergency';
   /** The check's own emergency flag (goroutines at or above the emergency threshold). */
@@ -294,7 +294,7 @@ export interface CheckedContainer {
 }
 
 /** A check verdict as an alert level: `critical` at or above the emergency threshold is `emergency`. */
-export function toObservation(r: CheckedContainer, t: Thresholds, host: string | null = null): LevelObservation {
+export function toObservation(r: ContainerVerdict, t: Thresholds, host: string | null = null): LevelObservation {
   const g = typeof r.goroutines === 'number' ? r.goroutines : null;
   let level: AlertLevel = r.level;
   if (r.emergency === true || (g !== null && g >= t.emergency && (level === 'critical' || level === 'warning'))) level = 'emergency';
@@ -309,7 +309,7 @@ export function toObservation(r: CheckedContainer, t: Thresholds, host: string |
  * warning), and the caller's verdict and exit code do not depend on it. No-op without --notify / --dry-run.
  */
 export async function notifyChanges(
-  results: CheckedContainer[],
+  results: ContainerVerdict[],
   flags: NotifyFlags & { warning?: string | number; critical?: string | number; emergency?: string | number },
   ctx: NotifyContext,
   logs: CheckedLogs[] = [],
@@ -434,7 +434,7 @@ export class AlertSession {
 
 export interface NotifySession {
   /** Decide on these check results now; deliveries run in the background. */
-  observe(results: CheckedContainer[]): void;
+  observe(results: ContainerVerdict[]): void;
   /** Log events (crash, fatal, panic, channel_disabled), decided now. */
   events(obs: EventObservation[]): void;
   /** Wait for deliveries in flight and their settling. */

@@ -153,14 +153,10 @@ function row(cmd) {
   return { runs, wallS: median(runs.map((x) => x.wall)), cpuS: Math.round(median(runs.map((x) => x.cpu)) * 10) / 10, peakRssMb: Math.round(median(runs.map((x) => x.rssMb))), maxRssMb: Math.round(Math.max(...runs.map((x) => x.rssMb))) };
 }
 
-const results = [];
-for (const mb of SIZES) {
-  const file = join(OUT_DIR, `review-${mb}mb-seed${SEED}.log`);
-  if (!(REUSE && existsSync(file))) {
-    process.stderr.write(`generating ${file} (${mb} MB)…\n`);
-    await generate(file, mb);
-  }
+/** Review and trend of one file, one row each: `extra(command, doc, trend)` adds the fields of that input. */
+function measureBoth(file, input, extra) {
   const size = statSync(file).size / 1048576;
+  const rows = [];
   for (const [name, cmd] of [
     ['review', ['review', file, '--format', 'json']],
     ['trend', ['trend', file, '--json']],
@@ -168,23 +164,27 @@ for (const mb of SIZES) {
     const m = row(cmd);
     const d = m.runs[0].doc;
     const t = name === 'review' ? d.trend : d;
-    const r = {
-      input: `${mb} MB`,
-      command: name,
-      mb: Math.round(size),
-      wallS: m.wallS,
-      cpuS: m.cpuS,
-      mbPerS: Math.round(size / m.wallS),
-      peakRssMb: m.peakRssMb,
-      maxRssMb: m.maxRssMb,
-      samples: t.samples,
-      verdict: t.verdict,
-      restarts: t.restartCount,
-      ...(name === 'review' ? { events: d.totals.events, relayErrors: d.totals.relayErrors, days: d.days.length } : {}),
-    };
-    results.push(r);
+    const r = { input, command: name, mb: Math.round(size), wallS: m.wallS, cpuS: m.cpuS, peakRssMb: m.peakRssMb, maxRssMb: m.maxRssMb, samples: t.samples, verdict: t.verdict, ...extra(name, d, t, size, m) };
+    rows.push(r);
     process.stdout.write(`${JSON.stringify(r)}\n`);
   }
+  return rows;
+}
+
+const results = [];
+for (const mb of SIZES) {
+  const file = join(OUT_DIR, `review-${mb}mb-seed${SEED}.log`);
+  if (!(REUSE && existsSync(file))) {
+    process.stderr.write(`generating ${file} (${mb} MB)…\n`);
+    await generate(file, mb);
+  }
+  results.push(
+    ...measureBoth(file, `${mb} MB`, (name, d, t, size, m) => ({
+      mbPerS: Math.round(size / m.wallS),
+      restarts: t.restartCount,
+      ...(name === 'review' ? { events: d.totals.events, relayErrors: d.totals.relayErrors, days: d.days.length } : {}),
+    })),
+  );
 }
 // The long series: SAMPLES monitor ticks in one week, against issue 11's target (< 300 MB; any length works).
 const sampleResults = [];
@@ -194,18 +194,7 @@ if (SAMPLES > 0) {
     process.stderr.write(`generating ${file} (${SAMPLES} samples)…\n`);
     await generateSamples(file, SAMPLES);
   }
-  const size = statSync(file).size / 1048576;
-  for (const [name, cmd] of [
-    ['review', ['review', file, '--format', 'json']],
-    ['trend', ['trend', file, '--json']],
-  ]) {
-    const m = row(cmd);
-    const d = m.runs[0].doc;
-    const t = name === 'review' ? d.trend : d;
-    const r = { input: `${SAMPLES} samples`, command: name, mb: Math.round(size), wallS: m.wallS, cpuS: m.cpuS, peakRssMb: m.peakRssMb, maxRssMb: m.maxRssMb, samples: t.samples, verdict: t.verdict, peak: t.peak };
-    sampleResults.push(r);
-    process.stdout.write(`${JSON.stringify(r)}\n`);
-  }
+  sampleResults.push(...measureBoth(file, `${SAMPLES} samples`, (_name, _d, t) => ({ peak: t.peak })));
 }
 const worst = Math.max(...results.map((r) => r.maxRssMb));
 const byCmd = (c) => results.filter((r) => r.command === c).map((r) => r.peakRssMb);

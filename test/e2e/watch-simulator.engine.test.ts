@@ -114,7 +114,7 @@ describe.skipIf(noSimulator)('watch against the simulator', () => {
     expect(summary).toMatch(
       new RegExp(
         `^session summary for ${sim}\\n  duration\\s+\\S+\\n  samples\\s+${got.length}\\n  min / max / avg / current\\s+${min} / ${max} / \\d+ / ${counts.at(-1)}\\n` +
-          `  growth\\s+(0|[+-][\\d.]+)/h \\((0|[+-][\\d.]+)/min\\)\\n  restarts\\s+1\\n  relay errors\\s+#2 timeout ×3\\n$`,
+          `  growth\\s+(0|[+-][\\d.]+)/h \\((0|[+-][\\d.]+)/min\\)\\n  Docker RestartCount\\s+1\\n  relay errors\\s+#2 timeout ×3\\n$`,
       ),
     );
 

@@ -4,7 +4,7 @@
 // other's claims, so a change is announced once per target; a delivery that fails stays pending for its target until a
 // later run for that target makes it. Deliveries are reported on the given stream and never change an exit code.
 // Everything sent goes through the shared redactor first.
-import { resolveThresholds, type Env, type FileConfig, type Thresholds } from '../config.js';
+import { resolveThresholds, type Env, type FileConfig } from '../config.js';
 import { UsageError, type GoroscopeError } from '../errors.js';
 import { fmt, type Lang } from '../i18n.js';
 import { requireDuration } from '../time.js';
@@ -13,8 +13,10 @@ import { messageText, renderMessage } from './message.js';
 import { DEFAULT_POLICY, PENDING_MAX_AGE_MS, containerKey, decide, deliveryId, statePath, type AlertState, type PendingDelivery, type Policy } from './state.js';
 import { FileStore, MemoryStore, type StateStore } from './store.js';
 import { deliver, parseTarget, payload, resolveSmtp, type Delivery, type DeliveryOptions, type SmtpFlags, type Target } from './targets.js';
-import type { Alert, AlertLevel, EventObservation, LevelObservation } from './types.js';
-import type { GEvent, Kind } from '../events.js';
+import type { Alert, EventObservation, LevelObservation } from './types.js';
+import { toEventObservation, toObservation, type ContainerVerdict } from './observe.js';
+export { ALERT_KINDS, toEventObservation, toObservation, type ContainerVerdict } from './observe.js';
+import type { GEvent } from '../events.js';
 
 export type { Alert, LevelObservation, EventObservation } from './types.js';
 
@@ -280,29 +282,6 @@ export async function notifyOnce(
   return done.map((x) => x.d);
 }
 
-/** What an alert reads of one container's check verdict (the fields of `check --json`'s containers it needs); `check` keeps the whole result as its CheckedContainer. */
-export interface ContainerVerdict {
-  name: string;
-  level: 'ok' | 'warning' | 'critical' | 'unknown' | 'emergency';
-  /** The check's own emergency flag (goroutines at or above the emergency threshold). */
-  emergency?: boolean;
-  reasons?: string[];
-  /** The reasons in the message language (`--lang`), when not English. */
-  displayReasons?: string[];
-  goroutines?: number | null;
-  host?: string | null;
-}
-
-/** A check verdict as an alert level: `critical` at or above the emergency threshold is `emergency`. */
-export function toObservation(r: ContainerVerdict, t: Thresholds, host: string | null = null): LevelObservation {
-  const g = typeof r.goroutines === 'number' ? r.goroutines : null;
-  let level: AlertLevel = r.level;
-  if (r.emergency === true || (g !== null && g >= t.emergency && (level === 'critical' || level === 'warning'))) level = 'emergency';
-  const o: LevelObservation = { container: r.name, host: r.host ?? host, level, reasons: r.reasons ?? [], goroutines: g };
-  if (r.displayReasons) o.displayReasons = r.displayReasons;
-  return o;
-}
-
 /**
  * The hook for `check --notify`: turn the check's per-container results into alerts, once per change (state file),
  * and report deliveries on `ctx.out`. Returns the deliveries; never throws (a locked or unwritable state is a
@@ -461,24 +440,4 @@ export function notifySession(
     },
     close: () => session.close(),
   };
-}
-
-/** The event kinds worth waking someone for: follow these (`runPipeline({ kinds: ALERT_KINDS })`) to alert on logs. */
-export const ALERT_KINDS: ReadonlySet<Kind> = new Set<Kind>(['crash', 'fatal', 'panic', 'channel_disabled']);
-
-/** A log event as an alert observation; null for kinds that never alert. */
-export function toEventObservation(container: string, host: string | null, e: GEvent): EventObservation | null {
-  const base = { container, host, time: e.time };
-  switch (e.kind) {
-    case 'crash':
-      return { ...base, kind: 'crash', message: e.message, signature: e.signature };
-    case 'fatal':
-      return { ...base, kind: 'fatal', message: e.message };
-    case 'panic':
-      return { ...base, kind: 'panic', message: e.message, signature: e.signature };
-    case 'channel_disabled':
-      return { ...base, kind: 'channel_disabled', message: e.reason ?? e.raw, channel: e.channel };
-    default:
-      return null;
-  }
 }

@@ -120,7 +120,7 @@ describe.skipIf(noBusybox)('watch', () => {
     const cmd = `${process.execPath} ${BIN} watch ${gw} --interval 1s --health-url ${url} --lang zh`;
     const w = start('script', ['-qfec', cmd, '/dev/null']);
     const screens = () => w.out().split('\x1b[H\x1b[2J');
-    await until('two screens, the second with errors of both channels', () => screens().length >= 3 && /#5\s+超时 ×/.test(screens().at(-1)!), w.out);
+    await until('two screens, the second with errors of both channels', () => screens().length >= 3 && /#2\s+超时 ×/.test(screens().at(-1)!) && /#5\s+超时 ×/.test(screens().at(-1)!), w.out);
     w.child.stdin!.write('\x03'); // Ctrl-C through the terminal: SIGINT to the foreground process
     await w.closed;
     const text = w.out();

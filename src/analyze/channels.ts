@@ -73,18 +73,11 @@ export interface ChannelReport {
   rule: { minErrors: number; minRatio: number };
 }
 
-interface Cell {
-  relayErrors: number;
-  timeouts: number;
-  causes: Record<Cause, number>;
-  retriesAway: number;
-  disabled: number;
-  enabled: number;
-  disableReason: string | null;
+/** One channel's counts while the events go by: the row's counts, with times kept as epoch ms until the end. */
+interface Cell extends Pick<ChannelRow, 'relayErrors' | 'timeouts' | 'causes' | 'retriesAway' | 'disabled' | 'enabled' | 'disableReason' | 'name'> {
   disableAt: number;
   firstError: number | null;
   lastError: number | null;
-  name?: string;
 }
 
 function emptyCauses(): Record<Cause, number> {

@@ -124,6 +124,11 @@ export interface Finished {
   checksumPath?: string;
   /** sha256 of the archive (tgz only). */
   sha256?: string;
+  /**
+   * An incomplete bundle only: the caller has said where it is kept. Until then, should the process end (a second
+   * Ctrl-C right after the rename), the writer's exit handler says it in one line, so a kept bundle is never silent.
+   */
+  said?: () => void;
 }
 
 export class BundleWriter {
@@ -134,6 +139,9 @@ export class BundleWriter {
   private readonly files = new Map<string, FileEntry>();
   private readonly dirs = new Set<string>();
   private readonly onExit = () => this.removeOnExit();
+  private readonly onExitKept = () => this.sayKeptOnExit();
+  /** An incomplete bundle placed under its final name and not yet announced by the caller. */
+  private kept: string | null = null;
   /** The empty directory placeDir made to reserve the final name, while the staging directory is not renamed onto it yet. */
   private reserved: string | null = null;
   /** Bytes of the directories adopted from other writers. */
@@ -185,6 +193,17 @@ export class BundleWriter {
     }
     try {
       writeSync(2, line);
+    } catch {
+      // stderr is gone: nothing more can be said
+    }
+  }
+
+  /** The process is ending after an incomplete bundle got its name, before the command said so: say it here. */
+  private sayKeptOnExit(): void {
+    // Gone already: a nested bundle whose parent's staging directory was removed or renamed with it.
+    if (this.kept === null || !existsSync(this.kept)) return;
+    try {
+      writeSync(2, `goroscope: interrupted: kept the incomplete bundle ${this.kept} (manifest.json says complete: false)\n`);
     } catch {
       // stderr is gone: nothing more can be said
     }
@@ -265,19 +284,27 @@ export class BundleWriter {
    */
   async finish(complete: boolean, base = this.base, format: BundleFormat = this.format): Promise<Finished> {
     const name = complete ? base : `${base}.incomplete`;
+    // From the rename on, the partial files are the kept bundle: the exit handler says where it is instead.
+    const keep = (dest: string): Pick<Finished, 'said'> => {
+      if (complete) return {};
+      this.kept = dest;
+      process.on('exit', this.onExitKept);
+      process.removeListener('exit', this.onExit);
+      return { said: () => process.removeListener('exit', this.onExitKept) };
+    };
     try {
       if (format === 'dir') {
         const dest = await this.placeDir(name);
         let bytes = this.adopted;
         for (const f of this.files.values()) bytes += f.bytes;
-        return { path: dest, bytes };
+        return { path: dest, bytes, ...keep(dest) };
       }
       const { bytes, sha256 } = await this.pack(this.partialArchive, name);
       const dest = await this.placeFile(name, '.tar.gz');
       const checksumPath = `${dest}.sha256`;
       await writeFile(checksumPath, `${sha256}  ${basename(dest)}\n`, { mode: FILE_MODE, flag: 'wx' });
       await rm(this.staging, { recursive: true, force: true });
-      return { path: dest, bytes, checksumPath, sha256 };
+      return { path: dest, bytes, checksumPath, sha256, ...keep(dest) };
     } catch (err) {
       throw outputError('cannot finish the bundle', this.outDir, err);
     } finally {

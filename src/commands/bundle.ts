@@ -88,6 +88,7 @@ async function bundleFleet(spec: string, opts: BundleCliOptions, ctx: CommandCon
   );
   if (r.interrupted) {
     ctx.stderr.write(`interrupted: kept the incomplete bundle ${r.finished.path} (manifest.json says complete: false)\n`);
+    r.finished.said?.();
     process.exitCode = EXIT.INTERRUPTED;
     return;
   }
@@ -232,6 +233,7 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
   const failed = Object.entries(manifest.items).filter(([, it]) => it.status === 'failed');
   if (result.interrupted) {
     ctx.stderr.write(`interrupted: kept the incomplete bundle ${finished.path} (${human(finished.bytes)}; manifest.json says complete: false)\n`);
+    finished.said?.();
     process.exitCode = EXIT.INTERRUPTED;
     return result;
   }

@@ -2,6 +2,8 @@
 // name finish together), --out is made when missing, and a writer's staging area is its own.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -60,5 +62,36 @@ describe('BundleWriter', () => {
     const w = await bundle(out, 'z', 'tgz', 'z');
     const d = await w.finish(false, 'z', 'dir');
     expect([d.path, d.checksumPath, readdirSync(out)]).toEqual([join(out, 'z.incomplete'), undefined, ['z.incomplete']]);
+  });
+
+  // The process ending between the rename and the command's line (a second Ctrl-C) must not leave a kept bundle unsaid.
+  const WRITER = fileURLToPath(new URL('../../dist/bundle/writer.js', import.meta.url));
+  const endAfterFinish = (out: string, say: boolean) =>
+    spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { BundleWriter } = await import(${JSON.stringify(WRITER)});
+         const w = new BundleWriter(${JSON.stringify(out)}, 'k', 'dir');
+         await w.open();
+         await w.write('manifest.json', '{}');
+         const d = await w.finish(false);
+         if (${say}) { process.stderr.write('said by the command\\n'); d.said(); }
+         process.exit(130);`,
+      ],
+      { encoding: 'utf8' },
+    );
+
+  it('an incomplete bundle the process ended before announcing: the exit handler says where it is kept, once', () => {
+    const out = join(root, 'unsaid');
+    const r = endAfterFinish(out, false);
+    expect([r.status, r.stderr, readdirSync(out)]).toEqual([130, `goroscope: interrupted: kept the incomplete bundle ${join(out, 'k.incomplete')} (manifest.json says complete: false)\n`, ['k.incomplete']]);
+  });
+
+  it('an incomplete bundle the command announced: nothing more is said at exit', () => {
+    const out = join(root, 'said');
+    const r = endAfterFinish(out, true);
+    expect([r.status, r.stderr, readdirSync(out)]).toEqual([130, 'said by the command\n', ['k.incomplete']]);
   });
 });

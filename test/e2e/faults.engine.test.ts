@@ -167,3 +167,28 @@ describe.skipIf(noBusybox)('a second Ctrl-C while a bundle is written (real engi
     }
   });
 });
+
+describe.skipIf(noBusybox)('stats of a running container the daemon never answers (real engine behind a proxy)', () => {
+  const name = uniqueName('faults-stats');
+
+  beforeAll(async () => {
+    await docker('run', '-d', '--name', name, '--network', 'none', BUSYBOX, 'sleep', '300');
+  });
+  afterAll(async () => {
+    await removeContainers(name);
+  });
+
+  it('one line naming the call and the 5 s it waited, exit 69, and no hang (also with --json)', async () => {
+    const proxy = await dockerProxy({ silent: /^\/containers\/[^/]+\/stats$/ });
+    try {
+      for (const json of [[], ['--json']]) {
+        const r = await goroscope(['stats', name, '-H', proxy.host, ...json], { timeoutMs: 30_000 });
+        expect([r.code, r.stdout]).toEqual([69, '']);
+        expect(r.stderr.split('\n')[0]).toBe(`error: the Docker daemon did not answer stats within 5 s (${proxy.host})`);
+      }
+      expect(proxy.held()).toBeGreaterThanOrEqual(2);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
+});

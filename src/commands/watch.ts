@@ -16,7 +16,7 @@ import type { GEvent, Kind } from '../events.js';
 import { messages, levelNames } from '../i18n/check.js';
 import { fmt } from '../i18n.js';
 import { write } from '../cli/output.js';
-import { memText, statsMem } from './check.js';
+import { memText, statsMem } from '../report/check.js';
 import { displayWidth, duration, pad } from '../report/text.js';
 import { percent } from '../analyze/stats.js';
 import { verdict } from '../analyze/verdict.js';

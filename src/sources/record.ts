@@ -1,4 +1,4 @@
-// `watch --record` files: one sample per line (src/commands/watch.ts `WatchRecord`),
+// `watch --record` files: one sample per line (src/report/watch.ts `WatchRecord`),
 // `{"time":"2026-03-04T01:30:00.000Z","container":"one-api","goroutines":812,"memory":{"allocMb":120,…},"cpuPercent":3.1,"restarts":0,…}`
 // (`goroutines` may be null when neither the health endpoint nor the logs had a count; health-style `alloc_mb` keys are read too).
 // They are samples, not log text, so they become events here (goroutine `sample`, memory, and a startup when the

@@ -86,16 +86,3 @@ describe('worst', () => {
   ] as const;
   it.each(table)('$name', ({ input, want }) => expect(worst(input)).toBe(want));
 });
-
-import { sparkline } from '../../src/commands/watch.js';
-
-describe('sparkline', () => {
-  const table = [
-    { name: 'empty', input: [], want: '' },
-    { name: 'rising', input: [0, 1, 2, 3, 4, 5, 6, 7], want: '▁▂▃▄▅▆▇█' },
-    { name: 'flat', input: [5, 5, 5], want: '▄▄▄' },
-    { name: 'gaps stay blank', input: [100, null, 200], want: '▁ █' },
-    { name: 'all unknown', input: [null, null], want: '' },
-  ];
-  it.each(table)('$name', ({ input, want }) => expect(sparkline(input)).toBe(want));
-});

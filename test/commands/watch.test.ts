@@ -1,7 +1,8 @@
-// The pieces of watch's screen and summary that are pure: the growth (the trend's slope, within runs), its text, the
-// per-channel relay-error summary (the channels ranking), and cutting a coloured line to the terminal's width.
+// The pure pieces of watch's loop: the growth (the trend's slope, within runs) and the per-channel relay-error summary
+// (the channels ranking). What it prints of them is test/report/watch.test.ts.
 import { describe, expect, it } from 'vitest';
-import { channelErrors, channelErrorsText, fit, growthPerHour, growthText, sessionStats, type GrowthPoint } from '../../src/commands/watch.js';
+import { channelErrors, growthPerHour, type GrowthPoint } from '../../src/commands/watch.js';
+import { channelErrorsText } from '../../src/report/watch.js';
 import { theilSen } from '../../src/analyze/trend.js';
 import { ChannelTable } from '../../src/analyze/channels.js';
 import type { GEvent } from '../../src/events.js';
@@ -34,19 +35,6 @@ describe('growthPerHour: the slope trend uses, within runs', () => {
   });
 });
 
-describe('growthText', () => {
-  const cases: { input: number | null; want: string }[] = [
-    { input: null, want: '—' },
-    { input: 0, want: '0/h (0/min)' },
-    { input: 600, want: '+600/h (+10/min)' },
-    { input: 30, want: '+30/h (+0.5/min)' },
-    { input: -1234.4, want: '-1234/h (-21/min)' },
-    { input: 2.04, want: '+2/h (0/min)' },
-    { input: 0.01, want: '0/h (0/min)' },
-  ];
-  for (const c of cases) it(`${c.input} → ${c.want}`, () => expect(growthText(c.input, '—')).toBe(c.want));
-});
-
 function relay(channel: number | null, cause: 'timeout' | 'rate_limit' | 'upstream_5xx', at: number): GEvent {
   return { kind: 'relay_error', time: new Date(at).toISOString(), stream: 'stderr', source: 'gw', raw: 'x', channel, userId: null, statusCode: null, cause, timeoutClass: null, message: 'x' } as unknown as GEvent;
 }
@@ -67,25 +55,4 @@ describe('channelErrors and channelErrorsText: #2 timeout ×14', () => {
     expect(rows.map((r) => channelErrorsText(r, 'en'))).toEqual(['#2 timeout ×14', '#5 rate limit ×2, 5xx ×1', '(none) timeout ×1']);
     expect(rows.map((r) => channelErrorsText(r, 'zh'))).toEqual(['#2 超时 ×14', '#5 限流 ×2, 5xx ×1', '（无） 超时 ×1']);
   });
-});
-
-describe('fit: a line cut to the terminal width', () => {
-  const cases: { name: string; input: [string, number]; want: string }[] = [
-    { name: 'short enough: untouched', input: ['abc', 3], want: 'abc' },
-    { name: 'too long: cut with an ellipsis in the last column', input: ['abcdef', 4], want: 'abc…' },
-    { name: 'colour codes take no columns and are closed when cut', input: ['\x1b[33mabcdef\x1b[39m', 4], want: '\x1b[33mabc…\x1b[0m' },
-    { name: 'colour codes around a line that fits', input: ['\x1b[1mab\x1b[22m', 2], want: '\x1b[1mab\x1b[22m' },
-    { name: 'CJK characters take two columns', input: ['增长增长增长', 7], want: '增长增…' },
-  ];
-  for (const c of cases) it(c.name, () => expect(fit(...c.input)).toBe(c.want));
-});
-
-describe('sessionStats: min, max and mean of every count seen, whatever the length of the session', () => {
-  // 8 days of watching at 5 s is 138,240 samples: Math.min/max(...seen) overflowed the stack past ~125k
-  const week = Array.from({ length: 200_000 }, (_, i) => (i === 150_000 ? 4000 : 900 + (i % 81) - 40));
-  it.each<{ name: string; input: number[]; want: { min: number; max: number; avg: number } | null }>([
-    { name: 'no sample', input: [], want: null },
-    { name: 'three samples', input: [2100, 1900, 2301], want: { min: 1900, max: 2301, avg: 2100 } },
-    { name: '200,000 samples (8 days at 3.5 s)', input: week, want: { min: 860, max: 4000, avg: Math.round(week.reduce((a, b) => a + b, 0) / week.length) } },
-  ])('$name', ({ input, want }) => expect(sessionStats(input)).toEqual(want));
 });

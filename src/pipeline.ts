@@ -172,7 +172,7 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
         };
         const parser = new EventParser({ tz: opts.tz, onEvent: emitLane });
         const grouper = new RecordGrouper((r) => {
-          stats.records++;
+          stats.records += r.count ?? 1;
           parser.record(r);
         });
         // The newest Docker time read on this source: later lines of either stream are at most STREAM_SKEW_MS older.
@@ -200,7 +200,7 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
           parser.flush();
         };
         const onLine = (line: Line) => {
-          stats.lines++;
+          stats.lines += line.count ?? 1;
           if (line.oversized) stats.oversized++;
           if (line.dockerTime !== null) lastLineTime = line.dockerTime;
           grouper.push(line);

@@ -123,13 +123,20 @@ export class RecordGrouper {
 
   /**
    * A quiet line (never decoded): a START whose record makes no event, whatever continues it (starts.ts quietStart).
-   * The same steps as push() takes for a START line, with a record that keeps no text of its first line.
+   * The same steps as push() takes for a START line, with a record that keeps no text of its first line. A Line that
+   * stands for a run of quiet lines (Line.count) is the same as that many quiet lines in a row: each closes the one
+   * before without a line continuing it, so only the last can be continued.
    */
   private pushQuiet(line: Line): void {
     const st = this.state(line.source, line.stream);
     if (st.blanks.length > 0) this.blanksToCurrent(st);
     if (st.cur !== null) this.emit(st, false);
-    st.cur = { source: line.source, stream: line.stream, dockerTime: null, lines: NO_LINES, seq: this.seq++, quiet: true };
+    // a run of n quiet lines is one record object standing for n records (LogRecord.count): none is made per line
+    const n = line.count ?? 1;
+    this.seq += n;
+    st.cur = n === 1
+      ? { source: line.source, stream: line.stream, dockerTime: null, lines: NO_LINES, seq: this.seq - 1, quiet: true }
+      : { source: line.source, stream: line.stream, dockerTime: null, lines: NO_LINES, seq: this.seq - 1, quiet: true, count: n };
     st.chars = 0;
     // what push() sets for a START: no prefix was peeled (a quiet line starts with its dialect's own first bytes), not a
     // Go stack head (quietStart leaves lines ending in `]:` to push()), not a GORM head (not a std-log start)

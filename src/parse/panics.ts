@@ -51,15 +51,15 @@ export class RelayPanics implements PanicParts {
   ) {}
 
   /** Called for every record before it is parsed: ages the open panics and gin echoes of its stream. */
-  age(r: LogRecord): void {
+  age(r: LogRecord, n = 1): void {
     if (this.pending.size > 0) {
       const sk = streamKey(r);
-      for (const p of this.pending.values()) if (p.streamKey === sk && ++p.seen > PENDING_MAX_RECORDS) this.emitPending(p);
+      for (const p of this.pending.values()) if (p.streamKey === sk && (p.seen += n) > PENDING_MAX_RECORDS) this.emitPending(p);
     }
     if (this.lastGin.size > 0) {
       const sk = streamKey(r);
       const g = this.lastGin.get(sk);
-      if (g !== undefined && ++g.ago > GIN_ECHO_RECORDS) this.lastGin.delete(sk);
+      if (g !== undefined && (g.ago += n) > GIN_ECHO_RECORDS) this.lastGin.delete(sk);
     }
   }
 

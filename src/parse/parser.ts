@@ -28,7 +28,9 @@ export class EventParser {
    * does not depend on how stdout and stderr interleave: the banner is on stdout, and every process writes it first.
    */
   private readonly streamsSeen = new Set<string>();
-  private lastStream: string | null = null;
+  /** The stream of the last record (compared by its two strings: no key is made per record). */
+  private lastSource: string | null = null;
+  private lastStreamName: string | null = null;
   private firstOfStream = false;
 
   constructor(opts: EventParserOptions) {
@@ -63,13 +65,15 @@ export class EventParser {
       while (i < lines.length && isBlank(lines[i]!)) i++;
       if (i === lines.length) return;
     }
-    const sk = r.stream + '\0' + r.source;
-    if (sk !== this.lastStream) {
+    if (r.stream !== this.lastStreamName || r.source !== this.lastSource) {
+      const sk = r.stream + '\0' + r.source;
       this.firstOfStream = !this.streamsSeen.has(sk);
       if (this.firstOfStream) this.streamsSeen.add(sk);
-      this.lastStream = sk;
+      this.lastStreamName = r.stream;
+      this.lastSource = r.source;
     } else this.firstOfStream = false;
-    this.panics.age(r);
+    // a quiet record may stand for a run of records (LogRecord.count): each of them ages the panics waiting for parts
+    this.panics.age(r, r.count ?? 1);
     // Opened by a line the byte-level test found quiet (starts.ts quietStart): a record like any other up to here (it
     // counts for what crosses records), but it makes no event.
     if (r.quiet === true) return;

@@ -17,6 +17,11 @@ export interface Line {
    * empty and `dockerTime` null. Only handed over to a reader that passed a QuietTest.
    */
   quiet?: true;
+  /**
+   * A quiet Line may stand for a run of quiet lines of its stream, one after the other (a file's decoder hands a run
+   * over as one Line, src/stream/decode.ts): how many. Absent means one.
+   */
+  count?: number;
 }
 
 /**
@@ -45,6 +50,11 @@ export interface LogRecord {
   pastedTime?: string;
   /** Opened by a quiet Line: makes no event; `lines` holds only the lines that continued it, `dockerTime` is null. */
   quiet?: true;
+  /**
+   * A quiet record opened by a run of quiet lines stands for that many records, one per line (`seq` is the last
+   * one's); lines that continue it continue the last. Absent means one.
+   */
+  count?: number;
 }
 
 /** Longest line the pipeline keeps, in characters; longer lines are cut to this and counted as oversized. */

@@ -148,13 +148,14 @@ function consume(feed: (onLine: (l: Line) => void) => void): Outcome {
   const events: GEvent[] = [];
   const out: Outcome = { events, lines: 0, records: 0, unparsed: 0, quietLines: 0 };
   const parser = new EventParser({ tz: 'Asia/Shanghai', onEvent: (e) => events.push(e) });
+  // counted as the pipeline counts them: a quiet Line or record may stand for a run (`count`)
   const grouper = new RecordGrouper((r) => {
-    out.records++;
+    out.records += r.count ?? 1;
     parser.record(r);
   });
   feed((l) => {
-    out.lines++;
-    if (l.quiet) out.quietLines++;
+    out.lines += l.count ?? 1;
+    if (l.quiet) out.quietLines += l.count ?? 1;
     grouper.push(l);
   });
   grouper.flush();
@@ -220,6 +221,30 @@ describe('the fast path gives the events of the slow path', () => {
       expect({ ...fast, quietLines: 0 }).toEqual(slow);
     });
   }
+
+  // A run of quiet lines goes down the pipeline as one Line standing for all of them (Line.count): the panic parts
+  // waiting across records must still age by one per line, so a part 63 records later joins and one 65 later does not.
+  it('runs of quiet lines age a relay panic waiting for its parts as many records as they hold', () => {
+    const rid = '2025022119500312345678987654321';
+    const gin = '[GIN] 2025/02/21 - 19:50:03 | R1 | 200 |  8.579296696s |      192.0.2.44 |    POST /v1/chat/completions';
+    const detected = `[ERROR] 2025/02/21 - 19:50:03 | ${rid} | middleware/recover.go:17 [1] panic detected: runtime error: boom`;
+    const request = `[ERROR] 2025/02/21 - 19:50:03 | ${rid} | middleware/recover.go:20 [1] request: POST /v1/chat/completions`;
+    const body = `[ERROR] 2025/02/21 - 19:50:03 | ${rid} | middleware/recover.go:21 [1] request body: {"model":"m"}`;
+    for (const between of [62, 63, 64, 65, 70]) {
+      const lines = [detected, ...Array<string>(between).fill(gin), request, body, gin, gin];
+      for (const [name, make] of Object.entries(FORMATS)) {
+        const bytes = make(lines, lines.map(() => false));
+        const slow = decodeFile(bytes, [0.5]);
+        const fast = decodeFile(bytes, [0.5], quietStart);
+        expect({ ...fast, quietLines: 0 }, `${name}, ${between} between`).toEqual(slow);
+        // the request line is the 64th record after the panic's: it joins while at most 64 records have passed
+        const panics = fast.events.filter((e) => e.kind === 'panic');
+        expect([fast.records, panics.map((e) => e.request ?? null)], `${name}, ${between} between`).toEqual([lines.length, [between <= 63 ? 'POST /v1/chat/completions' : null]]);
+        // every gin line but the one the chunk boundary cuts (a line in two chunks is always decoded)
+        if (!name.includes('16 KB')) expect(fast.quietLines, name).toBeGreaterThanOrEqual(between + 1);
+      }
+    }
+  });
 
   it('takes the fast path for most lines of the sample week, in every format', () => {
     const lines = weekLines.slice(0, 2000);

@@ -1,6 +1,6 @@
 // `scan --json` over one big plain file on several cores: the file is cut into byte ranges at safe line starts
-// (src/sources/split.ts), each range runs the same pipeline (runPipeline over a byte-range file source) — the first
-// on this thread, the others in worker_threads workers — and the summaries are merged in order
+// (src/sources/split.ts), each range runs the same pipeline (runPipeline over a byte-range file source) — on this
+// thread or in a worker_threads worker, whichever is free — and the summaries are merged in file order
 // (SummaryBuilder.merge). The merged summary is the sequential one (test/e2e/scan-parallel.test.ts).
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
@@ -45,8 +45,27 @@ export async function runRange(job: RangeJob, signal?: AbortSignal): Promise<Ran
 }
 
 /**
- * The summary of one file scanned in `workers` ranges, or null when the parallel scan does not apply (not a
- * regular plain file, smaller than the threshold, no safe cut): the caller then scans sequentially.
+ * How many ranges a file is cut into for `workers` threads: many more than threads, so that whichever is faster (the
+ * main thread starts at once, a worker first loads its modules; a busy machine gives one of them less time) takes
+ * more of them, and the last one to finish waits for at most one range. A range is at least `rangeBytes` (16 MB,
+ * `GOROSCOPE_PARALLEL_RANGE_BYTES` lowers it for tests), at most 12 per thread.
+ */
+export function rangeCount(size: number, workers: number, rangeBytes: number): number {
+  return Math.max(workers, Math.min(workers * RANGES_PER_WORKER, Math.floor(size / rangeBytes)));
+}
+
+const RANGES_PER_WORKER = 12;
+const RANGE_BYTES = 16 << 20;
+
+function rangeBytes(env: NodeJS.ProcessEnv): number {
+  const v = env.GOROSCOPE_PARALLEL_RANGE_BYTES;
+  return v !== undefined && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : RANGE_BYTES;
+}
+
+/**
+ * The summary of one file scanned on `workers` threads (this one and `workers - 1` worker threads), or null when the
+ * parallel scan does not apply (not a regular plain file, smaller than the threshold, no safe cut): the caller then
+ * scans sequentially. The ranges are handed out in file order to whichever thread is free, and merged in file order.
  */
 export async function scanParallel(
   path: string,
@@ -57,34 +76,68 @@ export async function scanParallel(
   if (workers < 2) return null;
   const st = await stat(path).catch(() => null);
   if (!st?.isFile() || st.size < minBytes(opts.env) || /\.(?:gz|tgz)$/.test(path)) return null;
-  // The workers start loading their modules while this thread looks for the cuts.
+  // The workers start loading their modules while this thread finds the first cut and starts on the first range.
   const pool = Array.from({ length: workers - 1 }, () => new Worker(new URL('./scan-worker.js', import.meta.url)));
-  const { findSplit } = await import('../sources/split.js');
-  let split;
-  try {
-    split = await findSplit(path, st.size, workers);
-  } catch (err) {
+  const stopPool = () => {
     for (const w of pool) void w.terminate();
+  };
+  const { RangeCutter } = await import('../sources/split.js');
+  let cutter;
+  let first;
+  try {
+    cutter = await RangeCutter.open(path, st.size, rangeCount(st.size, workers, rangeBytes(opts.env)));
+    first = cutter === null ? null : await cutter.next();
+  } catch (err) {
+    stopPool();
     throw err;
   }
-  // Hidden, for tests: where the file was cut.
-  if (opts.env.GOROSCOPE_PARALLEL_TRACE) {
-    opts.trace?.(`parallel: ${split ? split.ranges.map((r) => `${r.start}-${r.end}`).join(' ') : 'no cut'}\n`);
-  }
-  if (!split) {
-    for (const w of pool) void w.terminate();
+  // One range, the whole file (no safe cut): read sequentially.
+  if (cutter === null || first === null || first.end === st.size) {
+    if (opts.env.GOROSCOPE_PARALLEL_TRACE) opts.trace?.('parallel: no cut\n');
+    stopPool();
+    await cutter?.close();
     return null;
   }
-  const [first, ...rest] = split.ranges;
-  const spawned = rest.map((range, i) => inWorker(pool[i]!, { path, range, kinds: opts.kinds, tz: opts.tz }, opts.signal));
-  let results: RangeResult[];
+  // Each thread takes the next range in file order (cut when it is asked for) until none is left.
+  const results: (RangeResult | undefined)[] = [];
+  let taken = 0;
+  const take = async (): Promise<{ i: number; job: RangeJob } | null> => {
+    if (opts.signal.aborted) return null;
+    const range = taken === 0 ? first : await cutter.next();
+    if (range === null) return null;
+    return { i: taken++, job: { path, range, kinds: opts.kinds, tz: opts.tz } };
+  };
+  const here = async () => {
+    for (let t = await take(); t !== null; t = await take()) results[t.i] = await runRange(t.job, opts.signal);
+  };
+  const there = async (w: Worker) => {
+    try {
+      for (let t = await take(); t !== null; t = await take()) {
+        const r = await inWorker(w, t.job, opts.signal);
+        if (r !== null) results[t.i] = r;
+      }
+    } finally {
+      void w.terminate();
+    }
+  };
   try {
-    results = [await runRange({ path, range: first!, kinds: opts.kinds, tz: opts.tz }, opts.signal), ...(await Promise.all(spawned))];
+    await Promise.all([here(), ...pool.map(there)]);
   } catch (err) {
-    for (const w of pool) void w.terminate();
+    stopPool();
     throw err;
+  } finally {
+    await cutter.close();
   }
-  return results.reduce((a, b) => ({ builder: a.builder.merge(b.builder), stats: mergeInputStats(a.stats, b.stats) }));
+  // Hidden, for tests: where the file was cut.
+  if (opts.env.GOROSCOPE_PARALLEL_TRACE) opts.trace?.(`parallel: ${cutter.ranges.map((r) => `${r.start}-${r.end}`).join(' ')}\n`);
+  // Interrupted (Ctrl-C): the ranges read so far from the start of the file, the last one perhaps in part.
+  let merged: RangeResult | null = null;
+  for (let i = 0; i < taken; i++) {
+    const r = results[i];
+    if (r === undefined) break;
+    merged = merged === null ? r : { builder: merged.builder.merge(r.builder), stats: mergeInputStats(merged.stats, r.stats) };
+  }
+  return merged ?? { builder: new SummaryBuilder(), stats: { lines: 0, oversized: 0, unparsed: 0, records: 0, sources: [], hostsDown: [] } };
 }
 
 interface WorkerReply {
@@ -93,32 +146,40 @@ interface WorkerReply {
   error?: { message: string; exitCode?: number; value?: string; hint?: string };
 }
 
-function inWorker(w: Worker, job: RangeJob, signal: AbortSignal): Promise<RangeResult> {
+/** One range in worker `w`; null when Ctrl-C stopped it (the worker is ended, its part left out). */
+function inWorker(w: Worker, job: RangeJob, signal: AbortSignal): Promise<RangeResult | null> {
   return new Promise((resolve, reject) => {
     w.postMessage(job);
     let done = false;
-    // Ctrl-C: the worker stops where it is; its part is left out of the summary so far.
     const onAbort = () => {
       if (done) return;
       done = true;
+      cleanup();
       void w.terminate();
-      resolve({ builder: new SummaryBuilder(), stats: { lines: 0, oversized: 0, unparsed: 0, records: 0, sources: [], hostsDown: [] } });
+      resolve(null);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
-    const finish = (fn: () => void) => {
-      signal.removeEventListener('abort', onAbort);
-      if (done) return;
-      done = true;
-      fn();
-    };
-    w.once('message', (m: WorkerReply) =>
+    const onMessage = (m: WorkerReply) =>
       finish(() => {
-        void w.terminate();
         if (m.error) reject(new GoroscopeError(m.error.message, m.error.exitCode ?? 70, m.error.value, m.error.hint));
         else resolve({ builder: SummaryBuilder.revive(m.builder), stats: m.stats! });
-      }),
-    );
-    w.once('error', (err) => finish(() => reject(err)));
-    w.once('exit', (code) => finish(() => reject(new GoroscopeError('a scan worker ended without a result', 70, `exit ${code}`))));
+      });
+    const onError = (err: Error) => finish(() => reject(err));
+    const onExit = (code: number) => finish(() => reject(new GoroscopeError('a scan worker ended without a result', 70, `exit ${code}`)));
+    const cleanup = () => {
+      signal.removeEventListener('abort', onAbort);
+      w.off('message', onMessage);
+      w.off('error', onError);
+      w.off('exit', onExit);
+    };
+    const finish = (fn: () => void) => {
+      if (done) return;
+      done = true;
+      cleanup();
+      fn();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    w.on('message', onMessage);
+    w.on('error', onError);
+    w.on('exit', onExit);
   });
 }

@@ -1,5 +1,6 @@
 // A worker of the parallel `scan --json` (src/commands/scan-parallel.ts): started before the cuts are known (its
-// modules load meanwhile), it gets one byte range, runs it through the pipeline and posts the summary builder back.
+// modules load meanwhile), it gets byte ranges one at a time, runs each through the pipeline and posts its summary
+// builder back.
 import { parentPort } from 'node:worker_threads';
 import { GoroscopeError } from '../errors.js';
 import { runRange, type RangeJob } from './scan-parallel.js';

@@ -6,13 +6,14 @@
 //     format, a one-line `[GIN]` access line or One API app line (`[SYS]`, `[INFO]`, `[WARN]`, `[ERR]`, `[ERROR]`,
 //     `[DEBUG]`, `[FATAL]`): a record START in its stream, never a continuation, a blank, a std-log (GORM,
 //     `[Recovery]`) or crash line, so no multi-line record spans the cut and the record before it is complete;
-//   - the PANIC_GAP bytes before it hold no part of a relay panic or gin panic (`panic detected`,
-//     `stacktrace from panic`, `request body:`, `[Recovery]`): the parser's cross-record panic state (parts sharing a
-//     request id, at most 64 records apart; gin's echo within 8) is empty at the cut;
+//   - every part of a relay panic or gin panic before it in its range (`panic detected`, `stacktrace from panic`,
+//     `request body:`, `[Recovery]`) has at least AGED_RECORDS one-line record starts of its own stream between it and
+//     the cut: the parser's cross-record panic state (parts sharing a request id, at most 64 records of a stream
+//     apart; gin's echo within 8) has let it go by then, so it is empty at the cut;
 //   - json-file: every stream seen in the file's head also has a line in the window before the cut (no stream
 //     keeps a record open across it).
 // The search starts at the k-th n-th of the file and moves forward; when no cut is found before the range would
-// become too small, there is no split and the file is read sequentially.
+// become too small, the rest is one range (no cut at all: the file is read sequentially).
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Stream } from '../events.js';
 import { looksLikeFrames } from '../stream/frames.js';
@@ -20,24 +21,27 @@ import { detectHeadFormat, HEAD_SAMPLE_BYTES, Unwrapper } from '../stream/decode
 import type { TextFormat } from '../stream/wrappers.js';
 import { MAX_LINE_CHARS, type Line } from '../stream/types.js';
 import { START, startKind } from '../parse/starts.js';
+import { GIN_ECHO_RECORDS, PENDING_MAX_RECORDS } from '../parse/panics.js';
 import { readFile, type FileRange } from './files.js';
 import type { Source } from './types.js';
 
 /** One-line record starts required on each side of a cut. */
 export const CUT_WINDOW = 16;
-/** Bytes before a cut that must hold no panic part. */
-export const PANIC_GAP = 512 * 1024;
+/**
+ * Bytes before the search's start read at first to count the records after panic parts (and the window before a
+ * cut); a search that finds no cut reads up to BLOCK behind it (very long lines).
+ */
+const LOOK_BACK = 128 * 1024;
+/** Records of its stream after which the parser has let a panic part go (src/parse/panics.ts), plus one. */
+export const AGED_RECORDS = Math.max(PENDING_MAX_RECORDS, GIN_ECHO_RECORDS) + 1;
 const BLOCK = 4 << 20;
+/** What is read past the search's start at first. */
+const FIRST_BLOCK = 64 * 1024;
 const MARKERS = ['panic detected', 'stacktrace from panic', 'request body:', '[Recovery]'].map((m) => Buffer.from(m));
 const APP = /^\[(?:GIN|SYS|INFO|WARN|ERR|ERROR|DEBUG|FATAL)\] /;
 
-export interface Split {
-  format: TextFormat;
-  ranges: FileRange[];
-}
-
-/** A line usable around a cut: its stream, or null. */
-function goodLine(format: TextFormat, text: string): Stream | null {
+/** A physical line unwrapped with the file's format, or null when it is not one whole line. */
+function unwrapped(format: TextFormat, text: string): Line | null {
   if (text.length > MAX_LINE_CHARS) return null;
   let out: Line | null = null;
   let n = 0;
@@ -46,8 +50,13 @@ function goodLine(format: TextFormat, text: string): Stream | null {
     n++;
   }).line(text, false);
   const l = out as Line | null;
-  if (n !== 1 || l === null || l.oversized) return null;
-  return startKind(l.text) === START && APP.test(l.text) ? l.stream : null;
+  return n !== 1 || l === null || l.oversized ? null : l;
+}
+
+/** A line usable around a cut: its stream, or null. */
+function goodLine(format: TextFormat, text: string): Stream | null {
+  const l = unwrapped(format, text);
+  return l !== null && startKind(l.text) === START && APP.test(l.text) ? l.stream : null;
 }
 
 async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer> {
@@ -62,44 +71,87 @@ function lineText(buf: Buffer, a: number, b: number): string {
 }
 
 /**
- * Byte ranges for `parts` workers over a plain (not gzipped, not multiplexed) file of `size` bytes, or null when
- * the file cannot be split by the rule above. Every range starts at a line start; the first at 0, the last ends at `size`.
+ * The byte ranges of a plain (not gzipped, not multiplexed) file of `size` bytes, in file order, each found when it is
+ * asked for (`next`): up to `parts` of them, cut near the k-th `parts`-th of the file. Fewer when a cut is found late
+ * (a dense part of the file) or not at all after some point (the rest is the last range). Every range starts at a line
+ * start; the first at 0, the last ends at `size`. A file that cannot be cut at all gives one range, the whole file.
  */
-export async function findSplit(path: string, size: number, parts: number): Promise<Split | null> {
-  if (parts < 2) return null;
-  const fh = await open(path, 'r');
-  try {
-    const head = await readAt(fh, 0, Math.min(size, 256 * 1024));
-    if (head.length < 2 || (head[0] === 0x1f && head[1] === 0x8b) || looksLikeFrames(head)) return null;
-    const format = detectHeadFormat(head, head.length <= HEAD_SAMPLE_BYTES && head.length === size);
-    const headStreams = new Set<Stream>();
-    if (format === 'json-file') {
-      const lines = head.toString('utf8', 0, Math.min(head.length, HEAD_SAMPLE_BYTES)).split('\n');
-      lines.pop();
-      for (const t of lines) {
-        new Unwrapper('', format, (l) => headStreams.add(l.stream)).line(t.endsWith('\r') ? t.slice(0, -1) : t, false);
+export class RangeCutter {
+  private prev = 0;
+  private k = 1;
+  private done = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The ranges handed out so far. */
+  readonly ranges: FileRange[] = [];
+
+  private constructor(
+    private readonly fh: FileHandle,
+    private readonly size: number,
+    private readonly parts: number,
+    readonly format: TextFormat,
+    private readonly headStreams: Set<Stream>,
+  ) {}
+
+  /** null when the file is not one that can be cut (gzipped, a saved multiplexed stream, under two bytes). */
+  static async open(path: string, size: number, parts: number): Promise<RangeCutter | null> {
+    const fh = await open(path, 'r');
+    try {
+      const head = await readAt(fh, 0, Math.min(size, 256 * 1024));
+      if (parts < 2 || head.length < 2 || (head[0] === 0x1f && head[1] === 0x8b) || looksLikeFrames(head)) {
+        await fh.close();
+        return null;
       }
+      const format = detectHeadFormat(head, head.length <= HEAD_SAMPLE_BYTES && head.length === size);
+      const headStreams = new Set<Stream>();
+      if (format === 'json-file') {
+        const lines = head.toString('utf8', 0, Math.min(head.length, HEAD_SAMPLE_BYTES)).split('\n');
+        lines.pop();
+        for (const t of lines) {
+          new Unwrapper('', format, (l) => headStreams.add(l.stream)).line(t.endsWith('\r') ? t.slice(0, -1) : t, false);
+        }
+      }
+      return new RangeCutter(fh, size, parts, format, headStreams);
+    } catch (err) {
+      await fh.close();
+      throw err;
     }
-    const cuts: number[] = [];
+  }
+
+  /** The next range in file order, or null when the whole file has been handed out. Calls are served one at a time. */
+  next(): Promise<FileRange | null> {
+    const r = this.queue.then(() => this.cut());
+    this.queue = r.catch(() => undefined);
+    return r;
+  }
+
+  private async cut(): Promise<FileRange | null> {
+    if (this.done) return null;
+    const { size, parts, prev } = this;
     const minRange = Math.floor(size / (parts * 4));
-    for (let k = 1; k < parts; k++) {
-      const prev = cuts[cuts.length - 1] ?? 0;
-      const cut = await findCut(fh, format, headStreams, Math.max(Math.floor((size * k) / parts), prev + minRange), size - minRange, prev);
-      if (cut === null) return null;
-      cuts.push(cut);
-    }
-    const bounds = [0, ...cuts, size];
-    return { format, ranges: cuts.concat(size).map((end, i) => ({ start: bounds[i]!, end, format })) };
-  } finally {
-    await fh.close();
+    const from = Math.max(Math.floor((size * this.k) / parts), prev + minRange);
+    this.k++;
+    const end = this.k > parts || from >= size - minRange ? null : await findCut(this.fh, this.format, this.headStreams, from, size - minRange, prev);
+    if (end === null) this.done = true;
+    const range = { start: prev, end: end ?? size, format: this.format };
+    this.prev = range.end;
+    this.ranges.push(range);
+    return range;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.fh.close();
   }
 }
 
 /** The first cut at or after `from` and before `limit`, reading no further back than `floor`. */
 async function findCut(fh: FileHandle, format: TextFormat, headStreams: Set<Stream>, from: number, limit: number, floor: number): Promise<number | null> {
+  // Most cuts are found within a few lines of `from`: read a little past it first, more only when needed.
+  let ahead = FIRST_BLOCK;
+  let back = LOOK_BACK;
   while (from < limit) {
-    const blockStart = Math.max(floor, from - PANIC_GAP - 64 * 1024);
-    const buf = await readAt(fh, blockStart, BLOCK + (from - blockStart));
+    const blockStart = Math.max(floor, from - back);
+    const buf = await readAt(fh, blockStart, ahead + (from - blockStart));
     if (buf.length === 0) return null;
     // Panic-part positions in the block.
     const marks: number[] = [];
@@ -107,42 +159,99 @@ async function findCut(fh: FileHandle, format: TextFormat, headStreams: Set<Stre
     marks.sort((a, b) => a - b);
     // Complete lines of the block (the first piece may be a cut line unless the block starts the file / a range).
     const starts: number[] = [];
-    const streams: (Stream | null)[] = [];
+    const ends: number[] = [];
     let p = blockStart === floor ? 0 : buf.indexOf(10) + 1;
     if (blockStart !== floor && p === 0) return null; // no line end in a whole block
     for (let nl = buf.indexOf(10, p); nl !== -1; nl = buf.indexOf(10, p)) {
-      starts.push(blockStart + p);
-      streams.push(goodLine(format, lineText(buf, p, nl)));
+      starts.push(p);
+      ends.push(nl);
       p = nl + 1;
     }
-    let run = 0; // good lines ending right before line i
-    let mi = 0;
-    let lastMark = -Infinity;
-    for (let i = 0; i < starts.length; i++) {
-      const c = starts[i]!;
-      while (mi < marks.length && marks[mi]! < c) lastMark = marks[mi++]!;
-      if (c >= from && c < limit && run >= CUT_WINDOW && c - lastMark > PANIC_GAP && c - PANIC_GAP >= blockStart - (blockStart === floor ? Infinity : 0)) {
-        let after = true;
-        for (let j = i; j < i + CUT_WINDOW; j++) {
-          if (j >= starts.length || streams[j] === null) {
-            after = false;
-            break;
-          }
-        }
-        let streamsOk = true;
-        if (after && headStreams.size > 1) {
-          const before = new Set(streams.slice(i - CUT_WINDOW, i));
-          for (const s of headStreams) if (!before.has(s)) streamsOk = false;
-        }
-        if (after && streamsOk) return c;
-      }
-      run = streams[i] === null ? 0 : run + 1;
-    }
     if (starts.length === 0) return null;
-    // Next block: from the last line start seen (the windows and the gap are read again behind it).
-    const next = starts[starts.length - 1]!;
-    if (next <= from) return null;
+    // Whether line j is usable around a cut (its stream), looked at only for lines near a candidate.
+    const memo: (Stream | null | undefined)[] = new Array<Stream | null | undefined>(starts.length);
+    const streamOf = (j: number): Stream | null => {
+      let v = memo[j];
+      if (v === undefined) memo[j] = v = goodLine(format, lineText(buf, starts[j]!, ends[j]!));
+      return v;
+    };
+    // The line holding byte `at` of the block.
+    const lineAt = (at: number): number => {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    };
+    // Every panic part before line i has AGED_RECORDS usable lines of its stream between it and i. A part behind
+    // `floor` belongs to the range before (the parser starts afresh there); the parts behind the block, not read,
+    // are taken to be right before its first line, on every stream.
+    const everyStream: Stream[] = headStreams.size > 0 ? [...headStreams] : ['unknown'];
+    // The parts in the block's lines, in order, with their line and stream (the first piece counts as behind it).
+    const markLines: number[] = [];
+    const markStreams: Stream[] = [];
+    for (const mark of marks) {
+      const at = mark - blockStart;
+      if (at < starts[0]!) continue;
+      const line = lineAt(at);
+      if (markLines[markLines.length - 1] === line) continue;
+      markLines.push(line);
+      markStreams.push(unwrapped(format, lineText(buf, starts[line]!, ends[line]!))?.stream ?? 'unknown');
+    }
+    // Per stream, the last part before the candidate (candidates only move forward).
+    const latest = new Map<Stream, number>();
+    if (blockStart !== floor) for (const st of everyStream) latest.set(st, -1);
+    let mp = 0;
+    const panicsLetGo = (i: number): boolean => {
+      while (mp < markLines.length && markLines[mp]! < i) latest.set(markStreams[mp]!, markLines[mp++]!);
+      for (const [st, line] of latest) {
+        let n = 0;
+        for (let j = i - 1; j > line && n < AGED_RECORDS; j--) if (streamOf(j) === st) n++;
+        if (n < AGED_RECORDS) return false;
+      }
+      return true;
+    };
+    let i = 0;
+    while (i < starts.length && blockStart + starts[i]! < from) i++;
+    candidates: while (i + CUT_WINDOW <= starts.length) {
+      const c = blockStart + starts[i]!;
+      if (c >= limit) return null;
+      if (i < CUT_WINDOW) {
+        i++;
+        continue;
+      }
+      // CUT_WINDOW usable lines on each side; a bad one moves the next candidate past it.
+      for (let j = i + CUT_WINDOW - 1; j >= i - CUT_WINDOW; j--) {
+        if (streamOf(j) === null) {
+          i = Math.max(i, j) + 1;
+          continue candidates;
+        }
+      }
+      if (!panicsLetGo(i)) {
+        i++;
+        continue;
+      }
+      if (headStreams.size > 1) {
+        const before = new Set<Stream | null | undefined>();
+        for (let j = i - CUT_WINDOW; j < i; j++) before.add(memo[j]);
+        let all = true;
+        for (const st of headStreams) if (!before.has(st)) all = false;
+        if (!all) {
+          i++;
+          continue;
+        }
+      }
+      return c;
+    }
+    // Next block: from the last line start seen (the windows and the gap are read again behind it), reading more.
+    const next = blockStart + starts[Math.max(0, starts.length - CUT_WINDOW)]!;
+    if (next <= from || buf.length < ahead + (from - blockStart)) return null;
     from = next;
+    ahead = Math.min(ahead * 4, BLOCK);
+    back = Math.min(back * 4, BLOCK);
   }
   return null;
 }

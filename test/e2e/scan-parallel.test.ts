@@ -76,8 +76,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function scan(file: string, workers: string | null, args: string[] = []): Promise<{ summary: Record<string, unknown>; trace: string }> {
-  const r = await goroscope(['scan', file, '--json', ...args, ...(workers ? ['--workers', workers] : [])], { env: ENV });
+async function scan(file: string, workers: string | null, args: string[] = [], env: Record<string, string> = {}): Promise<{ summary: Record<string, unknown>; trace: string }> {
+  const r = await goroscope(['scan', file, '--json', ...args, ...(workers ? ['--workers', workers] : [])], { env: { ...ENV, ...env } });
   expect(r.stderr.replace(/^parallel: .*\n/, '')).toBe('');
   expect(r.code).toBe(0);
   const summary = JSON.parse(r.stdout) as Record<string, unknown>;
@@ -89,7 +89,16 @@ async function scan(file: string, workers: string | null, args: string[] = []): 
 const offsetOfLine = (text: string, n: number) => Buffer.byteLength(text.split('\n').slice(0, n).join('\n')) + (n > 0 ? 1 : 0);
 
 describe('scan --json in parallel equals --workers 1', () => {
-  const cases: { name: string; form: Form; lines: () => [string, string][]; workers: string | null; args?: string[]; want: { ranges: number; cutAfterLine?: number } }[] = [];
+  const cases: {
+    name: string;
+    form: Form;
+    lines: () => [string, string][];
+    workers: string | null;
+    args?: string[];
+    env?: Record<string, string>;
+    /** At most `ranges` (exactly, without `minRanges`): a dense part of the file leaves fewer cuts. */
+    want: { ranges: number; minRanges?: number; cutAfterLine?: number };
+  }[] = [];
   for (const form of ['plain', 'docker-t', 'json-file'] as const) {
     cases.push({ name: `sample twice, ${form}`, form, lines: () => [...SAMPLE, ...SAMPLE], workers: null, want: { ranges: 2 } });
     const d = withDenseMiddle(1200);
@@ -97,18 +106,27 @@ describe('scan --json in parallel equals --workers 1', () => {
   }
   cases.push({ name: 'sample twice, --kind startup,panic,goroutine, docker-t', form: 'docker-t', lines: () => [...SAMPLE, ...SAMPLE], workers: null, args: ['--kind', 'startup,panic,goroutine'], want: { ranges: 2 } });
   cases.push({ name: 'sample three times, --workers 3, docker-t', form: 'docker-t', lines: () => [...SAMPLE, ...SAMPLE, ...SAMPLE], workers: '3', want: { ranges: 3 } });
+  // Many ranges (as a big file gets: up to 12 per thread, handed to whichever thread is free), merged in file order.
+  const many = { GOROSCOPE_PARALLEL_RANGE_BYTES: String(100 << 10) };
+  for (const form of ['plain', 'docker-t', 'json-file'] as const) {
+    const d = withDenseMiddle(1200);
+    cases.push({ name: `dense middle, ranges of 100 KB, ${form}`, form, lines: () => d.lines, workers: null, env: many, want: { ranges: 24, minRanges: 12 } });
+  }
+  cases.push({ name: 'sample three times, ranges of 100 KB, --workers 3, docker-t', form: 'docker-t', lines: () => [...SAMPLE, ...SAMPLE, ...SAMPLE], workers: '3', env: many, want: { ranges: 36, minRanges: 30 } });
 
   for (const c of cases) {
     it(c.name, async () => {
       const text = render(c.lines(), c.form);
       const file = join(dir, `${c.name.replace(/[^a-z0-9]+/gi, '-')}.log`);
       writeFileSync(file, text);
-      const [par, seq] = await Promise.all([scan(file, c.workers, c.args), scan(file, '1', c.args)]);
+      const [par, seq] = await Promise.all([scan(file, c.workers, c.args, c.env), scan(file, '1', c.args)]);
       expect(seq.trace).toBe('');
       const m = /^parallel: (.*)\n$/.exec(par.trace);
       expect(m, par.trace).not.toBeNull();
       const ranges = m![1]!.split(' ').map((r) => r.split('-').map(Number) as [number, number]);
-      expect(ranges.length).toBe(c.want.ranges);
+      if (c.want.minRanges === undefined) expect(ranges.length).toBe(c.want.ranges);
+      else expect(ranges.length >= c.want.minRanges && ranges.length <= c.want.ranges, `${ranges.length} ranges`).toBe(true);
+      for (let i = 1; i < ranges.length; i++) expect(ranges[i]![0]).toBe(ranges[i - 1]![1]); // no gap, no overlap
       expect(ranges[0]![0]).toBe(0);
       expect(ranges[ranges.length - 1]![1]).toBe(Buffer.byteLength(text));
       const buf = Buffer.from(text);
@@ -118,6 +136,32 @@ describe('scan --json in parallel equals --workers 1', () => {
       expect((par.summary.lines as number) > 0 && (par.summary.records as number) > 0).toBe(true);
     });
   }
+
+  it('relay panics whose parts are up to 60 records apart are never cut in two (ranges of 50 KB): same panics as --workers 1', async () => {
+    const lines: [string, string][] = [];
+    const ts = '2026-03-05T04:00:00.000000000Z';
+    for (let i = 0; lines.length < 60_000; i++) {
+      const rid = `20260305120000${String(i).padStart(8, '0')}`;
+      const gins = (n: number) => Array.from({ length: n }, (_, k) => [ts, GIN(i * 100 + k)] as [string, string]);
+      lines.push(
+        [ts, `[ERR] ${APP} | ${rid} | panic detected: runtime error: index out of range [${i % 7}] with length 0 `],
+        ...gins(20 + (i % 40)),
+        [ts, `[ERR] ${APP} | ${rid} | stacktrace from panic: goroutine ${1000 + i} [running]:`],
+        [ts, 'runtime/debug.Stack()'],
+        [ts, '\t/usr/local/go/src/runtime/debug/stack.go:26 +0x5e'],
+        ...gins(10 + (i % 20)),
+        [ts, `[ERR] ${APP} | ${rid} | request body: {"model":"gpt-4o"} `],
+        ...gins(3 + (i % 90)),
+      );
+    }
+    const file = join(dir, 'spread-panics.log');
+    writeFileSync(file, render(lines, 'docker-t'));
+    const [par, seq] = await Promise.all([scan(file, null, [], { GOROSCOPE_PARALLEL_RANGE_BYTES: String(50 << 10) }), scan(file, '1')]);
+    const ranges = /^parallel: (.*)\n$/.exec(par.trace)![1]!.split(' ');
+    expect(ranges.length).toBeGreaterThan(10);
+    expect((seq.summary.events as Record<string, number>).panic).toBe(lines.filter(([, t]) => t.includes('panic detected')).length);
+    expect(par.summary).toEqual(seq.summary);
+  });
 
   it('a startup banner right at the cut is a restart (the first range saw the source): restarts 1 either way', async () => {
     // The two halves have exactly the same bytes, so the cut search starts right on the banner.

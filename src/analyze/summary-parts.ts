@@ -23,6 +23,8 @@ export interface MergeContext {
 }
 
 export interface Part {
+  /** The kinds of event `add` looks at (absent: every kind); the builder hands it no other. */
+  readonly kinds?: readonly Kind[];
   add(e: GEvent, ctx: AddContext): void;
   merge(later: this, ctx: MergeContext): void;
   finish(into: Partial<Summary>): void;
@@ -86,6 +88,7 @@ export class TimeSpan implements Part {
 
 /** Goroutine samples: count, min, max (when first reached), last (latest in time; input order on ties). */
 export class Goroutines implements Part {
+  readonly kinds: readonly Kind[] = ['goroutine'];
   samples = 0;
   min: number | null = null;
   max: number | null = null;
@@ -127,6 +130,7 @@ export class Goroutines implements Part {
 
 /** Relay errors: total, timeouts, per channel (bounded), without a channel, per cause. */
 export class RelayErrors implements Part {
+  readonly kinds: readonly Kind[] = ['relay_error'];
   total = 0;
   timeouts = 0;
   noChannel = 0;
@@ -169,6 +173,7 @@ export class RelayErrors implements Part {
 
 /** Panics and crashes by signature (count, first and last time, message of the first), and truncated crashes. */
 export class Signatures implements Part {
+  readonly kinds: readonly Kind[] = ['panic', 'crash'];
   groups = new Map<string, SignatureGroup>();
   truncated = 0;
   recovered = 0;
@@ -213,6 +218,9 @@ export class Signatures implements Part {
 export class ChannelStates implements Part {
   table = new Map<number, ChannelStateCount>();
   constructor(public kind: 'channel_disabled' | 'channel_enabled' = 'channel_disabled') {}
+  get kinds(): readonly Kind[] {
+    return [this.kind];
+  }
   add(e: GEvent): void {
     if (e.kind !== this.kind) return;
     const ce = e as ChannelStateEvent;
@@ -242,6 +250,7 @@ export class ChannelStates implements Part {
 
 /** `timeout` events (timeouts outside relay errors) by class. */
 export class TimeoutClasses implements Part {
+  readonly kinds: readonly Kind[] = ['timeout'];
   classes = new Map<string, number>();
   add(e: GEvent): void {
     if (e.kind === 'timeout') bump(this.classes, e.timeoutClass);
@@ -256,6 +265,7 @@ export class TimeoutClasses implements Part {
 
 /** Versions seen in startup banners, in order of first appearance. */
 export class Versions implements Part {
+  readonly kinds: readonly Kind[] = ['startup'];
   versions = new Set<string>();
   add(e: GEvent): void {
     if (e.kind === 'startup' && e.version !== null && this.versions.size < 100) this.versions.add(e.version);

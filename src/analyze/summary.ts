@@ -1,9 +1,9 @@
 // The scan summary (`goroscope scan --json`, docs/scan.md): one pass over the events, constant memory. Pure: no I/O,
 // no clock. One metric is one part (src/analyze/summary-parts.ts, restarts from src/analyze/restarts.ts); state grows
 // only with the number of distinct channels, signatures and sources, never with the number of events.
-import type { GEvent } from '../events.js';
+import { KINDS, type GEvent, type Kind } from '../events.js';
 import { RestartCounter } from './restarts.js';
-import { Breakdowns, ChannelStates, Goroutines, KindCounts, RelayErrors, Signatures, TimeSpan, TimeoutClasses, Versions, type MergeContext, type Part } from './summary-parts.js';
+import { Breakdowns, ChannelStates, Goroutines, KindCounts, RelayErrors, Signatures, TimeSpan, TimeoutClasses, Versions, type AddContext, type MergeContext, type Part } from './summary-parts.js';
 
 export type { InputStats, Breakdown, ChannelErrors, SignatureGroup, ChannelStateCount, Summary } from './summary-types.js';
 import type { InputStats, Summary } from './summary-types.js';
@@ -29,9 +29,16 @@ export class SummaryBuilder {
     new Breakdowns('host'),
   ];
 
+  /** Per kind, the parts that look at it (Part.kinds), in the order of `parts`: most parts want one kind only. */
+  private readonly byKind = new Map<Kind, Part[]>(KINDS.map((k) => [k, this.parts.filter((p) => p.kinds === undefined || p.kinds.includes(k))]));
+  /** One context object, filled anew for each event (`add` runs once per event of a scan). */
+  private readonly ctx: AddContext = { restart: false };
+
   add(e: GEvent): void {
-    const ctx = { restart: this.restartPart.decide(e) };
-    for (const p of this.parts) p.add(e, ctx);
+    const ctx = this.ctx;
+    ctx.restart = this.restartPart.decide(e);
+    const parts = this.byKind.get(e.kind)!;
+    for (let i = 0; i < parts.length; i++) parts[i]!.add(e, ctx);
   }
 
   /**
@@ -44,6 +51,11 @@ export class SummaryBuilder {
     this.restartPart.merge(later.restartPart, ctx.restartedSources);
     this.parts.forEach((p, i) => p.merge(later.parts[i] as never, ctx));
     return this;
+  }
+
+  /** What `postMessage` carries of a builder (plain data: its parts' fields), made whole again by `revive`. */
+  state(): { restartPart: object; parts: object[] } {
+    return { restartPart: this.restartPart, parts: this.parts };
   }
 
   /** A builder sent through `postMessage` (a structured clone: own fields kept, classes lost) made whole again. */

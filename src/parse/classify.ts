@@ -43,13 +43,14 @@ const NETWORK_TEXT = /connection refused|no such host|\bEOF\b|reset by peer|brok
 const UPSTREAM_5XX_TEXT = /(?:status code:? |状态码: ?)5\d\d\b|Bad Gateway|Service Unavailable|Gateway Time-?out/;
 
 /**
- * The cause of a relay error from its text and HTTP status (when the line carries one).
+ * The cause of a relay error from its text and HTTP status (when the line carries one); `timeoutClass` is
+ * classifyTimeout(text), when the caller has it already.
  * Text evidence wins over the status: One API wraps network errors as status 500.
  */
-export function classifyCause(text: string, status: number | null): Cause {
+export function classifyCause(text: string, status: number | null, timeoutClass: TimeoutClass | null = classifyTimeout(text)): Cause {
   // an upstream body can be long; what names the cause is near its start
   if (text.length > CLASSIFY_CHARS) text = text.slice(0, CLASSIFY_CHARS);
-  if (classifyTimeout(text) !== null) return 'timeout';
+  if (timeoutClass !== null) return 'timeout';
   if (RATE_TEXT.test(text) && !/quota/i.test(text)) return 'rate_limit';
   if (QUOTA_TEXT.test(text)) return 'quota';
   if (AUTH_TEXT.test(text)) return 'auth';

@@ -143,14 +143,15 @@ function relayError(c: RecordContext, m: RegExpExecArray, msg: string, lineIdx: 
     const s = STATUS_IN_TEXT.exec(text);
     if (s !== null) status = Number(s[1]);
   }
+  const timeoutClass = classifyTimeout(text);
   const ev: GEvent = {
     kind: 'relay_error',
     time: t.time(c), stream: c.rec.stream, source: c.rec.source, raw: rawText(c), requestId: c.rid,
     channel: channel !== undefined ? Number(channel) : null,
     userId: user !== undefined ? Number(user) : null,
     statusCode: status,
-    cause: classifyCause(text, status),
-    timeoutClass: classifyTimeout(text),
+    cause: classifyCause(text, status, timeoutClass),
+    timeoutClass,
     message: cap(text),
   };
   if (m[4] !== undefined) ev.channelName = m[4];

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goroscope, ROOT } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, goroscope, ROOT } from '../helpers/cli.js';
 
 const ENV = { GOROSCOPE_PARALLEL_MIN_BYTES: String(1 << 20), GOROSCOPE_PARALLEL_TRACE: '1' };
 
@@ -207,6 +208,40 @@ describe('scan --json in parallel equals --workers 1', () => {
     const r3 = await goroscope(['scan', gz, '--json'], { env: { ...ENV, GOROSCOPE_PARALLEL_MIN_BYTES: '1' } });
     expect([r3.code, r3.stderr, JSON.parse(r3.stdout).lines]).toEqual([0, '', SAMPLE.length]);
   });
+
+  it('Ctrl-C: the summary of what was read from the start of the file, every line of it counted once (exit 130)', async () => {
+    // 48 MB, one line in ten a relay error: a contiguous prefix of n lines holds exactly floor(n / 10) of them.
+    const file = join(dir, 'interrupted.log');
+    const line = (i: number) =>
+      i % 10 === 9
+        ? `2026-03-05T04:00:00.000000000Z [ERR] ${APP} | rid${i} | relay error (channel #3, status code 502): bad gateway \n`
+        : `2026-03-05T04:00:00.000000000Z ${GIN(i)}\n`;
+    const block = Array.from({ length: 10_000 }, (_, i) => line(i)).join('');
+    writeFileSync(file, block.repeat(Math.ceil((48 << 20) / block.length)));
+    const total = 10_000 * Math.ceil((48 << 20) / block.length);
+    const child = spawn(process.execPath, [BIN, 'scan', file, '--json'], {
+      env: { ...process.env, ...ENV, GOROSCOPE_PARALLEL_RANGE_BYTES: String(1 << 20), NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const code = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const exit = await code;
+    const s = JSON.parse(stdout) as { lines: number; records: number; relayErrors: { total: number } };
+    if (exit === 0) {
+      // a fast machine: it was done before the Ctrl-C
+      expect(s.lines).toBe(total);
+    } else {
+      expect(exit).toBe(130);
+      expect(s.lines).toBeLessThan(total);
+    }
+    expect([s.records, s.relayErrors.total]).toEqual([s.lines, Math.floor(s.lines / 10)]);
+    expect(stderr.replace(/^parallel: .*\n/, '')).toBe('');
+  }, 60_000);
 
   it('--workers must be a number from 1 to 64', async () => {
     const r = await goroscope(['scan', 'fixtures/sample/one-api-week.log', '--json', '--workers', '0']);

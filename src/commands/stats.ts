@@ -3,33 +3,16 @@
 import type { CommandContext } from '../cli/context.js';
 import { UsageError } from '../errors.js';
 import { parseDuration, sleep } from '../time.js';
-import { bytesSize, humanSize, percent } from '../analyze/stats.js';
 import { dockerFor, mapDockerError, type DockerRuntime } from '../docker/index.js';
 import { inspectRaw } from '../docker/containers.js';
 import { sampleStats, EMPTY_STATS, type StatsSample } from '../docker/stats.js';
 import { write } from '../cli/output.js';
-import { textTable } from '../report/text.js';
-import type { Lang } from '../i18n.js';
+import { renderStatsTable, statsJson, type StatsRow } from '../report/stats.js';
 
 export interface StatsOptions {
   stream?: boolean;
   interval?: string;
   json?: boolean;
-}
-
-export interface StatsRow {
-  name: string;
-  id: string;
-  state: string;
-  restartCount: number;
-  oomKilled: boolean;
-  exitCode: number;
-  startedAt: string | null;
-  cpuPercent: number;
-  memory: StatsSample['memory'];
-  net: StatsSample['net'];
-  block: StatsSample['block'];
-  pids: number;
 }
 
 const ZERO_DATE = '0001-01-01T00:00:00Z';
@@ -62,31 +45,6 @@ export async function sampleRows(docker: DockerRuntime, names: string[]): Promis
   );
 }
 
-const HEADERS: Record<Lang, string[]> = {
-  en: ['CONTAINER', 'STATE', 'RESTARTS', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS', 'OOM', 'EXIT', 'STARTED'],
-  zh: ['容器', '状态', '重启', 'CPU %', '内存用量 / 上限', '内存 %', '网络 I/O', '磁盘 I/O', '进程数', 'OOM', '退出码', '启动时间'],
-};
-
-/** A table like `docker stats`, numbers printed with the docker CLI's units. */
-export function renderTable(rows: StatsRow[], lang: Lang): string {
-  const cells = rows.map((r) => [
-    r.name,
-    r.state,
-    String(r.restartCount),
-    percent(r.cpuPercent),
-    `${bytesSize(r.memory.usageBytes)} / ${bytesSize(r.memory.limitBytes)}`,
-    percent(r.memory.percent),
-    `${humanSize(r.net.rxBytes)} / ${humanSize(r.net.txBytes)}`,
-    `${humanSize(r.block.readBytes)} / ${humanSize(r.block.writeBytes)}`,
-    String(r.pids),
-    r.oomKilled ? 'yes' : 'no',
-    String(r.exitCode),
-    r.startedAt ? r.startedAt.replace(/\.\d+Z$/, 'Z') : '-',
-  ]);
-  const head = HEADERS[lang];
-  return textTable(head, cells, { gap: '   ' });
-}
-
 export async function run(names: string[], opts: StatsOptions, ctx: CommandContext): Promise<void> {
   const intervalMs = opts.interval === undefined ? 2000 : parseDuration(opts.interval);
   if (intervalMs === null || intervalMs <= 0) throw new UsageError('--interval must be a duration such as 2s or 1m', opts.interval);
@@ -97,8 +55,8 @@ export async function run(names: string[], opts: StatsOptions, ctx: CommandConte
     const started = ctx.now();
     const rows = await sampleRows(docker, names);
     const text = opts.json
-      ? JSON.stringify({ time: new Date(ctx.now()).toISOString(), containers: rows }, null, opts.stream === false ? 2 : undefined) + '\n'
-      : renderTable(rows, ctx.lang);
+      ? JSON.stringify(statsJson(ctx.now(), rows), null, opts.stream === false ? 2 : undefined) + '\n'
+      : renderStatsTable(rows, ctx.lang);
     // A terminal is redrawn in place (cursor home, clear below), like docker stats; other outputs append.
     await write(ctx.stdout, tty && opts.stream !== false ? `\x1b[H\x1b[2J${text}` : opts.stream === false || opts.json || first ? text : `\n${text}`);
     if (opts.stream === false) return;

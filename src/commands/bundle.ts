@@ -9,6 +9,7 @@ import { parseTimeArg, requireDuration } from '../time.js';
 import type { BundleDeps, BundleResult, InspectLike } from '../bundle/types.js';
 import type { DockerRuntime } from '../docker/index.js';
 import type { BundleFormat } from '../bundle/writer.js';
+import { sizeText } from '../report/text.js';
 
 export interface BundleCliOptions {
   out?: string;
@@ -24,18 +25,6 @@ export interface BundleCliOptions {
 
 /** `--timeout` of bundle: how long Docker may go unanswered (calls retried until then) and the endpoints may take. */
 const DEFAULT_TIMEOUT_MS = 30_000;
-
-export function human(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let i = -1;
-  do {
-    v /= 1000;
-    i++;
-  } while (v >= 1000 && i < units.length - 1);
-  return `${v.toFixed(1)} ${units[i]}`;
-}
 
 /** One container of a fleet bundle: the engine that has it, and where its directory goes. */
 export interface BundleTarget {
@@ -93,7 +82,7 @@ async function bundleFleet(spec: string, opts: BundleCliOptions, ctx: CommandCon
     return;
   }
   const n = r.manifest.containers.length;
-  const size = format === 'tgz' ? `, ${human(r.finished.bytes)}` : '';
+  const size = format === 'tgz' ? `, ${sizeText(r.finished.bytes)}` : '';
   ctx.stdout.write(`${r.manifest.complete ? 'bundle' : 'incomplete bundle'}: ${r.finished.path} (${n} containers${size})\n`);
   if (!r.manifest.complete) process.exitCode = EXIT.INCOMPLETE;
 }
@@ -222,7 +211,7 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
     ...(showProgress
       ? {
           onProgress: (p: { bytes: number; lines: number; done: boolean }) => {
-            ctx.stderr.write(`\r\x1b[Klogs: ${human(p.bytes)}, ${p.lines.toLocaleString('en-US')} lines${p.done ? '\n' : ''}`);
+            ctx.stderr.write(`\r\x1b[Klogs: ${sizeText(p.bytes)}, ${p.lines.toLocaleString('en-US')} lines${p.done ? '\n' : ''}`);
           },
         }
       : {}),
@@ -232,7 +221,7 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
   const { finished, manifest } = result;
   const failed = Object.entries(manifest.items).filter(([, it]) => it.status === 'failed');
   if (result.interrupted) {
-    ctx.stderr.write(`interrupted: kept the incomplete bundle ${finished.path} (${human(finished.bytes)}; manifest.json says complete: false)\n`);
+    ctx.stderr.write(`interrupted: kept the incomplete bundle ${finished.path} (${sizeText(finished.bytes)}; manifest.json says complete: false)\n`);
     finished.said?.();
     process.exitCode = EXIT.INTERRUPTED;
     return result;
@@ -241,7 +230,7 @@ export async function bundleContainer(container: string, opts: BundleCliOptions,
     for (const [name, it] of failed) ctx.stderr.write(`warning: ${name} not collected: ${it.status === 'failed' ? it.error : ''}\n`);
   }
   // --no-redact is said where the bundle is named: the files hold every secret as the container logged it
-  ctx.stdout.write(`${manifest.complete ? 'bundle' : 'incomplete bundle'}: ${finished.path} (${human(finished.bytes)}${manifest.redacted ? '' : ', NOT redacted'})\n`);
+  ctx.stdout.write(`${manifest.complete ? 'bundle' : 'incomplete bundle'}: ${finished.path} (${sizeText(finished.bytes)}${manifest.redacted ? '' : ', NOT redacted'})\n`);
   if (!manifest.complete) process.exitCode = EXIT.INCOMPLETE; // written, with what is missing marked in its manifest
   return result;
 }

@@ -1,6 +1,6 @@
-// The rules of text on a terminal, one owner each: how many columns a string takes, a padded label, a plain table and
-// how a duration reads. Every renderer (and a chat alert's title) uses these, so a Chinese table lines up the same way
-// in every command. Pure.
+// The rules of text on a terminal, one owner each: how many columns a string takes, a padded label, a plain table, how
+// a duration reads and how a size in bytes does. Every renderer (and a chat alert's title) uses these, so a Chinese
+// table lines up the same way in every command. Pure.
 import type { ChalkInstance } from 'chalk';
 
 /**
@@ -71,4 +71,17 @@ export function duration(seconds: number): string {
   const h = Math.floor(m / 60);
   if (h < 48) return `${h}h${String(m % 60).padStart(2, '0')}m`;
   return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
+}
+
+/** How a size in bytes reads to a person: `950 B`, `1.2 MB` (decimal units, one decimal; a bundle, the logs read so far). */
+export function sizeText(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let i = -1;
+  do {
+    v /= 1000;
+    i++;
+  } while (v >= 1000 && i < units.length - 1);
+  return `${v.toFixed(1)} ${units[i]}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, duration, pad, textTable } from '../../src/report/text.js';
+import { displayWidth, duration, pad, sizeText, textTable } from '../../src/report/text.js';
 
 describe('report/text: the one owner of terminal text rules', () => {
   it.each([
@@ -36,6 +36,18 @@ describe('report/text: the one owner of terminal text rules', () => {
     { input: 190_000, want: '2d04h' },
   ])('duration($input) = $want', ({ input, want }) => {
     expect(duration(input)).toBe(want);
+  });
+
+  it.each([
+    { input: 0, want: '0 B' },
+    { input: 999, want: '999 B' },
+    { input: 1000, want: '1.0 kB' },
+    { input: 1_234_567, want: '1.2 MB' },
+    { input: 999_999, want: '1000.0 kB' },
+    { input: 5_500_000_000, want: '5.5 GB' },
+    { input: 2e15, want: '2000.0 TB' },
+  ])('sizeText($input) = $want', ({ input, want }) => {
+    expect(sizeText(input)).toBe(want);
   });
 
   it('textTable lines up wide characters, right-aligns numeric columns and leaves no trailing spaces', () => {

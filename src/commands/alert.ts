@@ -6,13 +6,13 @@ import type { CommandContext } from '../cli/context.js';
 import { readBaselineRestarts, readTimeout, type ThresholdFlags, wholeNumber } from '../cli/options.js';
 import { resolveThresholds } from '../config.js';
 import { UsageError } from '../errors.js';
-import { fmt } from '../i18n.js';
 import { requireDuration, sleep } from '../time.js';
 import { verdict } from '../analyze/verdict.js';
 import { reasonText } from '../i18n/check.js';
 import { collectFacts } from '../sources/facts.js';
 import { runPipeline } from '../pipeline.js';
 import type { GEvent } from '../events.js';
+import { alertFollowLine, alertLevelLine, alertStartLine, alertStopLine } from '../report/alert.js';
 import { AlertSession, makeNotifier, toEventObservation, toObservation, ALERT_KINDS, type NotifyFlags } from '../notify/index.js';
 
 export interface AlertOptions extends NotifyFlags, ThresholdFlags {
@@ -22,23 +22,6 @@ export interface AlertOptions extends NotifyFlags, ThresholdFlags {
   panicBurst?: string;
   panicWindow?: string;
 }
-
-const M = {
-  en: {
-    start: 'alert: watching {names} every {interval} → {targets}',
-    level: '{time} {name}: {level}{g}',
-    follow: 'alert: log follow of {name} ended ({why}); retrying in {interval}',
-    stop: 'alert: stopped after {rounds} check(s); {sent} alert(s) delivered, {failed} failed',
-    none: 'dry run, nothing sent',
-  },
-  zh: {
-    start: 'alert：每 {interval} 检查 {names} → {targets}',
-    level: '{time} {name}：{level}{g}',
-    follow: 'alert：{name} 的日志跟踪已结束（{why}），{interval} 后重试',
-    stop: 'alert：已停止，共检查 {rounds} 轮；成功发送 {sent} 条，失败 {failed} 条',
-    none: '演练，未发送',
-  },
-} as const;
 
 export async function run(names: string[], opts: AlertOptions, ctx: CommandContext): Promise<void> {
   ctx.endsOnSignal(); // alert runs until stopped (Ctrl-C, SIGTERM from a service manager): that is a normal end, exit 0
@@ -53,7 +36,6 @@ export async function run(names: string[], opts: AlertOptions, ctx: CommandConte
   if (opts.panicWindow !== undefined) n.policy.panicBurst.windowMs = requireDuration('--panic-window', opts.panicWindow);
   const thresholds = new Map(names.map((name) => [name, resolveThresholds(opts, ctx.env, ctx.config, name)]));
   const host = ctx.globals.host?.length === 1 ? ctx.globals.host[0]! : null;
-  const m = M[ctx.lang];
   const out = ctx.stdout;
   const say = (line: string) => out.write(`${line}\n`);
 
@@ -61,7 +43,7 @@ export async function run(names: string[], opts: AlertOptions, ctx: CommandConte
   const session = new AlertSession(n, out, ctx.now);
   let rounds = 0;
 
-  say(fmt(m.start, { names: names.join(', '), interval: opts.interval ?? '30s', targets: n.targets.map((t) => t.label).join(', ') || m.none }));
+  say(alertStartLine(names, opts.interval ?? '30s', n.targets.map((t) => t.label), ctx.lang));
 
   const followers = names.map((name) => follow(name));
   async function follow(name: string): Promise<void> {
@@ -79,7 +61,7 @@ export async function run(names: string[], opts: AlertOptions, ctx: CommandConte
         why = (err as Error).message;
       }
       if (ctx.signal.aborted) break;
-      if (why !== lastWhy) say(fmt(m.follow, { name, why, interval: opts.interval ?? '30s' })); // once per reason, not per retry
+      if (why !== lastWhy) say(alertFollowLine(name, why, opts.interval ?? '30s', ctx.lang)); // once per reason, not per retry
       lastWhy = why;
       since = ctx.now();
       await sleep(intervalMs, ctx.signal);
@@ -100,13 +82,11 @@ export async function run(names: string[], opts: AlertOptions, ctx: CommandConte
     if (ctx.signal.aborted) break;
     rounds += 1;
     const time = new Date(ctx.now()).toISOString();
-    for (const o of levels) say(fmt(m.level, { time, name: o.container, level: o.level, g: o.goroutines !== null ? ` (${o.goroutines} goroutines)` : '' }));
+    for (const o of levels) say(alertLevelLine(time, o, ctx.lang));
     session.push({ levels, events: [] });
     await sleep(intervalMs, ctx.signal);
   }
   await Promise.all(followers);
   await session.close();
-  say(fmt(m.stop, { rounds, sent: session.sent, failed: session.failed }));
+  say(alertStopLine(rounds, session.sent, session.failed, ctx.lang));
 }
-
-

@@ -1,7 +1,8 @@
 // `scan --json` over one big plain file on several cores: the file is cut into byte ranges at safe line starts
 // (src/sources/split.ts), each range runs the same pipeline (runPipeline over a byte-range file source) — on this
-// thread or in a worker_threads worker, whichever is free — and the summaries are merged in file order
-// (SummaryBuilder.merge). The merged summary is the sequential one (test/e2e/scan-parallel.test.ts).
+// thread or in a worker_threads worker, whichever is free, once the first range has shown that the file's events keep
+// a thread busy enough (MIN_EVENT_SHARE) — and the summaries are merged in file order (SummaryBuilder.merge). The
+// merged summary is the sequential one (test/e2e/scan-parallel.test.ts).
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
@@ -34,14 +35,35 @@ export interface RangeJob {
 export interface RangeResult {
   builder: SummaryBuilder;
   stats: PipelineStats;
+  /** Events the range made (before the --kind filter): how busy its lines kept the parser. */
+  events?: number;
 }
 
 /** One range through the pipeline into a summary builder (this thread or a worker). */
 export async function runRange(job: RangeJob, signal?: AbortSignal): Promise<RangeResult> {
   const { fileRangeSource } = await import('../sources/split.js');
   const builder = new SummaryBuilder();
-  const stats = await runPipeline([fileRangeSource(job.path, job.range, signal)], { tz: job.tz, kinds: job.kinds, signal }, (e) => builder.add(e));
-  return { builder, stats };
+  let events = 0;
+  const stats = await runPipeline([fileRangeSource(job.path, job.range, signal)], { tz: job.tz, kinds: job.kinds, signal }, (e) => {
+    events++;
+    builder.add(e);
+  });
+  return { builder, stats, events };
+}
+
+/**
+ * Events per line of the first range from which a second thread is worth it (`GOROSCOPE_PARALLEL_MIN_EVENTS` sets it,
+ * for tests). On two cores a scan on one thread already keeps about 1.4 of them busy (file reads in the thread pool,
+ * the garbage collector's and the compiler's threads): while the lines are mostly quiet (decided on their bytes), a
+ * second thread only competes with those — the 734 MB bench file, one line in 111 an event, took 1.8–2.0 s on two
+ * threads against 1.45–1.6 s on one. When events are many, parsing them is the thread's work and a second thread
+ * halves it: the event-heavy file, one line in five, 2.8 s against 4.1 s. The share is chosen between the two.
+ */
+const MIN_EVENT_SHARE = 0.02;
+
+function minEventShare(env: NodeJS.ProcessEnv): number {
+  const v = env.GOROSCOPE_PARALLEL_MIN_EVENTS;
+  return v !== undefined && /^\d+(?:\.\d+)?$/.test(v) ? Number(v) : MIN_EVENT_SHARE;
 }
 
 /**
@@ -76,34 +98,33 @@ export async function scanParallel(
   if (workers < 2) return null;
   const st = await stat(path).catch(() => null);
   if (!st?.isFile() || st.size < minBytes(opts.env) || /\.(?:gz|tgz)$/.test(path)) return null;
-  // The workers start loading their modules while this thread finds the first cut and starts on the first range.
-  const pool = Array.from({ length: workers - 1 }, () => new Worker(new URL('./scan-worker.js', import.meta.url)));
-  const stopPool = () => {
-    for (const w of pool) void w.terminate();
-  };
   const { RangeCutter } = await import('../sources/split.js');
-  let cutter;
+  const cutter = await RangeCutter.open(path, st.size, rangeCount(st.size, workers, rangeBytes(opts.env)));
   let first;
   try {
-    cutter = await RangeCutter.open(path, st.size, rangeCount(st.size, workers, rangeBytes(opts.env)));
     first = cutter === null ? null : await cutter.next();
   } catch (err) {
-    stopPool();
+    await cutter?.close();
     throw err;
   }
   // One range, the whole file (no safe cut): read sequentially.
   if (cutter === null || first === null || first.end === st.size) {
     if (opts.env.GOROSCOPE_PARALLEL_TRACE) opts.trace?.('parallel: no cut\n');
-    stopPool();
     await cutter?.close();
     return null;
   }
+  const pool: Worker[] = [];
+  const stopPool = () => {
+    for (const w of pool) void w.terminate();
+  };
   // Each thread takes the next range in file order (cut when it is asked for) until none is left.
   const results: (RangeResult | undefined)[] = [];
   let taken = 0;
+  // One thread after all (the first range's lines were mostly quiet): the rest of the file is one range.
+  let alone = false;
   const take = async (): Promise<{ i: number; job: RangeJob } | null> => {
     if (opts.signal.aborted) return null;
-    const range = taken === 0 ? first : await cutter.next();
+    const range = taken === 0 ? first : await (alone ? cutter.rest() : cutter.next());
     if (range === null) return null;
     return { i: taken++, job: { path, range, kinds: opts.kinds, tz: opts.tz } };
   };
@@ -121,6 +142,13 @@ export async function scanParallel(
     }
   };
   try {
+    // The first range on this thread; its events per line say whether the others are shared with worker threads.
+    const t = (await take())!;
+    results[t.i] = await runRange(t.job, opts.signal);
+    const r = results[t.i]!;
+    if (!opts.signal.aborted && r.stats.lines > 0 && (r.events ?? 0) / r.stats.lines >= minEventShare(opts.env)) {
+      for (let k = 1; k < workers; k++) pool.push(new Worker(new URL('./scan-worker.js', import.meta.url)));
+    } else alone = true;
     await Promise.all([here(), ...pool.map(there)]);
   } catch (err) {
     stopPool();
@@ -128,8 +156,10 @@ export async function scanParallel(
   } finally {
     await cutter.close();
   }
-  // Hidden, for tests: where the file was cut.
-  if (opts.env.GOROSCOPE_PARALLEL_TRACE) opts.trace?.(`parallel: ${cutter.ranges.map((r) => `${r.start}-${r.end}`).join(' ')}\n`);
+  // Hidden, for tests: how many threads read the file, and where it was cut.
+  if (opts.env.GOROSCOPE_PARALLEL_TRACE) {
+    opts.trace?.(`parallel: ${pool.length === 0 ? '1 thread' : `${1 + pool.length} threads`}, ${cutter.ranges.map((r) => `${r.start}-${r.end}`).join(' ')}\n`);
+  }
   // Interrupted (Ctrl-C): the ranges read so far from the start of the file, the last one perhaps in part.
   let merged: RangeResult | null = null;
   for (let i = 0; i < taken; i++) {

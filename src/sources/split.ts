@@ -124,6 +124,20 @@ export class RangeCutter {
     return r;
   }
 
+  /** The rest of the file as one range (no more cuts), or null when the whole file has been handed out. */
+  rest(): Promise<FileRange | null> {
+    const r = this.queue.then(() => {
+      if (this.done) return null;
+      this.done = true;
+      const range = { start: this.prev, end: this.size, format: this.format };
+      this.prev = this.size;
+      this.ranges.push(range);
+      return range;
+    });
+    this.queue = r.catch(() => undefined);
+    return r;
+  }
+
   private async cut(): Promise<FileRange | null> {
     if (this.done) return null;
     const { size, parts, prev } = this;

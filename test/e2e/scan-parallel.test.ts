@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { BIN, goroscope, ROOT } from '../helpers/cli.js';
 
-const ENV = { GOROSCOPE_PARALLEL_MIN_BYTES: String(1 << 20), GOROSCOPE_PARALLEL_TRACE: '1' };
+// GOROSCOPE_PARALLEL_MIN_EVENTS 0: the worker threads read ranges whatever the first range's events (the default
+// leaves a mostly quiet file to one thread; tested below).
+const ENV = { GOROSCOPE_PARALLEL_MIN_BYTES: String(1 << 20), GOROSCOPE_PARALLEL_TRACE: '1', GOROSCOPE_PARALLEL_MIN_EVENTS: '0' };
 
 /** The shipped sample's lines as [docker time, text]. */
 const SAMPLE: [string, string][] = readFileSync(join(ROOT, 'fixtures/sample/one-api-week.log'), 'utf8')
@@ -122,9 +124,10 @@ describe('scan --json in parallel equals --workers 1', () => {
       writeFileSync(file, text);
       const [par, seq] = await Promise.all([scan(file, c.workers, c.args, c.env), scan(file, '1', c.args)]);
       expect(seq.trace).toBe('');
-      const m = /^parallel: (.*)\n$/.exec(par.trace);
+      const m = /^parallel: (\d+) threads?, (.*)\n$/.exec(par.trace);
       expect(m, par.trace).not.toBeNull();
-      const ranges = m![1]!.split(' ').map((r) => r.split('-').map(Number) as [number, number]);
+      expect(Number(m![1])).toBe(c.workers === null ? 2 : Number(c.workers));
+      const ranges = m![2]!.split(' ').map((r) => r.split('-').map(Number) as [number, number]);
       if (c.want.minRanges === undefined) expect(ranges.length).toBe(c.want.ranges);
       else expect(ranges.length >= c.want.minRanges && ranges.length <= c.want.ranges, `${ranges.length} ranges`).toBe(true);
       for (let i = 1; i < ranges.length; i++) expect(ranges[i]![0]).toBe(ranges[i - 1]![1]); // no gap, no overlap
@@ -158,7 +161,7 @@ describe('scan --json in parallel equals --workers 1', () => {
     const file = join(dir, 'spread-panics.log');
     writeFileSync(file, render(lines, 'docker-t'));
     const [par, seq] = await Promise.all([scan(file, null, [], { GOROSCOPE_PARALLEL_RANGE_BYTES: String(50 << 10) }), scan(file, '1')]);
-    const ranges = /^parallel: (.*)\n$/.exec(par.trace)![1]!.split(' ');
+    const ranges = /^parallel: 2 threads, (.*)\n$/.exec(par.trace)![1]!.split(' ');
     expect(ranges.length).toBeGreaterThan(10);
     expect((seq.summary.events as Record<string, number>).panic).toBe(lines.filter(([, t]) => t.includes('panic detected')).length);
     expect(par.summary).toEqual(seq.summary);
@@ -181,7 +184,7 @@ describe('scan --json in parallel equals --workers 1', () => {
     const file = join(dir, 'restart-at-cut.log');
     writeFileSync(file, text);
     const [par, seq] = await Promise.all([scan(file, null), scan(file, '1')]);
-    expect(par.trace).toBe(`parallel: 0-${half} ${half}-${2 * half}\n`);
+    expect(par.trace).toBe(`parallel: 2 threads, 0-${half} ${half}-${2 * half}\n`);
     expect([seq.summary.restarts, (seq.summary.events as Record<string, number>).startup]).toEqual([1, 1]);
     expect(par.summary).toEqual(seq.summary);
   });
@@ -242,6 +245,22 @@ describe('scan --json in parallel equals --workers 1', () => {
     expect([s.records, s.relayErrors.total]).toEqual([s.lines, Math.floor(s.lines / 10)]);
     expect(stderr.replace(/^parallel: .*\n/, '')).toBe('');
   }, 60_000);
+
+  it('the first range decides: mostly quiet lines stay on one thread, one line in five an event gets both', async () => {
+    const ts = '2026-03-05T04:00:00.000000000Z';
+    const quiet = Array.from({ length: 60_000 }, (_, i) => `${ts} ${GIN(i)}\n`).join('');
+    const busy = Array.from({ length: 60_000 }, (_, i) =>
+      i % 5 === 4 ? `${ts} [ERR] ${APP} | rid${i} | relay error (channel #${i % 7}, status code 502): bad gateway \n` : `${ts} ${GIN(i)}\n`,
+    ).join('');
+    const env = { GOROSCOPE_PARALLEL_MIN_EVENTS: '0.02', GOROSCOPE_PARALLEL_RANGE_BYTES: String(1 << 20) };
+    for (const [name, text, threads] of [['quiet', quiet, '1 thread'], ['busy', busy, '2 threads']] as const) {
+      const file = join(dir, `decide-${name}.log`);
+      writeFileSync(file, text);
+      const [par, seq] = await Promise.all([scan(file, null, [], env), scan(file, '1')]);
+      expect(par.trace.startsWith(`parallel: ${threads}, 0-`), par.trace).toBe(true);
+      expect(par.summary).toEqual(seq.summary);
+    }
+  });
 
   it('--workers must be a number from 1 to 64', async () => {
     const r = await goroscope(['scan', 'fixtures/sample/one-api-week.log', '--json', '--workers', '0']);

@@ -1,8 +1,8 @@
 // `scan --json` over one big plain file on several cores: the file is cut into byte ranges at safe line starts
 // (src/sources/split.ts), each range runs the same pipeline (runPipeline over a byte-range file source) — on this
-// thread or in a worker_threads worker, whichever is free, once the first range has shown that the file's events keep
-// a thread busy enough (MIN_EVENT_SHARE) — and the summaries are merged in file order (SummaryBuilder.merge). The
-// merged summary is the sequential one (test/e2e/scan-parallel.test.ts).
+// thread or in a worker_threads worker, whichever is free, when enough of the file's lines may make an event to keep
+// a thread busy (MIN_BUSY_SHARE) — and the summaries are merged in file order (SummaryBuilder.merge). The merged
+// summary is the sequential one (test/e2e/scan-parallel.test.ts).
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
@@ -35,35 +35,30 @@ export interface RangeJob {
 export interface RangeResult {
   builder: SummaryBuilder;
   stats: PipelineStats;
-  /** Events the range made (before the --kind filter): how busy its lines kept the parser. */
-  events?: number;
 }
 
 /** One range through the pipeline into a summary builder (this thread or a worker). */
 export async function runRange(job: RangeJob, signal?: AbortSignal): Promise<RangeResult> {
   const { fileRangeSource } = await import('../sources/split.js');
   const builder = new SummaryBuilder();
-  let events = 0;
-  const stats = await runPipeline([fileRangeSource(job.path, job.range, signal)], { tz: job.tz, kinds: job.kinds, signal }, (e) => {
-    events++;
-    builder.add(e);
-  });
-  return { builder, stats, events };
+  const stats = await runPipeline([fileRangeSource(job.path, job.range, signal)], { tz: job.tz, kinds: job.kinds, signal }, (e) => builder.add(e));
+  return { builder, stats };
 }
 
 /**
- * Events per line of the first range from which a second thread is worth it (`GOROSCOPE_PARALLEL_MIN_EVENTS` sets it,
- * for tests). On two cores a scan on one thread already keeps about 1.4 of them busy (file reads in the thread pool,
- * the garbage collector's and the compiler's threads): while the lines are mostly quiet (decided on their bytes), a
- * second thread only competes with those — the 734 MB bench file, one line in 111 an event, took 1.8–2.0 s on two
- * threads against 1.45–1.6 s on one. When events are many, parsing them is the thread's work and a second thread
- * halves it: the event-heavy file, one line in five, 2.8 s against 4.1 s. The share is chosen between the two.
+ * The share of a file's lines that may make an event (not found quiet on their bytes, in its first MB) from which a
+ * second thread is worth it (`GOROSCOPE_PARALLEL_MIN_BUSY` sets it, for tests). On two cores a scan on one thread
+ * already keeps about 1.4 of them busy (file reads in the thread pool, the garbage collector's and the compiler's
+ * threads): while the lines are mostly quiet, a second thread only competes with those — the 734 MB bench file (1.3 %
+ * of its lines not quiet, one in 111 an event) took 1.8–2.0 s on two threads against 1.45–1.6 s on one. When many
+ * lines are events, parsing them is the thread's work and a second thread shares it: the event-heavy file (20 % not
+ * quiet, one line in five an event) took 2.5–2.8 s on two against 2.8–3.7 s on one. The share is chosen between.
  */
-const MIN_EVENT_SHARE = 0.02;
+const MIN_BUSY_SHARE = 0.05;
 
-function minEventShare(env: NodeJS.ProcessEnv): number {
-  const v = env.GOROSCOPE_PARALLEL_MIN_EVENTS;
-  return v !== undefined && /^\d+(?:\.\d+)?$/.test(v) ? Number(v) : MIN_EVENT_SHARE;
+function minBusyShare(env: NodeJS.ProcessEnv): number {
+  const v = env.GOROSCOPE_PARALLEL_MIN_BUSY;
+  return v !== undefined && /^\d+(?:\.\d+)?$/.test(v) ? Number(v) : MIN_BUSY_SHARE;
 }
 
 /**
@@ -98,7 +93,13 @@ export async function scanParallel(
   if (workers < 2) return null;
   const st = await stat(path).catch(() => null);
   if (!st?.isFile() || st.size < minBytes(opts.env) || /\.(?:gz|tgz)$/.test(path)) return null;
-  const { RangeCutter } = await import('../sources/split.js');
+  const { RangeCutter, busyShare } = await import('../sources/split.js');
+  // Mostly quiet lines: one thread (MIN_BUSY_SHARE).
+  const busy = await busyShare(path);
+  if (busy !== null && busy < minBusyShare(opts.env)) {
+    if (opts.env.GOROSCOPE_PARALLEL_TRACE) opts.trace?.(`parallel: no, ${(busy * 100).toFixed(1)} % of the lines may make an event\n`);
+    return null;
+  }
   const cutter = await RangeCutter.open(path, st.size, rangeCount(st.size, workers, rangeBytes(opts.env)));
   let first;
   try {
@@ -113,18 +114,17 @@ export async function scanParallel(
     await cutter?.close();
     return null;
   }
-  const pool: Worker[] = [];
+  // The workers load their modules while this thread starts on the first range.
+  const pool = Array.from({ length: workers - 1 }, () => new Worker(new URL('./scan-worker.js', import.meta.url)));
   const stopPool = () => {
     for (const w of pool) void w.terminate();
   };
   // Each thread takes the next range in file order (cut when it is asked for) until none is left.
   const results: (RangeResult | undefined)[] = [];
   let taken = 0;
-  // One thread after all (the first range's lines were mostly quiet): the rest of the file is one range.
-  let alone = false;
   const take = async (): Promise<{ i: number; job: RangeJob } | null> => {
     if (opts.signal.aborted) return null;
-    const range = taken === 0 ? first : await (alone ? cutter.rest() : cutter.next());
+    const range = taken === 0 ? first : await cutter.next();
     if (range === null) return null;
     return { i: taken++, job: { path, range, kinds: opts.kinds, tz: opts.tz } };
   };
@@ -142,13 +142,6 @@ export async function scanParallel(
     }
   };
   try {
-    // The first range on this thread; its events per line say whether the others are shared with worker threads.
-    const t = (await take())!;
-    results[t.i] = await runRange(t.job, opts.signal);
-    const r = results[t.i]!;
-    if (!opts.signal.aborted && r.stats.lines > 0 && (r.events ?? 0) / r.stats.lines >= minEventShare(opts.env)) {
-      for (let k = 1; k < workers; k++) pool.push(new Worker(new URL('./scan-worker.js', import.meta.url)));
-    } else alone = true;
     await Promise.all([here(), ...pool.map(there)]);
   } catch (err) {
     stopPool();
@@ -158,7 +151,7 @@ export async function scanParallel(
   }
   // Hidden, for tests: how many threads read the file, and where it was cut.
   if (opts.env.GOROSCOPE_PARALLEL_TRACE) {
-    opts.trace?.(`parallel: ${pool.length === 0 ? '1 thread' : `${1 + pool.length} threads`}, ${cutter.ranges.map((r) => `${r.start}-${r.end}`).join(' ')}\n`);
+    opts.trace?.(`parallel: ${workers} threads, ${cutter.ranges.map((r) => `${r.start}-${r.end}`).join(' ')}\n`);
   }
   // Interrupted (Ctrl-C): the ranges read so far from the start of the file, the last one perhaps in part.
   let merged: RangeResult | null = null;

@@ -17,10 +17,10 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Stream } from '../events.js';
 import { looksLikeFrames } from '../stream/frames.js';
-import { detectHeadFormat, HEAD_SAMPLE_BYTES, Unwrapper } from '../stream/decode.js';
+import { DetectingDecoder, detectHeadFormat, HEAD_SAMPLE_BYTES, Unwrapper } from '../stream/decode.js';
 import type { TextFormat } from '../stream/wrappers.js';
 import { MAX_LINE_CHARS, type Line } from '../stream/types.js';
-import { START, startKind } from '../parse/starts.js';
+import { START, quietStart, startKind } from '../parse/starts.js';
 import { GIN_ECHO_RECORDS, PENDING_MAX_RECORDS } from '../parse/panics.js';
 import { readFile, type FileRange } from './files.js';
 import type { Source } from './types.js';
@@ -120,20 +120,6 @@ export class RangeCutter {
   /** The next range in file order, or null when the whole file has been handed out. Calls are served one at a time. */
   next(): Promise<FileRange | null> {
     const r = this.queue.then(() => this.cut());
-    this.queue = r.catch(() => undefined);
-    return r;
-  }
-
-  /** The rest of the file as one range (no more cuts), or null when the whole file has been handed out. */
-  rest(): Promise<FileRange | null> {
-    const r = this.queue.then(() => {
-      if (this.done) return null;
-      this.done = true;
-      const range = { start: this.prev, end: this.size, format: this.format };
-      this.prev = this.size;
-      this.ranges.push(range);
-      return range;
-    });
     this.queue = r.catch(() => undefined);
     return r;
   }
@@ -273,4 +259,32 @@ async function findCut(fh: FileHandle, format: TextFormat, headStreams: Set<Stre
 /** A Source reading one byte range of a file (the same pipeline as the whole file, src/pipeline.ts). */
 export function fileRangeSource(path: string, range: FileRange, signal?: AbortSignal): Source {
   return { info: { spec: path, kind: 'file', name: path }, read: (onLine, quiet) => readFile(path, path, onLine, signal, range, quiet) };
+}
+
+/** Bytes of a file's start that busyShare reads. */
+const BUSY_SAMPLE = 1 << 20;
+
+/**
+ * The share of the lines in a file's first MB that the byte-level test (starts.ts quietStart) does not find quiet,
+ * unwrapped as the scan unwraps them: the lines that may make an event. null for an empty sample.
+ */
+export async function busyShare(path: string): Promise<number | null> {
+  const fh = await open(path, 'r');
+  let sample: Buffer;
+  try {
+    sample = await readAt(fh, 0, BUSY_SAMPLE);
+  } finally {
+    await fh.close();
+  }
+  const end = sample.lastIndexOf(10) + 1;
+  let quiet = 0;
+  let all = 0;
+  const d = new DetectingDecoder('', (l) => {
+    const n = l.count ?? 1;
+    all += n;
+    if (l.quiet === true) quiet += n;
+  }, undefined, quietStart);
+  d.push(sample.subarray(0, end));
+  d.end();
+  return all === 0 ? null : (all - quiet) / all;
 }

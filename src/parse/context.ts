@@ -18,14 +18,25 @@ export interface RecordContext {
   readonly iso: string | null;
   /** The One API request id, when the record carries a real one. */
   readonly rid: string | undefined;
+  /** `first` is cleaned already (cleanLine): the dialect had it so. */
+  readonly clean?: boolean;
 }
 
-export function recordContext(rec: LogRecord, idx: number, first: string, naive: string | null = null, rid: string | undefined = undefined, iso: string | null = null): RecordContext {
-  return { rec, idx, first, naive, iso, rid };
+export function recordContext(
+  rec: LogRecord,
+  idx: number,
+  first: string,
+  naive: string | null = null,
+  rid: string | undefined = undefined,
+  iso: string | null = null,
+  clean = false,
+): RecordContext {
+  return clean ? { rec, idx, first, naive, iso, rid, clean } : { rec, idx, first, naive, iso, rid };
 }
 
 export function withRid(c: RecordContext, rid: string | undefined): RecordContext {
-  return rid === c.rid ? c : { rec: c.rec, idx: c.idx, first: c.first, naive: c.naive, iso: c.iso, rid };
+  if (rid === c.rid) return c;
+  return c.clean === true ? { rec: c.rec, idx: c.idx, first: c.first, naive: c.naive, iso: c.iso, rid, clean: true } : { rec: c.rec, idx: c.idx, first: c.first, naive: c.naive, iso: c.iso, rid };
 }
 
 /** Severity words as the dialects print them: `SYS`, `INFO`, `ERR`, `ERROR`, `FATAL`, zap's `DPANIC`, JSON's upper-cased level. */
@@ -107,7 +118,7 @@ export class TimeReader {
 }
 
 export function rawText(c: RecordContext): string {
-  return cap(cleanLine(c.first));
+  return cap(c.clean === true ? c.first : cleanLine(c.first));
 }
 
 

@@ -9,6 +9,18 @@ export function stripAnsi(s: string): string {
   return s.indexOf('\x1b') === -1 ? s : s.replace(ANSI, '');
 }
 
+/**
+ * Where a line ends once cleaned, when cleaning would only drop its trailing `\r` and space (no ANSI, NUL or BOM in
+ * it): then `cleanLine(s) === s.slice(0, plainEnd(s))`. -1 otherwise.
+ */
+export function plainEnd(s: string): number {
+  if (s.indexOf('\x1b') !== -1 || s.indexOf('\0') !== -1 || s.charCodeAt(0) === 0xfeff) return -1;
+  let end = s.length;
+  if (end > 0 && s.charCodeAt(end - 1) === 13) end--;
+  if (end > 0 && s.charCodeAt(end - 1) === 32) end--;
+  return end;
+}
+
 /** ANSI, NUL bytes, a BOM, then one trailing `\r` and one trailing space removed. */
 export function cleanLine(s: string): string {
   if (s.indexOf('\x1b') !== -1) s = s.replace(ANSI, '');

@@ -8,7 +8,7 @@ import type { LogRecord } from '../../stream/types.js';
 import { recordContext, type Level, type Tools } from '../context.js';
 import { CONTINUATION, NOT_MINE, QUIET, START, UNSURE, isAscii, isDigit, type Dialect, type Quietness, type StartKind } from '../dialect.js';
 import { eventPrefixAt, realRequestId, worthParsing } from '../patterns.js';
-import { cleanLine } from '../text.js';
+import { cleanLine, plainEnd } from '../text.js';
 
 /** `[SYS] `/`[ERR] `, `[INFO] `/`[WARN] `, `[ERROR] `/`[DEBUG] `/`[FATAL] ` followed by a digit (the date). */
 function start(t: string): StartKind {
@@ -83,8 +83,16 @@ function parse(first: string, r: LogRecord, idx: number, t: Tools): boolean {
   // Timeout text is looked for in every level but INFO/DEBUG, the bulk of app lines (consume logs, quota checks):
   // the gateways log their timeouts as errors or warnings (`[SYS]` is SysError too in eras A–C).
   if (lv !== 'FATAL' && !worthParsing(first, msgAt, lv !== 'INFO' && lv !== 'DEBUG')) return true;
-  const c = recordContext(r, idx, first, first.slice(tsAt, tsAt + 21), ridEnd > 0 ? realRequestId(first.slice(bodyAt, ridEnd)) : undefined);
-  t.message(c, cleanLine(first.slice(msgAt)), lv, idx);
+  const naive = first.slice(tsAt, tsAt + 21);
+  const rid = ridEnd > 0 ? realRequestId(first.slice(bodyAt, ridEnd)) : undefined;
+  // A line with no ANSI, NUL or BOM is cleaned once, for the message and the events' raw text alike.
+  const end = plainEnd(first);
+  if (end >= 0 && first.charCodeAt(msgAt) !== 0xfeff) {
+    const line = end === first.length ? first : first.slice(0, end);
+    t.message(recordContext(r, idx, line, naive, rid, null, true), msgAt >= end ? '' : line.slice(msgAt), lv, idx);
+  } else {
+    t.message(recordContext(r, idx, first, naive, rid), cleanLine(first.slice(msgAt)), lv, idx);
+  }
   return true;
 }
 

@@ -5,8 +5,8 @@
 // existing bundle, also when two bundles finish at the same moment. A process ended while a bundle is being
 // written (a second Ctrl-C) removes the partial files and says so in one line.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { existsSync, rmSync, rmdirSync, writeSync, type WriteStream } from 'node:fs';
-import { link, mkdir, open, rename, rm, rmdir, stat, unlink, writeFile, chmod, readdir } from 'node:fs/promises';
+import { existsSync, mkdirSync, renameSync, rmSync, rmdirSync, writeSync, type WriteStream } from 'node:fs';
+import { link, mkdir, open, rename, rm, stat, unlink, writeFile, chmod, readdir } from 'node:fs/promises';
 import { basename, join, posix, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -294,7 +294,7 @@ export class BundleWriter {
     };
     try {
       if (format === 'dir') {
-        const dest = await this.placeDir(name);
+        const dest = this.placeDir(name);
         let bytes = this.adopted;
         for (const f of this.files.values()) bytes += f.bytes;
         return { path: dest, bytes, ...keep(dest) };
@@ -317,24 +317,29 @@ export class BundleWriter {
     return n === 1 ? `${name}${ext}` : `${name}-${n}${ext}`;
   }
 
-  /** Move the staging directory to the first free name: an empty directory made exclusively reserves it. */
-  private async placeDir(name: string): Promise<string> {
+  /**
+   * Move the staging directory to the first free name: an empty directory made exclusively reserves it. Synchronous
+   * on purpose (two quick system calls): a second Ctrl-C ends the process with its exit handlers while the thread
+   * pool may still be running an asynchronous rename, which could then land after the handler removed or reported the
+   * staging directory; done here in one piece, the handlers see it either before or after.
+   */
+  private placeDir(name: string): string {
     for (let n = 1; n <= MAX_SUFFIX; n++) {
       const dest = join(this.outDir, BundleWriter.candidate(name, n));
       try {
-        await mkdir(dest, { mode: DIR_MODE });
+        mkdirSync(dest, { mode: DIR_MODE });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
         throw err;
       }
       this.reserved = dest;
       try {
-        await rename(this.staging, dest); // onto our own empty directory: atomic on POSIX
+        renameSync(this.staging, dest); // onto our own empty directory: atomic on POSIX
       } catch (err) {
-        await rmdir(dest);
+        rmdirSync(dest);
         const code = (err as NodeJS.ErrnoException).code;
         if (code !== 'EPERM' && code !== 'EEXIST' && code !== 'ENOTEMPTY') throw err;
-        await rename(this.staging, dest); // Windows does not rename onto a directory: the reservation is freed first
+        renameSync(this.staging, dest); // Windows does not rename onto a directory: the reservation is freed first
       }
       return dest;
     }

@@ -194,8 +194,9 @@ export function dockerTimeToIso(ts: string): string | null {
       if (c < 48 || c > 57) digits = false;
     }
     if (digits) {
-      const second = ts.slice(0, 19);
-      if (second !== lastSecond) {
+      // (compared in place: no string is made for a second already validated)
+      if (lastSecond.length !== 19 || !ts.startsWith(lastSecond)) {
+        const second = ts.slice(0, 19);
         lastSecond = second;
         const ms = Date.parse(`${second}Z`);
         lastSecondValid = Number.isFinite(ms) && new Date(ms).toISOString().startsWith(second); // 02-30 is not a day

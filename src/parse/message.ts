@@ -130,7 +130,8 @@ function relayError(c: RecordContext, m: RegExpExecArray, msg: string, lineIdx: 
     for (let i = lineIdx + 1; i < lines.length && text.length < 500; i++) text += '\n' + cleanLine(lines[i]!);
     text = text.trimEnd();
   }
-  const suffix = REQUEST_ID_SUFFIX.exec(text);
+  // (the patterns below only run where their literal part is: most texts have neither)
+  const suffix = text.endsWith(')') ? REQUEST_ID_SUFFIX.exec(text) : null;
   if (suffix !== null) {
     text = text.slice(0, suffix.index);
     // era B appends ` (request id: …)` to the message; the line's own id segment wins
@@ -139,7 +140,7 @@ function relayError(c: RecordContext, m: RegExpExecArray, msg: string, lineIdx: 
   const channel = m[1] ?? m[3] ?? m[7];
   const user = m[2] ?? m[6];
   let status: number | null = m[5] !== undefined ? Number(m[5]) : null;
-  if (status === null) {
+  if (status === null && (text.includes('status code') || text.includes('状态码'))) {
     const s = STATUS_IN_TEXT.exec(text);
     if (s !== null) status = Number(s[1]);
   }

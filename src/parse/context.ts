@@ -35,8 +35,7 @@ export function recordContext(
 }
 
 export function withRid(c: RecordContext, rid: string | undefined): RecordContext {
-  if (rid === c.rid) return c;
-  return c.clean === true ? { rec: c.rec, idx: c.idx, first: c.first, naive: c.naive, iso: c.iso, rid, clean: true } : { rec: c.rec, idx: c.idx, first: c.first, naive: c.naive, iso: c.iso, rid };
+  return rid === c.rid ? c : { ...c, rid };
 }
 
 /** Severity words as the dialects print them: `SYS`, `INFO`, `ERR`, `ERROR`, `FATAL`, zap's `DPANIC`, JSON's upper-cased level. */

@@ -15,6 +15,11 @@ export function stripAnsi(s: string): string {
  */
 export function plainEnd(s: string): number {
   if (s.indexOf('\x1b') !== -1 || s.indexOf('\0') !== -1 || s.charCodeAt(0) === 0xfeff) return -1;
+  return trimmedEnd(s);
+}
+
+/** The length of `s` without one trailing `\r`, then one trailing space. */
+function trimmedEnd(s: string): number {
   let end = s.length;
   if (end > 0 && s.charCodeAt(end - 1) === 13) end--;
   if (end > 0 && s.charCodeAt(end - 1) === 32) end--;
@@ -26,9 +31,7 @@ export function cleanLine(s: string): string {
   if (s.indexOf('\x1b') !== -1) s = s.replace(ANSI, '');
   if (s.indexOf('\0') !== -1) s = s.replace(/\0/g, '');
   if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-  let end = s.length;
-  if (end > 0 && s.charCodeAt(end - 1) === 13) end--;
-  if (end > 0 && s.charCodeAt(end - 1) === 32) end--;
+  const end = trimmedEnd(s);
   return end === s.length ? s : s.slice(0, end);
 }
 

@@ -4,14 +4,13 @@
 // are in faults.pause.engine.test.ts (they run alone).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUSYBOX, docker, noBusybox, removeContainers, uniqueName, waitExited } from '../helpers/engine.js';
-import { BIN, goroscope } from '../helpers/cli.js';
+import { goroscope, startGoroscope } from '../helpers/cli.js';
 import { until } from '../helpers/wait.js';
 import { dockerProxy } from '../helpers/docker-proxy.js';
 
@@ -139,10 +138,8 @@ describe.skipIf(noBusybox)('a second Ctrl-C while a bundle is written (real engi
   });
 
   it('nothing half-written is left, and one line says what happened to it', async () => {
-    const child = spawn(process.execPath, [BIN, 'bundle', name, '--out', out, '--no-redact'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const run = startGoroscope(['bundle', name, '--out', out, '--no-redact']);
+    const { child, exited } = run;
     // Once the log is being written: Ctrl-C, and again 50 ms later (before the incomplete bundle is finished).
     await until('the log to be written', () => {
       const staging = readdirSync(out).find((n) => n.endsWith('.partial'));
@@ -155,7 +152,7 @@ describe.skipIf(noBusybox)('a second Ctrl-C while a bundle is written (real engi
     const left = readdirSync(out);
     expect(left.filter((n) => n.includes('partial'))).toEqual([]);
     // On a loaded machine the first Ctrl-C's second of grace may run out first, and says so before the rest.
-    const lines = stderr.trim().split('\n').filter((l) => l !== 'goroscope: still busy 1 s after SIGINT; stopped without waiting');
+    const lines = run.stderr.trim().split('\n').filter((l) => l !== 'goroscope: still busy 1 s after SIGINT; stopped without waiting');
     if (left.length === 0) {
       // The second Ctrl-C came while it was still being written: removed, and said so.
       expect(lines).toEqual([expect.stringMatching(/^goroscope: stopped before the bundle was finished; removed its partial files \(.*\.partial\)$/)]);

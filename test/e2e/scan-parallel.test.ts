@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { BIN, goroscope, ROOT } from '../helpers/cli.js';
+import { goroscope, ROOT, startGoroscope } from '../helpers/cli.js';
 
 // GOROSCOPE_PARALLEL_MIN_BUSY 0: the file is read in parallel however quiet its lines (the default leaves a mostly
 // quiet file to one thread; tested below).
@@ -222,18 +221,11 @@ describe('scan --json in parallel equals --workers 1', () => {
     const block = Array.from({ length: 10_000 }, (_, i) => line(i)).join('');
     writeFileSync(file, block.repeat(Math.ceil((48 << 20) / block.length)));
     const total = 10_000 * Math.ceil((48 << 20) / block.length);
-    const child = spawn(process.execPath, [BIN, 'scan', file, '--json'], {
-      env: { ...process.env, ...ENV, GOROSCOPE_PARALLEL_RANGE_BYTES: String(1 << 20), NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const code = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    const run = startGoroscope(['scan', file, '--json'], { ...ENV, GOROSCOPE_PARALLEL_RANGE_BYTES: String(1 << 20) });
     await new Promise((r) => setTimeout(r, 1500));
-    child.kill('SIGINT');
-    const exit = await code;
+    run.child.kill('SIGINT');
+    const exit = await run.exited;
+    const { stdout, stderr } = run;
     const s = JSON.parse(stdout) as { lines: number; records: number; relayErrors: { total: number } };
     if (exit === 0) {
       // a fast machine: it was done before the Ctrl-C

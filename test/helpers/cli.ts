@@ -39,3 +39,31 @@ export function goroscope(
     else child.stdin.end();
   });
 }
+
+/** A `goroscope` process left running (to be signalled): what it printed so far, and its exit code once it ends. */
+export interface Running {
+  child: ReturnType<typeof spawn>;
+  readonly stdout: string;
+  readonly stderr: string;
+  exited: Promise<number | null>;
+}
+
+/** Start `goroscope ...args` without waiting for it (stdin closed, colour off); `env` is added to the process's. */
+export function startGoroscope(args: string[], env: Record<string, string> = {}): Running {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  return {
+    child,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    exited,
+  };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { test as ptest, fc } from '@fast-check/vitest';
-import { dockerTimeToIso, dockerTsPrefixLength, dockerTsPrefixLengthRe, isDockerApiTs, sleep, stripDockerTs } from '../src/time.js';
+import { dockerTimeToIso, dockerTsPrefixLength, dockerTsPrefixLengthRe, isDockerApiTs, localZone, sleep, stripDockerTs } from '../src/time.js';
 
 // dockerTimeToIso has a fast path for Docker's `…SS.nnnnnnnnnZ` form; it must agree with Date.parse everywhere.
 describe('dockerTimeToIso', () => {
@@ -28,6 +28,62 @@ describe('dockerTimeToIso', () => {
       expect(dockerTimeToIso(c.input)).toBe(slow(c.input));
     });
   }
+  // A second validated once stands for its whole minute: the next seconds of the minute, and a bad second after a
+  // good one, must still read as Date.parse reads them.
+  it('in a row, as a log has them: seconds of one minute, a leap second, the next minute, a day that does not exist', () => {
+    const inputs = [
+      '2026-11-26T12:37:49.450922864Z',
+      '2026-11-26T12:37:49.451000000Z',
+      '2026-11-26T12:37:50.000000001Z',
+      '2026-11-26T12:37:59.999999999Z',
+      '2026-11-26T12:37:60.000000000Z',
+      '2026-11-26T12:37:05.5Z',
+      '2026-11-26T12:37:6x.000000000Z',
+      '2026-11-26T12:38:00.000000000Z',
+      '2025-02-29T23:59:58.000000000Z',
+      '2025-02-29T23:59:59.000000000Z',
+      '2025-02-28T23:59:59.000000000Z',
+      '2025-02-28T23:59:60.000000000Z',
+    ];
+    expect(inputs.map(dockerTimeToIso)).toEqual(inputs.map(slow));
+    expect(inputs.map(dockerTimeToIso)).toEqual([
+      '2026-11-26T12:37:49.450Z',
+      '2026-11-26T12:37:49.451Z',
+      '2026-11-26T12:37:50.000Z',
+      '2026-11-26T12:37:59.999Z',
+      null,
+      '2026-11-26T12:37:05.500Z',
+      null,
+      '2026-11-26T12:38:00.000Z',
+      '2025-03-01T23:59:58.000Z',
+      '2025-03-01T23:59:59.000Z',
+      '2025-02-28T23:59:59.000Z',
+      null,
+    ]);
+  });
+  ptest.prop([fc.array(fc.tuple(fc.integer({ min: 7, max: 8 }), fc.integer({ min: 0, max: 69 }), fc.integer({ min: 0, max: 999_999_999 })), { minLength: 1, maxLength: 40 })])(
+    'any run of seconds (60–69 among them) over two minutes reads as Date.parse reads it',
+    (xs) => {
+      for (const [min, sec, ns] of xs) {
+        const t = `2026-11-26T12:3${min}:${String(sec).padStart(2, '0')}.${String(ns).padStart(9, '0')}Z`;
+        expect(dockerTimeToIso(t)).toBe(slow(t));
+      }
+    },
+  );
+});
+
+describe('localZone', () => {
+  it("is the zone Intl reports for this process (TZ as it is, and unset)", () => {
+    const saved = process.env.TZ;
+    try {
+      expect(localZone()).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+      delete process.env.TZ;
+      expect(localZone()).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
 });
 
 describe('sleep: the one abortable pause', () => {

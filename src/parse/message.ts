@@ -3,9 +3,9 @@
 // startup banners, the relay panic handler's parts and timeouts. The message's first character picks the pattern;
 // substring tests are the fallback for wordings that do not start the message. docs/formats.md lists them.
 import type { GEvent } from '../events.js';
-import { classifyCause, classifyTimeout } from './classify.js';
+import { causeOf, classifyTimeout, relayTextClass } from './classify.js';
 import { rawText, withRid, type Level, type RecordContext, type Tools } from './context.js';
-import { CHANNEL_STATE, CHANNEL_STATE_ZH, GOROUTINE, MEMORY, RELAY_ERROR, REQUEST_ID_SUFFIX, RETRY, RETRY_EZ, STARTUP, STATUS_IN_TEXT, realRequestId } from './patterns.js';
+import { CHANNEL_STATE, CHANNEL_STATE_ZH, GOROUTINE, MEMORY, RELAY_ERROR, REQUEST_ID_SUFFIX, RETRY, RETRY_EZ, STARTUP, realRequestId } from './patterns.js';
 import { extractFrames, panicSignature } from './stack.js';
 import { cap, cleanLine } from './text.js';
 
@@ -42,7 +42,8 @@ export function analyseMessage(c: RecordContext, msg: string, level: Level, line
       if (memory(c, msg, t)) return;
       break;
   }
-  if (msg.includes('elay error (') || msg.includes('hannel error (')) {
+  // (one search for what both heads share; the pattern decides)
+  if (msg.includes(' error (')) {
     const m = RELAY_ERROR.exec(msg);
     if (m !== null) return relayError(c, m, msg, lineIdx, t);
   }
@@ -139,20 +140,16 @@ function relayError(c: RecordContext, m: RegExpExecArray, msg: string, lineIdx: 
   }
   const channel = m[1] ?? m[3] ?? m[7];
   const user = m[2] ?? m[6];
-  let status: number | null = m[5] !== undefined ? Number(m[5]) : null;
-  if (status === null && (text.includes('status code') || text.includes('状态码'))) {
-    const s = STATUS_IN_TEXT.exec(text);
-    if (s !== null) status = Number(s[1]);
-  }
-  const timeoutClass = classifyTimeout(text);
+  const tc = relayTextClass(text);
+  const status: number | null = m[5] !== undefined ? Number(m[5]) : tc.statusInText;
   const ev: GEvent = {
     kind: 'relay_error',
     time: t.time(c), stream: c.rec.stream, source: c.rec.source, raw: rawText(c), requestId: c.rid,
     channel: channel !== undefined ? Number(channel) : null,
     userId: user !== undefined ? Number(user) : null,
     statusCode: status,
-    cause: classifyCause(text, status, timeoutClass),
-    timeoutClass,
+    cause: causeOf(tc, status),
+    timeoutClass: tc.timeoutClass,
     message: cap(text),
   };
   if (m[4] !== undefined) ev.channelName = m[4];

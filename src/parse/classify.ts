@@ -1,6 +1,6 @@
 // Why a relay failed and which kind of timeout it was, from the text Go and One API print.
 import type { Cause, TimeoutClass } from '../events.js';
-import { TIMEOUT_TEXT, TIMEOUT_WORD } from './patterns.js';
+import { STATUS_IN_TEXT, TIMEOUT_TEXT, TIMEOUT_WORD } from './patterns.js';
 
 /** Texts are classified on their first characters only (a megabyte line costs no more than a short one). */
 const CLASSIFY_CHARS = 4096;
@@ -48,15 +48,63 @@ const UPSTREAM_5XX_TEXT = /(?:status code:? |状态码: ?)5\d\d\b|Bad Gateway|Se
  * Text evidence wins over the status: One API wraps network errors as status 500.
  */
 export function classifyCause(text: string, status: number | null, timeoutClass: TimeoutClass | null = classifyTimeout(text)): Cause {
+  return causeOf(textClass(text, timeoutClass), status);
+}
+
+/** What a relay error's text says, read once: its timeout class, the status it names, and the cause evidence in it. */
+export interface TextClass {
+  timeoutClass: TimeoutClass | null;
+  /** `bad response status code 503`, `status code: 429`, `(状态码: 503)`: the first such status, or null. */
+  statusInText: number | null;
+  /** The cause the text names (timeout, rate limit, quota, auth, network), which wins over the status; or null. */
+  byText: Cause | null;
+  /** The text names an upstream 5xx (`status code 502`, `Bad Gateway`, …): the cause when the status says nothing. */
+  upstream5xx: boolean;
+}
+
+function textClass(text: string, timeoutClass: TimeoutClass | null = classifyTimeout(text), statusInText: number | null = null): TextClass {
   // an upstream body can be long; what names the cause is near its start
   if (text.length > CLASSIFY_CHARS) text = text.slice(0, CLASSIFY_CHARS);
-  if (timeoutClass !== null) return 'timeout';
-  if (RATE_TEXT.test(text) && !/quota/i.test(text)) return 'rate_limit';
-  if (QUOTA_TEXT.test(text)) return 'quota';
-  if (AUTH_TEXT.test(text)) return 'auth';
-  if (NETWORK_TEXT.test(text)) return 'network';
+  let byText: Cause | null = null;
+  if (timeoutClass !== null) byText = 'timeout';
+  else if (RATE_TEXT.test(text) && !/quota/i.test(text)) byText = 'rate_limit';
+  else if (QUOTA_TEXT.test(text)) byText = 'quota';
+  else if (AUTH_TEXT.test(text)) byText = 'auth';
+  else if (NETWORK_TEXT.test(text)) byText = 'network';
+  return { timeoutClass, statusInText, byText, upstream5xx: byText === null && UPSTREAM_5XX_TEXT.test(text) };
+}
+
+/** The cause from what the text says and the HTTP status (the line's own, else the one in the text). */
+export function causeOf(c: TextClass, status: number | null): Cause {
+  if (c.byText !== null) return c.byText;
   if (status === 429) return 'rate_limit';
   if (status === 401 || status === 403) return 'auth';
-  if ((status !== null && status >= 500 && status <= 599) || UPSTREAM_5XX_TEXT.test(text)) return 'upstream_5xx';
+  if ((status !== null && status >= 500 && status <= 599) || c.upstream5xx) return 'upstream_5xx';
   return 'other';
+}
+
+/**
+ * Texts classified lately, by text: a gateway in trouble logs the same upstream error again and again (one key,
+ * one channel, one outage), and reading a text costs up to eight pattern searches. Bounded (emptied when full); texts
+ * longer than MEMO_TEXT_CHARS are read every time.
+ */
+const memo = new Map<string, TextClass>();
+const MEMO_SIZE = 1024;
+const MEMO_TEXT_CHARS = 600;
+
+/** A relay error text's class (TextClass): the same answer as reading it anew, remembered for the next equal text. */
+export function relayTextClass(text: string): TextClass {
+  const known = memo.get(text);
+  if (known !== undefined) return known;
+  let statusInText: number | null = null;
+  if (text.includes('status code') || text.includes('状态码')) {
+    const s = STATUS_IN_TEXT.exec(text);
+    if (s !== null) statusInText = Number(s[1]);
+  }
+  const c = textClass(text, classifyTimeout(text), statusInText);
+  if (text.length <= MEMO_TEXT_CHARS) {
+    if (memo.size >= MEMO_SIZE) memo.clear();
+    memo.set(text, c);
+  }
+  return c;
 }

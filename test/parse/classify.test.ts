@@ -1,6 +1,7 @@
 // classifyTimeout / classifyCause over the texts Go and the gateways print.
 import { describe, expect, it } from 'vitest';
 import { classifyCause, classifyTimeout, goDurationMs } from '../../src/parse/index.js';
+import { causeOf, relayTextClass } from '../../src/parse/classify.js';
 
 describe('classifyTimeout', () => {
   it.each([
@@ -53,6 +54,41 @@ describe('classifyCause', () => {
     { text: 'model not found', status: 400, want: 'other' },
   ])('$text ($status) → $want', ({ text, status, want }) => {
     expect(classifyCause(text, status)).toBe(want);
+  });
+});
+
+// A relay error's text is read once and remembered (a gateway in trouble repeats it): the remembered answer must be
+// the one a fresh reading gives, for every status the line may carry, however often and in whatever order it is asked.
+describe('relayTextClass: remembered by text, the same answer as reading anew', () => {
+  const texts = [
+    'do request failed: context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+    'Rate limit reached for gpt-4o in organization org-xxx on tokens per min (TPM)',
+    'You exceeded your current quota, please check your plan and billing details.',
+    'Incorrect API key provided: sk-abc***xyz.',
+    'bad response status code 429',
+    'bad response status code 503',
+    'upstream error (状态码: 502)',
+    'Post "https://x": EOF',
+    'model not found',
+    'x'.repeat(700) + ' status code: 502', // too long to remember: read every time
+    '',
+  ];
+  it.each([null, 400, 401, 429, 500, 503])('status %s', (status) => {
+    for (let round = 0; round < 3; round++) {
+      for (const t of round === 1 ? [...texts].reverse() : texts) {
+        const c = relayTextClass(t);
+        const inText = /(?:status code:? |状态码: ?)(\d{3})\b/.exec(t);
+        expect(c.statusInText).toBe(inText === null ? null : Number(inText[1]));
+        expect(c.timeoutClass).toBe(classifyTimeout(t));
+        const s = status ?? c.statusInText;
+        expect(causeOf(c, s)).toBe(classifyCause(t, s));
+      }
+    }
+  });
+  it('what it remembers: the first status in the text, the timeout class, the cause', () => {
+    expect(relayTextClass('upstream error (状态码: 502)')).toEqual({ timeoutClass: null, statusInText: 502, byText: null, upstream5xx: true });
+    expect(relayTextClass('net/http: timeout awaiting response headers')).toEqual({ timeoutClass: 'awaiting_headers', statusInText: null, byText: 'timeout', upstream5xx: false });
+    expect(relayTextClass('Incorrect API key provided: sk-abc***xyz.')).toEqual({ timeoutClass: null, statusInText: null, byText: 'auth', upstream5xx: false });
   });
 });
 

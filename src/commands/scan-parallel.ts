@@ -61,17 +61,7 @@ function minBusyShare(env: NodeJS.ProcessEnv): number {
   return v !== undefined && /^\d+(?:\.\d+)?$/.test(v) ? Number(v) : MIN_BUSY_SHARE;
 }
 
-/**
- * How many ranges a file is cut into for `workers` threads: many more than threads, so that whichever is faster (the
- * main thread starts at once, a worker first loads its modules; a busy machine gives one of them less time) takes
- * more of them, and the last one to finish waits for at most one range. A range is at least `rangeBytes` (16 MB,
- * `GOROSCOPE_PARALLEL_RANGE_BYTES` lowers it for tests), at most 12 per thread.
- */
-export function rangeCount(size: number, workers: number, rangeBytes: number): number {
-  return Math.max(workers, Math.min(workers * RANGES_PER_WORKER, Math.floor(size / rangeBytes)));
-}
-
-const RANGES_PER_WORKER = 12;
+/** Smallest range (the last ones: src/sources/split.ts RangeCutter); `GOROSCOPE_PARALLEL_RANGE_BYTES` lowers it for tests. */
 const RANGE_BYTES = 16 << 20;
 
 function rangeBytes(env: NodeJS.ProcessEnv): number {
@@ -100,7 +90,7 @@ export async function scanParallel(
     if (opts.env.GOROSCOPE_PARALLEL_TRACE) opts.trace?.(`parallel: no, ${(busy * 100).toFixed(1)} % of the lines may make an event\n`);
     return null;
   }
-  const cutter = await RangeCutter.open(path, st.size, rangeCount(st.size, workers, rangeBytes(opts.env)));
+  const cutter = await RangeCutter.open(path, st.size, workers, rangeBytes(opts.env));
   let first;
   try {
     first = cutter === null ? null : await cutter.next();

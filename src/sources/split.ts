@@ -71,14 +71,17 @@ function lineText(buf: Buffer, a: number, b: number): string {
 }
 
 /**
- * The byte ranges of a plain (not gzipped, not multiplexed) file of `size` bytes, in file order, each found when it is
- * asked for (`next`): up to `parts` of them, cut near the k-th `parts`-th of the file. Fewer when a cut is found late
- * (a dense part of the file) or not at all after some point (the rest is the last range). Every range starts at a line
- * start; the first at 0, the last ends at `size`. A file that cannot be cut at all gives one range, the whole file.
+ * The byte ranges of a plain (not gzipped, not multiplexed) file of `size` bytes for `threads` threads, in file order,
+ * each found when it is asked for (`next`). Their sizes shrink as the file is handed out (guided scheduling): a range
+ * is half of what is left per thread — the first ones big, so that each thread's start (its compiler
+ * still learning the code) is spent in one long range, the last ones small, so that the threads end together — but
+ * never under `minBytes`, and the first `threads` ranges leave enough for one range each of the others. Fewer ranges
+ * when a cut is found late (a dense part of the file) or not at all after some point (the rest is the last range).
+ * Every range starts at a line start; the first at 0, the last ends at `size`. A file that cannot be cut at all gives
+ * one range, the whole file.
  */
 export class RangeCutter {
   private prev = 0;
-  private k = 1;
   private done = false;
   private queue: Promise<unknown> = Promise.resolve();
   /** The ranges handed out so far. */
@@ -87,17 +90,18 @@ export class RangeCutter {
   private constructor(
     private readonly fh: FileHandle,
     private readonly size: number,
-    private readonly parts: number,
+    private readonly threads: number,
+    private readonly minBytes: number,
     readonly format: TextFormat,
     private readonly headStreams: Set<Stream>,
   ) {}
 
   /** null when the file is not one that can be cut (gzipped, a saved multiplexed stream, under two bytes). */
-  static async open(path: string, size: number, parts: number): Promise<RangeCutter | null> {
+  static async open(path: string, size: number, threads: number, minBytes: number): Promise<RangeCutter | null> {
     const fh = await open(path, 'r');
     try {
       const head = await readAt(fh, 0, Math.min(size, 256 * 1024));
-      if (parts < 2 || head.length < 2 || (head[0] === 0x1f && head[1] === 0x8b) || looksLikeFrames(head)) {
+      if (threads < 2 || head.length < 2 || (head[0] === 0x1f && head[1] === 0x8b) || looksLikeFrames(head)) {
         await fh.close();
         return null;
       }
@@ -110,7 +114,7 @@ export class RangeCutter {
           new Unwrapper('', format, (l) => headStreams.add(l.stream)).line(t.endsWith('\r') ? t.slice(0, -1) : t, false);
         }
       }
-      return new RangeCutter(fh, size, parts, format, headStreams);
+      return new RangeCutter(fh, size, threads, Math.max(1, minBytes), format, headStreams);
     } catch (err) {
       await fh.close();
       throw err;
@@ -126,11 +130,16 @@ export class RangeCutter {
 
   private async cut(): Promise<FileRange | null> {
     if (this.done) return null;
-    const { size, parts, prev } = this;
-    const minRange = Math.floor(size / (parts * 4));
-    const from = Math.max(Math.floor((size * this.k) / parts), prev + minRange);
-    this.k++;
-    const end = this.k > parts || from >= size - minRange ? null : await findCut(this.fh, this.format, this.headStreams, from, size - minRange, prev);
+    const { size, threads, prev } = this;
+    const left = size - prev;
+    // the threads still without a range get one each of what is left
+    const owed = threads - this.ranges.length;
+    let want = Math.max(this.minBytes, Math.ceil(this.ranges.length === 0 ? left / threads : left / (2 * threads)));
+    if (owed > 1) want = Math.min(want, Math.floor(left / owed));
+    const from = prev + want;
+    // the last range is never much smaller than the one before it
+    const limit = size - Math.floor(want / 4);
+    const end = from >= limit ? null : await findCut(this.fh, this.format, this.headStreams, from, limit, prev);
     if (end === null) this.done = true;
     const range = { start: prev, end: end ?? size, format: this.format };
     this.prev = range.end;

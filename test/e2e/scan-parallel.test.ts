@@ -108,13 +108,14 @@ describe('scan --json in parallel equals --workers 1', () => {
   }
   cases.push({ name: 'sample twice, --kind startup,panic,goroutine, docker-t', form: 'docker-t', lines: () => [...SAMPLE, ...SAMPLE], workers: null, args: ['--kind', 'startup,panic,goroutine'], want: { ranges: 2 } });
   cases.push({ name: 'sample three times, --workers 3, docker-t', form: 'docker-t', lines: () => [...SAMPLE, ...SAMPLE, ...SAMPLE], workers: '3', want: { ranges: 3 } });
-  // Many ranges (as a big file gets: up to 12 per thread, handed to whichever thread is free), merged in file order.
+  // Many ranges (as a big file gets: one per thread, then ever smaller ones down to the smallest, each handed to
+  // whichever thread is free), merged in file order.
   const many = { GOROSCOPE_PARALLEL_RANGE_BYTES: String(100 << 10) };
   for (const form of ['plain', 'docker-t', 'json-file'] as const) {
     const d = withDenseMiddle(1200);
-    cases.push({ name: `dense middle, ranges of 100 KB, ${form}`, form, lines: () => d.lines, workers: null, env: many, want: { ranges: 24, minRanges: 12 } });
+    cases.push({ name: `dense middle, smallest range 100 KB, ${form}`, form, lines: () => d.lines, workers: null, env: many, want: { ranges: 40, minRanges: 6 } });
   }
-  cases.push({ name: 'sample three times, ranges of 100 KB, --workers 3, docker-t', form: 'docker-t', lines: () => [...SAMPLE, ...SAMPLE, ...SAMPLE], workers: '3', env: many, want: { ranges: 36, minRanges: 30 } });
+  cases.push({ name: 'sample three times, smallest range 100 KB, --workers 3, docker-t', form: 'docker-t', lines: () => [...SAMPLE, ...SAMPLE, ...SAMPLE], workers: '3', env: many, want: { ranges: 60, minRanges: 12 } });
 
   for (const c of cases) {
     it(c.name, async () => {

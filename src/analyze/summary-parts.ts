@@ -3,7 +3,7 @@
 // its share of the Summary. Every part holds plain data only (numbers, Maps, Sets), so a part sent through
 // `postMessage` is made whole again by Object.assign onto a new one. State grows with the distinct channels,
 // signatures and sources (each bounded by MAX_KEYS), never with the number of events. Pure.
-import { KINDS, type ChannelStateEvent, type GEvent, type Kind } from '../events.js';
+import { KINDS, type ChannelStateEvent, type GEvent, type GoroutineEvent, type Kind, type RelayErrorEvent } from '../events.js';
 import type { OpenedByBanner } from './restarts.js';
 import type { Breakdown, ChannelErrors, ChannelStateCount, SignatureGroup, Summary } from './summary-types.js';
 
@@ -12,9 +12,19 @@ export const MAX_KEYS = 10_000;
 /** Most tasks / nodes listed per breakdown. */
 const MAX_TAGS = 100;
 
-/** What `add` knows besides the event: whether it is a restart (decided once, by the Restarts part). */
+/**
+ * What `add` knows besides the event: whether it is a restart (decided once, by the Restarts part), and the fields
+ * every event has, read once per event by the builder (an event of each kind has a shape of its own: read from the
+ * event, each is a lookup by name in every part that wants it).
+ */
 export interface AddContext {
   restart: boolean;
+  kind: Kind;
+  time: string | null;
+  source: string;
+  task: string | undefined;
+  node: string | undefined;
+  host: string | undefined;
 }
 
 /** What `merge` knows besides the later part: banners that opened a source there and are restarts here. */
@@ -54,8 +64,9 @@ function sortedRecord(m: Map<string, number>): Record<string, number> {
 /** Events per kind (and retries, recovered panics and crashes, which are kinds too). */
 export class KindCounts implements Part {
   counts = new Map<Kind, number>(KINDS.map((k) => [k, 0] as [Kind, number]));
-  add(e: GEvent): void {
-    this.counts.set(e.kind, (this.counts.get(e.kind) ?? 0) + 1);
+  add(_e: GEvent, ctx: AddContext): void {
+    const k = ctx.kind;
+    this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
   }
   merge(o: KindCounts): void {
     for (const [k, n] of o.counts) this.counts.set(k, (this.counts.get(k) ?? 0) + n);
@@ -70,8 +81,8 @@ export class KindCounts implements Part {
 export class TimeSpan implements Part {
   from: string | null = null;
   to: string | null = null;
-  add(e: GEvent): void {
-    const t = e.time;
+  add(_e: GEvent, ctx: AddContext): void {
+    const t = ctx.time;
     if (t === null) return;
     if (this.from === null || t < this.from) this.from = t;
     if (this.to === null || t > this.to) this.to = t;
@@ -299,7 +310,7 @@ export class Breakdowns implements Part {
   table = new Map<string, Breakdown>();
   constructor(public key: 'source' | 'node' | 'host' = 'source') {}
   add(e: GEvent, ctx: AddContext): void {
-    const k = e[this.key];
+    const k = this.key === 'source' ? ctx.source : this.key === 'node' ? ctx.node : ctx.host;
     if (k === undefined) return;
     let b = this.table.get(k);
     if (!b) {
@@ -307,18 +318,19 @@ export class Breakdowns implements Part {
       if (this.table.size < MAX_KEYS) this.table.set(k, b);
     }
     b.events++;
-    switch (e.kind) {
+    switch (ctx.kind) {
       case 'goroutine': {
+        const count = (e as GoroutineEvent).count;
         const g = b.goroutines;
         g.samples++;
-        if (g.first === null) g.first = e.count;
-        g.last = e.count;
-        if (g.max === null || e.count > g.max) g.max = e.count;
+        if (g.first === null) g.first = count;
+        g.last = count;
+        if (g.max === null || count > g.max) g.max = count;
         break;
       }
       case 'relay_error':
         b.relayErrors++;
-        if (e.cause === 'timeout') b.timeouts++;
+        if ((e as RelayErrorEvent).cause === 'timeout') b.timeouts++;
         break;
       case 'timeout':
         b.timeouts++;
@@ -335,7 +347,9 @@ export class Breakdowns implements Part {
       default:
         break;
     }
-    addTags(b, e.task === undefined ? undefined : [e.task], e.node === undefined ? undefined : [e.node], e.host);
+    if (ctx.task !== undefined || ctx.node !== undefined || ctx.host !== undefined) {
+      addTags(b, ctx.task === undefined ? undefined : [ctx.task], ctx.node === undefined ? undefined : [ctx.node], ctx.host);
+    }
   }
   merge(o: Breakdowns, ctx: MergeContext): void {
     // A banner that opened a source in the later part and is a restart here counts for its source, node and host.

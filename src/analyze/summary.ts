@@ -32,12 +32,19 @@ export class SummaryBuilder {
   /** Per kind, the parts that look at it (Part.kinds), in the order of `parts`: most parts want one kind only. */
   private readonly byKind = new Map<Kind, Part[]>(KINDS.map((k) => [k, this.parts.filter((p) => p.kinds === undefined || p.kinds.includes(k))]));
   /** One context object, filled anew for each event (`add` runs once per event of a scan). */
-  private readonly ctx: AddContext = { restart: false };
+  private readonly ctx: AddContext = { restart: false, kind: 'goroutine', time: null, source: '', task: undefined, node: undefined, host: undefined };
 
   add(e: GEvent): void {
     const ctx = this.ctx;
+    const kind = e.kind;
+    ctx.kind = kind;
+    ctx.time = e.time;
+    ctx.source = e.source;
+    ctx.task = e.task;
+    ctx.node = e.node;
+    ctx.host = e.host;
     ctx.restart = this.restartPart.decide(e);
-    const parts = this.byKind.get(e.kind)!;
+    const parts = this.byKind.get(kind)!;
     for (let i = 0; i < parts.length; i++) parts[i]!.add(e, ctx);
   }
 

@@ -137,12 +137,16 @@ export function realRequestId(id: string | undefined | null): string | undefined
   return id;
 }
 
+/** One `<number><unit>` of a Go duration, read where the last one ended (one object for every call: gin's 5xx lines). */
+const GO_DURATION_PART = /(\d+(?:\.\d+)?)(ns|µs|μs|us|ms|s|m|h)/y;
+
 /**
  * Go duration → ms: `850ns`, `118.604µs`, `3.402117ms`, `2.137854913s`, `1m12.40329107s`, `1h2m3s`; null when not one.
  */
 export function goDurationMs(text: string): number | null {
   const t = text.trim();
-  const re = /(\d+(?:\.\d+)?)(ns|µs|μs|us|ms|s|m|h)/gy;
+  const re = GO_DURATION_PART;
+  re.lastIndex = 0;
   let total = 0;
   let pos = 0;
   let m: RegExpExecArray | null;

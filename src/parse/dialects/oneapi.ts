@@ -65,7 +65,7 @@ function parse(first: string, r: LogRecord, idx: number, t: Tools): boolean {
     // `<rid> | `: an id has no spaces; an empty one (`… |  | msg`) is no id
     const bar = first.indexOf(' | ', bodyAt);
     if (bar === bodyAt) msgAt = bodyAt + 3;
-    else if (bar > bodyAt && first.lastIndexOf(' ', bar - 1) < bodyAt) {
+    else if (bar > bodyAt && !hasSpace(first, bodyAt, bar)) {
       ridEnd = bar;
       msgAt = bar + 3;
     }
@@ -94,6 +94,12 @@ function parse(first: string, r: LogRecord, idx: number, t: Tools): boolean {
     t.message(recordContext(r, idx, first, naive, rid), cleanLine(first.slice(msgAt)), lv, idx);
   }
   return true;
+}
+
+/** Whether `s` has a space in [from, to) (a loop: lastIndexOf is a runtime call, and this runs for every app line). */
+function hasSpace(s: string, from: number, to: number): boolean {
+  for (let i = to - 1; i >= from; i--) if (s.charCodeAt(i) === 32) return true;
+  return false;
 }
 
 /** Whether `s` has `<something>.go:<digits>` ending right before `end`: `relay/controller/helper.go:86`. */
@@ -148,13 +154,19 @@ function quiet(b: Uint8Array, from: number, to: number): Quietness {
   if (!isAscii(b, from, Math.min(bodyAt, to))) return UNSURE;
   let msgAt = bodyAt;
   if (bodyAt >= to || b[bodyAt] !== 91) {
-    const bar = indexOfBar(b, bodyAt, to);
-    if (bar === bodyAt) msgAt = bodyAt + 3;
-    else if (bar > bodyAt) {
-      let space = bar - 1;
-      while (space >= bodyAt && b[space] !== 32) space--;
-      if (space < bodyAt) msgAt = bar + 3;
+    // the first ` | ` and whether a space comes before it (then the text before it is no request id), in one pass
+    let bar = -1;
+    let spaced = false;
+    for (let i = bodyAt; i + 2 < to; i++) {
+      if (b[i] !== 32) continue;
+      if (b[i + 1] === 124 && b[i + 2] === 32) {
+        bar = i;
+        break;
+      }
+      spaced = true;
     }
+    if (bar === bodyAt) msgAt = bodyAt + 3;
+    else if (bar > bodyAt && !spaced) msgAt = bar + 3;
     let sp = msgAt;
     while (sp < to && b[sp] !== 32) sp++;
     if (sp < to && sp > msgAt && goFileEndsAtBytes(b, from, sp)) {
@@ -173,12 +185,6 @@ function quiet(b: Uint8Array, from: number, to: number): Quietness {
     }
   }
   return eventPrefixAt(b, msgAt, to) ? UNSURE : QUIET;
-}
-
-/** The first ` | ` at or after `from`, or -1. */
-function indexOfBar(b: Uint8Array, from: number, to: number): number {
-  for (let i = from; i + 2 < to; i++) if (b[i] === 32 && b[i + 1] === 124 && b[i + 2] === 32) return i;
-  return -1;
 }
 
 /** goFileEndsAt on bytes (`from` is the line's start): only ASCII is compared, so it reads as the character test does. */

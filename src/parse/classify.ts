@@ -94,8 +94,29 @@ const MEMO_TEXT_CHARS = 600;
 
 /** A relay error text's class (TextClass): the same answer as reading it anew, remembered for the next equal text. */
 export function relayTextClass(text: string): TextClass {
-  const known = memo.get(text);
-  if (known !== undefined) return known;
+  // the last texts first, compared as they are (a map lookup hashes the whole text first)
+  for (let i = 0; i < RECENT; i++) {
+    const r = recentTexts[i]!;
+    if (r.length === text.length && r === text) {
+      const k = recentClasses[i];
+      if (k !== undefined) return k;
+    }
+  }
+  let known = memo.get(text);
+  if (known === undefined) known = readTextClass(text);
+  recentTexts[recentAt] = text;
+  recentClasses[recentAt] = known;
+  recentAt = (recentAt + 1) % RECENT;
+  return known;
+}
+
+/** The texts of the last relay errors and their classes, a ring (a few upstream errors take turns). */
+const RECENT = 4;
+const recentTexts: string[] = new Array<string>(RECENT).fill('');
+const recentClasses: (TextClass | undefined)[] = new Array<TextClass | undefined>(RECENT);
+let recentAt = 0;
+
+function readTextClass(text: string): TextClass {
   let statusInText: number | null = null;
   if (text.includes('status code') || text.includes('状态码')) {
     const s = STATUS_IN_TEXT.exec(text);

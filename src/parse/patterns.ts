@@ -57,8 +57,9 @@ export const STARTUP = /^(One API|New API|One Hub)(?: (\S*))? started$/;
  * traffic — cost a switch on one character and one short regex.
  */
 export function worthParsing(s: string, at: number, scanTimeouts = true): boolean {
-  const list = PREFIXES.get(s.charCodeAt(at));
-  if (list !== undefined) for (const p of list) if (s.startsWith(p, at)) return true;
+  const c = s.charCodeAt(at);
+  const list = c < 128 ? PREFIXES_ASCII[c] : PREFIXES.get(c);
+  if (list !== undefined) for (let i = 0; i < list.length; i++) if (s.startsWith(list[i]!, at)) return true;
   if (!scanTimeouts) return false;
   TIMEOUT_SCAN.lastIndex = at;
   return TIMEOUT_SCAN.test(s);
@@ -79,6 +80,8 @@ const TIMEOUT_SCAN = new RegExp(TIMEOUT_TEXT_SOURCE, 'g');
 
 /** Message beginnings that can make an event, by first character; and as UTF-8, by first byte. */
 const PREFIXES = new Map<number, string[]>();
+/** PREFIXES for the ASCII characters, by index (an array read costs less than a map lookup, once per app line). */
+const PREFIXES_ASCII: (string[] | undefined)[] = new Array<string[] | undefined>(128);
 const PREFIX_BYTES: (Uint8Array[] | undefined)[] = new Array<Uint8Array[] | undefined>(256);
 for (const p of [
   'relay error (', // relay error (channel id 3, user id: 1): …
@@ -108,6 +111,7 @@ for (const p of [
   const list = PREFIXES.get(c) ?? [];
   list.push(p);
   PREFIXES.set(c, list);
+  if (c < 128) PREFIXES_ASCII[c] = list;
   const bytes = Buffer.from(p, 'utf8');
   const blist = PREFIX_BYTES[bytes[0]!] ?? [];
   blist.push(bytes);

@@ -55,7 +55,8 @@ function parse(first: string, r: LogRecord, idx: number, t: Tools): boolean {
     method = g[4]!;
     path = g[5]!;
   }
-  const c = recordContext(r, idx, first, line.slice(6, 27), realRequestId(rid));
+  // (the app's own time is only read when Docker gave none: src/parse/context.ts TimeReader)
+  const c = recordContext(r, idx, first, r.dockerTime === null ? line.slice(6, 27) : null, realRequestId(rid));
   t.emit({ kind: 'http_error', time: t.time(c), stream: r.stream, source: r.source, raw: rawText(c), requestId: c.rid, status, method, path, latencyMs: goDurationMs(latency) });
   return true;
 }

@@ -83,7 +83,8 @@ function parse(first: string, r: LogRecord, idx: number, t: Tools): boolean {
   // Timeout text is looked for in every level but INFO/DEBUG, the bulk of app lines (consume logs, quota checks):
   // the gateways log their timeouts as errors or warnings (`[SYS]` is SysError too in eras A–C).
   if (lv !== 'FATAL' && !worthParsing(first, msgAt, lv !== 'INFO' && lv !== 'DEBUG')) return true;
-  const naive = first.slice(tsAt, tsAt + 21);
+  // (the app's own time is only read when Docker gave none: src/parse/context.ts TimeReader)
+  const naive = r.dockerTime === null ? first.slice(tsAt, tsAt + 21) : null;
   const rid = ridEnd > 0 ? realRequestId(first.slice(bodyAt, ridEnd)) : undefined;
   // A line with no ANSI, NUL or BOM is cleaned once, for the message and the events' raw text alike.
   const end = plainEnd(first);

@@ -47,27 +47,14 @@ export async function runRange(job: RangeJob, signal?: AbortSignal): Promise<Ran
 
 /**
  * The share of a file's lines that may make an event (not found quiet on their bytes, in its first MB) from which a
- * second thread is worth it at any size (`GOROSCOPE_PARALLEL_MIN_BUSY` sets it, for tests). On two cores a scan on one
- * thread already keeps about 1.4 of them busy (file reads in the thread pool, the garbage collector's and the
- * compiler's threads): while the lines are mostly quiet, a second thread mostly competes with those and pays its own
- * start (modules, the compiler learning the code) — the first 128 MB and 256 MB of the bench file (1.3 % of its lines
- * not quiet) took 1.21x and 1.09x as long on two threads as on one (paired runs, medians). When many lines are events,
- * parsing them is the thread's work and a second thread shares it: the event-heavy file (20 % not quiet) is read
- * 1.2–1.35x faster on two.
+ * second thread is worth it (`GOROSCOPE_PARALLEL_MIN_BUSY` sets it, for tests). On two cores a scan on one thread
+ * already keeps about 1.4 of them busy (file reads in the thread pool, the garbage collector's and the compiler's
+ * threads): while the lines are mostly quiet, a second thread only competes with those — the 734 MB bench file (1.3 %
+ * of its lines not quiet, one in 111 an event) took 1.8–2.0 s on two threads against 1.45–1.6 s on one. When many
+ * lines are events, parsing them is the thread's work and a second thread shares it: the event-heavy file (20 % not
+ * quiet, one line in five an event) took 2.5–2.8 s on two against 2.8–3.7 s on one. The share is chosen between.
  */
 const MIN_BUSY_SHARE = 0.05;
-
-/**
- * From this size a mostly quiet file is read on two threads too: the second thread's start is paid back — the whole
- * 734 MB bench file took 0.93x as long on two threads as on one (8 paired runs, every pair faster).
- * `GOROSCOPE_PARALLEL_QUIET_MIN_BYTES` lowers it for tests.
- */
-const QUIET_PARALLEL_MIN_BYTES = 512 << 20;
-
-function quietMinBytes(env: NodeJS.ProcessEnv): number {
-  const v = env.GOROSCOPE_PARALLEL_QUIET_MIN_BYTES;
-  return v !== undefined && /^\d+$/.test(v) ? Number(v) : QUIET_PARALLEL_MIN_BYTES;
-}
 
 function minBusyShare(env: NodeJS.ProcessEnv): number {
   const v = env.GOROSCOPE_PARALLEL_MIN_BUSY;
@@ -97,8 +84,8 @@ export async function scanParallel(
   const st = await stat(path).catch(() => null);
   if (!st?.isFile() || st.size < minBytes(opts.env) || /\.(?:gz|tgz)$/.test(path)) return null;
   const { RangeCutter, busyShare } = await import('../sources/split.js');
-  // Mostly quiet lines: one thread (MIN_BUSY_SHARE), unless the file is big enough to pay the second one's start.
-  const busy = st.size >= quietMinBytes(opts.env) ? null : await busyShare(path);
+  // Mostly quiet lines: one thread (MIN_BUSY_SHARE).
+  const busy = await busyShare(path);
   if (busy !== null && busy < minBusyShare(opts.env)) {
     if (opts.env.GOROSCOPE_PARALLEL_TRACE) opts.trace?.(`parallel: no, ${(busy * 100).toFixed(1)} % of the lines may make an event\n`);
     return null;

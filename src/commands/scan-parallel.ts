@@ -46,7 +46,7 @@ export async function runRange(job: RangeJob, signal?: AbortSignal): Promise<Ran
 }
 
 /**
- * The share of a file's lines that may make an event (not found quiet on their bytes, in its first MB) from which a
+ * The share of a file's lines that may make an event (not found quiet on their bytes, in its first 256 KB) from which a
  * second thread is worth it (`GOROSCOPE_PARALLEL_MIN_BUSY` sets it, for tests). On two cores a scan on one thread
  * already keeps about 1.4 of them busy (file reads in the thread pool, the garbage collector's and the compiler's
  * threads): while the lines are mostly quiet, a second thread only competes with those — the 734 MB bench file (1.3 %

@@ -42,10 +42,12 @@ export function analyseMessage(c: RecordContext, msg: string, level: Level, line
       if (memory(c, msg, t)) return;
       break;
   }
-  // (one search for what both heads share; the pattern decides)
+  // The two commonest relay error heads, read by hand; any other is left to the pattern (one search first for what
+  // every head has)
+  if (commonRelayHead(msg, HEAD)) return relayError(c, HEAD, msg, lineIdx, t);
   if (msg.includes(' error (')) {
     const m = RELAY_ERROR.exec(msg);
-    if (m !== null) return relayError(c, m, msg, lineIdx, t);
+    if (m !== null) return relayError(c, headOf(m, HEAD), msg, lineIdx, t);
   }
   if (msg.includes('渠道切换: #')) {
     const m = RETRY_EZ.exec(msg);
@@ -123,9 +125,91 @@ function memory(c: RecordContext, msg: string, t: Tools): boolean {
   return true;
 }
 
-function relayError(c: RecordContext, m: RegExpExecArray, msg: string, lineIdx: number, t: Tools): void {
+/** A relay error's head as RELAY_ERROR reads it: where the text after it starts, and the groups it names. */
+export interface RelayHead {
+  end: number;
+  channel: string | undefined;
+  user: string | undefined;
+  status: string | undefined;
+  channelName: string | undefined;
+}
+
+/** One head object, filled for the relay error being read (relayError copies what it needs first). */
+const HEAD: RelayHead = { end: 0, channel: undefined, user: undefined, status: undefined, channelName: undefined };
+
+export function headOf(m: RegExpExecArray, h: RelayHead): RelayHead {
+  h.end = m.index + m[0].length;
+  h.channel = m[1] ?? m[3] ?? m[7];
+  h.user = m[2] ?? m[6];
+  h.status = m[5];
+  h.channelName = m[4];
+  return h;
+}
+
+/** The end of the ASCII digits of `s` from `i`. */
+function digitsEnd(s: string, i: number): number {
+  while (i < s.length) {
+    const d = s.charCodeAt(i);
+    if (d < 48 || d > 57) break;
+    i++;
+  }
+  return i;
+}
+
+/**
+ * RELAY_ERROR's own match, read without it, for a message that starts with one of the two commonest heads:
+ * `relay error (userId #34,channel #12): ` (ezlinkai) and `relay error (channel id 3, user id: 1): ` (One API
+ * v0.6.7 →). At the message's start no other alternative of the pattern can match these, so the pattern's leftmost
+ * match is this one; false for anything else (the pattern then reads the message).
+ */
+export function commonRelayHead(msg: string, h: RelayHead): boolean {
+  if (!msg.startsWith('relay error (')) return false;
+  let i = 13;
+  let channel: string;
+  let user: string;
+  if (msg.startsWith('userId #', i)) {
+    // `userId #(\d+), ?channel #(\d+)`
+    const u0 = i + 8;
+    const u1 = digitsEnd(msg, u0);
+    if (u1 === u0 || msg.charCodeAt(u1) !== 44) return false;
+    let j = u1 + 1;
+    if (msg.charCodeAt(j) === 32) j++;
+    if (!msg.startsWith('channel #', j)) return false;
+    const c0 = j + 9;
+    const c1 = digitsEnd(msg, c0);
+    if (c1 === c0) return false;
+    user = msg.slice(u0, u1);
+    channel = msg.slice(c0, c1);
+    i = c1;
+  } else if (msg.startsWith('channel id ', i)) {
+    // `channel id (\d+), user id: (\d+)`
+    const c0 = i + 11;
+    const c1 = digitsEnd(msg, c0);
+    if (c1 === c0 || !msg.startsWith(', user id: ', c1)) return false;
+    const u0 = c1 + 11;
+    const u1 = digitsEnd(msg, u0);
+    if (u1 === u0) return false;
+    channel = msg.slice(c0, c1);
+    user = msg.slice(u0, u1);
+    i = u1;
+  } else return false;
+  // `\):? ?`
+  if (msg.charCodeAt(i) !== 41) return false;
+  i++;
+  if (msg.charCodeAt(i) === 58) i++;
+  if (msg.charCodeAt(i) === 32) i++;
+  h.end = i;
+  h.channel = channel;
+  h.user = user;
+  h.status = undefined;
+  h.channelName = undefined;
+  return true;
+}
+
+function relayError(c: RecordContext, h: RelayHead, msg: string, lineIdx: number, t: Tools): void {
+  const { end, channel, user, status: headStatus, channelName } = h;
   const lines = c.rec.lines;
-  let text = msg.slice(m.index + m[0].length);
+  let text = msg.slice(end);
   if (lineIdx >= 0 && lines.length > lineIdx + 1) {
     // an upstream error text with newlines continues on the following lines
     for (let i = lineIdx + 1; i < lines.length && text.length < 500; i++) text += '\n' + cleanLine(lines[i]!);
@@ -138,10 +222,8 @@ function relayError(c: RecordContext, m: RegExpExecArray, msg: string, lineIdx: 
     // era B appends ` (request id: …)` to the message; the line's own id segment wins
     if (c.rid === undefined) c = withRid(c, realRequestId(suffix[1]));
   }
-  const channel = m[1] ?? m[3] ?? m[7];
-  const user = m[2] ?? m[6];
   const tc = relayTextClass(text);
-  const status: number | null = m[5] !== undefined ? Number(m[5]) : tc.statusInText;
+  const status: number | null = headStatus !== undefined ? Number(headStatus) : tc.statusInText;
   const ev: GEvent = {
     kind: 'relay_error',
     time: t.time(c), stream: c.rec.stream, source: c.rec.source, raw: rawText(c), requestId: c.rid,
@@ -152,7 +234,7 @@ function relayError(c: RecordContext, m: RegExpExecArray, msg: string, lineIdx: 
     timeoutClass: tc.timeoutClass,
     message: cap(text),
   };
-  if (m[4] !== undefined) ev.channelName = m[4];
+  if (channelName !== undefined) ev.channelName = channelName;
   t.emit(ev);
 }
 

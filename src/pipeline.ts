@@ -52,6 +52,9 @@ export interface HostDown {
 /** How far back Docker may stamp a line of one stream after a line of the other (it reads the two pipes apart). */
 export const STREAM_SKEW_MS = 1_000;
 
+/** Below a frontier's millisecond (event times are whole milliseconds): see the lane frontier in runPipeline. */
+const HALF_MS = 0.5;
+
 /** Following: how long a source stays quiet before its open records are emitted. */
 export const FOLLOW_QUIET_MS = 250;
 
@@ -137,6 +140,8 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
     const merge = opts.ordered
       ? new TimeMerge<GEvent>(sources.length, onEvent, {
           timeOf: (e) => (e.time === null ? null : Date.parse(e.time)),
+          // the same millisecond on both streams: stderr first (a relay error before the retry it caused)
+          rankOf: (e) => (e.stream === 'stderr' ? 0 : e.stream === 'stdout' ? 1 : 2),
           windowMs: opts.follow ? MERGE_FOLLOW_WINDOW_MS : undefined,
         })
       : null;
@@ -183,11 +188,13 @@ export async function runPipeline(specs: (string | Source)[], opts: PipelineOpti
             source.info.kind === 'service'
               ? () => -Infinity
               : (lastPushed) => {
-                  let f = lastLineTime === null ? lastPushed : Date.parse(lastLineTime) - STREAM_SKEW_MS;
+                  // Half a millisecond under a bound that a line or an open record sets: that millisecond may still
+                  // bring an event of the other stream, and the events of one millisecond leave together (merge.ts).
+                  let f = lastLineTime === null ? lastPushed : Date.parse(lastLineTime) - STREAM_SKEW_MS - HALF_MS;
                   const open = grouper.oldestOpen();
-                  if (open !== null && open < f) f = open;
+                  if (open !== null && open - HALF_MS < f) f = open - HALF_MS;
                   const pending = parser.oldestPending();
-                  if (pending !== null && pending < f) f = pending;
+                  if (pending !== null && pending - HALF_MS < f) f = pending - HALF_MS;
                   return f;
                 },
           );

@@ -8,6 +8,11 @@
 // (a lane in order); a lane that knows better (the pipeline: the oldest record still open, the oldest panic still
 // being assembled, the newest line read minus the skew Docker allows between streams) passes its own.
 //
+// Events of the same time leave by lane, then by `rankOf` (the pipeline: stderr before stdout), then in the order they
+// came; a lane whose frontier sits just below a millisecond (the pipeline's: half a millisecond under an open record)
+// holds every event of that millisecond together, so reading a container and reading its bundle, whose lines come in
+// other interleavings, give the same order.
+//
 // Two bounds keep it from waiting forever: at most `maxBuffered` events are held (then the oldest goes out even if a
 // lane is silent), and with `windowMs` (following) nothing is held longer than that in wall time.
 
@@ -18,6 +23,8 @@ export interface MergeOptions<T> {
   maxBuffered?: number;
   /** Following: release everything held at most this long after it arrived (wall time). Off when undefined. */
   windowMs?: number;
+  /** Of two events of the same time and lane, the lower rank leaves first (default: the order they came). */
+  rankOf?: (e: T) => number;
 }
 
 /**
@@ -34,6 +41,8 @@ export const MERGE_FOLLOW_WINDOW_MS = 1_000;
 
 interface Held<T> {
   t: number;
+  lane: number;
+  rank: number;
   seq: number;
   e: T;
 }
@@ -47,7 +56,7 @@ interface Lane {
   bound: number;
 }
 
-/** Binary min-heap on (t, seq): equal times leave in the order they came. */
+/** Binary min-heap on (t, lane, rank, seq). */
 class Heap<T> {
   private readonly a: Held<T>[] = [];
 
@@ -94,7 +103,10 @@ class Heap<T> {
 }
 
 function before<T>(x: Held<T>, y: Held<T>): boolean {
-  return x.t < y.t || (x.t === y.t && x.seq < y.seq);
+  if (x.t !== y.t) return x.t < y.t;
+  if (x.lane !== y.lane) return x.lane < y.lane;
+  if (x.rank !== y.rank) return x.rank < y.rank;
+  return x.seq < y.seq;
 }
 
 export class TimeMerge<T> {
@@ -134,7 +146,7 @@ export class TimeMerge<T> {
     const t0 = this.opts.timeOf(e);
     const t = t0 ?? l.last;
     if (t0 !== null && t0 > l.last) l.last = t0;
-    this.heap.push({ t, seq: this.seq++, e });
+    this.heap.push({ t, lane, rank: this.opts.rankOf === undefined ? 0 : this.opts.rankOf(e), seq: this.seq++, e });
     l.bound = boundOf(l);
     this.release(false);
     if (this.opts.windowMs !== undefined && this.heap.size > 0 && this.timer === undefined) {

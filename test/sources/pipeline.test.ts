@@ -101,3 +101,28 @@ describe('runPipeline over files', () => {
     expect(stats.lines).toBeLessThanOrEqual(5);
   });
 });
+
+// Events of one millisecond on both streams: the order must not depend on how the two streams' lines interleave
+// (a container's json-file log and its bundle's two logs come in other interleavings).
+describe('runPipeline ordered: the same millisecond on both streams', () => {
+  const line = (stream: 'stdout' | 'stderr', time: string, text: string) => JSON.stringify({ log: `${text} \n`, stream, time });
+  const memory = line('stdout', '2026-03-02T00:00:02.174100000Z', '[INFO] 2026/03/02 - 08:00:02 | Memory: Alloc=812MB, TotalAlloc=91234MB, Sys=1630MB, NumGC=4521');
+  const goroutine = line('stderr', '2026-03-02T00:00:02.174900000Z', '[SYS] 2026/03/02 - 08:00:02 | Goroutine count: 312');
+  const laterOut = line('stdout', '2026-03-02T00:00:02.900000000Z', '[INFO] 2026/03/02 - 08:00:02 | Goroutine count: 313');
+  const laterErr = line('stderr', '2026-03-02T00:00:03.100000000Z', '[SYS] 2026/03/02 - 08:00:03 | Goroutine count: 314');
+  it.each([
+    ['stderr first', [goroutine, memory, laterOut, laterErr]],
+    ['stdout first', [memory, goroutine, laterOut, laterErr]],
+    ['stdout first, its next line late', [memory, goroutine, laterErr, laterOut]],
+  ])('%s: stderr before stdout within the millisecond, then time order', async (name, lines) => {
+    const p = join(dir, `tie-${name.replace(/[^a-z]+/g, '-')}.log`);
+    writeFileSync(p, lines.join('\n') + '\n');
+    const { events } = await run([p], { ordered: true });
+    expect(events.map((e) => [e.kind, e.time, e.stream])).toEqual([
+      ['goroutine', '2026-03-02T00:00:02.174Z', 'stderr'],
+      ['memory', '2026-03-02T00:00:02.174Z', 'stdout'],
+      ['goroutine', '2026-03-02T00:00:02.900Z', 'stdout'],
+      ['goroutine', '2026-03-02T00:00:03.100Z', 'stderr'],
+    ]);
+  });
+});

@@ -58,11 +58,35 @@ describe('TimeMerge frontiers', () => {
     expect(run(input.steps, input.others)).toEqual(want);
   });
 
-  it('equal times leave in the order they came', () => {
+  it('equal times held together leave by lane, then rank, then in the order they came', () => {
     const out: string[] = [];
-    const m = new TimeMerge<Ev>(2, (e) => out.push(e.id), { timeOf: (e) => e.t });
-    for (const [lane, id] of [[1, 'b'], [0, 'a'], [1, 'c']] as const) m.push(lane, { id, t: 1 });
+    const m = new TimeMerge<Ev>(2, (e) => out.push(e.id), { timeOf: (e) => e.t, rankOf: (e) => (e.id.startsWith('err') ? 0 : 1) });
+    m.setFrontier(0, () => -Infinity);
+    m.setFrontier(1, () => -Infinity);
+    for (const [lane, id] of [[1, 'b'], [0, 'a'], [1, 'err-c'], [0, 'err-d'], [1, 'e']] as const) m.push(lane, { id, t: 1 });
     m.flush();
-    expect(out).toEqual(['b', 'a', 'c']);
+    expect(out).toEqual(['err-d', 'a', 'err-c', 'b', 'e']);
+  });
+
+  it('the same millisecond read in two interleavings (a container, its bundle) leaves in one order', () => {
+    // two streams of one source: the stdout record of ms 5 completes after the stderr one in one reading, before it
+    // in the other; the frontier (the pipeline's: half a millisecond under the oldest open record) sits at 4.5 until
+    // both are out
+    const read = (order: ['stdout' | 'stderr', string][]) => {
+      const out: string[] = [];
+      let bound = 4.5;
+      const m = new TimeMerge<Ev & { stream: string }>(1, (e) => out.push(e.id), { timeOf: (e) => e.t, rankOf: (e) => (e.stream === 'stderr' ? 0 : 1) });
+      m.setFrontier(0, () => bound);
+      m.push(0, { id: 'early', t: 4, stream: 'stdout' });
+      for (const [stream, id] of order) m.push(0, { id, t: 5, stream });
+      bound = 6;
+      m.push(0, { id: 'late', t: 6, stream: 'stdout' });
+      m.flush();
+      return out;
+    };
+    const a = read([['stderr', 'goroutine'], ['stdout', 'memory']]);
+    const b = read([['stdout', 'memory'], ['stderr', 'goroutine']]);
+    expect(a).toEqual(['early', 'goroutine', 'memory', 'late']);
+    expect(b).toEqual(a);
   });
 });

@@ -215,12 +215,33 @@ function knownSecond(ts: string): boolean {
   return true;
 }
 
+/** The last time of Docker's API form (30 characters) read on the fast path, and its ISO time. */
+let lastMsTs = '';
+let lastMsIso = '';
+
+/**
+ * `ts` (of the API form, its `Z` checked) is of `lastMsTs`'s millisecond with a fraction of digits: then it is as valid
+ * as that one and has the same ISO time. A failed request's relay error, retry and 5xx line often share it.
+ * Compared from the millisecond backwards (where two times differ first).
+ */
+function lastMillisecond(ts: string): boolean {
+  const s = lastMsTs;
+  if (s.length !== 30) return false;
+  for (let i = 22; i >= 0; i--) if (ts.charCodeAt(i) !== s.charCodeAt(i)) return false;
+  for (let i = 23; i < 29; i++) {
+    const d = ts.charCodeAt(i);
+    if (d < 48 || d > 57) return false;
+  }
+  return true;
+}
+
 /** `2025-02-21T11:30:16.123456789Z` → ISO with millisecond precision (what events carry); `…16.5Z` → `…16.500Z`. */
 export function dockerTimeToIso(ts: string): string | null {
   // Fast path for Docker's own UTC form (one call per record on a million-line container): the fraction is cut
   // to milliseconds as Date.parse does, and the date-time part is validated once per distinct second.
   const n = ts.length;
   if (n >= 22 && n <= 30 && ts.charCodeAt(n - 1) === 90 && ts.charCodeAt(19) === 46 && ts.charCodeAt(10) === 84) {
+    if (n === 30 && lastMillisecond(ts)) return lastMsIso;
     let digits = true;
     for (let i = 20; i < n - 1; i++) {
       const c = ts.charCodeAt(i);
@@ -234,7 +255,15 @@ export function dockerTimeToIso(ts: string): string | null {
         const ms = Date.parse(`${second}Z`);
         lastSecondValid = Number.isFinite(ms) && new Date(ms).toISOString().startsWith(second); // 02-30 is not a day
       }
-      if (lastSecondValid) return n >= 24 ? `${ts.slice(0, 23)}Z` : `${ts.slice(0, n - 1)}${n === 22 ? '00' : '0'}Z`; // json-file drops trailing zeros
+      if (lastSecondValid) {
+        if (n < 24) return `${ts.slice(0, n - 1)}${n === 22 ? '00' : '0'}Z`; // json-file drops trailing zeros
+        const iso = `${ts.slice(0, 23)}Z`;
+        if (n === 30) {
+          lastMsTs = ts;
+          lastMsIso = iso;
+        }
+        return iso;
+      }
     }
   }
   const ms = Date.parse(ts);

@@ -48,7 +48,7 @@ const UPSTREAM_5XX_TEXT = /(?:status code:? |状态码: ?)5\d\d\b|Bad Gateway|Se
  * Text evidence wins over the status: One API wraps network errors as status 500.
  */
 export function classifyCause(text: string, status: number | null, timeoutClass: TimeoutClass | null = classifyTimeout(text)): Cause {
-  return causeOf(textClass(text, timeoutClass), status);
+  return causeOf(textClass(text, timeoutClass, null), status);
 }
 
 /** What a relay error's text says, read once: its timeout class, the status it names, and the cause evidence in it. */
@@ -62,7 +62,7 @@ export interface TextClass {
   upstream5xx: boolean;
 }
 
-function textClass(text: string, timeoutClass: TimeoutClass | null = classifyTimeout(text), statusInText: number | null = null): TextClass {
+function textClass(text: string, timeoutClass: TimeoutClass | null, statusInText: number | null): TextClass {
   // an upstream body can be long; what names the cause is near its start
   if (text.length > CLASSIFY_CHARS) text = text.slice(0, CLASSIFY_CHARS);
   let byText: Cause | null = null;
@@ -92,6 +92,12 @@ const memo = new Map<string, TextClass>();
 const MEMO_SIZE = 1024;
 const MEMO_TEXT_CHARS = 600;
 
+/** The texts of the last relay errors and their classes, a ring (a few upstream errors take turns). */
+const RECENT = 4;
+const recentTexts: string[] = new Array<string>(RECENT).fill('');
+const recentClasses: (TextClass | undefined)[] = new Array<TextClass | undefined>(RECENT);
+let recentAt = 0;
+
 /** A relay error text's class (TextClass): the same answer as reading it anew, remembered for the next equal text. */
 export function relayTextClass(text: string): TextClass {
   // the last texts first, compared as they are (a map lookup hashes the whole text first)
@@ -109,12 +115,6 @@ export function relayTextClass(text: string): TextClass {
   recentAt = (recentAt + 1) % RECENT;
   return known;
 }
-
-/** The texts of the last relay errors and their classes, a ring (a few upstream errors take turns). */
-const RECENT = 4;
-const recentTexts: string[] = new Array<string>(RECENT).fill('');
-const recentClasses: (TextClass | undefined)[] = new Array<TextClass | undefined>(RECENT);
-let recentAt = 0;
 
 function readTextClass(text: string): TextClass {
   let statusInText: number | null = null;

@@ -80,47 +80,15 @@ export class TimeReader {
   private minutePrefix: string | null = null;
   private lastNaive = '';
   private lastNaiveIso: string | null = null;
-  private lastDocker = '';
-  private lastDockerIso: string | null = null;
 
   constructor(private readonly tz: string) {}
 
   time(c: RecordContext): string | null {
     let time: string | null = null;
-    const dt = c.rec.dockerTime;
-    if (dt !== null) time = this.dockerIso(dt);
+    if (c.rec.dockerTime !== null) time = dockerTimeToIso(c.rec.dockerTime);
     if (time === null && c.naive !== null) time = this.naiveIso(c.naive);
     if (time === null && c.iso === null && c.rec.pastedTime !== undefined) return this.naiveIso(c.rec.pastedTime);
     return time ?? c.iso;
-  }
-
-  /**
-   * dockerTimeToIso, remembered for the last Docker time: a record's lines are written in one go, and the events of
-   * a failed request (relay error, retry, the 5xx access line) often share the millisecond. Docker's own form
-   * (`…SS.nnnnnnnnnZ`, 30 characters) is compared up to the millisecond, from the end (where two times differ first);
-   * the same millisecond of a valid time with a fraction of digits is the same ISO time.
-   */
-  private dockerIso(ts: string): string | null {
-    const last = this.lastDocker;
-    if (ts.length === 30 && last.length === 30 && ts.charCodeAt(29) === 90 && last.charCodeAt(29) === 90) {
-      let same = true;
-      for (let i = 22; i >= 0; i--) {
-        if (ts.charCodeAt(i) !== last.charCodeAt(i)) {
-          same = false;
-          break;
-        }
-      }
-      // the rest of the fraction must be digits too (then this time is as valid as the last one, which was)
-      for (let i = 23; same && i < 29; i++) {
-        const d = ts.charCodeAt(i);
-        if (d < 48 || d > 57) same = false;
-      }
-      if (same && this.lastDockerIso !== null) return this.lastDockerIso;
-    }
-    const iso = dockerTimeToIso(ts);
-    this.lastDocker = ts;
-    this.lastDockerIso = iso;
-    return iso;
   }
 
   /** `2025/02/21 - 19:30:16` / `2025/02/21 19:30:16` in the zone → ISO UTC. The zone is consulted once per minute. */

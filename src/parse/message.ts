@@ -146,14 +146,17 @@ export function headOf(m: RegExpExecArray, h: RelayHead): RelayHead {
   return h;
 }
 
-/** The end of the ASCII digits of `s` from `i`. */
-function digitsEnd(s: string, i: number): number {
+/** The end of the ASCII digits after `label` at `at` in `s`; -1 without the label or a digit. */
+function numberAfter(s: string, at: number, label: string): number {
+  if (!s.startsWith(label, at)) return -1;
+  const from = at + label.length;
+  let i = from;
   while (i < s.length) {
     const d = s.charCodeAt(i);
     if (d < 48 || d > 57) break;
     i++;
   }
-  return i;
+  return i === from ? -1 : i;
 }
 
 /**
@@ -164,35 +167,27 @@ function digitsEnd(s: string, i: number): number {
  */
 export function commonRelayHead(msg: string, h: RelayHead): boolean {
   if (!msg.startsWith('relay error (')) return false;
-  let i = 13;
+  let i: number;
   let channel: string;
   let user: string;
-  if (msg.startsWith('userId #', i)) {
+  const u1 = numberAfter(msg, 13, 'userId #');
+  if (u1 !== -1) {
     // `userId #(\d+), ?channel #(\d+)`
-    const u0 = i + 8;
-    const u1 = digitsEnd(msg, u0);
-    if (u1 === u0 || msg.charCodeAt(u1) !== 44) return false;
-    let j = u1 + 1;
-    if (msg.charCodeAt(j) === 32) j++;
-    if (!msg.startsWith('channel #', j)) return false;
-    const c0 = j + 9;
-    const c1 = digitsEnd(msg, c0);
-    if (c1 === c0) return false;
-    user = msg.slice(u0, u1);
-    channel = msg.slice(c0, c1);
-    i = c1;
-  } else if (msg.startsWith('channel id ', i)) {
+    if (msg.charCodeAt(u1) !== 44) return false;
+    const at = msg.charCodeAt(u1 + 1) === 32 ? u1 + 2 : u1 + 1;
+    i = numberAfter(msg, at, 'channel #');
+    if (i === -1) return false;
+    user = msg.slice(13 + 8, u1);
+    channel = msg.slice(at + 9, i);
+  } else {
     // `channel id (\d+), user id: (\d+)`
-    const c0 = i + 11;
-    const c1 = digitsEnd(msg, c0);
-    if (c1 === c0 || !msg.startsWith(', user id: ', c1)) return false;
-    const u0 = c1 + 11;
-    const u1 = digitsEnd(msg, u0);
-    if (u1 === u0) return false;
-    channel = msg.slice(c0, c1);
-    user = msg.slice(u0, u1);
-    i = u1;
-  } else return false;
+    const c1 = numberAfter(msg, 13, 'channel id ');
+    if (c1 === -1) return false;
+    i = numberAfter(msg, c1, ', user id: ');
+    if (i === -1) return false;
+    channel = msg.slice(13 + 11, c1);
+    user = msg.slice(c1 + 11, i);
+  }
   // `\):? ?`
   if (msg.charCodeAt(i) !== 41) return false;
   i++;

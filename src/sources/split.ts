@@ -72,10 +72,10 @@ function lineText(buf: Buffer, a: number, b: number): string {
 
 /**
  * The byte ranges of a plain (not gzipped, not multiplexed) file of `size` bytes for `threads` threads, in file order,
- * each found when it is asked for (`next`). Their sizes shrink as the file is handed out (guided scheduling): a range
- * is half of what is left per thread — the first ones big, so that each thread's start (its compiler
- * still learning the code) is spent in one long range, the last ones small, so that the threads end together — but
- * never under `minBytes`, and the first `threads` ranges leave enough for one range each of the others. Fewer ranges
+ * each found when it is asked for (`next`). Their sizes shrink as the file is handed out (guided scheduling): the
+ * first is the file's share per thread, each later one half of what is left per thread — the first ones big, so that
+ * each thread's start (its compiler still learning the code) is spent in one long range, the last ones small, so that
+ * the threads end together — never under `minBytes`, and the first `threads` ranges leave one for each of the others. Fewer ranges
  * when a cut is found late (a dense part of the file) or not at all after some point (the rest is the last range).
  * Every range starts at a line start; the first at 0, the last ends at `size`. A file that cannot be cut at all gives
  * one range, the whole file.

@@ -1,4 +1,4 @@
-// TimeReader: an event's time from its record (Docker's time first), remembered for the last Docker time.
+// TimeReader: an event's time from its record (Docker's time first; dockerTimeToIso remembers the last millisecond).
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { TimeReader, recordContext } from '../../src/parse/context.js';

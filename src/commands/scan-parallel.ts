@@ -1,8 +1,8 @@
-// `scan --json` over one big plain file on several cores: the file is cut into byte ranges at safe line starts
-// (src/sources/split.ts), each range runs the same pipeline (runPipeline over a byte-range file source) — on this
-// thread or in a worker_threads worker, whichever is free, when enough of the file's lines may make an event to keep
-// a thread busy (MIN_BUSY_SHARE) — and the summaries are merged in file order (SummaryBuilder.merge). The merged
-// summary is the sequential one (test/e2e/scan-parallel.test.ts).
+// `scan --json` over one big plain file on several cores: the file is cut into one byte range per thread, of about
+// equal work, at safe line starts (src/sources/split.ts planRanges), when enough of its lines may make an event to
+// keep a second thread busy (MIN_BUSY_SHARE). This thread reads the first range and each worker_threads worker one of
+// the others, all through the same pipeline (runPipeline over a byte-range file source), and the summaries are merged
+// in file order (SummaryBuilder.merge). The merged summary is the sequential one (test/e2e/scan-parallel.test.ts).
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
@@ -46,7 +46,7 @@ export async function runRange(job: RangeJob, signal?: AbortSignal): Promise<Ran
 }
 
 /**
- * The share of a file's lines that may make an event (not found quiet on their bytes, in its first 256 KB) from which a
+ * The share of a file's lines that may make an event (not found quiet on their bytes, in planRanges' samples) from which a
  * second thread is worth it (`GOROSCOPE_PARALLEL_MIN_BUSY` sets it, for tests). On two cores a scan on one thread
  * already keeps about 1.4 of them busy (file reads in the thread pool, the garbage collector's and the compiler's
  * threads): while the lines are mostly quiet, a second thread only competes with those — the 734 MB bench file (1.3 %
@@ -61,18 +61,10 @@ function minBusyShare(env: NodeJS.ProcessEnv): number {
   return v !== undefined && /^\d+(?:\.\d+)?$/.test(v) ? Number(v) : MIN_BUSY_SHARE;
 }
 
-/** Smallest range (the last ones: src/sources/split.ts RangeCutter); `GOROSCOPE_PARALLEL_RANGE_BYTES` lowers it for tests. */
-const RANGE_BYTES = 16 << 20;
-
-function rangeBytes(env: NodeJS.ProcessEnv): number {
-  const v = env.GOROSCOPE_PARALLEL_RANGE_BYTES;
-  return v !== undefined && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : RANGE_BYTES;
-}
-
 /**
  * The summary of one file scanned on `workers` threads (this one and `workers - 1` worker threads), or null when the
- * parallel scan does not apply (not a regular plain file, smaller than the threshold, no safe cut): the caller then
- * scans sequentially. The ranges are handed out in file order to whichever thread is free, and merged in file order.
+ * parallel scan does not apply (not a regular plain file, smaller than the threshold, mostly quiet, no safe cut): the
+ * caller then scans sequentially. Each thread reads one range (planRanges); the summaries are merged in file order.
  */
 export async function scanParallel(
   path: string,
@@ -83,72 +75,55 @@ export async function scanParallel(
   if (workers < 2) return null;
   const st = await stat(path).catch(() => null);
   if (!st?.isFile() || st.size < minBytes(opts.env) || /\.(?:gz|tgz)$/.test(path)) return null;
-  const { RangeCutter, busyShare } = await import('../sources/split.js');
+  const { planRanges } = await import('../sources/split.js');
+  const plan = await planRanges(path, st.size, workers);
+  if (plan === null) return null;
   // Mostly quiet lines: one thread (MIN_BUSY_SHARE).
-  const busy = await busyShare(path);
-  if (busy !== null && busy < minBusyShare(opts.env)) {
-    if (opts.env.GOROSCOPE_PARALLEL_TRACE) opts.trace?.(`parallel: no, ${(busy * 100).toFixed(1)} % of the lines may make an event\n`);
+  if (plan.busy !== null && plan.busy < minBusyShare(opts.env)) {
+    if (opts.env.GOROSCOPE_PARALLEL_TRACE) opts.trace?.(`parallel: no, ${(plan.busy * 100).toFixed(1)} % of the lines may make an event\n`);
     return null;
-  }
-  const cutter = await RangeCutter.open(path, st.size, workers, rangeBytes(opts.env));
-  let first;
-  try {
-    first = cutter === null ? null : await cutter.next();
-  } catch (err) {
-    await cutter?.close();
-    throw err;
   }
   // One range, the whole file (no safe cut): read sequentially.
-  if (cutter === null || first === null || first.end === st.size) {
+  const ranges = plan.ranges;
+  if (ranges.length < 2) {
     if (opts.env.GOROSCOPE_PARALLEL_TRACE) opts.trace?.('parallel: no cut\n');
-    await cutter?.close();
     return null;
   }
+  const job = (range: FileRange): RangeJob => ({ path, range, kinds: opts.kinds, tz: opts.tz });
   // The workers load their modules while this thread starts on the first range.
-  const pool = Array.from({ length: workers - 1 }, () => new Worker(new URL('./scan-worker.js', import.meta.url)));
-  const stopPool = () => {
-    for (const w of pool) void w.terminate();
+  const pool = ranges.slice(1).map(() => new Worker(new URL('./scan-worker.js', import.meta.url)));
+  const results: (RangeResult | null)[] = [];
+  // whether this thread's range was read to its end (not cut short by Ctrl-C)
+  let firstWhole = false;
+  const runs = pool.map((w, i) => inWorker(w, job(ranges[i + 1]!)));
+  // Ctrl-C: the workers are ended, their parts left out (one listener for them all)
+  const onAbort = () => {
+    for (const r of runs) r.stop();
   };
-  // Each thread takes the next range in file order (cut when it is asked for) until none is left.
-  const results: (RangeResult | undefined)[] = [];
-  let taken = 0;
-  const take = async (): Promise<{ i: number; job: RangeJob } | null> => {
-    if (opts.signal.aborted) return null;
-    const range = taken === 0 ? first : await cutter.next();
-    if (range === null) return null;
-    return { i: taken++, job: { path, range, kinds: opts.kinds, tz: opts.tz } };
-  };
-  const here = async () => {
-    for (let t = await take(); t !== null; t = await take()) results[t.i] = await runRange(t.job, opts.signal);
-  };
-  const there = async (w: Worker) => {
-    try {
-      for (let t = await take(); t !== null; t = await take()) {
-        const r = await inWorker(w, t.job, opts.signal);
-        if (r !== null) results[t.i] = r;
-      }
-    } finally {
-      void w.terminate();
-    }
-  };
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal.aborted) onAbort();
   try {
-    await Promise.all([here(), ...pool.map(there)]);
-  } catch (err) {
-    stopPool();
-    throw err;
+    await Promise.all([
+      runRange(job(ranges[0]!), opts.signal).then((r) => {
+        results[0] = r;
+        firstWhole = !opts.signal.aborted;
+      }),
+      ...runs.map((r, i) => r.result.then((x) => (results[i + 1] = x))),
+    ]);
   } finally {
-    await cutter.close();
+    opts.signal.removeEventListener('abort', onAbort);
+    for (const w of pool) void w.terminate();
   }
   // Hidden, for tests: how many threads read the file, and where it was cut.
   if (opts.env.GOROSCOPE_PARALLEL_TRACE) {
-    opts.trace?.(`parallel: ${workers} threads, ${cutter.ranges.map((r) => `${r.start}-${r.end}`).join(' ')}\n`);
+    opts.trace?.(`parallel: ${ranges.length} threads, ${ranges.map((r) => `${r.start}-${r.end}`).join(' ')}\n`);
   }
-  // Interrupted (Ctrl-C): the ranges read so far from the start of the file, the last one perhaps in part.
+  // Interrupted (Ctrl-C): the ranges read so far in a row from the start of the file, the last one perhaps in part.
   let merged: RangeResult | null = null;
-  for (let i = 0; i < taken; i++) {
-    const r = results[i];
-    if (r === undefined) break;
+  for (const r of results) {
+    if (r === null || r === undefined) break;
     merged = merged === null ? r : { builder: merged.builder.merge(r.builder), stats: mergeInputStats(merged.stats, r.stats) };
+    if (!firstWhole) break; // no gap: a worker's range only after a whole first range
   }
   return merged ?? { builder: new SummaryBuilder(), stats: { lines: 0, oversized: 0, unparsed: 0, records: 0, sources: [], hostsDown: [] } };
 }
@@ -159,18 +134,12 @@ interface WorkerReply {
   error?: { message: string; exitCode?: number; value?: string; hint?: string };
 }
 
-/** One range in worker `w`; null when Ctrl-C stopped it (the worker is ended, its part left out). */
-function inWorker(w: Worker, job: RangeJob, signal: AbortSignal): Promise<RangeResult | null> {
-  return new Promise((resolve, reject) => {
+/** One range in worker `w`: its result, or null once `stop` was called (Ctrl-C: the worker is ended, its part left out). */
+function inWorker(w: Worker, job: RangeJob): { result: Promise<RangeResult | null>; stop: () => void } {
+  let stop = () => {};
+  const result = new Promise<RangeResult | null>((resolve, reject) => {
     w.postMessage(job);
     let done = false;
-    const onAbort = () => {
-      if (done) return;
-      done = true;
-      cleanup();
-      void w.terminate();
-      resolve(null);
-    };
     const onMessage = (m: WorkerReply) =>
       finish(() => {
         if (m.error) reject(new GoroscopeError(m.error.message, m.error.exitCode ?? 70, m.error.value, m.error.hint));
@@ -179,7 +148,6 @@ function inWorker(w: Worker, job: RangeJob, signal: AbortSignal): Promise<RangeR
     const onError = (err: Error) => finish(() => reject(err));
     const onExit = (code: number) => finish(() => reject(new GoroscopeError('a scan worker ended without a result', 70, `exit ${code}`)));
     const cleanup = () => {
-      signal.removeEventListener('abort', onAbort);
       w.off('message', onMessage);
       w.off('error', onError);
       w.off('exit', onExit);
@@ -190,9 +158,14 @@ function inWorker(w: Worker, job: RangeJob, signal: AbortSignal): Promise<RangeR
       cleanup();
       fn();
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    stop = () =>
+      finish(() => {
+        void w.terminate();
+        resolve(null);
+      });
     w.on('message', onMessage);
     w.on('error', onError);
     w.on('exit', onExit);
   });
+  return { result, stop: () => stop() };
 }

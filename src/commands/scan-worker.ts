@@ -1,5 +1,5 @@
-// A worker of the parallel `scan --json` (src/commands/scan-parallel.ts): started before the cuts are known (its
-// modules load meanwhile), it gets byte ranges one at a time, runs each through the pipeline and posts its summary
+// A worker of the parallel `scan --json` (src/commands/scan-parallel.ts): started while this thread begins the first
+// range (its modules load meanwhile), it gets its byte range, runs it through the pipeline and posts its summary
 // builder back.
 import { parentPort } from 'node:worker_threads';
 import { GoroscopeError } from '../errors.js';

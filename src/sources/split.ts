@@ -12,8 +12,9 @@
 //     apart; gin's echo within 8) has let it go by then, so it is empty at the cut;
 //   - json-file: every stream seen in the file's head also has a line in the window before the cut (no stream
 //     keeps a record open across it).
-// The search starts at the k-th n-th of the file and moves forward; when no cut is found before the range would
-// become too small, the rest is one range (no cut at all: the file is read sequentially).
+// Where the cuts go: where the file's work (its lines, those that may make an event weighing more), estimated from
+// samples, is shared out evenly; the search moves forward from there. When no cut is found, the rest is one range
+// (no cut at all: the file is read sequentially).
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Stream } from '../events.js';
 import { looksLikeFrames } from '../stream/frames.js';
@@ -70,87 +71,125 @@ function lineText(buf: Buffer, a: number, b: number): string {
   return buf.toString('utf8', a, b > a && buf[b - 1] === 13 ? b - 1 : b);
 }
 
+/** Samples of a file's lines taken to weigh its parts (planRanges), evenly spread, the first at its start. */
+const SAMPLES = 32;
+/** Bytes read at each sample (some 35 lines of a gateway's log). */
+const SAMPLE_BYTES = 16 * 1024;
 /**
- * The byte ranges of a plain (not gzipped, not multiplexed) file of `size` bytes for `threads` threads, in file order,
- * each found when it is asked for (`next`). Their sizes shrink as the file is handed out (guided scheduling): the
- * first is the file's share per thread, each later one half of what is left per thread — the first ones big, so that
- * each thread's start (its compiler still learning the code) is spent in one long range, the last ones small, so that
- * the threads end together — never under `minBytes`, and the first `threads` ranges leave one for each of the others. Fewer ranges
- * when a cut is found late (a dense part of the file) or not at all after some point (the rest is the last range).
- * Every range starts at a line start; the first at 0, the last ends at `size`. A file that cannot be cut at all gives
- * one range, the whole file.
+ * What a line that may make an event costs over a quiet one, in quiet lines: on the benchmark files a line costs
+ * ~0.4 µs all told and one that may make an event (decoded, grouped, parsed, counted) ~3.3 µs more.
  */
-export class RangeCutter {
-  private prev = 0;
-  private done = false;
-  private queue: Promise<unknown> = Promise.resolve();
-  /** The ranges handed out so far. */
-  readonly ranges: FileRange[] = [];
+const BUSY_LINE_COST = 8;
 
-  private constructor(
-    private readonly fh: FileHandle,
-    private readonly size: number,
-    private readonly threads: number,
-    private readonly minBytes: number,
-    readonly format: TextFormat,
-    private readonly headStreams: Set<Stream>,
-  ) {}
+/** One sample: the bytes of its whole lines, their number, and how many of them may make an event. */
+interface Sample {
+  bytes: number;
+  lines: number;
+  busy: number;
+}
 
-  /** null when the file is not one that can be cut (gzipped, a saved multiplexed stream, under two bytes). */
-  static async open(path: string, size: number, threads: number, minBytes: number): Promise<RangeCutter | null> {
-    const fh = await open(path, 'r');
-    try {
-      const head = await readAt(fh, 0, Math.min(size, 256 * 1024));
-      if (threads < 2 || head.length < 2 || (head[0] === 0x1f && head[1] === 0x8b) || looksLikeFrames(head)) {
-        await fh.close();
-        return null;
+/** What planRanges found: the share of the sampled lines that may make an event, and the ranges. */
+export interface RangePlan {
+  /** Lines not found quiet on their bytes over all sampled lines (null: no whole line in the samples). */
+  busy: number | null;
+  /**
+   * One range per thread, in file order, of about the same work each (fewer where no cut was found: the rest of the
+   * file is one range; one range, the whole file, when it cannot be cut at all). The first starts at 0, the last
+   * ends at the file's end, each at a line start.
+   */
+  ranges: FileRange[];
+}
+
+/**
+ * Where a plain (not gzipped, not multiplexed) file of `size` bytes is cut for `threads` threads, each reading one
+ * range from start to end. The cuts are planned at once, before any thread starts, so that each range holds about
+ * the same work: 32 samples of 8 KB spread over the file are unwrapped as the scan unwraps them and their lines
+ * tested on their bytes (starts.ts quietStart), a line that may make an event weighing BUSY_LINE_COST quiet lines;
+ * the work between two samples is the earlier one's work per byte. A cut (findCut) is searched forward from where
+ * the work is shared out. One range per thread rather than many small ones handed to whichever thread is free:
+ * a thread's first range has its compiler learn the code, and each later one, a new pipeline over that code, made
+ * the event-heavy benchmark file's scan 5-10 % slower (paired runs, docs/performance.md). null for a file that
+ * cannot be cut (gzipped, a saved multiplexed stream, under two bytes).
+ */
+export async function planRanges(path: string, size: number, threads: number): Promise<RangePlan | null> {
+  const fh = await open(path, 'r');
+  try {
+    const head = await readAt(fh, 0, Math.min(size, LOOK_BACK * 2));
+    if (head.length < 2 || (head[0] === 0x1f && head[1] === 0x8b) || looksLikeFrames(head)) return null;
+    const format = detectHeadFormat(head, head.length <= HEAD_SAMPLE_BYTES && head.length === size);
+    const headStreams = new Set<Stream>();
+    if (format === 'json-file') {
+      const lines = head.toString('utf8', 0, Math.min(head.length, HEAD_SAMPLE_BYTES)).split('\n');
+      lines.pop();
+      for (const t of lines) {
+        new Unwrapper('', format, (l) => headStreams.add(l.stream)).line(t.endsWith('\r') ? t.slice(0, -1) : t, false);
       }
-      const format = detectHeadFormat(head, head.length <= HEAD_SAMPLE_BYTES && head.length === size);
-      const headStreams = new Set<Stream>();
-      if (format === 'json-file') {
-        const lines = head.toString('utf8', 0, Math.min(head.length, HEAD_SAMPLE_BYTES)).split('\n');
-        lines.pop();
-        for (const t of lines) {
-          new Unwrapper('', format, (l) => headStreams.add(l.stream)).line(t.endsWith('\r') ? t.slice(0, -1) : t, false);
-        }
-      }
-      return new RangeCutter(fh, size, threads, Math.max(1, minBytes), format, headStreams);
-    } catch (err) {
-      await fh.close();
-      throw err;
     }
+    // the samples: at 0 and at every 32nd of the file after it
+    const at = Array.from({ length: SAMPLES }, (_, i) => Math.floor((i * size) / SAMPLES));
+    const samples: Sample[] = [];
+    for (const a of at) samples.push(sampleAt(a === 0 ? head.subarray(0, SAMPLE_BYTES) : await readAt(fh, a, SAMPLE_BYTES), a === 0, format));
+    const lines = samples.reduce((n, s) => n + s.lines, 0);
+    const busy = lines === 0 ? null : samples.reduce((n, s) => n + s.busy, 0) / lines;
+    const whole: FileRange[] = [{ start: 0, end: size, format }];
+    if (threads < 2) return { busy, ranges: whole };
+    // Work per byte of each sample (a sample without a whole line: the file's mean), the work of the part it opens.
+    const sampledBytes = samples.reduce((n, s) => n + s.bytes, 0);
+    const mean = sampledBytes === 0 ? 1 : samples.reduce((n, s) => n + s.lines + BUSY_LINE_COST * s.busy, 0) / sampledBytes;
+    const parts = samples.map((s, i) => ((i + 1 < SAMPLES ? at[i + 1]! : size) - at[i]!) * (s.bytes === 0 ? mean : (s.lines + BUSY_LINE_COST * s.busy) / s.bytes));
+    const total = parts.reduce((a, b) => a + b, 0);
+    const ranges: FileRange[] = [];
+    let prev = 0;
+    for (let k = 1; k < threads; k++) {
+      // (a share that ends before the last cut, which a dense part pushed forward, is left out: one thread fewer)
+      const target = offsetOfWork(at, parts, size, (total * k) / threads);
+      if (target >= size) break;
+      if (target <= prev) continue;
+      const cut = await findCut(fh, format, headStreams, target, size, prev);
+      if (cut === null) break;
+      ranges.push({ start: prev, end: cut, format });
+      prev = cut;
+    }
+    ranges.push({ start: prev, end: size, format });
+    return { busy, ranges };
+  } finally {
+    await fh.close();
   }
+}
 
-  /** The next range in file order, or null when the whole file has been handed out. Calls are served one at a time. */
-  next(): Promise<FileRange | null> {
-    const r = this.queue.then(() => this.cut());
-    this.queue = r.catch(() => undefined);
-    return r;
-  }
+/** The lines of one sample (the first piece dropped unless it starts the file, the last if it is cut) weighed. */
+function sampleAt(buf: Buffer, atStart: boolean, format: TextFormat): Sample {
+  const from = atStart ? 0 : buf.indexOf(10) + 1;
+  const end = buf.lastIndexOf(10) + 1;
+  if (from === 0 && !atStart) return { bytes: 0, lines: 0, busy: 0 };
+  const s: Sample = { bytes: Math.max(0, end - from), lines: 0, busy: 0 };
+  if (end <= from) return s;
+  const d = new DetectingDecoder('', (l) => {
+    const n = l.count ?? 1;
+    s.lines += n;
+    if (l.quiet !== true) s.busy += n;
+  }, format, quietStart);
+  d.push(buf.subarray(from, end));
+  d.end();
+  return s;
+}
 
-  private async cut(): Promise<FileRange | null> {
-    if (this.done) return null;
-    const { size, threads, prev } = this;
-    const left = size - prev;
-    // the threads still without a range get one each of what is left
-    const owed = threads - this.ranges.length;
-    let want = Math.max(this.minBytes, Math.ceil(this.ranges.length === 0 ? left / threads : left / (2 * threads)));
-    if (owed > 1) want = Math.min(want, Math.floor(left / owed));
-    const from = prev + want;
-    // the last range is never much smaller than the one before it
-    const limit = size - Math.floor(want / 4);
-    const end = from >= limit ? null : await findCut(this.fh, this.format, this.headStreams, from, limit, prev);
-    if (end === null) this.done = true;
-    const range = { start: prev, end: end ?? size, format: this.format };
-    this.prev = range.end;
-    this.ranges.push(range);
-    return range;
+/**
+ * The byte offset at which the work of the parts before it reaches `work`: the parts' start offsets `at`, their work
+ * `parts` spread evenly over their bytes. A share that ends where a part ends (to a millionth of the total) is that
+ * part's end exactly, so two equal halves of a file are cut in the middle.
+ */
+function offsetOfWork(at: readonly number[], parts: readonly number[], size: number, work: number): number {
+  const total = parts.reduce((a, b) => a + b, 0);
+  let sum = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const end = i + 1 < parts.length ? at[i + 1]! : size;
+    const next = sum + parts[i]!;
+    if (Math.abs(next - work) <= total * 1e-6) return end;
+    if (next > work) return at[i]! + Math.floor(((work - sum) / parts[i]!) * (end - at[i]!));
+    sum = next;
   }
-
-  async close(): Promise<void> {
-    await this.queue;
-    await this.fh.close();
-  }
+  return size;
 }
 
 /** The first cut at or after `from` and before `limit`, reading no further back than `floor`. */
@@ -268,33 +307,4 @@ async function findCut(fh: FileHandle, format: TextFormat, headStreams: Set<Stre
 /** A Source reading one byte range of a file (the same pipeline as the whole file, src/pipeline.ts). */
 export function fileRangeSource(path: string, range: FileRange, signal?: AbortSignal): Source {
   return { info: { spec: path, kind: 'file', name: path }, read: (onLine, quiet) => readFile(path, path, onLine, signal, range, quiet) };
-}
-
-/** Bytes of a file's start that busyShare reads. */
-const BUSY_SAMPLE = 256 << 10;
-
-/**
- * The share of the lines in a file's first 256 KB that the byte-level test (starts.ts quietStart) does not find quiet,
- * unwrapped as the scan unwraps them: the lines that may make an event. null for an empty sample. (Some 1,000 lines,
- * read and tested in ~11 ms, where the first MB took ~30 ms of every big scan's start.)
- */
-export async function busyShare(path: string): Promise<number | null> {
-  const fh = await open(path, 'r');
-  let sample: Buffer;
-  try {
-    sample = await readAt(fh, 0, BUSY_SAMPLE);
-  } finally {
-    await fh.close();
-  }
-  const end = sample.lastIndexOf(10) + 1;
-  let quiet = 0;
-  let all = 0;
-  const d = new DetectingDecoder('', (l) => {
-    const n = l.count ?? 1;
-    all += n;
-    if (l.quiet === true) quiet += n;
-  }, undefined, quietStart);
-  d.push(sample.subarray(0, end));
-  d.end();
-  return all === 0 ? null : (all - quiet) / all;
 }

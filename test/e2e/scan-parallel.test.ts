@@ -108,15 +108,13 @@ describe('scan --json in parallel equals --workers 1', () => {
   }
   cases.push({ name: 'sample twice, --kind startup,panic,goroutine, docker-t', form: 'docker-t', lines: () => [...SAMPLE, ...SAMPLE], workers: null, args: ['--kind', 'startup,panic,goroutine'], want: { ranges: 2 } });
   cases.push({ name: 'sample three times, --workers 3, docker-t', form: 'docker-t', lines: () => [...SAMPLE, ...SAMPLE, ...SAMPLE], workers: '3', want: { ranges: 3 } });
-  // Many ranges (as a big file gets: one per thread, then ever smaller ones down to the smallest, each handed to
-  // whichever thread is free), merged in file order.
-  const many = { GOROSCOPE_PARALLEL_RANGE_BYTES: String(100 << 10) };
+  // Many ranges (one per thread, up to the hidden maximum of 64), merged in file order; a dense part of the file leaves
+  // fewer cuts (a share that would end inside it is left out).
   for (const form of ['plain', 'docker-t', 'json-file'] as const) {
     const d = withDenseMiddle(1200);
-    cases.push({ name: `dense middle, smallest range 100 KB, ${form}`, form, lines: () => d.lines, workers: null, env: many, want: { ranges: 40, minRanges: 6 } });
+    cases.push({ name: `dense middle, --workers 8, ${form}`, form, lines: () => d.lines, workers: '8', want: { ranges: 8, minRanges: 3 } });
   }
-  cases.push({ name: 'sample three times, smallest range 100 KB, --workers 3, docker-t', form: 'docker-t', lines: () => [...SAMPLE, ...SAMPLE, ...SAMPLE], workers: '3', env: many, want: { ranges: 60, minRanges: 12 } });
-
+  cases.push({ name: 'sample three times, --workers 12, docker-t', form: 'docker-t', lines: () => [...SAMPLE, ...SAMPLE, ...SAMPLE], workers: '12', want: { ranges: 12, minRanges: 10 } });
   for (const c of cases) {
     it(c.name, async () => {
       const text = render(c.lines(), c.form);
@@ -126,8 +124,10 @@ describe('scan --json in parallel equals --workers 1', () => {
       expect(seq.trace).toBe('');
       const m = /^parallel: (\d+) threads, (.*)\n$/.exec(par.trace);
       expect(m, par.trace).not.toBeNull();
-      expect(Number(m![1])).toBe(c.workers === null ? 2 : Number(c.workers));
       const ranges = m![2]!.split(' ').map((r) => r.split('-').map(Number) as [number, number]);
+      // one thread per range, at most --workers (2 by default)
+      expect(Number(m![1])).toBe(ranges.length);
+      expect(ranges.length).toBeLessThanOrEqual(c.workers === null ? 2 : Number(c.workers));
       if (c.want.minRanges === undefined) expect(ranges.length).toBe(c.want.ranges);
       else expect(ranges.length >= c.want.minRanges && ranges.length <= c.want.ranges, `${ranges.length} ranges`).toBe(true);
       for (let i = 1; i < ranges.length; i++) expect(ranges[i]![0]).toBe(ranges[i - 1]![1]); // no gap, no overlap
@@ -141,7 +141,7 @@ describe('scan --json in parallel equals --workers 1', () => {
     });
   }
 
-  it('relay panics whose parts are up to 60 records apart are never cut in two (ranges of 50 KB): same panics as --workers 1', async () => {
+  it('relay panics whose parts are up to 60 records apart are never cut in two (16 ranges): same panics as --workers 1', async () => {
     const lines: [string, string][] = [];
     const ts = '2026-03-05T04:00:00.000000000Z';
     for (let i = 0; lines.length < 60_000; i++) {
@@ -160,31 +160,31 @@ describe('scan --json in parallel equals --workers 1', () => {
     }
     const file = join(dir, 'spread-panics.log');
     writeFileSync(file, render(lines, 'docker-t'));
-    const [par, seq] = await Promise.all([scan(file, null, [], { GOROSCOPE_PARALLEL_RANGE_BYTES: String(50 << 10) }), scan(file, '1')]);
-    const ranges = /^parallel: 2 threads, (.*)\n$/.exec(par.trace)![1]!.split(' ');
+    const [par, seq] = await Promise.all([scan(file, '16'), scan(file, '1')]);
+    const ranges = /^parallel: \d+ threads, (.*)\n$/.exec(par.trace)![1]!.split(' ');
     expect(ranges.length).toBeGreaterThan(10);
     expect((seq.summary.events as Record<string, number>).panic).toBe(lines.filter(([, t]) => t.includes('panic detected')).length);
     expect(par.summary).toEqual(seq.summary);
   });
 
   it('a startup banner right at the cut is a restart (the first range saw the source): restarts 1 either way', async () => {
-    // The two halves have exactly the same bytes, so the cut search starts right on the banner.
-    const gin = (i: number, len: number) => {
-      const t = `[GIN] ${APP} | rid${i} | 200 |    1.5ms |      172.18.0.1 |    POST /v1/chat/completions?q=`;
-      return `${t}${'x'.repeat(len - t.length - 1)}\n`;
-    };
-    const line = (i: number) => (i % 2 === 0 ? gin(i, 120) : `[SYS] ${APP} | Goroutine count: ${900 + (i % 50)} \n`);
-    const n = 10_000;
-    const a = [...Array.from({ length: n - 1 }, (_, i) => line(i)), gin(n, 400)];
-    const banner = `[SYS] ${APP} | One API v1.9.2 started \n`;
-    const b = [banner, ...a.slice(0, -1), gin(n + 1, 400 - banner.length)];
-    const text = a.join('') + b.join('');
-    const half = Buffer.byteLength(a.join(''));
-    expect(Buffer.byteLength(text)).toBe(2 * half);
+    // A wide part no cut can fall in (GORM traces: multi-line records), then 16 access lines and the banner: wherever
+    // in that part the work is shared out, the first safe cut after it is the banner's line.
+    const gin = (i: number) => `[GIN] ${APP} | rid${i} | 200 |    1.5ms |      172.18.0.1 |    POST /v1/chat/completions\n`;
+    const line = (i: number) => (i % 2 === 0 ? gin(i) : `[SYS] ${APP} | Goroutine count: ${900 + (i % 50)} \n`);
+    const gorm = ['\r\n', '2026/03/05 12:00:00 /build/model/cache.go:40 record not found\n', '[0.812ms] [rows:0] SELECT * FROM `tokens` LIMIT 1\n'];
+    const before = [
+      ...Array.from({ length: 6000 }, (_, i) => line(i)),
+      ...Array.from({ length: 6000 }, () => gorm).flat(),
+      ...Array.from({ length: 16 }, (_, i) => gin(6000 + i)),
+    ].join('');
+    const text = before + `[SYS] ${APP} | One API v1.9.2 started \n` + Array.from({ length: 6000 }, (_, i) => line(i)).join('');
+    const at = Buffer.byteLength(before);
+    const size = Buffer.byteLength(text);
     const file = join(dir, 'restart-at-cut.log');
     writeFileSync(file, text);
     const [par, seq] = await Promise.all([scan(file, null), scan(file, '1')]);
-    expect(par.trace).toBe(`parallel: 2 threads, 0-${half} ${half}-${2 * half}\n`);
+    expect(par.trace).toBe(`parallel: 2 threads, 0-${at} ${at}-${size}\n`);
     expect([seq.summary.restarts, (seq.summary.events as Record<string, number>).startup]).toEqual([1, 1]);
     expect(par.summary).toEqual(seq.summary);
   });
@@ -222,7 +222,7 @@ describe('scan --json in parallel equals --workers 1', () => {
     const block = Array.from({ length: 10_000 }, (_, i) => line(i)).join('');
     writeFileSync(file, block.repeat(Math.ceil((48 << 20) / block.length)));
     const total = 10_000 * Math.ceil((48 << 20) / block.length);
-    const run = startGoroscope(['scan', file, '--json'], { ...ENV, GOROSCOPE_PARALLEL_RANGE_BYTES: String(1 << 20) });
+    const run = startGoroscope(['scan', file, '--json'], ENV);
     await new Promise((r) => setTimeout(r, 1500));
     run.child.kill('SIGINT');
     const exit = await run.exited;
@@ -245,7 +245,7 @@ describe('scan --json in parallel equals --workers 1', () => {
     const busy = Array.from({ length: 60_000 }, (_, i) =>
       i % 5 === 4 ? `${ts} [ERR] ${APP} | rid${i} | relay error (channel #${i % 7}, status code 502): bad gateway \n` : `${ts} ${GIN(i)}\n`,
     ).join('');
-    const env = { GOROSCOPE_PARALLEL_MIN_BUSY: '0.05', GOROSCOPE_PARALLEL_RANGE_BYTES: String(1 << 20) };
+    const env = { GOROSCOPE_PARALLEL_MIN_BUSY: '0.05' };
     for (const [name, text, trace] of [['quiet', quiet, 'parallel: no, 0.0 % of the lines may make an event\n'], ['busy', busy, 'parallel: 2 threads, 0-']] as const) {
       const file = join(dir, `decide-${name}.log`);
       writeFileSync(file, text);

@@ -86,7 +86,7 @@ async function makeContext(globals: GlobalOptions): Promise<CommandContext> {
     import('../i18n.js'),
     import('./output.js'),
     import('../time.js'),
-    import('../docker/logfiles.js'),
+    import('../docker/via.js'),
   ]);
   const via = parseVia(globals.via);
   const env = process.env;

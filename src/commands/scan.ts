@@ -10,7 +10,7 @@ import { tableHeader, tableRow } from '../report/table.js';
 import { eventLine } from '../report/jsonl.js';
 import { summaryFooter, summaryJson } from '../report/summary.js';
 import { BufferedOutput } from '../report/buffered.js';
-import { hostDownLine, incompleteLine, parseMaxStreams } from '../sources/fleet.js';
+import { hostDownLine, incompleteLine, parseMaxStreams } from '../sources/fleet-text.js';
 
 export interface ScanOptions {
   kind?: string[];

@@ -8,7 +8,6 @@
 // The work is in four files beside this one: logfiles-find.ts (which files, where a tail starts), logfiles-reader.ts
 // (reading them in order, following), logfiles-entries.ts (one entry decoded), logfiles-types.ts (the shared shapes).
 import { stat } from 'node:fs/promises';
-import { UsageError } from '../errors.js';
 import type { FrameStream } from '../stream/frames.js';
 import { MessageAssembler, TtyAssembler, type DockerLineHandler, type QuietStreams } from '../stream/messages.js';
 import { MAX_LINE_CHARS } from '../stream/types.js';
@@ -22,16 +21,7 @@ export { findLogFiles, unreadableFiles, type Unreadable } from './logfiles-find.
 export { FOLLOW_POLL_MS } from './logfiles-reader.js';
 export type { FileLogQuery, FileMessage, FileMessageSink, LogFiles } from './logfiles-types.js';
 
-/** `--via`: how a container's log is read. auto: from the files when they can be read, else through the API. */
-export type LogVia = 'auto' | 'file' | 'api';
-
-/** `--via` text → LogVia; UsageError otherwise. */
-export function parseVia(text: string | undefined): LogVia {
-  if (text === undefined) return 'auto';
-  const v = text.trim();
-  if (v === 'auto' || v === 'file' || v === 'api') return v;
-  throw new UsageError('--via takes auto, file or api', text, 'auto reads a local container\'s log files when it can and the Docker API otherwise');
-}
+export { parseVia, type LogVia } from './via.js';
 
 /**
  * Read the log files as the API would send the log: the rotated files oldest first, then the current one; with

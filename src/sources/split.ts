@@ -73,7 +73,7 @@ function lineText(buf: Buffer, a: number, b: number): string {
 
 /** Samples of a file's lines taken to weigh its parts (planRanges), evenly spread, the first at its start. */
 const SAMPLES = 32;
-/** Bytes read at each sample (some 35 lines of a gateway's log). */
+/** Bytes read at each sample (some 70 lines of a gateway's log). */
 const SAMPLE_BYTES = 16 * 1024;
 /**
  * What a line that may make an event costs over a quiet one, in quiet lines: on the benchmark files a line costs
@@ -103,13 +103,13 @@ export interface RangePlan {
 /**
  * Where a plain (not gzipped, not multiplexed) file of `size` bytes is cut for `threads` threads, each reading one
  * range from start to end. The cuts are planned at once, before any thread starts, so that each range holds about
- * the same work: 32 samples of 8 KB spread over the file are unwrapped as the scan unwraps them and their lines
- * tested on their bytes (starts.ts quietStart), a line that may make an event weighing BUSY_LINE_COST quiet lines;
- * the work between two samples is the earlier one's work per byte. A cut (findCut) is searched forward from where
- * the work is shared out. One range per thread rather than many small ones handed to whichever thread is free:
- * a thread's first range has its compiler learn the code, and each later one, a new pipeline over that code, made
- * the event-heavy benchmark file's scan 5-10 % slower (paired runs, docs/performance.md). null for a file that
- * cannot be cut (gzipped, a saved multiplexed stream, under two bytes).
+ * the same work: SAMPLES samples of SAMPLE_BYTES spread over the file are unwrapped as the scan unwraps them and
+ * their lines tested on their bytes (starts.ts quietStart), a line that may make an event weighing BUSY_LINE_COST
+ * more than a quiet one; the work between two samples is the earlier one's work per byte. A cut (findCut) is searched
+ * forward from where the work is shared out. One range per thread rather than many small ones handed to whichever
+ * thread is free: each range after a thread's first is a new pipeline over code the compiler has specialised, and
+ * guided ranges took the event-heavy benchmark file 1.04-1.2x the wall time of one range per thread (paired runs,
+ * docs/performance.md). null for a file that cannot be cut (gzipped, a saved multiplexed stream, under two bytes).
  */
 export async function planRanges(path: string, size: number, threads: number): Promise<RangePlan | null> {
   const fh = await open(path, 'r');

@@ -15,7 +15,7 @@ import type { FileRange } from '../sources/files.js';
 /** Smallest file scanned in parallel (bytes); `GOROSCOPE_PARALLEL_MIN_BYTES` lowers it for tests. */
 export const PARALLEL_MIN_BYTES = 64 << 20;
 
-/** Ranges when `--workers` is not given: 2 on a machine with more than one core. */
+/** Threads when `--workers` is not given: 2 on a machine with more than one core. */
 export function defaultWorkers(): number {
   return availableParallelism() > 1 ? 2 : 1;
 }
@@ -49,7 +49,7 @@ export async function runRange(job: RangeJob, signal?: AbortSignal): Promise<Ran
  * The share of a file's lines that may make an event (not found quiet on their bytes, in planRanges' samples) from which a
  * second thread is worth it (`GOROSCOPE_PARALLEL_MIN_BUSY` sets it, for tests). On two cores a scan on one thread
  * already keeps about 1.4 of them busy (file reads in the thread pool, the garbage collector's and the compiler's
- * threads): while the lines are mostly quiet, a second thread only competes with those — the 734 MB bench file (1.3 %
+ * threads): while the lines are mostly quiet, a second thread only competes with those — the 734 MB bench file (1.3-1.9 %
  * of its lines not quiet, one in 111 an event) took 1.8–2.0 s on two threads against 1.45–1.6 s on one. When many
  * lines are events, parsing them is the thread's work and a second thread shares it: the event-heavy file (20 % not
  * quiet, one line in five an event) took 2.5–2.8 s on two against 2.8–3.7 s on one. The share is chosen between.

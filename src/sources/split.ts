@@ -131,18 +131,17 @@ export async function planRanges(path: string, size: number, threads: number): P
     for (const a of at) samples.push(sampleAt(a === 0 ? head.subarray(0, SAMPLE_BYTES) : await readAt(fh, a, SAMPLE_BYTES), a === 0, format));
     const lines = samples.reduce((n, s) => n + s.lines, 0);
     const busy = lines === 0 ? null : samples.reduce((n, s) => n + s.busy, 0) / lines;
-    const whole: FileRange[] = [{ start: 0, end: size, format }];
-    if (threads < 2) return { busy, ranges: whole };
+    if (threads < 2) return { busy, ranges: [{ start: 0, end: size, format }] };
     // Work per byte of each sample (a sample without a whole line: the file's mean), the work of the part it opens.
     const sampledBytes = samples.reduce((n, s) => n + s.bytes, 0);
-    const mean = sampledBytes === 0 ? 1 : samples.reduce((n, s) => n + s.lines + BUSY_LINE_COST * s.busy, 0) / sampledBytes;
-    const parts = samples.map((s, i) => ((i + 1 < SAMPLES ? at[i + 1]! : size) - at[i]!) * (s.bytes === 0 ? mean : (s.lines + BUSY_LINE_COST * s.busy) / s.bytes));
+    const mean = sampledBytes === 0 ? 1 : samples.reduce((n, s) => n + workOf(s), 0) / sampledBytes;
+    const parts = samples.map((s, i) => ((i + 1 < SAMPLES ? at[i + 1]! : size) - at[i]!) * (s.bytes === 0 ? mean : workOf(s) / s.bytes));
     const total = parts.reduce((a, b) => a + b, 0);
     const ranges: FileRange[] = [];
     let prev = 0;
     for (let k = 1; k < threads; k++) {
       // (a share that ends before the last cut, which a dense part pushed forward, is left out: one thread fewer)
-      const target = offsetOfWork(at, parts, size, (total * k) / threads);
+      const target = offsetOfWork(at, parts, total, size, (total * k) / threads);
       if (target >= size) break;
       if (target <= prev) continue;
       const cut = await findCut(fh, format, headStreams, target, size, prev);
@@ -155,6 +154,11 @@ export async function planRanges(path: string, size: number, threads: number): P
   } finally {
     await fh.close();
   }
+}
+
+/** A sample's lines weighed: each one, and BUSY_LINE_COST more for each that may make an event. */
+function workOf(s: Sample): number {
+  return s.lines + BUSY_LINE_COST * s.busy;
 }
 
 /** The lines of one sample (the first piece dropped unless it starts the file, the last if it is cut) weighed. */
@@ -176,11 +180,10 @@ function sampleAt(buf: Buffer, atStart: boolean, format: TextFormat): Sample {
 
 /**
  * The byte offset at which the work of the parts before it reaches `work`: the parts' start offsets `at`, their work
- * `parts` spread evenly over their bytes. A share that ends where a part ends (to a millionth of the total) is that
+ * `parts` (adding up to `total`) spread evenly over their bytes. A share that ends where a part ends (to a millionth of the total) is that
  * part's end exactly, so two equal halves of a file are cut in the middle.
  */
-function offsetOfWork(at: readonly number[], parts: readonly number[], size: number, work: number): number {
-  const total = parts.reduce((a, b) => a + b, 0);
+function offsetOfWork(at: readonly number[], parts: readonly number[], total: number, size: number, work: number): number {
   let sum = 0;
   for (let i = 0; i < parts.length; i++) {
     const end = i + 1 < parts.length ? at[i + 1]! : size;

@@ -1,5 +1,6 @@
 // Container lookup: a name or id → what the log reader and the reports need, with "no such container" errors
 // that suggest close names.
+import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { NotFoundError, UnavailableError } from '../errors.js';
 import { isHttpStatus, type ContainerInspect, type DockerRuntime } from './runtime.js';
@@ -32,15 +33,24 @@ export interface ContainerInfo {
   image: string;
 }
 
-/** "no such container", with the close names of `docker ps -a` (up to 3, closest first) as data and in the hint. */
+/**
+ * "no such container", with the close names of `docker ps -a` (up to 3, closest first) as data and in the hint; for a
+ * name that is a file here (a log given to a command that reads containers), the commands that read files.
+ */
 export class NoSuchContainer extends NotFoundError {
   constructor(
     name: string,
     readonly suggestions: string[],
     cause?: unknown,
+    isFile = false,
   ) {
-    super('no such container', name, suggestions.length > 0 ? `did you mean ${suggestions.join(', ')}? (docker ps -a lists containers)` : 'docker ps -a lists containers', { cause });
+    super('no such container', name, noSuchHint(name, suggestions, isFile), { cause });
   }
+}
+
+function noSuchHint(name: string, suggestions: readonly string[], isFile: boolean): string {
+  if (isFile) return `${name} is a file: this command reads containers; goroscope scan, trend, channels and review read files`;
+  return suggestions.length > 0 ? `did you mean ${suggestions.join(', ')}? (docker ps -a lists containers)` : 'docker ps -a lists containers';
 }
 
 /** The error for a container name the engine does not know, with close names from `docker ps -a`. */
@@ -52,13 +62,25 @@ export async function noSuchContainer(docker: DockerRuntime, name: string, cause
   } catch {
     names = [];
   }
-  return new NoSuchContainer(name, suggestNames(name, names), cause);
+  const isFile = await stat(name).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  return new NoSuchContainer(name, suggestNames(name, names), cause, isFile);
 }
+
+/**
+ * What a container name or id can be (Docker's name rule, `[a-zA-Z0-9][a-zA-Z0-9_.-]*`; an id or its prefix is hex),
+ * with the leading `/` that `docker inspect` prints before a name. Anything else (a path, a URL) names no container,
+ * and the engine is not asked: it answers a `/` inside the name with a redirect (301), not with "no such container".
+ */
+const CONTAINER_REF = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 /** The full `docker inspect` JSON (for bundles); NotFoundError with close names when there is no such container. */
 export async function inspectRaw(docker: DockerRuntime, nameOrId: string, signal?: AbortSignal): Promise<ContainerInspect> {
+  if (!CONTAINER_REF.test(nameOrId)) throw await noSuchContainer(docker, nameOrId);
   try {
-    return await docker.inspect(nameOrId, signal);
+    return await docker.inspect(nameOrId.replace(/^\//, ''), signal);
   } catch (err) {
     if (isHttpStatus(err, 404)) throw await noSuchContainer(docker, nameOrId, err);
     throw err;

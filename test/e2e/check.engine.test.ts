@@ -139,6 +139,24 @@ describe.skipIf(noBusybox)('check against the engine', { timeout: 60_000 }, () =
     expect([scan.code, scan.stderr]).toEqual([67, `error: no such container (${typo})\n${hint}\n`]);
   });
 
+  it('a log file given where a container goes: unknown (3) / 67 with a hint to the commands that read files', async () => {
+    const file = join(dir, 'gateway.log');
+    writeFileSync(file, '[SYS] 2026/03/02 - 08:00:00 | One API v1.9.2 started\n');
+    const [text, json, stats] = await Promise.all([goroscope(['check', file]), goroscope(['check', file, '--json']), goroscope(['stats', file])]);
+    const hint = `${file} is a file: this command reads containers; goroscope scan, trend, channels and review read files`;
+    expect([text.code, text.stdout]).toEqual([3, `UNKNOWN   ${file}\n  - cannot inspect the container: no such container (${file})\n    ${hint}\n`]);
+    const c = parsed(json).containers[0];
+    expect([json.code, c.level, c.reasonCodes, c.didYouMean]).toEqual([3, 'unknown', ['no_container'], []]);
+    expect([stats.code, stats.stderr]).toEqual([67, `error: no such container (${file})\n${hint}\n`]);
+  });
+
+  it('a name with the leading / that docker inspect prints is the container', async () => {
+    setHealth(health(2500));
+    const r = await goroscope(['check', `/${gw}`, '--json']);
+    const c = parsed(r).containers[0];
+    expect([r.code, c.level, c.goroutines, c.reasonCodes]).toEqual([1, 'warning', 2500, ['goroutines_warning']]);
+  });
+
   // These read no rewritten file: they run side by side.
   describe.concurrent('independent cases', () => {
   it('a hanging endpoint is bounded by --timeout and gives unknown (3)', async () => {

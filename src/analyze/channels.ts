@@ -28,6 +28,8 @@ export interface Window {
   reason: string;
   /** The same for renderers in other languages. */
   why?: WindowWhy;
+  /** The whole input, when it holds no time at all (empty, or no line with a time): the report's window is null. */
+  untimed?: true;
 }
 
 export interface WindowWhy {
@@ -64,7 +66,8 @@ export interface ChannelRow {
 }
 
 export interface ChannelReport {
-  window: { from: string; to: string; reason: string; why?: WindowWhy };
+  /** null from and to: the input holds no time (Window.untimed). */
+  window: { from: string | null; to: string | null; reason: string; why?: WindowWhy };
   channels: ChannelRow[];
   /** The span the sources cover (first to last event of each source, joined). */
   input: { from: string | null; to: string | null };
@@ -329,7 +332,7 @@ export function channelReport(table: ChannelTable, window: Window): ChannelRepor
   }
   rows.sort((a, b) => b.relayErrors - a.relayErrors || b.retriesAway - a.retriesAway || (a.channel ?? Infinity) - (b.channel ?? Infinity));
   return {
-    window: { from: iso(w.from)!, to: iso(w.to)!, reason: window.reason, ...(window.why ? { why: window.why } : {}) },
+    window: { from: window.untimed ? null : iso(w.from), to: window.untimed ? null : iso(w.to), reason: window.reason, ...(window.why ? { why: window.why } : {}) },
     channels: rows,
     input: { from: iso(span.from), to: iso(span.to) },
     covered: { windowMinutes: Math.round(windowMs / 60_000), baselineMinutes: Math.round(Math.max(0, baselineMs) / 60_000) },
@@ -349,7 +352,8 @@ export function ratioText(r: Pick<ChannelRow, 'ratio' | 'baselineRate' | 'relayE
 /** The whole input as a window. */
 export function wholeWindow(table: ChannelTable, reason = 'the whole input'): Window {
   const s = table.coverage.span();
-  return { from: s.from ?? 0, to: s.to ?? 0, reason, why: { code: 'whole' } };
+  if (s.from === null || s.to === null) return { from: 0, to: 0, reason, why: { code: 'whole' }, untimed: true };
+  return { from: s.from, to: s.to, reason, why: { code: 'whole' } };
 }
 
 /** `--around TIME`: the window centred on the time ([from, to] inclusive: it ends a millisecond before at + ½ window). */

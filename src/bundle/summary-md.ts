@@ -75,7 +75,7 @@ function spikeLines(a: AnalysisResult): string[] {
   if (!w) return [];
   const rep = channelReport(a.channels, w);
   const rows = rep.channels.filter((r: ChannelRow) => r.relayErrors > 0).slice(0, 5);
-  const out = ['## Channels before the spike', '', `${rep.window.from} → ${rep.window.to}: ${esc(rep.window.reason)}`, ''];
+  const out = ['## Channels before the spike', '', `${rep.window.from ?? '-'} → ${rep.window.to ?? '-'}: ${esc(rep.window.reason)}`, ''];
   if (rows.length === 0) return [...out, '- no relay errors in the window', ''];
   out.push('| channel | errors | rate/h | usual/h | ratio | flag |', '| ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of rows) out.push(`| ${r.channel === null ? '(none)' : `#${r.channel}`} | ${r.relayErrors} | ${r.windowRate} | ${r.baselineRate ?? '-'} | ${ratioText(r)} | ${r.flagged ? 'JUMPED' : ''} |`);

@@ -49,3 +49,28 @@ describe('channels: the no-baseline hint never asks for a flag that was given', 
     });
   }
 });
+
+describe('channels: an input that holds no time has no window (not 1970)', () => {
+  const empty = join(tmp, 'empty.log');
+  const untimed = join(tmp, 'untimed.log');
+  writeFileSync(empty, '');
+  writeFileSync(untimed, 'hello\nworld\n');
+  for (const [name, f] of [['an empty file', empty], ['lines without a time', untimed]] as const) {
+    for (const args of [[], ['--spike']]) {
+      it(`${name}${args.length ? ` ${args.join(' ')}` : ''}`, async () => {
+        const [text, json] = await Promise.all([goroscope(['channels', f, ...args]), goroscope(['channels', f, ...args, '--json'])]);
+        expect([text.code, json.code, text.stderr, json.stderr]).toEqual([0, 0, '', '']);
+        const why = args.length ? 'nothing' : 'whole';
+        const reason = args.length ? 'no goroutine samples and no relay errors: the whole input' : 'the whole input';
+        expect(text.stdout.split('\n').slice(0, 2)).toEqual(['channels by relay errors', `window: - → - (UTC); ${reason}`]);
+        const j = JSON.parse(json.stdout) as Record<string, unknown>;
+        expect([j.window, j.channels, j.input, j.covered]).toEqual([
+          { from: null, to: null, reason, why: { code: why } },
+          [],
+          { from: null, to: null },
+          { windowMinutes: 0, baselineMinutes: 0 },
+        ]);
+      });
+    }
+  }
+});

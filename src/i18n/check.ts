@@ -8,7 +8,7 @@ const reasons: Messages<Reason['code']> = {
     not_running: 'container is not running (state {status}, exit code {exitCode})',
     restarting: 'container is restarting (last exit code {exitCode})',
     oom_killed: 'the last run was killed for lack of memory (OOMKilled)',
-    restarts: 'restarted {count} times (baseline {baseline})',
+    restarts: 'restarted {count} {times} (baseline {baseline})',
     unhealthy: 'Docker healthcheck says unhealthy',
     goroutines_ok: '{count} goroutines (warning at {warning})',
     goroutines_warning: '{count} goroutines ≥ warning threshold {warning}',
@@ -41,7 +41,8 @@ const PHRASES_ZH: Record<string, string> = {
 
 export function reasonText(r: Reason, lang: Lang): string {
   const vars = lang === 'zh' ? Object.fromEntries(Object.entries(r.vars).map(([k, v]) => [k, PHRASES_ZH[String(v)] ?? v])) : r.vars;
-  return fmt(reasons[lang][r.code], vars);
+  // `restarted 1 time`, `restarted 2 times` (the Chinese has no plural)
+  return fmt(reasons[lang][r.code], r.code === 'restarts' ? { ...vars, times: vars['count'] === 1 ? 'time' : 'times' } : vars);
 }
 
 export const levelNames: Record<Lang, Record<Level | 'emergency', string>> = {

@@ -186,6 +186,7 @@ describe.skipIf(noBusybox)('check against the engine', { timeout: 60_000 }, () =
     const w = parsed(warn).containers[0];
     const b = parsed(base).containers[0];
     expect([warn.code, w.level, w.restartCount, w.reasonCodes]).toEqual([1, 'warning', 1, ['restarts', 'goroutines_ok']]);
+    expect(w.reasons[0]).toBe('restarted 1 time (baseline 0)'); // one restart: no plural
     expect([base.code, b.level]).toEqual([0, 'ok']);
   });
 

@@ -44,8 +44,8 @@ describe('messageText', () => {
     },
     {
       name: 'a crash says why the container level is what it is (a restart)',
-      input: { alert: { level: 'warning', reasons: ['restarted 1 times (baseline 0)', '812 goroutines (warning at 2000)'], event: { kind: 'crash', message: 'concurrent map writes', time: null } }, lang: 'en' },
-      want: '[goroscope] CRASH: one-api\nMessage: concurrent map writes\nLevel: WARNING, because restarted 1 times (baseline 0); 812 goroutines (warning at 2000)\nTime: 2026-11-26T10:00:00.000Z',
+      input: { alert: { level: 'warning', reasons: ['restarted 1 time (baseline 0)', '812 goroutines (warning at 2000)'], event: { kind: 'crash', message: 'concurrent map writes', time: null } }, lang: 'en' },
+      want: '[goroscope] CRASH: one-api\nMessage: concurrent map writes\nLevel: WARNING, because restarted 1 time (baseline 0); 812 goroutines (warning at 2000)\nTime: 2026-11-26T10:00:00.000Z',
     },
   ];
   it.each(cases)('$name', ({ input, want }) => {

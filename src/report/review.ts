@@ -67,7 +67,7 @@ export const REVIEW_MSG = {
       ratioNew: 'no error before it',
       panic: 'panic ×{count} "{message}": fix {frame}',
       crash: 'crash ×{count} "{message}": fix {frame}',
-      docker_restarts: 'Docker restarted the container {count} times and the logs hold no crash: look for OOM kills and the exit code',
+      docker_restarts: 'Docker restarted the container {count} {times} and the logs hold no crash: look for OOM kills and the exit code',
       nothing: 'nothing to do: no leak, no emergency, no flagged channel, no panic',
     },
   },
@@ -139,6 +139,7 @@ export function stepText(s: NextStep, lang: Lang, tz: string): string {
   for (const k of ['at', 'projectedAt']) if (typeof vars[k] === 'string') vars[k] = localTime(vars[k] as string, tz);
   if (s.id === 'leak' || s.id === 'leak_live' || s.id === 'rising') vars.projection = vars.threshold !== undefined ? fmt(M.leakProjection, vars) : '';
   if (s.id === 'channel' || s.id === 'channel_disabled') vars.ratio = vars.ratio === 'new' ? M.ratioNew : fmt(M.ratio, { ratio: vars.ratio! });
+  if (s.id === 'docker_restarts') vars.times = vars.count === 1 ? 'time' : 'times'; // (the Chinese has no plural)
   if (s.id === 'suspect') vars.span = vars.span ? fmt(M.suspectSpan, { span: vars.span }) : M.suspectNoSpan;
   return fmt(M[s.id], vars);
 }

@@ -8,12 +8,14 @@
 //              `\x01\0\0\0\0\0\0J[SYS] 2025/11/03 - 16:41:05 | …`, `\ufffd\ufffd[SYS] …`
 //   gui-time   a GUI's own time stamp (Docker Desktop's log view, Portainer): `2025-06-11 09:14:02 [GIN] …`;
 //              also a `docker logs -t` stamp that survived in a mixed paste: `2025-02-21T11:30:16.123456789Z [SYS] …`
-//   compose    `docker compose logs`: `one-api  | [SYS] …`, `new-api-1 | …` (an issue renderer collapses the padding)
+//   compose    `docker compose logs`: `one-api  | [SYS] …`, `new-api-1 | …` (an issue renderer collapses the padding),
+//              in colour from a terminal: `\x1b[36mone-api  |\x1b[0m [SYS] …` (src/stream/wrappers.ts composePrefixEnd)
 //   quote      a markdown / e-mail reply quote: `> [ERR] …`, `>` alone on a blank line
 //   indent     a markdown code block or a chat paste: `    panic: assignment to entry in nil map`
 //
 // The wrappers of whole files (json-file, `docker logs -t`, compose) are removed earlier, per file, by the stream
 // layer (src/stream/wrappers.ts); this is for what is left: mixed pastes, GUIs, lines a file-level rule missed.
+import { composePrefixEnd, isComposeNameChar } from '../stream/wrappers.js';
 import { BLANK, CONTINUATION, type StartKind } from './dialect.js';
 
 type Layer = 'residue' | 'gui-time' | 'compose' | 'quote' | 'indent';
@@ -46,7 +48,7 @@ export function peelStart(text: string, classify: (t: string) => StartKind, inSt
   const c0 = text.charCodeAt(0);
   // Cheap exit for the lines that continue records (`github.com/x.F(…)`, `{"id":…}`, SSE `data: …`): no layer can
   // start with them, except compose's service name, which is checked below without allocating.
-  if (!(c0 <= 32 || c0 === 62 /* > */ || c0 === 0xfffd || (c0 >= 0x7f && c0 <= 0x9f) || isDigit(c0) || isNameChar(c0))) return null;
+  if (!(c0 <= 32 || c0 === 62 /* > */ || c0 === 0xfffd || (c0 >= 0x7f && c0 <= 0x9f) || isDigit(c0) || isComposeNameChar(c0))) return null;
   const layers: Layer[] = [];
   const exact: (string | null)[] = [];
   let pos = 0;
@@ -105,8 +107,8 @@ function layerAt(text: string, pos: number, only?: Layer): { layer: Layer; end: 
     while (text.charCodeAt(end) === 32 || text.charCodeAt(end) === 9) end++;
     return end < text.length ? { layer: 'indent', end } : null;
   }
-  if ((only === undefined || only === 'compose') && isNameChar(c)) {
-    const end = composeEnd(text, pos);
+  if ((only === undefined || only === 'compose') && (isComposeNameChar(c) || c === 27 /* a colour */)) {
+    const end = composePrefixEnd(text, pos);
     if (end > 0) return { layer: 'compose', end };
   }
   return null;
@@ -154,23 +156,6 @@ function guiTimeEnd(t: string, p: number): number {
   return i + 1;
 }
 
-/** `one-api  | `, `new-api-1 | `, `oneapi   |` (end of line): a service name, spaces, a bar, at most one space. */
-function composeEnd(t: string, p: number): number {
-  let i = p;
-  while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
-  if (i === p || i - p > 64 || t.charCodeAt(i) !== 32) return 0;
-  while (t.charCodeAt(i) === 32) i++;
-  if (t.charCodeAt(i) !== 124 /* | */) return 0;
-  i++;
-  if (t.charCodeAt(i) === 32) i++;
-  return i;
-}
-
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
-}
-
-/** `[\w.-]`: a compose service or container name. */
-function isNameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46;
 }

@@ -4,18 +4,47 @@
 import type { Stream } from '../events.js';
 import { dockerTsPrefixLength } from '../time.js';
 
+/** `[\w.-]`: a character of a compose service or container name. */
+export function isComposeNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46;
+}
+
+/** The end of an ANSI colour sequence (`ESC [ 0-9; m`) at `p`; `p` itself when there is none. */
+function colourEnd(t: string, p: number): number {
+  if (t.charCodeAt(p) !== 27 || t.charCodeAt(p + 1) !== 91) return p;
+  let i = p + 2;
+  for (let c = t.charCodeAt(i); (c >= 48 && c <= 57) || c === 59; c = t.charCodeAt(++i));
+  return t.charCodeAt(i) === 109 ? i + 1 : p;
+}
+
 /**
- * `one-api  | [SYS] 2025/…` and `one-api-1  | …` (compose v2) → the service name, padding and `| `; also the
- * coloured form compose prints to a terminal: `\x1b[36mone-api-1  |\x1b[0m [SYS] …`.
+ * The `docker compose logs` prefix at `p`: a service name (1 to 64 of `[\w.-]`), one or more spaces, a bar, at most
+ * one space: `one-api  | [SYS] 2025/…`, `one-api-1  | …` (compose v2), `new-api-1 | …` (the padding collapsed by an
+ * issue renderer), `one-api  |` alone (a blank line); also the coloured form compose prints to a terminal, a colour
+ * before the name, before or after the bar: `\x1b[36mone-api-1  |\x1b[0m [SYS] …`. Where the prefix ends; 0 without
+ * one. The one rule for a whole file (stripCompose, detectTextFormat) and for a line in a mixed paste (src/parse/peel.ts).
  */
-const COMPOSE = /^(?:\x1b\[[0-9;]*m)?[\w.-]+ +(?:\x1b\[[0-9;]*m)?\|(?:\x1b\[[0-9;]*m)? ?/;
+export function composePrefixEnd(t: string, p = 0): number {
+  const name = colourEnd(t, p);
+  let i = name;
+  while (i < t.length && isComposeNameChar(t.charCodeAt(i))) i++;
+  if (i === name || i - name > 64 || t.charCodeAt(i) !== 32) return 0;
+  while (t.charCodeAt(i) === 32) i++;
+  i = colourEnd(t, i);
+  if (t.charCodeAt(i) !== 124 /* | */) return 0;
+  i = colourEnd(t, i + 1);
+  if (t.charCodeAt(i) === 32) i++;
+  return i;
+}
 
 /** `one-api  | hello` → `{ service: 'one-api', text: 'hello' }`; null without a prefix. */
 export function stripCompose(text: string): { service: string; text: string } | null {
-  const m = COMPOSE.exec(text);
-  if (!m) return null;
-  const service = m[0].replace(/\x1b\[[0-9;]*m/g, '').split(' ')[0]!;
-  return { service, text: text.slice(m[0].length) };
+  const end = composePrefixEnd(text);
+  if (end === 0) return null;
+  const from = colourEnd(text, 0);
+  let to = from;
+  while (isComposeNameChar(text.charCodeAt(to))) to++;
+  return { service: text.slice(from, to), text: text.slice(end) };
 }
 
 export interface JsonFileEntry {
@@ -60,7 +89,7 @@ export function detectTextFormat(sample: readonly string[]): TextFormat {
   let compose = 0;
   for (const l of lines) {
     if (dockerTsPrefixLength(l) > 0) ts++;
-    if (COMPOSE.test(l)) compose++;
+    if (composePrefixEnd(l) > 0) compose++;
   }
   if (compose >= need) return 'compose';
   if (ts >= need) return 'docker-t';

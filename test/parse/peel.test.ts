@@ -35,6 +35,9 @@ const cases: Case[] = [
   { name: 'frame header with a control size byte', input: [frame(2, REL)], want: [REL_EVENT] },
   { name: 'only U+FFFD left of the header', input: [`\ufffd\ufffd${GOR}`], want: [GOR_EVENT] },
   { name: 'layers combined: GUI time, then compose', input: [`2025-06-11 09:14:02 one-api  | ${GOR}`], want: [GOR_EVENT] },
+  { name: 'compose prefix in colour, as `docker compose logs` prints it to a terminal', input: [`\x1b[36mone-api  |\x1b[0m ${GOR}`], want: [GOR_EVENT] },
+  { name: 'compose prefix in colour, the colour ending before the bar', input: [`\x1b[33mnew-api-1  \x1b[0m| ${REL}`], want: [REL_EVENT] },
+  { name: 'a crash dump, every line compose-prefixed in colour', input: crash('\x1b[36mone-api  |\x1b[0m '), want: [CRASH_EVENT] },
   {
     name: 'a crash dump, every line with a GUI time: its continuation lines lose it too; the GUI time (read in the zone) is the crash time',
     input: crash('2025-06-11 09:14:02 '),
@@ -90,6 +93,7 @@ describe('peel: prefixes in front of a known line', () => {
   it.each([
     { name: 'GUI time', line: `2025-06-11 09:14:02 ${GOR}`, length: 20 },
     { name: 'compose, padded', line: `one-api  | ${GOR}`, length: 11 },
+    { name: 'compose in colour', line: `\x1b[36mone-api  |\x1b[0m ${GOR}`, length: 20 },
     { name: 'quote then indentation', line: `>     ${GOR}`, length: 6 },
     { name: 'U+FFFD residue', line: `\ufffd${GOR}`, length: 1 },
   ])('peelStart: $name', ({ line, length }) => {

@@ -10,6 +10,9 @@
 //              also a `docker logs -t` stamp that survived in a mixed paste: `2025-02-21T11:30:16.123456789Z [SYS] …`
 //   compose    `docker compose logs`: `one-api  | [SYS] …`, `new-api-1 | …` (an issue renderer collapses the padding),
 //              in colour from a terminal: `\x1b[36mone-api  |\x1b[0m [SYS] …` (src/stream/wrappers.ts composePrefixEnd)
+//   syslog     the journald or syslog log driver's lines as journalctl or /var/log/syslog show them: a syslog time
+//              (`Nov 03 16:41:05 `, `Nov  3 …`; an ISO time is the gui-time layer), then host and tag:
+//              `Nov 03 16:41:05 gw-host 7f2a3c1b9d4e[812]: [SYS] …`, `2025-11-03T16:41:05.123456+08:00 gw-host one-api: …`
 //   quote      a markdown / e-mail reply quote: `> [ERR] …`, `>` alone on a blank line
 //   indent     a markdown code block or a chat paste: `    panic: assignment to entry in nil map`
 //
@@ -18,7 +21,7 @@
 import { composePrefixEnd, isComposeNameChar } from '../stream/wrappers.js';
 import { BLANK, CONTINUATION, type StartKind } from './dialect.js';
 
-type Layer = 'residue' | 'gui-time' | 'compose' | 'quote' | 'indent';
+type Layer = 'residue' | 'gui-time' | 'syslog-time' | 'syslog-tag' | 'compose' | 'quote' | 'indent';
 
 /** The shape of a record's prefix: its layers, and the exact text of the layers that must repeat exactly. */
 export interface Prefix {
@@ -111,6 +114,14 @@ function layerAt(text: string, pos: number, only?: Layer): { layer: Layer; end: 
     const end = composePrefixEnd(text, pos);
     if (end > 0) return { layer: 'compose', end };
   }
+  if ((only === undefined || only === 'syslog-time') && c >= 65 && c <= 90) {
+    const end = syslogTimeEnd(text, pos);
+    if (end > 0) return { layer: 'syslog-time', end };
+  }
+  if ((only === undefined || only === 'syslog-tag') && isComposeNameChar(c)) {
+    const end = syslogTagEnd(text, pos);
+    if (end > 0) return { layer: 'syslog-tag', end };
+  }
   return null;
 }
 
@@ -154,6 +165,39 @@ function guiTimeEnd(t: string, p: number): number {
   }
   if (t.charCodeAt(i) !== 32) return 0;
   return i + 1;
+}
+
+const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
+
+/** A syslog time, `Nov 03 16:41:05 ` or `Nov  3 16:41:05 ` (no year), with one space after; 0 if not. */
+function syslogTimeEnd(t: string, p: number): number {
+  if (!MONTHS.has(t.slice(p, p + 3)) || t.charCodeAt(p + 3) !== 32) return 0;
+  const d1 = t.charCodeAt(p + 4);
+  if (!(d1 === 32 || isDigit(d1)) || !isDigit(t.charCodeAt(p + 5)) || t.charCodeAt(p + 6) !== 32) return 0;
+  for (const k of [7, 8, 10, 11, 13, 14]) if (!isDigit(t.charCodeAt(p + k))) return 0;
+  if (t.charCodeAt(p + 9) !== 58 || t.charCodeAt(p + 12) !== 58 || t.charCodeAt(p + 15) !== 32) return 0;
+  return p + 16;
+}
+
+/**
+ * A syslog host and tag after the time: `gw-host one-api[812]: `, `gw-host 7f2a3c1b9d4e: ` (the journald driver tags
+ * with the container's short id, the syslog driver with it or `--log-opt tag`): a host, a space, a tag of `[\w./-]`,
+ * a pid in brackets or none, a colon and a space; 0 if not.
+ */
+function syslogTagEnd(t: string, p: number): number {
+  let i = p;
+  while (i < t.length && isComposeNameChar(t.charCodeAt(i))) i++;
+  if (i === p || i - p > 255 || t.charCodeAt(i) !== 32) return 0;
+  const tag = ++i;
+  while (i < t.length && (isComposeNameChar(t.charCodeAt(i)) || t.charCodeAt(i) === 47)) i++;
+  if (i === tag || i - tag > 128) return 0;
+  if (t.charCodeAt(i) === 91 /* [ */) {
+    const pid = ++i;
+    while (isDigit(t.charCodeAt(i))) i++;
+    if (i === pid || t.charCodeAt(i) !== 93) return 0;
+    i++;
+  }
+  return t.charCodeAt(i) === 58 && t.charCodeAt(i + 1) === 32 ? i + 2 : 0;
 }
 
 function isDigit(c: number): boolean {

@@ -38,6 +38,10 @@ const cases: Case[] = [
   { name: 'compose prefix in colour, as `docker compose logs` prints it to a terminal', input: [`\x1b[36mone-api  |\x1b[0m ${GOR}`], want: [GOR_EVENT] },
   { name: 'compose prefix in colour, the colour ending before the bar', input: [`\x1b[33mnew-api-1  \x1b[0m| ${REL}`], want: [REL_EVENT] },
   { name: 'a crash dump, every line compose-prefixed in colour', input: crash('\x1b[36mone-api  |\x1b[0m '), want: [CRASH_EVENT] },
+  { name: 'journalctl of the journald driver: syslog time, host, the container id as tag', input: [`Nov 03 16:41:05 gw-host 7f2a3c1b9d4e[812]: ${GOR}`], want: [GOR_EVENT] },
+  { name: '/var/log/syslog of the syslog driver: a day under 10 padded with a space, a tag without a pid', input: [`Nov  3 16:41:05 gw-host one-api: ${REL}`], want: [REL_EVENT] },
+  { name: 'journalctl -o short-iso / rsyslog on Debian: an ISO time with an offset, then host and tag', input: [`2025-11-03T16:41:05.123456+08:00 gw-host one-api[812]: ${GOR}`], want: [{ ...GOR_EVENT }] },
+  { name: 'a crash dump from journalctl: every line with its syslog prefix (the times differ)', input: crash('Nov 03 16:41:05 gw-host one-api[812]: ').map((l, i) => l.replace('16:41:05', `16:41:0${i}`)), want: [CRASH_EVENT] },
   {
     name: 'a crash dump, every line with a GUI time: its continuation lines lose it too; the GUI time (read in the zone) is the crash time',
     input: crash('2025-06-11 09:14:02 '),
@@ -94,6 +98,7 @@ describe('peel: prefixes in front of a known line', () => {
     { name: 'GUI time', line: `2025-06-11 09:14:02 ${GOR}`, length: 20 },
     { name: 'compose, padded', line: `one-api  | ${GOR}`, length: 11 },
     { name: 'compose in colour', line: `\x1b[36mone-api  |\x1b[0m ${GOR}`, length: 20 },
+    { name: 'journalctl', line: `Nov 03 16:41:05 gw-host 7f2a3c1b9d4e[812]: ${GOR}`, length: 43 },
     { name: 'quote then indentation', line: `>     ${GOR}`, length: 6 },
     { name: 'U+FFFD residue', line: `\ufffd${GOR}`, length: 1 },
   ])('peelStart: $name', ({ line, length }) => {
@@ -108,5 +113,7 @@ describe('peel: prefixes in front of a known line', () => {
     { name: 'a function line', line: 'github.com/songquanpeng/one-api/model.InitChannelCache()' },
     { name: 'an SSE line', line: 'data: {"choices":[]}' },
     { name: 'a date that is not a GUI time', line: '2025-06-11 hello [SYS] 2025/11/03 - 16:41:05 | x' },
+    { name: 'a month name that is not a syslog time', line: 'Nov 03 was the day [SYS] 2025/11/03 - 16:41:05 | x' },
+    { name: 'words and a colon before an unknown line', line: 'gw-host one-api[812]: hello' },
   ])('peelStart leaves alone: $name', ({ line }) => expect(peelStart(line, startKind, false)).toBeNull());
 });

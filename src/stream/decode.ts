@@ -186,9 +186,17 @@ export class Unwrapper {
   line(text: string, oversized: boolean): void {
     const src = this.source;
     switch (this.format) {
-      case 'plain':
+      case 'plain': {
+        // a json-file line in a mixed paste (after other lines, or indented in a code block): unwrapped as the
+        // file's own would be
+        const c = text.charCodeAt(0);
+        if (!oversized && (c === 123 /* { */ || c === 32 || c === 9)) {
+          const t = c === 123 ? text : text.trimStart();
+          if (t.startsWith('{"log":') && parseJsonFileLine(t) !== null) return this.jsonLine(t, false);
+        }
         this.emit(line(src, 'unknown', null, text, oversized));
         return;
+      }
       case 'docker-t': {
         const n = dockerTsPrefixLength(text);
         if (n === 0) this.emit(line(src, 'unknown', null, text, oversized));

@@ -10,7 +10,7 @@ import '../sources/split.js';
 // the main thread terminates it once the answer is in.
 parentPort!.on('message', (job: RangeJob) => {
   runRange(job).then(
-    ({ builder, stats }) => parentPort!.postMessage({ builder: builder.state(), stats }),
+    ({ builder, stats, incomplete }) => parentPort!.postMessage({ builder: builder.state(), stats, incomplete }),
     (err: unknown) => {
       const e = err as Error;
       parentPort!.postMessage({

@@ -101,7 +101,14 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
           trace: (line) => ctx.stderr.write(line),
         })
       : null;
-  if (parallel) summary.merge(parallel.builder);
+  if (parallel) {
+    summary.merge(parallel.builder);
+    // the file shrank while its ranges were read: marked as a stalled source is (exit 75)
+    if (parallel.incomplete !== undefined) {
+      ctx.stderr.write(incompleteLine({ name: sources[0]!, incomplete: parallel.incomplete }));
+      process.exitCode = EXIT.INCOMPLETE;
+    }
+  }
   const stats = parallel
     ? parallel.stats
     : await runPipeline(

@@ -73,7 +73,7 @@ async function spoolStdin(signal: AbortSignal): Promise<{ source: Source; remove
   const path = join(dir, 'stdin');
   await pipe(process.stdin, createWriteStream(path, { mode: 0o600 }), { signal });
   return {
-    source: { info: { spec: '-', kind: 'stdin', name: '-' }, read: (onLine) => readFile(path, '-', onLine, signal) },
+    source: { info: { spec: '-', kind: 'stdin', name: '-' }, read: async (onLine) => void (await readFile(path, '-', onLine, signal)) },
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -90,10 +90,12 @@ export interface FileRange {
 
 /**
  * Decode one file (or a byte range of it) into lines with `source` set to `name`. Resolves at end of file; a user
- * abort ends it quietly. With `quiet`, lines it finds quiet are handed over undecoded (quiet Lines).
+ * abort ends it quietly. With `quiet`, lines it finds quiet are handed over undecoded (quiet Lines). Resolves to why
+ * the lines may be incomplete (the file shrank while it was read: `SourceInfo.incomplete`), or null.
  */
-export async function readFile(path: string, name: string, onLine: LineSink, signal?: AbortSignal, range?: FileRange, quiet?: QuietTest): Promise<void> {
+export async function readFile(path: string, name: string, onLine: LineSink, signal?: AbortSignal, range?: FileRange, quiet?: QuietTest): Promise<string | null> {
   const decoder = new DetectingDecoder(name, onLine, range?.format, quiet);
+  let shrank: string | null = null;
   try {
     const gz = range ? false : await isGzip(path);
     if (gz) {
@@ -101,15 +103,21 @@ export async function readFile(path: string, name: string, onLine: LineSink, sig
         for await (const chunk of src) decoder.push(chunk);
       };
       await pipeline(createReadStream(path, { highWaterMark: FILE_CHUNK }), createGunzip({ chunkSize: FILE_CHUNK }), sink, { signal });
-    } else await readPlain(path, decoder, signal, range);
+    } else shrank = await readPlain(path, decoder, signal, range);
   } catch (err) {
     if (aborted(signal, err)) {
       decoder.end();
-      return;
+      return null;
     }
     throw fileError(err, path);
   }
   decoder.end();
+  return shrank;
+}
+
+/** Why a file's lines may be incomplete when it was `size` bytes at the end of a read that had reached byte `at`. */
+function shrankText(size: number, at: number): string {
+  return `the file shrank to ${size} bytes while it was read, at byte ${at} (truncated, or rotated with copytruncate): the lines after that are not in the result`;
 }
 
 /**
@@ -118,7 +126,7 @@ export async function readFile(path: string, name: string, onLine: LineSink, sig
  * reading: the kernel clears every new page). The decoder copies what it keeps (an unfinished line, the format
  * sample). An abort stops it between chunks.
  */
-async function readPlain(path: string, decoder: DetectingDecoder, signal: AbortSignal | undefined, range: FileRange | undefined): Promise<void> {
+async function readPlain(path: string, decoder: DetectingDecoder, signal: AbortSignal | undefined, range: FileRange | undefined): Promise<string | null> {
   const fh = await open(path, 'r');
   let cur = spareBuffers.pop() ?? Buffer.allocUnsafe(FILE_CHUNK);
   let next = spareBuffers.pop() ?? Buffer.allocUnsafe(FILE_CHUNK);
@@ -141,6 +149,12 @@ async function readPlain(path: string, decoder: DetectingDecoder, signal: AbortS
       }
       [cur, next] = [next, cur];
     }
+    // The end of the file came before the end of the range, or before where the reading had got to: it was cut.
+    if (range === undefined || pos < end) {
+      const size = (await fh.stat()).size;
+      if (size < pos || (range !== undefined && size < end)) return shrankText(size, pos);
+    }
+    return null;
   } finally {
     await fh.close();
     // no read is in flight any more (each was awaited, or caught above): the next file of this thread reuses them
@@ -174,8 +188,11 @@ export function orderLogFiles(names: readonly string[]): string[] {
     .map((x) => x.n);
 }
 
-/** Read every log file of a directory in order; each file is its own `source` so records never span two files. */
-export async function readDirectory(dir: string, onLine: LineSink, signal?: AbortSignal, quiet?: QuietTest): Promise<number> {
+/**
+ * Read every log file of a directory in order; each file is its own `source` so records never span two files.
+ * `onShrank`: a file that shrank while it was read (readFile), with its path.
+ */
+export async function readDirectory(dir: string, onLine: LineSink, signal?: AbortSignal, quiet?: QuietTest, onShrank?: (why: string) => void): Promise<number> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -193,7 +210,8 @@ export async function readDirectory(dir: string, onLine: LineSink, signal?: Abor
   }
   for (const p of files) {
     if (signal?.aborted) break;
-    await readFile(p, p, onLine, signal, undefined, quiet);
+    const shrank = await readFile(p, p, onLine, signal, undefined, quiet);
+    if (shrank !== null) onShrank?.(`${p}: ${shrank}`);
   }
   return files.length;
 }

@@ -8,7 +8,7 @@ import { DataError, InputError } from '../errors.js';
 import { FILE_CHUNK, fileError, readDirectory, readFile } from './files.js';
 import { readStdin, readStream } from './stdin.js';
 
-import type { Source, SourceOptions } from './types.js';
+import { markIncomplete, type Source, type SourceInfo, type SourceOptions } from './types.js';
 
 export type { EventTags, LineSink, Source, SourceInfo, SourceOptions } from './types.js';
 
@@ -74,7 +74,10 @@ const pathResolver: Resolver = {
     }
     const isDir = st.isDirectory();
     if (isBundlePath(spec, isDir)) return openBundle(spec, spec, opts);
-    if (isDir) return { info: { spec, kind: 'file', name: spec }, read: (onLine, quiet) => readDirectory(spec, onLine, opts.signal, quiet).then(() => undefined) };
+    if (isDir) {
+      const info: SourceInfo = { spec, kind: 'file', name: spec };
+      return { info, read: (onLine, quiet) => readDirectory(spec, onLine, opts.signal, quiet, (why) => markIncomplete(info, why)).then(() => undefined) };
+    }
     if (st.isFIFO() || st.isCharacterDevice()) {
       // Readable once: no peeking at the gzip magic before reading. A FIFO's open() and read() wait in the thread
       // pool for a writer and its data, where no abort reaches them, and a process cannot exit past a blocked thread:
@@ -86,7 +89,8 @@ const pathResolver: Resolver = {
       };
     }
     if (!st.isFile()) throw new InputError('not a regular file', spec);
-    return { info: { spec, kind: 'file', name: spec }, read: (onLine, quiet) => readFile(spec, spec, onLine, opts.signal, undefined, quiet) };
+    const info: SourceInfo = { spec, kind: 'file', name: spec };
+    return { info, read: async (onLine, quiet) => markIncomplete(info, await readFile(spec, spec, onLine, opts.signal, undefined, quiet)) };
   },
 };
 

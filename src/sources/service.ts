@@ -12,7 +12,7 @@ import { dockerFor, type DockerRuntime } from '../docker/index.js';
 import { readContainerLines } from '../docker/logs.js';
 import { readServiceLines, serviceTasks, type ServiceInfo, type TaskInfo } from '../docker/services.js';
 import { mapLimit } from '../limit.js';
-import type { EventTags, Source, SourceOptions } from './types.js';
+import { markIncomplete, type EventTags, type Source, type SourceOptions } from './types.js';
 
 /** Which task wrote a replica's lines from when on: tasks of one slot follow each other in time. */
 export interface TaskSpan {
@@ -106,9 +106,7 @@ export function serviceSource(
   };
 
   const info: Source['info'] = { spec, kind: 'service', name: service.name, id: service.id, ...(host !== undefined ? { host } : {}) };
-  const incomplete = (why: string) => {
-    info.incomplete = info.incomplete ? `${info.incomplete}; ${why}` : why;
-  };
+  const incomplete = (why: string) => markIncomplete(info, why);
   return {
     info,
     tags: (e: GEvent) => tagFor(spans.get(e.source), e.time, host),

@@ -24,7 +24,7 @@ import { MAX_LINE_CHARS, type Line } from '../stream/types.js';
 import { START, quietStart, startKind } from '../parse/starts.js';
 import { GIN_ECHO_RECORDS, PENDING_MAX_RECORDS } from '../parse/panics.js';
 import { readFile, type FileRange } from './files.js';
-import type { Source } from './types.js';
+import { markIncomplete, type Source, type SourceInfo } from './types.js';
 
 /** One-line record starts required on each side of a cut. */
 export const CUT_WINDOW = 16;
@@ -309,5 +309,6 @@ async function findCut(fh: FileHandle, format: TextFormat, headStreams: Set<Stre
 
 /** A Source reading one byte range of a file (the same pipeline as the whole file, src/pipeline.ts). */
 export function fileRangeSource(path: string, range: FileRange, signal?: AbortSignal): Source {
-  return { info: { spec: path, kind: 'file', name: path }, read: (onLine, quiet) => readFile(path, path, onLine, signal, range, quiet) };
+  const info: SourceInfo = { spec: path, kind: 'file', name: path };
+  return { info, read: async (onLine, quiet) => markIncomplete(info, await readFile(path, path, onLine, signal, range, quiet)) };
 }

@@ -25,8 +25,14 @@ export interface SourceInfo {
   dockerRestartCount?: number;
   /** A container's log: read from the engine's files or through the API (`--via`), once reading has begun. */
   via?: 'file' | 'api';
-  /** Set once read when lines may be missing, and why (a Docker stream that stalled and was ended). */
+  /** Set once read when lines may be missing, and why (a Docker stream that stalled and was ended, a file that shrank). */
   incomplete?: string;
+}
+
+/** Add a reason the source's lines may be missing (`SourceInfo.incomplete`, reasons joined by `; `); null adds none. */
+export function markIncomplete(info: SourceInfo, why: string | null): void {
+  if (why === null) return;
+  info.incomplete = info.incomplete ? `${info.incomplete}; ${why}` : why;
 }
 
 /** Fleet tags an event gets from its source (docs/sources.md): Swarm task and node, Docker host. */

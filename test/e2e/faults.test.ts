@@ -2,7 +2,7 @@
 // bytes, a symbolic link loop, an impossible alert state path, and the signals — a scan of a FIFO nobody writes to
 // and a check waiting on an alert target end on the first SIGINT (130) or SIGTERM (143).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,37 @@ describe('records right after a run of NUL bytes (a file cut by a crash) survive
       expect(r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { count: number }).count)).toEqual(c.want);
     });
   }
+});
+
+describe('a log file truncated while it is scanned (logrotate copytruncate)', () => {
+  it('keeps what was read, says so on stderr and exits 75', async () => {
+    const file = join(dir, 'rotating.log');
+    const line = '[SYS] 2026/01/01 - 00:00:00 | ⚠️ Goroutine count elevated: 2417 \n';
+    const total = Math.ceil((32 << 20) / Buffer.byteLength(line));
+    writeFileSync(file, line.repeat(total));
+    // every line is an event: the first output arrives while the reading is in its first MBs; the output is then
+    // held (the scan waits on it), the file cut to nothing, and the output let go
+    const child = spawn(process.execPath, [BIN, 'scan', file, '--jsonl'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = 0;
+    let err = '';
+    let cut = false;
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString().split('\n').length - 1;
+      if (cut) return;
+      cut = true;
+      child.stdout.pause();
+      truncateSync(file, 0);
+      setTimeout(() => child.stdout.resume(), 200);
+    });
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(75);
+    expect(err).toMatch(
+      new RegExp(`^warning: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the file shrank to 0 bytes while it was read, at byte \\d+ \\(truncated, or rotated with copytruncate\\): the lines after that are not in the result\n$`),
+    );
+    expect(out).toBeGreaterThan(0);
+    expect(out).toBeLessThan(total);
+  });
 });
 
 describe('user errors on paths', () => {

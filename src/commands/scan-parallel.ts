@@ -129,12 +129,12 @@ export async function scanParallel(
   let merged: RangeResult | null = null;
   for (const r of results) {
     if (r === null || r === undefined) break;
-    // (the ranges of a file that shrank say so alike: the first one's words stand for all)
-    const incomplete: string | undefined = merged?.incomplete ?? r.incomplete;
-    merged =
-      merged === null
-        ? r
-        : { builder: merged.builder.merge(r.builder), stats: mergeInputStats(merged.stats, r.stats), ...(incomplete !== undefined ? { incomplete } : {}) };
+    if (merged === null) merged = r;
+    else {
+      // (the ranges of a file that shrank say so alike: the first one's words stand for all)
+      const incomplete: string | undefined = merged.incomplete ?? r.incomplete;
+      merged = { builder: merged.builder.merge(r.builder), stats: mergeInputStats(merged.stats, r.stats), ...(incomplete !== undefined ? { incomplete } : {}) };
+    }
     if (!firstWhole) break; // no gap: a worker's range only after a whole first range
   }
   return merged ?? { builder: new SummaryBuilder(), stats: { lines: 0, oversized: 0, unparsed: 0, records: 0, sources: [], hostsDown: [] } };

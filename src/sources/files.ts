@@ -5,6 +5,7 @@ import { createReadStream, readdirSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { DataError, InputError, PermissionError } from '../errors.js';
 import { DetectingDecoder, type LineSink } from '../stream/decode.js';
@@ -113,6 +114,56 @@ export async function readFile(path: string, name: string, onLine: LineSink, sig
   }
   decoder.end();
   return shrank;
+}
+
+/** How often a followed file is looked at again once it has been read to its end. */
+export const FOLLOW_POLL_MS = 250;
+
+/**
+ * Read a file, then on as it grows (`scan FILE --follow`, like `tail -F`), until `signal` aborts (Ctrl-C), which ends
+ * it quietly. A file truncated in place (logrotate's copytruncate) is read again from its new start; a file renamed
+ * away (logrotate's default rotation) is finished through its open handle, then the new file at the path is read from
+ * its start. A gzipped file is read once.
+ */
+export async function followFile(path: string, name: string, onLine: LineSink, signal: AbortSignal | undefined, quiet?: QuietTest): Promise<void> {
+  if (await isGzip(path).catch((err: unknown) => Promise.reject(fileError(err, path)))) {
+    await readFile(path, name, onLine, signal, undefined, quiet);
+    return;
+  }
+  const decoder = new DetectingDecoder(name, onLine, undefined, quiet);
+  const buf = Buffer.allocUnsafe(FILE_CHUNK);
+  let fh = await open(path, 'r').catch((err: unknown) => Promise.reject(fileError(err, path)));
+  let ino = (await fh.stat()).ino;
+  let pos = 0;
+  try {
+    while (signal?.aborted !== true) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead > 0) {
+        pos += bytesRead;
+        decoder.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+        continue;
+      }
+      decoder.settle();
+      if ((await fh.stat()).size < pos) {
+        // truncated in place: what is there now was written since
+        pos = 0;
+        continue;
+      }
+      const now = await stat(path).catch(() => null);
+      if (now !== null && now.ino !== ino) {
+        // renamed away, and a new file in its place: the old one was read to its end above
+        await fh.close();
+        fh = await open(path, 'r');
+        ino = now.ino;
+        pos = 0;
+        continue;
+      }
+      await sleep(FOLLOW_POLL_MS, undefined, { signal }).catch(() => undefined);
+    }
+  } finally {
+    await fh.close();
+    decoder.end();
+  }
 }
 
 /** Why a file's lines may be incomplete when it was `size` bytes at the end of a read that had reached byte `at`. */

@@ -5,7 +5,7 @@ import { readFile as readFileText, readdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { closeSync, constants, createReadStream, existsSync, openSync, rmSync, writeSync } from 'node:fs';
 import { DataError, InputError } from '../errors.js';
-import { FILE_CHUNK, fileError, readDirectory, readFile } from './files.js';
+import { FILE_CHUNK, fileError, followFile, readDirectory, readFile } from './files.js';
 import { readStdin, readStream } from './stdin.js';
 
 import { markIncomplete, type Source, type SourceInfo, type SourceOptions } from './types.js';
@@ -90,6 +90,7 @@ const pathResolver: Resolver = {
     }
     if (!st.isFile()) throw new InputError('not a regular file', spec);
     const info: SourceInfo = { spec, kind: 'file', name: spec };
+    if (opts.follow) return { info, read: (onLine, quiet) => followFile(spec, spec, onLine, opts.signal, quiet) };
     return { info, read: async (onLine, quiet) => markIncomplete(info, await readFile(spec, spec, onLine, opts.signal, undefined, quiet)) };
   },
 };

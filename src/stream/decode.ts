@@ -293,6 +293,15 @@ export class DetectingDecoder implements ByteDecoder {
     this.inner!.end();
   }
 
+  /**
+   * Decide the format on the head collected so far, if it is not decided yet (a followed file that has fewer than
+   * 20 lines and 64 KB: its lines are wanted now, not once more have come). The head's last piece, perhaps a cut
+   * line, is left out of the decision, as it is before any decision on a head that is still growing.
+   */
+  settle(): void {
+    if (!this.inner && this.headLen > 0) this.decide(false);
+  }
+
   private decide(atEnd: boolean): void {
     const head = Buffer.concat(this.head, this.headLen);
     this.head = [];

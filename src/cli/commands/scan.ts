@@ -15,7 +15,7 @@ export const register: Register = (program, context) => {
     .option('--since <time>', 'from this time: 30m, 2h, 7d, 168h, RFC 3339, "2025-11-03 14:00" (read in --tz)')
     .option('--until <time>', 'up to this time (same forms as --since)')
     .option('--tail <n>', 'containers: only the last N lines ("all" for everything)')
-    .option('-f, --follow', 'keep reading new lines (containers: across restarts) until Ctrl-C')
+    .option('-f, --follow', 'keep reading new lines (containers across restarts, files across rotations) until Ctrl-C')
     .option('--jsonl', 'one JSON event per line (docs/events.md)')
     .option('--json', 'one JSON summary object at the end (docs/scan.md)')
     // Hidden: byte ranges of one big plain file scanned at once for --json (1 = sequential; tests and the bench).

@@ -1,0 +1,63 @@
+// `scan FILE --follow` reads on as the file grows, like `tail -F`: through the real binary, a file that grows, is
+// truncated in place (logrotate's copytruncate) and is rotated by renaming (logrotate's default); Ctrl-C ends it
+// with exit 0 and, with --json, the summary of everything read.
+import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startGoroscope, type Running } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gs-follow-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const line = (n: number) => `[SYS] 2026/01/01 - 00:00:0${n - 2410} | ⚠️ Goroutine count elevated: ${n} \n`;
+const counts = (r: Running) =>
+  r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => (JSON.parse(l) as { count: number }).count);
+
+/** Wait for `ok` (generously: the whole suite may be running beside it); the output so far in the error. */
+async function until(what: string, r: Running, ok: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; stdout ${JSON.stringify(r.stdout)}, stderr ${JSON.stringify(r.stderr)}`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+describe('scan FILE --follow', { timeout: 150_000 }, () => {
+  it('reads what is appended, across a truncation and a rotation, until Ctrl-C (exit 0)', async () => {
+    const file = join(dir, 'oneapi.log');
+    writeFileSync(file, line(2411));
+    const r = startGoroscope(['scan', file, '--follow', '--jsonl']);
+    await until('the first event', r, () => counts(r).length === 1);
+    appendFileSync(file, line(2412));
+    await until('an appended line', r, () => counts(r).length === 2);
+    truncateSync(file, 0); // copytruncate: the same file, emptied, then written again
+    appendFileSync(file, line(2413));
+    await until('a line after the truncation', r, () => counts(r).length === 3);
+    appendFileSync(file, line(2414));
+    renameSync(file, `${file}.1`); // rotation by renaming: the old file's last line, then the new file
+    writeFileSync(file, line(2415));
+    await until('the new file after the rotation', r, () => counts(r).length === 5);
+    r.child.kill('SIGINT');
+    expect(await r.exited).toBe(0);
+    expect(counts(r)).toEqual([2411, 2412, 2413, 2414, 2415]);
+    expect(r.stderr).toBe('');
+  });
+
+  it('--json: the summary of what was read when Ctrl-C stops it', async () => {
+    const file = join(dir, 'summary.log');
+    writeFileSync(file, line(2411) + line(2412));
+    const r = startGoroscope(['scan', file, '--follow', '--json']);
+    await new Promise((res) => setTimeout(res, 1500));
+    appendFileSync(file, line(2413));
+    await new Promise((res) => setTimeout(res, 1000));
+    r.child.kill('SIGINT');
+    expect(await r.exited).toBe(0);
+    const j = JSON.parse(r.stdout) as { lines: number; events: { goroutine: number }; goroutines: { samples: number; max: number; last: number } };
+    expect([j.lines, j.events.goroutine, j.goroutines.samples, j.goroutines.max, j.goroutines.last]).toEqual([3, 3, 3, 2413, 2413]);
+  });
+});

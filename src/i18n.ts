@@ -22,3 +22,8 @@ export type Messages<K extends string> = Record<Lang, Record<K, string>>;
 export function fmt(template: string, vars: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (_, k: string) => (k in vars ? String(vars[k]) : `{${k}}`));
 }
+
+/** `time` or `times` after a count in English (`restarted 1 time`, `3 times`); Chinese has no plural. */
+export function timesWord(n: string | number | undefined): string {
+  return n === 1 ? 'time' : 'times';
+}

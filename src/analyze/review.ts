@@ -11,6 +11,7 @@ import { spikeWindow } from './spike.js';
 import { analyze, type AnalysisResult } from './analysis.js';
 import type { DayRow, DayTotals } from './days.js';
 import { spanText, type LeakSuspects } from './suspects.js';
+import { timesWord } from '../i18n.js';
 
 export type { DayRow } from './days.js';
 
@@ -265,7 +266,7 @@ export function nextSteps(d: ReviewData): NextStep[] {
   }
   const restarts = d.container?.restartCount;
   if (restarts !== undefined && restarts > 0 && d.totals.crashes === 0) {
-    out.push({ severity: 'info', id: 'docker_restarts', vars: { count: restarts }, text: `Docker restarted the container ${restarts} ${restarts === 1 ? 'time' : 'times'}; the logs hold no crash, so look at OOM kills and the exit code`, command: `docker inspect ${target}` });
+    out.push({ severity: 'info', id: 'docker_restarts', vars: { count: restarts }, text: `Docker restarted the container ${restarts} ${timesWord(restarts)}; the logs hold no crash, so look at OOM kills and the exit code`, command: `docker inspect ${target}` });
   }
   if (out.length === 0) out.push({ severity: 'info', id: 'nothing', vars: {}, text: 'nothing to do: no leak, no emergency, no flagged channel, no panic' });
   const rank = { emergency: 0, critical: 1, warning: 2, info: 3 } as const;

@@ -1,5 +1,5 @@
 // Human text of `check`, `stats` and `watch`, in English and Simplified Chinese. JSON keys never change.
-import { fmt, type Lang, type Messages } from '../i18n.js';
+import { fmt, timesWord, type Lang, type Messages } from '../i18n.js';
 import type { Reason, Level } from '../analyze/verdict.js';
 
 const reasons: Messages<Reason['code']> = {
@@ -42,7 +42,7 @@ const PHRASES_ZH: Record<string, string> = {
 export function reasonText(r: Reason, lang: Lang): string {
   const vars = lang === 'zh' ? Object.fromEntries(Object.entries(r.vars).map(([k, v]) => [k, PHRASES_ZH[String(v)] ?? v])) : r.vars;
   // `restarted 1 time`, `restarted 2 times` (the Chinese has no plural)
-  return fmt(reasons[lang][r.code], r.code === 'restarts' ? { ...vars, times: vars['count'] === 1 ? 'time' : 'times' } : vars);
+  return fmt(reasons[lang][r.code], r.code === 'restarts' ? { ...vars, times: timesWord(vars['count']) } : vars);
 }
 
 export const levelNames: Record<Lang, Record<Level | 'emergency', string>> = {

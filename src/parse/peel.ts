@@ -50,7 +50,7 @@ const MAX_LAYERS = 5;
 export function peelStart(text: string, classify: (t: string) => StartKind, inStack: boolean): Peeled | null {
   const c0 = text.charCodeAt(0);
   // Cheap exit for the lines that continue records (`github.com/x.F(…)`, `{"id":…}`, SSE `data: …`): no layer can
-  // start with them, except compose's service name, which is checked below without allocating.
+  // start with them, except a compose service name or a syslog time or host, which are checked below.
   if (!(c0 <= 32 || c0 === 62 /* > */ || c0 === 0xfffd || (c0 >= 0x7f && c0 <= 0x9f) || isDigit(c0) || isComposeNameChar(c0))) return null;
   const layers: Layer[] = [];
   const exact: (string | null)[] = [];

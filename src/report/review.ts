@@ -4,7 +4,7 @@ import type { NextStep, ReviewData } from '../analyze/review.js';
 import type { Series } from '../analyze/series.js';
 import { spanText } from '../analyze/suspects.js';
 import type { Lang } from '../i18n.js';
-import { fmt } from '../i18n.js';
+import { fmt, timesWord } from '../i18n.js';
 import { renderChart } from './chart.js';
 import { renderChannelTable, windowReason } from './channels.js';
 import { chartLabels, localTime, renderRunsTable, renderTrendSummary } from './trend.js';
@@ -139,7 +139,7 @@ export function stepText(s: NextStep, lang: Lang, tz: string): string {
   for (const k of ['at', 'projectedAt']) if (typeof vars[k] === 'string') vars[k] = localTime(vars[k] as string, tz);
   if (s.id === 'leak' || s.id === 'leak_live' || s.id === 'rising') vars.projection = vars.threshold !== undefined ? fmt(M.leakProjection, vars) : '';
   if (s.id === 'channel' || s.id === 'channel_disabled') vars.ratio = vars.ratio === 'new' ? M.ratioNew : fmt(M.ratio, { ratio: vars.ratio! });
-  if (s.id === 'docker_restarts') vars.times = vars.count === 1 ? 'time' : 'times'; // (the Chinese has no plural)
+  if (s.id === 'docker_restarts') vars.times = timesWord(vars.count); // (the Chinese has no plural)
   if (s.id === 'suspect') vars.span = vars.span ? fmt(M.suspectSpan, { span: vars.span }) : M.suspectNoSpan;
   return fmt(M[s.id], vars);
 }

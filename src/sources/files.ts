@@ -160,6 +160,8 @@ export async function followFile(path: string, name: string, onLine: LineSink, s
       }
       await sleep(FOLLOW_POLL_MS, undefined, { signal }).catch(() => undefined);
     }
+  } catch (err) {
+    throw fileError(err, path); // (the new file after a rotation unreadable, an I/O error)
   } finally {
     await fh.close();
     decoder.end();

@@ -43,6 +43,9 @@ export async function readStream(name: string, input: Readable, onLine: LineSink
   }
 }
 
+/** How long a stream stays idle before its format is decided on the lines that came (as the pipeline's follow waits). */
+const SETTLE_IDLE_MS = 250;
+
 async function pump(name: string, input: Readable, decoder: DetectingDecoder, signal?: AbortSignal): Promise<void> {
   try {
     if (signal) addAbortSignal(signal, input);
@@ -58,11 +61,23 @@ async function pump(name: string, input: Readable, decoder: DetectingDecoder, si
         })(),
         { objectMode: false },
       );
+      // A live pipe (`docker logs -f one-api | goroscope scan - --follow`) may bring a few lines a minute: once it has
+      // been idle for SETTLE_IDLE_MS, the format is decided on what came, not after 20 lines or 64 KB.
+      let idle: NodeJS.Timeout | undefined;
       const sink = async (s: AsyncIterable<Buffer>) => {
-        for await (const chunk of s) decoder.push(chunk);
+        for await (const chunk of s) {
+          decoder.push(chunk);
+          if (decoder.settled) continue;
+          clearTimeout(idle);
+          idle = setTimeout(() => decoder.settle(), SETTLE_IDLE_MS);
+        }
       };
-      if (gz) await pipeline(src, createGunzip({ chunkSize: 1 << 20 }), sink);
-      else await pipeline(src, sink);
+      try {
+        if (gz) await pipeline(src, createGunzip({ chunkSize: 1 << 20 }), sink);
+        else await pipeline(src, sink);
+      } finally {
+        clearTimeout(idle);
+      }
     }
   } catch (err) {
     if (signal?.aborted) return;

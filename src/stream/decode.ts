@@ -302,6 +302,11 @@ export class DetectingDecoder implements ByteDecoder {
     if (!this.inner && this.headLen > 0) this.decide(false);
   }
 
+  /** The format is decided (settle, or enough of the head came). */
+  get settled(): boolean {
+    return this.inner !== null;
+  }
+
   private decide(atEnd: boolean): void {
     const head = Buffer.concat(this.head, this.headLen);
     this.head = [];

@@ -1,11 +1,13 @@
 // `scan FILE --follow` reads on as the file grows, like `tail -F`: through the real binary, a file that grows, is
 // truncated in place (logrotate's copytruncate) and is rotated by renaming (logrotate's default); Ctrl-C ends it
-// with exit 0 and, with --json, the summary of everything read.
+// with exit 0 and, with --json, the summary of everything read. And a live pipe (`docker logs -f … | goroscope scan -
+// --follow`): its lines come out as they come, not once 20 lines have gathered.
 import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startGoroscope, type Running } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, startGoroscope, type Running } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gs-follow-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,5 +61,19 @@ describe('scan FILE --follow', { timeout: 150_000 }, () => {
     expect(await r.exited).toBe(0);
     const j = JSON.parse(r.stdout) as { lines: number; events: { goroutine: number }; goroutines: { samples: number; max: number; last: number } };
     expect([j.lines, j.events.goroutine, j.goroutines.samples, j.goroutines.max, j.goroutines.last]).toEqual([3, 3, 3, 2413, 2413]);
+  });
+
+  it('a live pipe: the first line is read while the pipe stays open', async () => {
+    const child = spawn(process.execPath, [BIN, 'scan', '-', '--follow', '--jsonl'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stdin.write(line(2411));
+    const end = Date.now() + 30_000;
+    while (!out.includes('\n') && Date.now() < end) await new Promise((res) => setTimeout(res, 50));
+    const first = out;
+    child.stdin.end(line(2412));
+    const code = await new Promise<number | null>((res) => child.on('close', res));
+    expect(first.trim().split('\n').map((l) => (JSON.parse(l) as { count: number }).count)).toEqual([2411]);
+    expect([code, out.trim().split('\n').length]).toEqual([0, 2]);
   });
 });

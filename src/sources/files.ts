@@ -123,9 +123,17 @@ export const FOLLOW_POLL_MS = 250;
  * Read a file, then on as it grows (`scan FILE --follow`, like `tail -F`), until `signal` aborts (Ctrl-C), which ends
  * it quietly. A file truncated in place (logrotate's copytruncate) is read again from its new start; a file renamed
  * away (logrotate's default rotation) is finished through its open handle, then the new file at the path is read from
- * its start. A gzipped file is read once.
+ * its start. A gzipped file is read once. `moveOn`: asked each time the file has been read to its end; true ends the
+ * following there (a log directory's next file has appeared).
  */
-export async function followFile(path: string, name: string, onLine: LineSink, signal: AbortSignal | undefined, quiet?: QuietTest): Promise<void> {
+export async function followFile(
+  path: string,
+  name: string,
+  onLine: LineSink,
+  signal: AbortSignal | undefined,
+  quiet?: QuietTest,
+  moveOn?: () => Promise<boolean>,
+): Promise<void> {
   if (await isGzip(path).catch((err: unknown) => Promise.reject(fileError(err, path)))) {
     await readFile(path, name, onLine, signal, undefined, quiet);
     return;
@@ -149,6 +157,7 @@ export async function followFile(path: string, name: string, onLine: LineSink, s
         pos = 0;
         continue;
       }
+      if (moveOn !== undefined && (await moveOn())) break;
       const now = await stat(path).catch(() => null);
       if (now !== null && now.ino !== ino) {
         // renamed away, and a new file in its place: the old one was read to its end above
@@ -241,11 +250,8 @@ export function orderLogFiles(names: readonly string[]): string[] {
     .map((x) => x.n);
 }
 
-/**
- * Read every log file of a directory in order; each file is its own `source` so records never span two files.
- * `onShrank`: a file that shrank while it was read (readFile), with its path.
- */
-export async function readDirectory(dir: string, onLine: LineSink, signal?: AbortSignal, quiet?: QuietTest, onShrank?: (why: string) => void): Promise<number> {
+/** The log files of a directory in reading order (orderLogFiles), regular files only. */
+async function logFilesOf(dir: string): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -258,13 +264,47 @@ export async function readDirectory(dir: string, onLine: LineSink, signal?: Abor
     const st = await stat(p).catch(() => null);
     if (st?.isFile()) files.push(p);
   }
+  return files;
+}
+
+/**
+ * Read every log file of a directory in order; each file is its own `source` so records never span two files.
+ * `onShrank`: a file that shrank while it was read (readFile), with its path. `follow`: the last file is followed
+ * (followFile) until Ctrl-C, and when a file that comes after it appears (One API's next `oneapi-YYYYMMDD.log`),
+ * the last one is read to its end and the new one followed.
+ */
+export async function readDirectory(
+  dir: string,
+  onLine: LineSink,
+  signal?: AbortSignal,
+  quiet?: QuietTest,
+  onShrank?: (why: string) => void,
+  follow = false,
+): Promise<number> {
+  const files = await logFilesOf(dir);
   if (files.length === 0) {
     throw new InputError('no log files in the directory', dir, 'expected *.log, *.log.1, *.log.gz (One API --log-dir, json-file) files');
   }
-  for (const p of files) {
+  const last = follow ? files.length - 1 : files.length;
+  for (let i = 0; i < last; i++) {
     if (signal?.aborted) break;
-    const shrank = await readFile(p, p, onLine, signal, undefined, quiet);
-    if (shrank !== null) onShrank?.(`${p}: ${shrank}`);
+    const shrank = await readFile(files[i]!, files[i]!, onLine, signal, undefined, quiet);
+    if (shrank !== null) onShrank?.(`${files[i]}: ${shrank}`);
   }
-  return files.length;
+  if (!follow) return files.length;
+  let current = files[last]!;
+  let n = files.length;
+  while (signal?.aborted !== true) {
+    let next: string | null = null;
+    await followFile(current, current, onLine, signal, quiet, async () => {
+      const now = await logFilesOf(dir);
+      const at = now.indexOf(current);
+      next = at >= 0 && at + 1 < now.length ? now[at + 1]! : null;
+      return next !== null;
+    });
+    if (next === null) break;
+    current = next;
+    n++;
+  }
+  return n;
 }

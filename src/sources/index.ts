@@ -76,7 +76,7 @@ const pathResolver: Resolver = {
     if (isBundlePath(spec, isDir)) return openBundle(spec, spec, opts);
     if (isDir) {
       const info: SourceInfo = { spec, kind: 'file', name: spec };
-      return { info, read: (onLine, quiet) => readDirectory(spec, onLine, opts.signal, quiet, (why) => markIncomplete(info, why)).then(() => undefined) };
+      return { info, read: (onLine, quiet) => readDirectory(spec, onLine, opts.signal, quiet, (why) => markIncomplete(info, why), opts.follow === true).then(() => undefined) };
     }
     if (st.isFIFO() || st.isCharacterDevice()) {
       // Readable once: no peeking at the gzip magic before reading. A FIFO's open() and read() wait in the thread

@@ -2,7 +2,7 @@
 // truncated in place (logrotate's copytruncate) and is rotated by renaming (logrotate's default); Ctrl-C ends it
 // with exit 0 and, with --json, the summary of everything read. And a live pipe (`docker logs -f … | goroscope scan -
 // --follow`): its lines come out as they come, not once 20 lines have gathered.
-import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,28 @@ describe('scan FILE --follow', { timeout: 150_000 }, () => {
     expect(await r.exited).toBe(0);
     const j = JSON.parse(r.stdout) as { lines: number; events: { goroutine: number }; goroutines: { samples: number; max: number; last: number } };
     expect([j.lines, j.events.goroutine, j.goroutines.samples, j.goroutines.max, j.goroutines.last]).toEqual([3, 3, 3, 2413, 2413]);
+  });
+
+  it("a log directory: the last file is followed, then the next day's file when it appears", async () => {
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    writeFileSync(join(logs, 'oneapi-20260101.log'), line(2411));
+    writeFileSync(join(logs, 'oneapi-20260102.log'), line(2412));
+    const r = startGoroscope(['scan', logs, '--follow', '--jsonl']);
+    await until('both files', r, () => counts(r).length === 2);
+    appendFileSync(join(logs, 'oneapi-20260102.log'), line(2413));
+    await until('a line appended to the last file', r, () => counts(r).length === 3);
+    writeFileSync(join(logs, 'oneapi-20260103.log'), line(2414));
+    await until("the next day's file", r, () => counts(r).length === 4);
+    appendFileSync(join(logs, 'oneapi-20260103.log'), line(2415));
+    await until('a line appended to it', r, () => counts(r).length === 5);
+    r.child.kill('SIGINT');
+    expect(await r.exited).toBe(0);
+    const sources = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { source: string }).source.slice(logs.length + 1));
+    expect([counts(r), sources]).toEqual([
+      [2411, 2412, 2413, 2414, 2415],
+      ['oneapi-20260101.log', 'oneapi-20260102.log', 'oneapi-20260102.log', 'oneapi-20260103.log', 'oneapi-20260103.log'],
+    ]);
   });
 
   it('a live pipe: the first line is read while the pipe stays open', async () => {

@@ -131,6 +131,23 @@ export interface Finished {
   said?: () => void;
 }
 
+/**
+ * rmSync of a tree, in an exit handler: a write the thread pool was still doing when the process began to end may add
+ * a file while the directory is emptied (ENOTEMPTY), so it is tried again after a short wait (the handler cannot
+ * await; Atomics.wait sleeps this thread), up to 20 times.
+ */
+function removeTree(p: string): void {
+  for (let i = 1; ; i++) {
+    try {
+      rmSync(p, { recursive: true, force: true });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || i >= 20) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+    }
+  }
+}
+
 export class BundleWriter {
   /** Where files are staged: `<out>/.<base>-<tag>.partial`, private to this writer. */
   readonly staging: string;
@@ -186,7 +203,7 @@ export class BundleWriter {
       // The name reserved for the staging directory (empty until the rename): it goes too, or an empty bundle
       // directory would be left under a final name.
       if (this.reserved && existsSync(this.staging) && existsSync(this.reserved)) rmdirSync(this.reserved);
-      for (const p of left) rmSync(p, { recursive: true, force: true });
+      for (const p of left) removeTree(p);
       line = `goroscope: stopped before the bundle was finished; removed its partial files (${left.join(', ')})\n`;
     } catch (err) {
       line = `goroscope: stopped before the bundle was finished; partial files left in ${left.join(', ')} (${(err as Error).message})\n`;

@@ -297,9 +297,10 @@ export async function readDirectory(
   while (signal?.aborted !== true) {
     let next: string | null = null;
     await followFile(current, current, onLine, signal, quiet, async () => {
-      const now = await logFilesOf(dir);
-      const at = now.indexOf(current);
-      next = at >= 0 && at + 1 < now.length ? now[at + 1]! : null;
+      // the file after this one in reading order (also when this one was deleted by a clean-up of old logs)
+      const names = orderLogFiles([...new Set([...(await logFilesOf(dir)).map((p) => basename(p)), basename(current)])]);
+      const at = names.indexOf(basename(current));
+      next = at + 1 < names.length ? join(dir, names[at + 1]!) : null;
       return next !== null;
     });
     if (next === null) break;

@@ -76,12 +76,17 @@ describe('scan FILE --follow', { timeout: 150_000 }, () => {
     await until("the next day's file", r, () => counts(r).length === 4);
     appendFileSync(join(logs, 'oneapi-20260103.log'), line(2415));
     await until('a line appended to it', r, () => counts(r).length === 5);
+    // a clean-up deletes the file being followed (and an old one): the next file to appear is still found
+    rmSync(join(logs, 'oneapi-20260103.log'));
+    rmSync(join(logs, 'oneapi-20260101.log'));
+    writeFileSync(join(logs, 'oneapi-20260104.log'), line(2416));
+    await until('the file after the deleted one', r, () => counts(r).length === 6);
     r.child.kill('SIGINT');
     expect(await r.exited).toBe(0);
     const sources = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { source: string }).source.slice(logs.length + 1));
     expect([counts(r), sources]).toEqual([
-      [2411, 2412, 2413, 2414, 2415],
-      ['oneapi-20260101.log', 'oneapi-20260102.log', 'oneapi-20260102.log', 'oneapi-20260103.log', 'oneapi-20260103.log'],
+      [2411, 2412, 2413, 2414, 2415, 2416],
+      ['oneapi-20260101.log', 'oneapi-20260102.log', 'oneapi-20260102.log', 'oneapi-20260103.log', 'oneapi-20260103.log', 'oneapi-20260104.log'],
     ]);
   });
 

@@ -9,7 +9,7 @@ export interface InputStats {
   unparsed: number;
   records: number;
   /** `kind` is open-ended (`container`, `file`, `stdin`, `bundle`, `service`, … whatever the pipeline adds). */
-  sources: { spec: string; kind: string; name: string; id?: string; host?: string; dockerRestartCount?: number; via?: 'file' | 'api' }[];
+  sources: { spec: string; kind: string; name: string; id?: string; host?: string; dockerRestartCount?: number; via?: 'file' | 'api'; incomplete?: string }[];
   /** Hosts that could not be reached (several `--host` values). */
   hostsDown?: { host: string; error: string; exitCode: number }[];
 }

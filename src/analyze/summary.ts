@@ -112,7 +112,11 @@ export function mergeInputStats<T extends InputStats>(a: T, b: T): T {
     oversized: a.oversized + b.oversized,
     unparsed: a.unparsed + b.unparsed,
     records: a.records + b.records,
-    sources: a.sources.map((s) => ({ ...s })),
+    // (ranges of one file: the same source; one that may lack lines says so for the file — the ranges' words alike)
+    sources: a.sources.map((s) => {
+      const incomplete = s.incomplete ?? b.sources.find((x) => x.name === s.name)?.incomplete;
+      return incomplete === undefined ? { ...s } : { ...s, incomplete };
+    }),
     hostsDown: [...(a.hostsDown ?? []), ...(b.hostsDown ?? [])],
   };
 }

@@ -35,21 +35,14 @@ export interface RangeJob {
 export interface RangeResult {
   builder: SummaryBuilder;
   stats: PipelineStats;
-  /** Why lines of the range may be missing (the file shrank while it was read: `SourceInfo.incomplete`), if so. */
-  incomplete?: string;
 }
 
 /** One range through the pipeline into a summary builder (this thread or a worker). */
 export async function runRange(job: RangeJob, signal?: AbortSignal): Promise<RangeResult> {
   const { fileRangeSource } = await import('../sources/split.js');
   const builder = new SummaryBuilder();
-  let incomplete: string | undefined;
-  const stats = await runPipeline(
-    [fileRangeSource(job.path, job.range, signal)],
-    { tz: job.tz, kinds: job.kinds, signal, onIncomplete: (info) => (incomplete = info.incomplete) },
-    (e) => builder.add(e),
-  );
-  return incomplete === undefined ? { builder, stats } : { builder, stats, incomplete };
+  const stats = await runPipeline([fileRangeSource(job.path, job.range, signal)], { tz: job.tz, kinds: job.kinds, signal }, (e) => builder.add(e));
+  return { builder, stats };
 }
 
 /**
@@ -129,12 +122,7 @@ export async function scanParallel(
   let merged: RangeResult | null = null;
   for (const r of results) {
     if (r === null || r === undefined) break;
-    if (merged === null) merged = r;
-    else {
-      // (the ranges of a file that shrank say so alike: the first one's words stand for all)
-      const incomplete: string | undefined = merged.incomplete ?? r.incomplete;
-      merged = { builder: merged.builder.merge(r.builder), stats: mergeInputStats(merged.stats, r.stats), ...(incomplete !== undefined ? { incomplete } : {}) };
-    }
+    merged = merged === null ? r : { builder: merged.builder.merge(r.builder), stats: mergeInputStats(merged.stats, r.stats) };
     if (!firstWhole) break; // no gap: a worker's range only after a whole first range
   }
   return merged ?? { builder: new SummaryBuilder(), stats: { lines: 0, oversized: 0, unparsed: 0, records: 0, sources: [], hostsDown: [] } };
@@ -143,7 +131,6 @@ export async function scanParallel(
 interface WorkerReply {
   builder?: unknown;
   stats?: PipelineStats;
-  incomplete?: string;
   error?: { message: string; exitCode?: number; value?: string; hint?: string };
 }
 
@@ -156,7 +143,7 @@ function inWorker(w: Worker, job: RangeJob): { result: Promise<RangeResult | nul
     const onMessage = (m: WorkerReply) =>
       finish(() => {
         if (m.error) reject(new GoroscopeError(m.error.message, m.error.exitCode ?? 70, m.error.value, m.error.hint));
-        else resolve({ builder: SummaryBuilder.revive(m.builder), stats: m.stats!, ...(m.incomplete !== undefined ? { incomplete: m.incomplete } : {}) });
+        else resolve({ builder: SummaryBuilder.revive(m.builder), stats: m.stats! });
       });
     const onError = (err: Error) => finish(() => reject(err));
     const onExit = (code: number) => finish(() => reject(new GoroscopeError('a scan worker ended without a result', 70, `exit ${code}`)));

@@ -10,7 +10,7 @@ import '../sources/split.js';
 // the main thread terminates it once the answer is in.
 parentPort!.on('message', (job: RangeJob) => {
   runRange(job).then(
-    ({ builder, stats, incomplete }) => parentPort!.postMessage({ builder: builder.state(), stats, incomplete }),
+    ({ builder, stats }) => parentPort!.postMessage({ builder: builder.state(), stats }),
     (err: unknown) => {
       const e = err as Error;
       parentPort!.postMessage({

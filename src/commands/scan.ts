@@ -101,13 +101,15 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
           trace: (line) => ctx.stderr.write(line),
         })
       : null;
+  // A source whose lines may be missing (a stalled stream, a file that shrank; docs/faults.md): the output is kept and
+  // marked, the exit code is 75.
+  const onIncomplete = (info: { name: string; incomplete?: string }) => {
+    ctx.stderr.write(incompleteLine(info));
+    process.exitCode = EXIT.INCOMPLETE;
+  };
   if (parallel) {
     summary.merge(parallel.builder);
-    // the file shrank while its ranges were read: marked as a stalled source is (exit 75)
-    if (parallel.incomplete !== undefined) {
-      ctx.stderr.write(incompleteLine({ name: sources[0]!, incomplete: parallel.incomplete }));
-      process.exitCode = EXIT.INCOMPLETE;
-    }
+    for (const s of parallel.stats.sources) if (s.incomplete !== undefined) onIncomplete(s);
   }
   const stats = parallel
     ? parallel.stats
@@ -127,11 +129,7 @@ export async function run(sources: string[], opts: ScanOptions, ctx: CommandCont
           // Table and JSON lines are read in order: several sources are merged by time (docs/sources.md).
           ordered: mode !== 'json',
           onHostDown: (host, err) => ctx.stderr.write(hostDownLine(host, err)),
-          // A source whose stream stalled (docs/faults.md): the output is kept and marked, the exit code is 75.
-          onIncomplete: (info) => {
-            ctx.stderr.write(incompleteLine(info));
-            process.exitCode = EXIT.INCOMPLETE;
-          },
+          onIncomplete,
         },
         onEvent,
       );

@@ -5,7 +5,7 @@ import { MAX_LINE_CHARS } from './types.js';
 import { LineSplitter, capText, type QuietHandler } from './lines.js';
 import { FrameDemuxer, looksLikeFrames } from './frames.js';
 import { MessageAssembler, type QuietStreams } from './messages.js';
-import { detectTextFormat, parseJsonFileLine, stripCompose, type TextFormat } from './wrappers.js';
+import { detectTextFormat, parseJsonFileLine, stripCompose, type JsonFileEntry, type TextFormat } from './wrappers.js';
 import { dockerTsPrefixLength, dockerTsPrefixLengthBytes } from '../time.js';
 
 export type LineSink = (line: Line) => void;
@@ -189,10 +189,13 @@ export class Unwrapper {
       case 'plain': {
         // a json-file line in a mixed paste (after other lines, or indented in a code block): unwrapped as the
         // file's own would be
-        const c = text.charCodeAt(0);
-        if (!oversized && (c === 123 /* { */ || c === 32 || c === 9)) {
-          const t = c === 123 ? text : text.trimStart();
-          if (t.startsWith('{"log":') && parseJsonFileLine(t) !== null) return this.jsonLine(t, false);
+        if (!oversized) {
+          let i = 0;
+          for (let c = text.charCodeAt(0); c === 32 || c === 9; c = text.charCodeAt(++i));
+          if (text.startsWith('{"log":', i)) {
+            const e = parseJsonFileLine(i === 0 ? text : text.slice(i));
+            if (e !== null) return this.jsonEntry(e);
+          }
         }
         this.emit(line(src, 'unknown', null, text, oversized));
         return;
@@ -223,6 +226,11 @@ export class Unwrapper {
       this.emit(line(this.source, 'unknown', null, text, oversized));
       return;
     }
+    this.jsonEntry(e);
+  }
+
+  /** One json-file entry: a whole message, or a 16 KB part kept until its message is complete. */
+  private jsonEntry(e: JsonFileEntry): void {
     const complete = e.log.endsWith('\n');
     let body = complete ? e.log.slice(0, e.log.endsWith('\r\n') ? -2 : -1) : e.log;
     const prev = this.partial.get(e.stream);

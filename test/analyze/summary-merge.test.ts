@@ -135,6 +135,11 @@ describe('mergeInputStats', () => {
       input: [STATS, { ...STATS, lines: 5, oversized: 0, unparsed: 3, records: 4, hostsDown: [{ host: 'h', error: 'down', exitCode: 69 }] }],
       want: { lines: 15, oversized: 1, unparsed: 5, records: 13, sources: STATS.sources, hostsDown: [{ host: 'h', error: 'down', exitCode: 69 }] },
     },
+    {
+      name: "a later part's source that may lack lines (its file shrank): the merged source says so",
+      input: [STATS, { ...STATS, sources: STATS.sources.map((x) => ({ ...x, incomplete: 'the file shrank' })) }],
+      want: { ...mergeInputStats(STATS, STATS), sources: STATS.sources.map((x) => ({ ...x, incomplete: 'the file shrank' })) },
+    },
   ];
   for (const t of table) it(t.name, () => expect(mergeInputStats(t.input[0], t.input[1])).toEqual(t.want));
 });
